@@ -1,0 +1,95 @@
+// swift-tools-version:6.1
+//
+// Podpis — a signing station for Polish public administration.
+//
+// Targets are listed bottom-up, one layer after another; each depends only on
+// layers below it (see docs/architecture.md):
+//
+//   C shims        CPCSC, CPKCS11, CLibXML2 (+ Localization: PL/EN text)
+//   hardware       SmartCard (PC/SC), PKCS11 (tokens and HSMs)
+//   facts/formats  QualifiedCertificates (what a certificate says)
+//   station        Inventory (readers → cards → tokens → certificates)
+//   executables    podpis (CLI), podpisd (daemon)
+import PackageDescription
+
+let package = Package(
+    name: "Podpis",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "podpis", targets: ["podpis"]),
+        .executable(name: "podpisd", targets: ["podpisd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C shims
+        .systemLibrary(
+            name: "CPCSC", path: "Sources/CPCSC", pkgConfig: "libpcsclite",
+            providers: [.apt(["libpcsclite-dev"])]),
+        .systemLibrary(
+            name: "CPKCS11", path: "Sources/CPKCS11", pkgConfig: "p11-kit-1",
+            providers: [.apt(["libp11-kit-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+
+        // MARK: Messages shared by every layer
+        .target(name: "Localization"),
+
+        // MARK: Hardware
+        .target(
+            name: "SmartCard",
+            dependencies: ["CPCSC", "Localization", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "PKCS11",
+            dependencies: [
+                "CPKCS11", "Localization",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: Certificate facts
+        .target(
+            name: "QualifiedCertificates",
+            dependencies: [
+                "Localization",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
+        // MARK: Station
+        .target(
+            name: "Inventory",
+            dependencies: ["SmartCard", "PKCS11", "QualifiedCertificates"]),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "podpis",
+            dependencies: [
+                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "podpisd",
+            dependencies: [
+                "Inventory",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: Tests
+        .target(name: "TestBench", path: "Tests/TestBench"),
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "TestBench"]),
+        .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "QualifiedCertificates", "TestBench"]),
+        .testTarget(name: "QualifiedCertificatesTests", dependencies: ["QualifiedCertificates", "TestBench"]),
+        .testTarget(name: "CLITests", dependencies: ["TestBench"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

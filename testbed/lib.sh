@@ -1,0 +1,182 @@
+# shellcheck shell=bash
+# Common settings and helpers for the Podpis test bench scripts.
+# Sourced by up.sh, down.sh, pcscd.sh, card.sh, pki.sh and softhsm.sh; not run directly.
+
+TB_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TB_REPO="$(dirname "$TB_SCRIPTS")"
+
+# All state lives here (gitignored). Made absolute so that pid files, sockets
+# and the env file never depend on the caller's working directory.
+STATE="${PODPIS_TESTBED_DIR:-$TB_REPO/.testbed}"
+case "$STATE" in /*) ;; *) STATE="$PWD/$STATE" ;; esac
+STATE="${STATE%/}"
+
+# Python packages installed by install-deps.sh (jcecard). Kept apart from the
+# per-run state: down.sh does not delete it.
+TB_PYDIR="${PODPIS_TESTBED_PYDIR:-$TB_REPO/.testbed/py}"
+# Debian's interpreter, which has python3-cryptography (jcecard needs it).
+TB_PYTHON="${PODPIS_PYTHON:-/usr/bin/python3}"
+
+RUN_DIR="$STATE/run"
+LOG_DIR="$STATE/log"
+PKI_DIR="$STATE/pki"
+PCSCD_RUN_DIR="$RUN_DIR/pcscd"
+PCSCD_SOCKET="$PCSCD_RUN_DIR/pcscd.comm"
+PCSCD_CONF_DIR="$STATE/pcscd/reader.conf.d"
+PCSCD_PIDFILE="$RUN_DIR/pcscd.pid"
+OPENPGP_DIR="$STATE/openpgp"
+OPENPGP_PIDFILE="$RUN_DIR/openpgp-bridge.pid"
+SOFTHSM_CONF="$STATE/softhsm2.conf"
+SOFTHSM_TOKENDIR="$STATE/softhsm/tokens"
+ENV_FILE="$STATE/env"
+
+VPCD_PORT_0=35963   # reader "Virtual PCD 00 00": the OpenPGP card
+VPCD_PORT_1=35964   # reader "Virtual PCD 00 01": scripted cards
+VPCD_READER_0="Virtual PCD 00 00"
+VPCD_READER_1="Virtual PCD 00 01"
+
+SIGNER_TOKEN="Podpis Signer"
+SIGNER_PIN=1234
+SEAL_TOKEN="Podpis Seal"
+SEAL_PIN=5678
+SO_PIN=123456
+OPENPGP_PIN=123456
+OPENPGP_ADMIN_PIN=12345678
+
+# Every client of the private pcscd finds it through this variable.
+export PCSCLITE_CSOCK_NAME="$PCSCD_SOCKET"
+export SOFTHSM2_CONF="$SOFTHSM_CONF"
+
+TB_NAME="${TB_NAME:-testbed}"
+
+log() { printf '%s: %s\n' "$TB_NAME" "$*" >&2; }
+die() { printf '%s: ERROR: %s\n' "$TB_NAME" "$*" >&2; exit 1; }
+
+need_cmd() {
+    local c
+    for c in "$@"; do
+        command -v "$c" >/dev/null 2>&1 || die "command '$c' not found: run testbed/install-deps.sh first"
+    done
+}
+
+# Absolute path of a shared object shipped by a Debian package, e.g.
+# find_module libsofthsm2.so softhsm2 libsofthsm2
+find_module() {
+    local name="$1"; shift
+    local multiarch="" cand p
+    multiarch="$(gcc -dumpmachine 2>/dev/null || true)"
+    for cand in \
+        "/usr/lib/${multiarch}/softhsm/$name" "/usr/lib/${multiarch}/$name" "/usr/lib/${multiarch}/pkcs11/$name" \
+        "/usr/lib/$(uname -m)-linux-gnu/softhsm/$name" "/usr/lib/$(uname -m)-linux-gnu/$name" \
+        "/usr/lib/$(uname -m)-linux-gnu/pkcs11/$name" "/usr/lib/softhsm/$name" "/usr/lib/$name"; do
+        if [ -f "$cand" ]; then printf '%s\n' "$cand"; return 0; fi
+    done
+    for p in "$@"; do
+        cand="$(dpkg -L "$p" 2>/dev/null | grep "/$name\$" | head -n1 || true)"
+        if [ -n "$cand" ] && [ -f "$cand" ]; then printf '%s\n' "$cand"; return 0; fi
+    done
+    return 1
+}
+
+softhsm_module() { find_module libsofthsm2.so libsofthsm2 softhsm2 || die "libsofthsm2.so not found (package libsofthsm2)"; }
+opensc_module() { find_module opensc-pkcs11.so opensc-pkcs11 || die "opensc-pkcs11.so not found (package opensc-pkcs11)"; }
+
+# pid_running PIDFILE [CMDLINE-SUBSTRING]: true if the pid in PIDFILE is alive
+# (and, if given, its command line contains the substring, so a recycled pid
+# is never mistaken for ours).
+pid_running() {
+    local pidfile="$1" want="${2:-}" pid cmd
+    [ -f "$pidfile" ] || return 1
+    pid="$(cat "$pidfile" 2>/dev/null || true)"
+    case "$pid" in ''|*[!0-9]*) return 1 ;; esac
+    [ -d "/proc/$pid" ] || return 1
+    # A zombie is not running.
+    if grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null; then return 1; fi
+    if [ -n "$want" ]; then
+        cmd="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null || true)"
+        case "$cmd" in *"$want"*) ;; *) return 1 ;; esac
+    fi
+    return 0
+}
+
+pid_of() { cat "$1" 2>/dev/null || true; }
+
+# stop_pidfile PIDFILE NAME [CMDLINE-SUBSTRING]: SIGTERM the process group the
+# process leads (all ours are started with setsid), wait up to 5 s, then
+# SIGKILL. Removes the pid file. Quiet if already stopped.
+stop_pidfile() {
+    local pidfile="$1" name="$2" want="${3:-}" pid i
+    if ! pid_running "$pidfile" "$want"; then
+        rm -f "$pidfile"
+        return 0
+    fi
+    pid="$(pid_of "$pidfile")"
+    log "stopping $name (pid $pid)"
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do
+        pid_running "$pidfile" "$want" || break
+        sleep 0.1
+    done
+    if pid_running "$pidfile" "$want"; then
+        log "$name did not stop after SIGTERM: sending SIGKILL"
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        for i in $(seq 1 30); do
+            pid_running "$pidfile" "$want" || break
+            sleep 0.1
+        done
+        pid_running "$pidfile" "$want" && die "could not stop $name (pid $pid)"
+    fi
+    rm -f "$pidfile"
+}
+
+# Is something listening on TCP port N (IPv4 or IPv6)? Reads /proc, needs no tools.
+tcp_listening() {
+    local hex
+    hex="$(printf '%04X' "$1")"
+    awk -v p=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
+        /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
+pcscd_running() { pid_running "$PCSCD_PIDFILE" pcscd; }
+
+# reader_atr INDEX: prints the ATR of the card in reader INDEX of the private
+# pcscd as upper-case hex bytes separated by spaces, or nothing (status 1).
+reader_atr() {
+    local out
+    out="$(opensc-tool -r "$1" -a 2>/dev/null)" || return 1
+    out="$(printf '%s\n' "$out" | grep -iE '^[0-9a-f]{2}(:[0-9a-f]{2})+$' | head -n1)"
+    [ -n "$out" ] || return 1
+    printf '%s\n' "$out" | tr 'a-f:' 'A-F '
+}
+
+# normalize_hex "3b:88 80..." -> "3B 88 80 ..."
+normalize_hex() {
+    local h
+    h="$(printf '%s' "$1" | tr -d ' :\t\n' | tr 'a-f' 'A-F')"
+    case "$h" in *[!0-9A-F]*|'') return 1 ;; esac
+    [ $(( ${#h} % 2 )) -eq 0 ] || return 1
+    printf '%s\n' "$h" | sed 's/../& /g; s/ $//'
+}
+
+# wait_until TIMEOUT_S DESCRIPTION CMD...: polls CMD every 0.1 s.
+wait_until() {
+    local timeout="$1" what="$2"; shift 2
+    local deadline=$(( $(date +%s%N) / 1000000 + timeout * 1000 ))
+    while ! "$@"; do
+        if [ $(( $(date +%s%N) / 1000000 )) -ge "$deadline" ]; then
+            log "timed out after ${timeout}s waiting for $what"
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+ensure_state_dirs() {
+    mkdir -p "$STATE" "$RUN_DIR" "$LOG_DIR" "$PKI_DIR" "$PCSCD_RUN_DIR" "$OPENPGP_DIR"
+}
+
+check_python() {
+    [ -x "$TB_PYTHON" ] || die "python '$TB_PYTHON' not found: run testbed/install-deps.sh (or set PODPIS_PYTHON)"
+    PYTHONPATH="$TB_PYDIR" "$TB_PYTHON" -c 'import cryptography, jcecard' 2>/dev/null \
+        || die "'$TB_PYTHON' cannot import cryptography and jcecard (from $TB_PYDIR): run testbed/install-deps.sh"
+}
