@@ -139,15 +139,13 @@ tcp_listening() {
 
 pcscd_running() { pid_running "$PCSCD_PIDFILE" pcscd; }
 
+# pcsc_state ARGS...: testbed/pcsc_state.py (reads reader states through
+# libpcsclite without connecting to the card: safe with mute cards).
+pcsc_state() { "$TB_PYTHON" "$TB_SCRIPTS/pcsc_state.py" "$@"; }
+
 # reader_atr INDEX: prints the ATR of the card in reader INDEX of the private
 # pcscd as upper-case hex bytes separated by spaces, or nothing (status 1).
-reader_atr() {
-    local out
-    out="$(opensc-tool -r "$1" -a 2>/dev/null)" || return 1
-    out="$(printf '%s\n' "$out" | grep -iE '^[0-9a-f]{2}(:[0-9a-f]{2})+$' | head -n1)"
-    [ -n "$out" ] || return 1
-    printf '%s\n' "$out" | tr 'a-f:' 'A-F '
-}
+reader_atr() { pcsc_state --reader "$1" --atr 2>/dev/null; }
 
 # normalize_hex "3b:88 80..." -> "3B 88 80 ..."
 normalize_hex() {
@@ -158,11 +156,16 @@ normalize_hex() {
     printf '%s\n' "$h" | sed 's/../& /g; s/ $//'
 }
 
-# wait_until TIMEOUT_S DESCRIPTION CMD...: polls CMD every 0.1 s.
+# wait_until TIMEOUT_S DESCRIPTION CMD...: polls CMD every 0.1 s until it
+# succeeds (0). A status of 2 from CMD means "give up now" (e.g. the process
+# died): wait_until then returns 2 at once; on timeout it returns 1.
 wait_until() {
     local timeout="$1" what="$2"; shift 2
-    local deadline=$(( $(date +%s%N) / 1000000 + timeout * 1000 ))
-    while ! "$@"; do
+    local deadline rc
+    deadline=$(( $(date +%s%N) / 1000000 + timeout * 1000 ))
+    while true; do
+        if "$@"; then return 0; else rc=$?; fi
+        [ "$rc" -ne 2 ] || return 2
         if [ $(( $(date +%s%N) / 1000000 )) -ge "$deadline" ]; then
             log "timed out after ${timeout}s waiting for $what"
             return 1

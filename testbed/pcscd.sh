@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Controls the test bench's private pcscd: start | stop | restart | status.
+#
+# pcscd's socket path (/run/pcscd/pcscd.comm) is compiled in, so it runs in a
+# private mount namespace where $STATE/run/pcscd is bind-mounted on /run/pcscd:
+# the socket appears at $STATE/run/pcscd/pcscd.comm on the host, where clients
+# find it through PCSCLITE_CSOCK_NAME. A system pcscd, if any, is untouched.
+# Its only readers are vpcd's: "Virtual PCD 00 00" (TCP 35963) and
+# "Virtual PCD 00 01" (TCP 35964). Readers cannot be hot-added: stopping and
+# starting pcscd is how tests make readers vanish and come back.
+#
+# PODPIS_PCSCD_DEBUG=1 starts it with --debug --apdu (log: $STATE/log/pcscd.log).
+set -euo pipefail
+TB_NAME=pcscd.sh
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() { echo "usage: $0 start|stop|restart|status" >&2; exit 2; }
+
+write_reader_conf() {
+    mkdir -p "$PCSCD_CONF_DIR"
+    cat > "$PCSCD_CONF_DIR/vpcd" <<'EOF'
+# Podpis test bench: vpcd only. Two readers, "Virtual PCD 00 00" (TCP 35963)
+# and "Virtual PCD 00 01" (TCP 35964); a virtual card connects to one of them.
+FRIENDLYNAME "Virtual PCD"
+DEVICENAME   /dev/null:0x8C7B
+LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so
+CHANNELID    0x8C7B
+EOF
+}
+
+pcscd_ready() {
+    pcscd_running || return 2
+    [ -S "$PCSCD_SOCKET" ] && tcp_listening "$VPCD_PORT_0" && tcp_listening "$VPCD_PORT_1"
+}
+
+do_start() {
+    if pcscd_running; then
+        log "pcscd already running (pid $(pid_of "$PCSCD_PIDFILE")), socket $PCSCD_SOCKET"
+        return 0
+    fi
+    [ "$(id -u)" -eq 0 ] || die "pcscd must be started as root (Debian's pcscd is built without polkit; unshare --mount needs CAP_SYS_ADMIN)"
+    need_cmd pcscd unshare mount setsid
+    [ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || die "vpcd driver missing (package vsmartcard-vpcd): run testbed/install-deps.sh"
+    [ "${#PCSCD_SOCKET}" -lt 108 ] || die "socket path too long for AF_UNIX (${#PCSCD_SOCKET} >= 108 bytes): $PCSCD_SOCKET; choose a shorter PODPIS_TESTBED_DIR"
+    local port
+    for port in "$VPCD_PORT_0" "$VPCD_PORT_1"; do
+        if tcp_listening "$port"; then
+            die "TCP port $port is already in use: another pcscd with the vpcd driver (e.g. a system pcscd reading /etc/reader.conf.d/vpcd, or another test bench) is running; stop it first"
+        fi
+    done
+
+    ensure_state_dirs
+    write_reader_conf
+    mkdir -p /run/pcscd   # mount point on the host; stays empty there
+    rm -rf "${PCSCD_RUN_DIR:?}"/*
+
+    local debug=""
+    [ "${PODPIS_PCSCD_DEBUG:-0}" = "1" ] && debug="--debug --apdu"
+    {
+        printf '\n=== %s pcscd start ===\n' "$(date '+%F %T')"
+    } >> "$LOG_DIR/pcscd.log"
+    # unshare execs sh, which execs pcscd: $! is pcscd's pid, and setsid makes
+    # it a process group leader (down.sh kills the group).
+    # shellcheck disable=SC2016
+    setsid unshare --mount --propagation private \
+        sh -c 'mount --bind "$1" /run/pcscd || exit 97; shift; exec pcscd --foreground "$@"' \
+        sh "$PCSCD_RUN_DIR" -c "$PCSCD_CONF_DIR" $debug \
+        >> "$LOG_DIR/pcscd.log" 2>&1 < /dev/null &
+    echo $! > "$PCSCD_PIDFILE"
+
+    local rc=0
+    wait_until 10 "pcscd socket and vpcd ports" pcscd_ready || rc=$?
+    if [ "$rc" -ne 0 ] || ! pcscd_running; then
+        tail -n 20 "$LOG_DIR/pcscd.log" >&2 || true
+        stop_pidfile "$PCSCD_PIDFILE" pcscd pcscd
+        die "pcscd did not come up (log: $LOG_DIR/pcscd.log)"
+    fi
+    log "pcscd running (pid $(pid_of "$PCSCD_PIDFILE")): PCSCLITE_CSOCK_NAME=$PCSCD_SOCKET"
+}
+
+do_stop() {
+    if ! pcscd_running; then
+        rm -f "$PCSCD_PIDFILE"
+        log "pcscd not running"
+        return 0
+    fi
+    stop_pidfile "$PCSCD_PIDFILE" pcscd pcscd
+    rm -f "$PCSCD_RUN_DIR/pcscd.comm" "$PCSCD_RUN_DIR/pcscd.pid"
+    log "pcscd stopped"
+}
+
+do_status() {
+    if pcscd_running; then
+        echo "pcscd running (pid $(pid_of "$PCSCD_PIDFILE")), PCSCLITE_CSOCK_NAME=$PCSCD_SOCKET"
+        pcsc_state || true
+        return 0
+    fi
+    echo "pcscd not running"
+    return 3
+}
+
+[ $# -eq 1 ] || usage
+case "$1" in
+    start) do_start ;;
+    stop) do_stop ;;
+    restart) do_stop; do_start ;;
+    status) do_status ;;
+    *) usage ;;
+esac
