@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Inventory
+import PKCS11
+import QualifiedCertificates
+
+struct Certs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Certyfikaty na tokenach / certificates on tokens.",
+        discussion: """
+            Lists certificates with the key that belongs to each and whether they are qualified \
+            for signing (QcType esign) or sealing (QcType eseal). --export ID writes one certificate as PEM.
+            """)
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var modules: ModuleOptions
+
+    @Option(name: .long, help: "Only this token (label or serial number).")
+    var token: String?
+
+    @Option(name: .long, help: "Write the certificate with this id (or id prefix, 8+ hex digits) as PEM.")
+    var export: String?
+
+    @Option(name: [.customShort("o"), .long], help: "With --export: the file to write (default: standard output).")
+    var output_: String?
+
+    @Flag(name: .long, help: "Log in to each token (asks the PIN) so that private keys hidden before login are paired too.")
+    var login = false
+
+    @Option(name: .customLong("pin-fd"), help: "With --login: read the PIN from this file descriptor (for scripts and tests).")
+    var pinFD: Int32?
+
+    struct Output: Codable {
+        let schema: String
+        let certificates: [CertificateReport]
+        let moduleProblems: [ModuleProblem]
+    }
+
+    func run() throws {
+        let set = modules.load()
+        if let failed = set.problems.first(where: \.requested) {
+            CommandFailure(
+                code: failed.code, name: failed.error, message: .init(pl: failed.message, en: failed.message),
+                exitCode: PodpisExit.moduleFailed
+            ).report(json: output.json)
+        }
+        var selected = set.modules
+        var onlyToken: String? = nil
+        if let token {
+            do {
+                _ = try set.modules.token(named: token)
+                onlyToken = token
+            } catch { CommandFailure(error).report(json: output.json) }
+            selected = set.modules
+        }
+        let list: [(report: CertificateReport, der: [UInt8])]
+        do {
+            list = try CertificateReport.all(in: selected, login: login ? { token in try PINReader.read(for: token, fd: pinFD) } : nil)
+                .filter { onlyToken == nil || $0.report.token == onlyToken || $0.report.tokenSerial == onlyToken }
+        } catch let error as PKCS11Error {
+            CommandFailure(error).report(json: output.json)
+        }
+        if let export {
+            let wanted = export.lowercased()
+            let matches = list.filter { wanted.count >= 8 && $0.report.facts.sha256.hasPrefix(wanted) }
+            guard matches.count == 1, let match = matches.first else {
+                CommandFailure(
+                    code: matches.isEmpty ? "certificate-not-found" : "certificate-ambiguous", name: "CERTIFICATE_NOT_FOUND",
+                    message: .init(
+                        pl: matches.isEmpty ? "Nie znaleziono certyfikatu \(export). Sprawdź: podpis certs." : "Identyfikator \(export) pasuje do kilku certyfikatów; podaj dłuższy.",
+                        en: matches.isEmpty ? "No certificate \(export). Check: podpis certs." : "Id \(export) matches several certificates; give a longer one."),
+                    exitCode: PodpisExit.certificateNotFound
+                ).report(json: output.json)
+            }
+            let pem = CertificateFacts.pem(der: match.der)
+            if let path = output_ {
+                try AtomicFile.write(Data(pem.utf8), to: path)
+            } else {
+                print(pem, terminator: "")
+            }
+            return
+        }
+        if output.json {
+            try printJSON(Output(schema: "podpis.certs/1", certificates: list.map(\.report), moduleProblems: set.problems))
+            return
+        }
+        var table = Table("ID", "HOLDER", "IDENTIFIER", "QUALIFIED", "VALID TO", "KEY", "TOKEN")
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        for (r, _) in list {
+            let f = r.facts
+            let qualified = r.qualifiedForSealing ? "pieczęć/seal" : r.qualifiedForSigning ? "podpis/signing" : "nie/no"
+            let key = r.key.map { $0.keyType + ($0.alwaysAuthenticate ? " (PIN każdorazowo)" : "") } ?? "brak/none"
+            table.add(
+                r.id, f.commonName ?? f.subject, (f.personIdentifier ?? f.organizationIdentifier)?.description ?? "-",
+                qualified, formatter.string(from: f.notAfter) + (r.validity == .valid ? "" : " \(r.validity.rawValue)"),
+                key, r.token)
+        }
+        print(list.isEmpty ? "Brak certyfikatów / no certificates." : table.render())
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Localization
+import PKCS11
+import SmartCard
+
+/// The documented exit codes (see `podpis --help` and docs/cli-json.md).
+enum PodpisExit {
+    static let otherError: Int32 = 1
+    static let noService: Int32 = 3
+    static let noReaders: Int32 = 4
+    static let moduleFailed: Int32 = 5
+    static let tokenNotFound: Int32 = 6
+    static let certificateNotFound: Int32 = 7
+    static let pinProblem: Int32 = 8
+}
+
+/// A failure the CLI reports: a code for programs, a sentence for people, an exit code.
+struct CommandFailure: Error {
+    let code: String
+    let name: String
+    let message: ClerkText
+    let exitCode: Int32
+
+    init(code: String, name: String, message: ClerkText, exitCode: Int32) {
+        self.code = code
+        self.name = name
+        self.message = message
+        self.exitCode = exitCode
+    }
+
+    init(_ error: PCSCError) {
+        let exit: Int32
+        switch error.rawValue {
+        case PCSCError.Code.noService, PCSCError.Code.serviceStopped, PCSCError.Code.commError: exit = PodpisExit.noService
+        case PCSCError.Code.noReadersAvailable: exit = PodpisExit.noReaders
+        default: exit = PodpisExit.otherError
+        }
+        self.init(code: error.code, name: error.name, message: error.message, exitCode: exit)
+    }
+
+    init(_ error: PKCS11Error) {
+        let exit: Int32
+        switch error.kind {
+        case .moduleNotFound, .moduleLoadFailed: exit = PodpisExit.moduleFailed
+        case .tokenNotFound: exit = PodpisExit.tokenNotFound
+        case .objectNotFound: exit = PodpisExit.certificateNotFound
+        case .pinRequired: exit = PodpisExit.pinProblem
+        case .unsupportedAlgorithm: exit = PodpisExit.otherError
+        case .returnValue(let rv):
+            switch rv {
+            case ReturnValue.pinIncorrect, ReturnValue.pinLocked, 0xA1, 0xA2, 0xA3: exit = PodpisExit.pinProblem
+            case ReturnValue.tokenNotPresent, ReturnValue.deviceRemoved, 0x3, 0xB0, 0xB3: exit = PodpisExit.tokenNotFound
+            default: exit = PodpisExit.otherError
+            }
+        }
+        var extra = ""
+        if let tries = error.triesLeft { extra = " (triesLeft=\(tries))" }
+        self.init(code: error.code, name: error.name + extra, message: error.message, exitCode: exit)
+    }
+
+    /// Prints the failure (JSON on stdout with --json, else a sentence on stderr) and exits.
+    func report(json: Bool) -> Never {
+        if json {
+            let body: [String: [String: String]] = ["error": ["code": code, "name": name, "message": message.description]]
+            if let data = try? JSONEncoder.podpis.encode(body) { print(String(decoding: data, as: UTF8.self)) }
+        } else {
+            FileHandle.standardError.write(Data("podpis: \(message)\n".utf8))
+        }
+        Foundation.exit(exitCode)
+    }
+}
+
+extension JSONEncoder {
+    /// The one encoder for every --json output: sorted keys, ISO 8601 dates.
+    static var podpis: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
+/// Prints a Codable value as JSON on stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let data = try JSONEncoder.podpis.encode(value)
+    print(String(decoding: data, as: UTF8.self))
+}

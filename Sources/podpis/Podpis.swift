@@ -1,0 +1,21 @@
+import ArgumentParser
+
+@main
+struct Podpis: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "podpis",
+        abstract: "Podpis: stanowisko podpisu kwalifikowanego / qualified signing station.",
+        discussion: """
+            Lists readers, cards, tokens and certificates for qualified signatures and seals.
+
+            Exit codes: 0 ok; 1 other error; 3 pcscd not running; 4 no readers; \
+            5 a PKCS#11 module named with --module failed to load; 6 token not found or removed; \
+            7 certificate not found; 8 PIN problem; 64 wrong usage.
+            """,
+        version: PodpisVersion.string,
+        subcommands: [Readers.self, Tokens.self, Certs.self])
+}
+
+enum PodpisVersion {
+    static let string = "0.1.0"
+}
