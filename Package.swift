@@ -86,8 +86,8 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "TestBench", path: "Tests/TestBench"),
-        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "TestBench"]),
-        .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "QualifiedCertificates", "TestBench"]),
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "Localization", "TestBench"]),
+        .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "Inventory", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "QualifiedCertificatesTests", dependencies: ["QualifiedCertificates", "TestBench"]),
         .testTarget(name: "CLITests", dependencies: ["TestBench"]),
     ],

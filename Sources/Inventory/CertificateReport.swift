@@ -48,24 +48,56 @@ public struct CertificateReport: Sendable, Codable, Hashable {
 
     /// The certificates on every token. Private keys are often visible only
     /// after login: `login` is asked for a PIN per token that needs one (nil:
-    /// do not log in, report the certificates with what is visible).
+    /// do not log in, report the certificates with what is visible). A token
+    /// that cannot be read (removed meanwhile, unrecognised) becomes a problem
+    /// in the result; a failed login is thrown, since the user asked for it.
     public static func all(
-        in modules: [Module], login: ((Token) throws -> SecretPIN?)? = nil
-    ) throws -> [(report: CertificateReport, der: [UInt8])] {
+        in modules: [Module], onlyToken: String? = nil, login: ((Token) throws -> SecretPIN?)? = nil
+    ) throws -> (certificates: [(report: CertificateReport, der: [UInt8])], problems: [TokenProblem]) {
         var out: [(CertificateReport, [UInt8])] = []
+        var problems: [TokenProblem] = []
         for module in modules {
             for token in (try? module.tokens()) ?? [] {
-                let session = try token.slot.openSession()
-                if let login, token.info.loginRequired {
-                    let pin = try login(token)
-                    if pin != nil || token.info.protectedAuthenticationPath { try session.login(pin: pin) }
+                if let onlyToken, token.info.label != onlyToken, token.info.serialNumber != onlyToken { continue }
+                let pairs: [CertificateWithKey]
+                do {
+                    let session = try token.slot.openSession()
+                    if let login, token.info.loginRequired {
+                        let pin = try login(token)
+                        do {
+                            try session.login(pin: pin)
+                        } catch {
+                            throw error.withTriesLeft(of: token)
+                        }
+                    }
+                    pairs = try session.certificatesWithKeys()
+                } catch let error as PKCS11Error where error.returnValue != ReturnValue.pinIncorrect
+                    && error.returnValue != ReturnValue.pinLocked && login == nil
+                {
+                    problems.append(TokenProblem(token: token.info.label, error: error))
+                    continue
                 }
-                for pair in try session.certificatesWithKeys() {
+                for pair in pairs {
                     guard let facts = try? CertificateFacts(der: pair.certificate.der) else { continue }
                     out.append((CertificateReport(pair: pair, facts: facts, token: token), pair.certificate.der))
                 }
             }
         }
-        return out
+        return (out, problems)
+    }
+}
+
+/// A token that could not be read while listing.
+public struct TokenProblem: Sendable, Codable, Hashable {
+    public let token: String
+    public let code: String
+    public let error: String
+    public let message: String
+
+    public init(token: String, error: PKCS11Error) {
+        self.token = token
+        self.code = error.code
+        self.error = error.name
+        self.message = error.message.description
     }
 }

@@ -8,11 +8,14 @@ public struct Token: Sendable {
 }
 
 extension Module {
-    /// The tokens present in this module's slots.
+    /// The initialised tokens present in this module's slots (SoftHSM and
+    /// some HSMs always show one empty, uninitialised token: it is left out).
     public func tokens() throws(PKCS11Error) -> [Token] {
         try slots(withTokenOnly: true).compactMap { slot in
             // A token may go between listing and asking: skip it rather than fail the list.
-            guard let info = try? slot.tokenInfo(), let slotInfo = try? slot.info() else { return nil }
+            guard let info = try? slot.tokenInfo(), let slotInfo = try? slot.info(),
+                info.flags.contains(.tokenInitialized)
+            else { return nil }
             return Token(slot: slot, info: info, slotInfo: slotInfo)
         }
     }

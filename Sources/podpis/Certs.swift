@@ -34,6 +34,7 @@ struct Certs: ParsableCommand {
         let schema: String
         let certificates: [CertificateReport]
         let moduleProblems: [ModuleProblem]
+        let tokenProblems: [TokenProblem]
     }
 
     func run() throws {
@@ -44,21 +45,23 @@ struct Certs: ParsableCommand {
                 exitCode: PodpisExit.moduleFailed
             ).report(json: output.json)
         }
-        var selected = set.modules
-        var onlyToken: String? = nil
         if let token {
-            do {
-                _ = try set.modules.token(named: token)
-                onlyToken = token
-            } catch { CommandFailure(error).report(json: output.json) }
-            selected = set.modules
+            do { _ = try set.modules.token(named: token) } catch { CommandFailure(error).report(json: output.json) }
         }
         let list: [(report: CertificateReport, der: [UInt8])]
+        let tokenProblems: [TokenProblem]
         do {
-            list = try CertificateReport.all(in: selected, login: login ? { token in try PINReader.read(for: token, fd: pinFD) } : nil)
-                .filter { onlyToken == nil || $0.report.token == onlyToken || $0.report.tokenSerial == onlyToken }
+            (list, tokenProblems) = try CertificateReport.all(
+                in: set.modules, onlyToken: token,
+                login: login ? { token in try PINReader.read(for: token, fd: pinFD) } : nil)
         } catch let error as PKCS11Error {
             CommandFailure(error).report(json: output.json)
+        }
+        if let token, let problem = tokenProblems.first(where: { $0.token == token }) {
+            CommandFailure(
+                code: problem.code, name: problem.error, message: .init(pl: problem.message, en: problem.message),
+                exitCode: PodpisExit.tokenNotFound
+            ).report(json: output.json)
         }
         if let export {
             let wanted = export.lowercased()
@@ -81,7 +84,8 @@ struct Certs: ParsableCommand {
             return
         }
         if output.json {
-            try printJSON(Output(schema: "podpis.certs/1", certificates: list.map(\.report), moduleProblems: set.problems))
+            try printJSON(Output(schema: "podpis.certs/1", certificates: list.map(\.report), moduleProblems: set.problems,
+                tokenProblems: tokenProblems))
             return
         }
         var table = Table("ID", "HOLDER", "IDENTIFIER", "QUALIFIED", "VALID TO", "KEY", "TOKEN")
@@ -97,5 +101,6 @@ struct Certs: ParsableCommand {
                 key, r.token)
         }
         print(list.isEmpty ? "Brak certyfikatów / no certificates." : table.render())
+        for problem in tokenProblems { print("! \(problem.token): \(problem.message)") }
     }
 }

@@ -1,0 +1,166 @@
+import Foundation
+import TestBench
+import XCTest
+
+/// `podpis readers | tokens | certs` as a user runs them: the built binary,
+/// its JSON (docs/cli-json.md) and its exit codes.
+final class CLITests: XCTestCase {
+    static var podpis: String {
+        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
+        let dir = bundle.map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
+            ?? TestBench.repositoryRoot.appendingPathComponent(".build/debug")
+        return dir.appendingPathComponent("podpis").path
+    }
+
+    private func podpis(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+        try TestBench.require()
+        return try TestBench.runCapturing(Self.podpis, arguments, environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
+    }
+
+    private func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+    }
+
+    func testReadersJSONListsTheVirtualReadersWithCardATRAndName() throws {
+        let env = try TestBench.require()
+        let result = try podpis("readers", "--json")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let root = try json(result.stdout)
+        XCTAssertEqual(root["schema"] as? String, "podpis.readers/1")
+        let readers = try XCTUnwrap(root["readers"] as? [[String: Any]])
+        XCTAssertEqual(readers.count, 2)
+        let card = try XCTUnwrap(readers.first { $0["name"] as? String == env["PODPIS_OPENPGP_READER"] })
+        XCTAssertEqual(card["state"] as? String, "present")
+        XCTAssertEqual(card["atr"] as? String, env["PODPIS_OPENPGP_ATR"])
+        XCTAssertEqual(card["activeProtocol"] as? String, "T=1")
+        let identified = try XCTUnwrap(card["card"] as? [String: Any])
+        XCTAssertEqual(identified["name"] as? String, "OpenPGP card v3.4 (test bench)")
+        XCTAssertEqual(identified["identifiedBy"] as? String, "table")
+        XCTAssertEqual((identified["module"] as? [String: Any])?["name"] as? String, "opensc-pkcs11")
+    }
+
+    func testTokensJSONShowsTokensWithFlags() throws {
+        let env = try TestBench.require()
+        let result = try podpis("tokens", "--json")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let root = try json(result.stdout)
+        XCTAssertEqual(root["schema"] as? String, "podpis.tokens/1")
+        let tokens = try XCTUnwrap(root["tokens"] as? [[String: Any]])
+        let seal = try XCTUnwrap(tokens.first { $0["label"] as? String == env["PODPIS_SEAL_TOKEN"] })
+        let flags = try XCTUnwrap(seal["flags"] as? [String: Bool])
+        XCTAssertEqual(flags["loginRequired"], true)
+        XCTAssertEqual(flags["userPINLocked"], false)
+        XCTAssertEqual((seal["module"] as? [String: Any])?["name"] as? String, "softhsm2")
+        XCTAssertTrue((seal["signingMechanisms"] as? [String])?.contains("CKM_RSA_PKCS_PSS") == true)
+        XCTAssertTrue(tokens.contains { $0["label"] as? String == env["PODPIS_OPENPGP_SIGN_TOKEN"] })
+    }
+
+    func testCertsJSONShowsQualifiedFactsSealEsealVATPLAndPersonPNOPL() throws {
+        let env = try TestBench.require()
+        let result = try podpis("certs", "--json")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let root = try json(result.stdout)
+        XCTAssertEqual(root["schema"] as? String, "podpis.certs/1")
+        let certs = try XCTUnwrap(root["certificates"] as? [[String: Any]])
+        let seal = try XCTUnwrap(certs.first { $0["token"] as? String == env["PODPIS_SEAL_TOKEN"] })
+        let sealFacts = try XCTUnwrap(seal["facts"] as? [String: Any])
+        XCTAssertEqual((sealFacts["qcStatements"] as? [String: Any])?["types"] as? [String], ["eseal"])
+        XCTAssertTrue((sealFacts["organizationIdentifier"] as? String)?.hasPrefix("VATPL-") == true)
+        XCTAssertEqual(seal["qualifiedForSealing"] as? Bool, true)
+
+        let people = certs.filter { ($0["facts"] as? [String: Any])?["personIdentifier"] as? String != nil }
+        XCTAssertFalse(people.isEmpty)
+        for person in people {
+            XCTAssertTrue(((person["facts"] as? [String: Any])?["personIdentifier"] as? String)?.hasPrefix("PNOPL-") == true)
+        }
+        let qualifiedPeople = people.filter { $0["qualifiedForSigning"] as? Bool == true }
+        XCTAssertGreaterThanOrEqual(qualifiedPeople.count, 3)
+        XCTAssertTrue(certs.contains { $0["validity"] as? String == "expired" })
+    }
+
+    func testCertsLoginPairsKeysAndShowsAlwaysAuthenticate() throws {
+        let env = try TestBench.require()
+        let dir = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The PIN comes on a file descriptor (here: standard input, fd 0), never as an argument.
+        let result = try TestBench.runCapturing(
+            Self.podpis, ["certs", "--json", "--no-registered", "--module", env["PODPIS_SOFTHSM_MODULE"]!, "--token", env["PODPIS_SIGNER_TOKEN"]!, "--login", "--pin-fd", "0"],
+            stdin: Data((env["PODPIS_SIGNER_PIN"]! + "\n").utf8))
+        XCTAssertEqual(result.status, 0, result.stderr + result.stdout)
+        XCTAssertFalse(result.stdout.contains(env["PODPIS_SIGNER_PIN"]! + "\""))
+        let certs = try XCTUnwrap(try json(result.stdout)["certificates"] as? [[String: Any]])
+        XCTAssertEqual(certs.count, 5)
+        XCTAssertTrue(certs.allSatisfy { ($0["key"] as? [String: Any])?["pairedBy"] as? String == "CKA_ID" })
+        XCTAssertEqual(certs.filter { ($0["key"] as? [String: Any])?["alwaysAuthenticate"] as? Bool == true }.count, 1)
+    }
+
+    func testExportWritesThePEMOfTheChosenCertificate() throws {
+        let env = try TestBench.require()
+        let listing = try json(try podpis("certs", "--json").stdout)
+        let seal = try XCTUnwrap((listing["certificates"] as? [[String: Any]])?.first { $0["token"] as? String == env["PODPIS_SEAL_TOKEN"] })
+        let id = try XCTUnwrap(seal["id"] as? String)
+        let dir = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("seal.pem").path
+        let result = try podpis("certs", "--export", id, "-o", out)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // openssl reads the same certificate as the bench wrote.
+        let ours = try TestBench.run("openssl", ["x509", "-in", out, "-noout", "-fingerprint", "-sha256"])
+        let bench = try TestBench.run("openssl", ["x509", "-in", try TestBench.pki("seal.pem"), "-noout", "-fingerprint", "-sha256"])
+        XCTAssertEqual(ours, bench)
+        // An existing file is never overwritten.
+        let again = try podpis("certs", "--export", id, "-o", out)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("already exists"), again.stderr)
+        // An unknown id: exit 7.
+        let missing = try podpis("certs", "--export", "0123456789abcdef")
+        XCTAssertEqual(missing.status, 7)
+    }
+
+    func testModulePathThatDoesNotExistExits5WithAClearMessage() throws {
+        let result = try podpis("tokens", "--module", "/nonexistent/vendor-pkcs11.so")
+        XCTAssertEqual(result.status, 5)
+        XCTAssertTrue(result.stderr.contains("PKCS#11 module /nonexistent/vendor-pkcs11.so not found"), result.stderr)
+        let json = try podpis("tokens", "--json", "--module", "/nonexistent/vendor-pkcs11.so")
+        XCTAssertEqual(json.status, 5)
+        XCTAssertEqual((try self.json(json.stdout)["error"] as? [String: String])?["code"], "module-not-found")
+    }
+
+    func testFileThatIsNotAModuleExits5() throws {
+        let result = try podpis("certs", "--module", "/etc/hostname")
+        XCTAssertEqual(result.status, 5)
+        XCTAssertTrue(result.stderr.contains("Cannot load PKCS#11 module /etc/hostname"), result.stderr)
+    }
+
+    func testPolishMessagesForAPolishLocale() throws {
+        try TestBench.require()
+        let result = try TestBench.runCapturing(
+            Self.podpis, ["tokens", "--module", "/nonexistent/x.so"], environment: ["LANG": "pl_PL.UTF-8", "LC_ALL": ""])
+        XCTAssertEqual(result.status, 5)
+        XCTAssertTrue(result.stderr.contains("Nie znaleziono modułu PKCS#11"), result.stderr)
+    }
+
+    func testTokenRemovedBeforeUseExits6() throws {
+        let env = try TestBench.require()
+        try TestBench.script("card.sh", "openpgp", "stop")
+        defer { _ = try? TestBench.script("card.sh", "openpgp", "start") }
+        let result = try podpis("certs", "--token", env["PODPIS_OPENPGP_SIGN_TOKEN"]!)
+        XCTAssertEqual(result.status, 6, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("not found"), result.stderr)
+    }
+
+    func testPCSCDNotRunningExits3AndNoReadersExits4() throws {
+        try TestBench.require()
+        try TestBench.script("pcscd.sh", "stop")
+        defer { _ = try? TestBench.script("pcscd.sh", "start") }
+        let down = try podpis("readers")
+        XCTAssertEqual(down.status, 3)
+        XCTAssertTrue(down.stderr.contains("pcscd smart card service is not running"), down.stderr)
+
+        try TestBench.script("pcscd.sh", "start", "--no-readers")
+        let none = try podpis("readers", "--json")
+        XCTAssertEqual(none.status, 4, none.stdout)
+        XCTAssertEqual((try json(none.stdout)["error"] as? [String: String])?["code"], "pcsc-no-readers")
+        try TestBench.script("pcscd.sh", "stop")
+    }
+}
