@@ -1,0 +1,39 @@
+# Podpis — entry points. Run as root on Debian 12 (CI does); see README.md.
+SHELL := /bin/bash
+SWIFT ?= swift
+TESTBED_ENV := .testbed/env
+
+.PHONY: deps build run test testbed-up testbed-down bench clean
+
+## deps: install the system packages and Python pieces the build and the bench need
+deps:
+	bash testbed/install-deps.sh
+
+## build: build podpis and podpisd (debug)
+build:
+	$(SWIFT) build
+
+## run: install everything, start the demo bench (virtual card + SoftHSM demo tokens), list what podpis sees
+run: deps build testbed-up
+	@set -a; . $(TESTBED_ENV); set +a; \
+	echo "== podpis readers"; .build/debug/podpis readers; \
+	echo; echo "== podpis tokens"; .build/debug/podpis tokens; \
+	echo; echo "== podpis certs"; .build/debug/podpis certs
+
+## test: install, start the bench, run the whole suite, stop the bench
+test: deps
+	bash scripts/test.sh
+
+## testbed-up / testbed-down: start or stop the real test bench (writes .testbed/env)
+testbed-up:
+	bash testbed/up.sh
+
+testbed-down:
+	bash testbed/down.sh
+
+## bench: performance measurements (Benchmarks/, docs/performance.md)
+bench:
+	bash Benchmarks/run.sh
+
+clean:
+	rm -rf .build
