@@ -30,9 +30,6 @@ usage() {
 scripted_pidfile() { echo "$RUN_DIR/scripted-$1.pid"; }
 reader_index() { echo $(( $1 - VPCD_PORT_0 )); }
 
-# proc_alive PIDFILE SUBSTRING: for wait_until: 0 running, 2 dead.
-proc_alive_or_give_up() { pid_running "$1" "$2" || return 2; }
-
 # card_visible PIDFILE SUBSTRING INDEX [ATR]: 0 when the reader holds a card
 # (with that ATR), 2 if the card process died meanwhile.
 card_visible() {

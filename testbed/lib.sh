@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # variables are used by the scripts that source this file
 # Common settings and helpers for the Podpis test bench scripts.
 # Sourced by up.sh, down.sh, pcscd.sh, card.sh, pki.sh and softhsm.sh; not run directly.
 
@@ -126,6 +127,15 @@ stop_pidfile() {
         done
         pid_running "$pidfile" "$want" && die "could not stop $name (pid $pid)"
     fi
+    # Dead. Its parent is init (our scripts exit after starting it), which on
+    # some machines reaps orphans only every few seconds: until then `pgrep`
+    # lists a "<defunct>" entry. down.sh sets TB_WAIT_REAP=1 to wait for that.
+    if [ "${TB_WAIT_REAP:-0}" = 1 ]; then
+        for i in $(seq 1 100); do
+            [ -d "/proc/$pid" ] || break
+            sleep 0.1
+        done
+    fi
     rm -f "$pidfile"
 }
 
@@ -175,7 +185,10 @@ wait_until() {
 }
 
 ensure_state_dirs() {
+    case "$STATE" in /|"$TB_REPO"|"$TB_SCRIPTS"|"${HOME:-/root}") die "refusing to use '$STATE' as the test bench state directory" ;; esac
     mkdir -p "$STATE" "$RUN_DIR" "$LOG_DIR" "$PKI_DIR" "$PCSCD_RUN_DIR" "$OPENPGP_DIR"
+    # down.sh deletes only directories carrying this marker.
+    [ -f "$STATE/.podpis-testbed" ] || echo "Podpis test bench state (testbed/down.sh deletes this directory)" > "$STATE/.podpis-testbed"
 }
 
 check_python() {

@@ -15,7 +15,11 @@ TB_NAME=pcscd.sh
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { echo "usage: $0 start|stop|restart|status" >&2; exit 2; }
+usage() { echo "usage: $0 start [--no-readers]|stop|restart|status" >&2; exit 2; }
+
+# start --no-readers: pcscd with an empty reader configuration (for "no
+# readers" tests); the vpcd ports stay closed and no card can connect.
+NO_READERS=0
 
 write_reader_conf() {
     mkdir -p "$PCSCD_CONF_DIR"
@@ -31,6 +35,7 @@ EOF
 
 pcscd_ready() {
     pcscd_running || return 2
+    if [ "$NO_READERS" = 1 ]; then [ -S "$PCSCD_SOCKET" ]; return; fi
     [ -S "$PCSCD_SOCKET" ] && tcp_listening "$VPCD_PORT_0" && tcp_listening "$VPCD_PORT_1"
 }
 
@@ -52,11 +57,17 @@ do_start() {
 
     ensure_state_dirs
     write_reader_conf
+    local conf_dir="$PCSCD_CONF_DIR"
+    if [ "$NO_READERS" = 1 ]; then
+        conf_dir="$PCSCD_CONF_DIR.empty"
+        mkdir -p "$conf_dir"
+        rm -f "${conf_dir:?}"/*
+    fi
     mkdir -p /run/pcscd   # mount point on the host; stays empty there
     rm -rf "${PCSCD_RUN_DIR:?}"/*
 
-    local debug=""
-    [ "${PODPIS_PCSCD_DEBUG:-0}" = "1" ] && debug="--debug --apdu"
+    local debug=()
+    if [ "${PODPIS_PCSCD_DEBUG:-0}" = "1" ]; then debug=(--debug --apdu); fi
     {
         printf '\n=== %s pcscd start ===\n' "$(date '+%F %T')"
     } >> "$LOG_DIR/pcscd.log"
@@ -65,7 +76,7 @@ do_start() {
     # shellcheck disable=SC2016
     setsid unshare --mount --propagation private \
         sh -c 'mount --bind "$1" /run/pcscd || exit 97; shift; exec pcscd --foreground "$@"' \
-        sh "$PCSCD_RUN_DIR" -c "$PCSCD_CONF_DIR" $debug \
+        sh "$PCSCD_RUN_DIR" -c "$conf_dir" "${debug[@]}" \
         >> "$LOG_DIR/pcscd.log" 2>&1 < /dev/null &
     echo $! > "$PCSCD_PIDFILE"
 
@@ -77,6 +88,27 @@ do_start() {
         die "pcscd did not come up (log: $LOG_DIR/pcscd.log)"
     fi
     log "pcscd running (pid $(pid_of "$PCSCD_PIDFILE")): PCSCLITE_CSOCK_NAME=$PCSCD_SOCKET"
+    [ "$NO_READERS" = 0 ] || { log "pcscd runs with no readers"; return 0; }
+
+    # Cards whose processes run reconnect by themselves (every 0.2 s): return
+    # once pcscd shows them again, so callers see the final state.
+    local idx pf missing=""
+    for port in "$VPCD_PORT_0" "$VPCD_PORT_1"; do
+        idx=$(( port - VPCD_PORT_0 ))
+        pf=""
+        if [ "$port" = "$VPCD_PORT_0" ] && pid_running "$OPENPGP_PIDFILE" openpgp_bridge.py; then
+            pf="$OPENPGP_PIDFILE"
+        elif pid_running "$RUN_DIR/scripted-$port.pid" scripted_card.py; then
+            pf="$RUN_DIR/scripted-$port.pid"
+        fi
+        [ -n "$pf" ] || continue
+        if wait_until 10 "the card in reader $idx to come back" reader_atr "$idx" >/dev/null; then
+            log "card back in reader $idx: $(reader_atr "$idx")"
+        else
+            missing="$missing $idx"
+        fi
+    done
+    [ -z "$missing" ] || die "pcscd runs, but the card process of reader(s)$missing did not reconnect within 10 s (logs in $LOG_DIR)"
 }
 
 do_stop() {
@@ -100,7 +132,8 @@ do_status() {
     return 3
 }
 
-[ $# -eq 1 ] || usage
+[ $# -ge 1 ] || usage
+if [ "${2:-}" = "--no-readers" ] && [ "$1" = start ]; then NO_READERS=1; elif [ $# -ne 1 ]; then usage; fi
 case "$1" in
     start) do_start ;;
     stop) do_stop ;;

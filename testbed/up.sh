@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Brings the Podpis test bench up (idempotent; prints "already up" if it is).
+# All state under $PODPIS_TESTBED_DIR (default <repo>/.testbed):
+#   - test PKI (pki.sh) in $STATE/pki
+#   - SoftHSM2 tokens "Podpis Signer" and "Podpis Seal" (softhsm.sh)
+#   - a private pcscd with the two vpcd readers (pcscd.sh)
+#   - the OpenPGP virtual card in "Virtual PCD 00 00" with an RSA-2048 signing
+#     key generated on the card, its public key and a qualified certificate
+#     for it in $STATE/pki/openpgp-sign-pub.pem and openpgp-sign.pem
+#   - $STATE/env: `source .testbed/env` gives every client the bench
+# Stop with down.sh. Needs root and install-deps.sh.
+set -euo pipefail
+TB_NAME=up.sh
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+t0="$(date +%s%N)"
+elapsed() { echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms"; }
+
+[ "$(id -u)" -eq 0 ] || die "must run as root (pcscd in a private mount namespace)"
+need_cmd pcscd unshare setsid openssl softhsm2-util pkcs11-tool pkcs15-tool openpgp-tool
+check_python
+
+if [ -f "$STATE/.up" ] && [ -f "$ENV_FILE" ] && pcscd_running \
+    && pid_running "$OPENPGP_PIDFILE" openpgp_bridge.py; then
+    log "already up: source $ENV_FILE"
+    exit 0
+fi
+rm -f "$STATE/.up"
+ensure_state_dirs
+
+# 1. Test PKI. A new PKI invalidates the tokens and the card's certificate.
+if [ ! -f "$PKI_DIR/.done" ]; then
+    bash "$TB_SCRIPTS/pki.sh" generate
+    rm -f "$STATE/softhsm/.done" "$PKI_DIR/openpgp-sign.pem"
+    touch "$PKI_DIR/.done"
+else
+    log "test PKI already in $PKI_DIR"
+fi
+
+# 2. SoftHSM tokens.
+if [ ! -f "$STATE/softhsm/.done" ]; then
+    bash "$TB_SCRIPTS/softhsm.sh" setup
+    touch "$STATE/softhsm/.done"
+else
+    log "SoftHSM tokens already in $SOFTHSM_TOKENDIR"
+fi
+
+# 3. pcscd, then the OpenPGP card.
+bash "$TB_SCRIPTS/pcscd.sh" start
+bash "$TB_SCRIPTS/card.sh" openpgp start
+
+# 4. The card's signing key: generated once, kept in $STATE/openpgp.
+if [ ! -f "$OPENPGP_DIR/.keygen-done" ]; then
+    log "generating the OpenPGP card's RSA-2048 signing key (openpgp-tool --gen-key 1)"
+    out="$(openpgp-tool --verify CHV3 --pin "$OPENPGP_ADMIN_PIN" --gen-key 1 --key-type rsa2048 2>&1)" \
+        || { printf '%s\n' "$out" >&2; die "openpgp-tool could not generate the signing key"; }
+    rm -f "$PKI_DIR/openpgp-sign-pub.pem" "$PKI_DIR/openpgp-sign.pem"
+    touch "$OPENPGP_DIR/.keygen-done"
+fi
+if [ ! -f "$PKI_DIR/openpgp-sign-pub.pem" ]; then
+    tmp_pub="$PKI_DIR/.openpgp-sign-pub.pem.tmp"
+    out="$(pkcs15-tool --read-public-key 01 --output "$tmp_pub" 2>&1)" \
+        || { printf '%s\n' "$out" >&2; die "pkcs15-tool could not read the card's signing public key (ID 01)"; }
+    openssl pkey -pubin -in "$tmp_pub" -noout 2>/dev/null || die "the card's public key export is not a valid PEM public key"
+    mv "$tmp_pub" "$PKI_DIR/openpgp-sign-pub.pem"
+    rm -f "$PKI_DIR/openpgp-sign.pem"
+    log "card signing public key: $PKI_DIR/openpgp-sign-pub.pem"
+fi
+if [ ! -f "$PKI_DIR/openpgp-sign.pem" ]; then
+    bash "$TB_SCRIPTS/pki.sh" issue-openpgp "$PKI_DIR/openpgp-sign-pub.pem"
+fi
+
+# 5. The environment file.
+openpgp_atr="$(reader_atr 0)" || die "no card visible in reader 0 ($VPCD_READER_0)"
+softhsm_mod="$(softhsm_module)"
+opensc_mod="$(opensc_module)"
+tmp_env="$ENV_FILE.tmp"
+{
+    echo "# Podpis test bench environment, written by testbed/up.sh on $(date -u '+%F %T') UTC."
+    echo "# Source it from bash (source $ENV_FILE) or read it as KEY=\"VALUE\" lines."
+} > "$tmp_env"
+put() {
+    # shellcheck disable=SC1003
+    case "$2" in *'"'*|*'$'*|*'`'*|*'\'*) die "value of $1 has a character that cannot be quoted simply: $2" ;; esac
+    printf 'export %s="%s"\n' "$1" "$2" >> "$tmp_env"
+}
+put PODPIS_TESTBED_DIR "$STATE"
+put PODPIS_TESTBED_SCRIPTS "$TB_SCRIPTS"
+put PODPIS_PYTHON "$TB_PYTHON"
+put PODPIS_TESTBED_PYDIR "$TB_PYDIR"
+put PCSCLITE_CSOCK_NAME "$PCSCD_SOCKET"
+put SOFTHSM2_CONF "$SOFTHSM_CONF"
+put PODPIS_SOFTHSM_MODULE "$softhsm_mod"
+put PODPIS_OPENSC_MODULE "$opensc_mod"
+put PODPIS_PKI_DIR "$PKI_DIR"
+put PODPIS_SIGNER_TOKEN "$SIGNER_TOKEN"
+put PODPIS_SIGNER_PIN "$SIGNER_PIN"
+put PODPIS_SIGNER_SO_PIN "$SO_PIN"
+put PODPIS_SEAL_TOKEN "$SEAL_TOKEN"
+put PODPIS_SEAL_PIN "$SEAL_PIN"
+put PODPIS_SEAL_SO_PIN "$SO_PIN"
+put PODPIS_OPENPGP_PIN "$OPENPGP_PIN"
+put PODPIS_OPENPGP_ADMIN_PIN "$OPENPGP_ADMIN_PIN"
+put PODPIS_OPENPGP_ATR "$openpgp_atr"
+put PODPIS_OPENPGP_READER "$VPCD_READER_0"
+put PODPIS_OPENPGP_PORT "$VPCD_PORT_0"
+put PODPIS_OPENPGP_SIGN_TOKEN "OpenPGP card (User PIN (sig))"
+put PODPIS_OPENPGP_SIGN_KEY_ID "01"
+put PODPIS_SCRIPTED_READER "$VPCD_READER_1"
+put PODPIS_SCRIPTED_PORT "$VPCD_PORT_1"
+mv "$tmp_env" "$ENV_FILE"
+
+touch "$STATE/.up"
+log "up in $(elapsed): source $ENV_FILE"
