@@ -41,7 +41,8 @@ final class ModuleFailureTests: XCTestCase {
         defer { _ = try? TestBench.script("card.sh", "openpgp", "start") }
         // Give pcscd and OpenSC a moment to see the card go.
         Thread.sleep(forTimeInterval: 1)
-        XCTAssertThrowsError(try token.slot.openSession().certificatesWithKeys()) { error in
+        // Using the token (a login talks to the card) fails with a named error.
+        XCTAssertThrowsError(try token.slot.openSession().login(pin: SecretPIN(env["PODPIS_OPENPGP_PIN"]!))) { error in
             let error = error as! PKCS11Error
             let gone = ["CKR_TOKEN_NOT_PRESENT", "CKR_DEVICE_REMOVED", "CKR_SLOT_ID_INVALID", "CKR_SESSION_HANDLE_INVALID"]
             XCTAssertTrue(gone.contains(error.name), "\(error.name): \(error.message.en)")

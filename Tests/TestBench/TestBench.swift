@@ -22,6 +22,7 @@ public enum TestBench {
     public static func require() throws -> [String: String] {
         try lock.withLock {
             if let loaded { return loaded }
+            signal(SIGPIPE, SIG_IGN)
             let dir = ProcessInfo.processInfo.environment["PODPIS_TESTBED_DIR"]
                 ?? repositoryRoot.appendingPathComponent(".testbed").path
             let envFile = dir + "/env"
@@ -76,37 +77,83 @@ public enum TestBench {
     }
 
     /// Runs a program and returns its exit status and outputs.
+    ///
+    /// posix_spawn + waitpid rather than Foundation's Process: Process learns
+    /// of a child's exit through SIGCHLD, which C libraries loaded by the
+    /// tests (PKCS#11 modules) may disturb; waitpid on the pid cannot miss it.
     public static func runCapturing(
         _ program: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil
     ) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        if program.hasPrefix("/") {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [program] + arguments
+        let executable = program.hasPrefix("/") ? program : "/usr/bin/env"
+        let argv = (program.hasPrefix("/") ? [program] : ["/usr/bin/env", program]) + arguments
+        var env = ProcessInfo.processInfo.environment
+        if let environment { env.merge(environment) { $1 } }
+        let envp = env.map { "\($0.key)=\($0.value)" }
+
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw CommandFailed(description: "pipe() failed")
         }
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = envp.map { strdup($0) } + [nil]
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
         }
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try? input.fileHandleForWriting.close()
-        // Read both pipes concurrently so a chatty child never blocks.
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, cArgs, cEnv)
+        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        guard rc == 0 else {
+            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
+            throw CommandFailed(description: "cannot start \(program): \(String(cString: strerror(rc)))")
+        }
+        let stdinFD = inPipe[1], stderrFD = errPipe[0]
+        let writer = Thread {
+            if let stdin {
+                stdin.withUnsafeBytes { raw in
+                    var offset = 0
+                    while offset < raw.count {
+                        let n = write(stdinFD, raw.baseAddress! + offset, raw.count - offset)
+                        if n <= 0 { break }
+                        offset += n
+                    }
+                }
+            }
+            close(stdinFD)
+        }
+        writer.start()
         nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        let errDone = DispatchSemaphore(value: 0)
+        let reader = Thread {
+            errData = readAll(stderrFD)
+            errDone.signal()
+        }
         reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while reader.isExecuting || !reader.isFinished { usleep(1000) }
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let outData = readAll(outPipe[0])
+        errDone.wait()
+        close(outPipe[0]); close(errPipe[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (exitCode, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    private static func readAll(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n > 0 { data.append(contentsOf: buffer[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+        return data
     }
 
     /// A scratch directory for one test, removed by the caller.
