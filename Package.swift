@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "Inventory", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "QualifiedCertificatesTests", dependencies: ["QualifiedCertificates", "TestBench"]),
         .testTarget(name: "CLITests", dependencies: ["TestBench"]),
+        .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,7 +19,7 @@ PACKAGES=(
     # p11-kit, SoftHSM2
     p11-kit libp11-kit-dev softhsm2
     # XML and crypto CLIs used to build and check fixtures
-    libxml2-dev openssl xmlsec1
+    libxml2-dev libxml2-utils openssl xmlsec1
     # Python for the virtual cards: Debian's interpreter + cryptography + pip
     python3 python3-cryptography python3-pip ca-certificates
     # unshare/mount (private pcscd), pgrep/pkill-free process checks, gcc -dumpmachine is optional
