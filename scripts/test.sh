@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # The whole suite on the real bench: build, start the bench, run every test
-# serially (the tests share one pcscd and stop/start it), stop the bench.
+# serially (the tests share one pcscd and stop and start it), stop the bench,
+# and close with one plain summary line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 swift build --build-tests
 bash testbed/up.sh
-trap 'bash testbed/down.sh || true' EXIT
-set -a
-# shellcheck disable=SC1091
-. .testbed/env
-set +a
-swift test --skip-build
+log="$(mktemp)"
+status=0
+(
+    set -a
+    # shellcheck disable=SC1091
+    . .testbed/env
+    set +a
+    # XCTest only: the suite has no swift-testing tests.
+    swift test --skip-build --disable-swift-testing 2>&1
+) | tee "$log" || status=$?
+bash testbed/down.sh || true
+
+passed="$(grep -cE "^Test Case '.*' passed" "$log" || true)"
+failed="$(grep -cE "^Test Case '.*' failed" "$log" || true)"
+rm -f "$log"
+echo "tests: $passed passed, $failed failed"
+if [ "$passed" = 0 ] || [ "$failed" != 0 ]; then status=1; fi
+exit "$status"

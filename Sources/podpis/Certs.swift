@@ -38,13 +38,7 @@ struct Certs: ParsableCommand {
     }
 
     func run() throws {
-        let set = modules.load()
-        if let failed = set.problems.first(where: \.requested) {
-            CommandFailure(
-                code: failed.code, name: failed.error, message: .init(pl: failed.message, en: failed.message),
-                exitCode: PodpisExit.moduleFailed
-            ).report(json: output.json)
-        }
+        let set = modules.load(json: output.json)
         if let token {
             do { _ = try set.modules.token(named: token) } catch { CommandFailure(error).report(json: output.json) }
         }

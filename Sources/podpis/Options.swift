@@ -15,7 +15,16 @@ struct ModuleOptions: ParsableArguments {
     @Flag(name: .customLong("no-registered"), help: "Do not load the modules registered with p11-kit.")
     var noRegistered = false
 
-    func load() -> ModuleSet {
-        ModuleSet.load(paths: modulePaths, includeRegistered: !noRegistered)
+    /// Loads the modules; a module named with --module that fails ends the
+    /// command with exit code 5 and the reason.
+    func load(json: Bool) -> ModuleSet {
+        let set = ModuleSet.load(paths: modulePaths, includeRegistered: !noRegistered)
+        if let failed = set.problems.first(where: \.requested) {
+            CommandFailure(
+                code: failed.code, name: failed.error, message: .init(pl: failed.message, en: failed.message),
+                exitCode: PodpisExit.moduleFailed
+            ).report(json: json)
+        }
+        return set
     }
 }

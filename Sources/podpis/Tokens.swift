@@ -16,13 +16,7 @@ struct Tokens: ParsableCommand {
     }
 
     func run() throws {
-        let set = modules.load()
-        if let failed = set.problems.first(where: \.requested) {
-            CommandFailure(
-                code: failed.code, name: failed.error, message: .init(pl: failed.message, en: failed.message),
-                exitCode: PodpisExit.moduleFailed
-            ).report(json: output.json)
-        }
+        let set = modules.load(json: output.json)
         let tokens = TokenReport.all(in: set.modules)
         if output.json {
             try printJSON(Output(schema: "podpis.tokens/1", tokens: tokens, moduleProblems: set.problems))

@@ -82,7 +82,7 @@ final class SigningTests: XCTestCase {
         var asked = 0
         for round in 1...2 {
             let text = Data("dokument \(round)".utf8)
-            let signature = try session.sign(digest: try OpenSSL.sha256(text), with: key, algorithm: .rsaPKCS1v15(.sha256)) {
+            let signature = try session.sign(digest: try OpenSSL.digest("sha256", text), with: key, algorithm: .rsaPKCS1v15(.sha256)) {
                 asked += 1
                 return SecretPIN(pin)
             }
@@ -98,7 +98,7 @@ final class SigningTests: XCTestCase {
         let module = try Fixtures.softHSM()
         let session = try Fixtures.session(env["PODPIS_SIGNER_TOKEN"]!, in: module, pin: env["PODPIS_SIGNER_PIN"]!)
         let key = try Fixtures.key(id: [0x01], in: session)
-        let digest = try OpenSSL.sha256(Data("x".utf8))
+        let digest = try OpenSSL.digest("sha256", Data("x".utf8))
         // A wrong context PIN fails this signature, and the session can still sign afterwards.
         XCTAssertThrowsError(try session.sign(digest: digest, with: key, algorithm: .rsaPKCS1v15(.sha256)) { SecretPIN("9999") }) {
             XCTAssertEqual(($0 as? PKCS11Error)?.name, "CKR_PIN_INCORRECT")

@@ -56,34 +56,31 @@ final class ATRIdentificationTests: XCTestCase {
 
     /// The scripted virtual card presents a Polish card's ATR in a real reader.
     func testScriptedCardWithKIRATRIsIdentifiedThroughPCSC() throws {
-        let env = try TestBench.require()
-        let reader = try XCTUnwrap(env["PODPIS_SCRIPTED_READER"])
-        try TestBench.script("card.sh", "scripted", "start", Self.kirATR)
+        let atr = try insertScriptedCard(Self.kirATR)
         defer { _ = try? TestBench.script("card.sh", "scripted", "stop") }
-        let context = try PCSCContext()
-        var status: ReaderStatus?
-        XCTAssertTrue(try TestBench.waitUntil {
-            status = try context.statuses(of: [reader]).first
-            return status?.hasCard == true
-        })
-        XCTAssertEqual(status?.atr?.hex, Self.kirATR)
-        let identified = CardIdentifier(list: nil).identify(try XCTUnwrap(status?.atr))
+        XCTAssertEqual(atr.hex, Self.kirATR)
+        let identified = CardIdentifier(list: nil).identify(atr)
         XCTAssertEqual(identified.module?.name, "ccpkip11")
         XCTAssertTrue(identified.name?.contains("KIR") == true)
     }
 
     func testScriptedCardWithUnknownATRIsNamedUnknown() throws {
-        let env = try TestBench.require()
-        let reader = try XCTUnwrap(env["PODPIS_SCRIPTED_READER"])
-        try TestBench.script("card.sh", "scripted", "start", Self.unknownATR)
+        let atr = try insertScriptedCard(Self.unknownATR)
         defer { _ = try? TestBench.script("card.sh", "scripted", "stop") }
+        XCTAssertEqual(atr.hex, Self.unknownATR)
+        XCTAssertEqual(CardIdentifier().identify(atr), .unknown)
+    }
+
+    /// Puts the scripted card with this ATR into its reader and returns the ATR pcscd reports.
+    private func insertScriptedCard(_ atr: String) throws -> ATR {
+        let reader = try TestBench.value("PODPIS_SCRIPTED_READER")
+        try TestBench.script("card.sh", "scripted", "start", atr)
         let context = try PCSCContext()
         var status: ReaderStatus?
         XCTAssertTrue(try TestBench.waitUntil {
             status = try context.statuses(of: [reader]).first
             return status?.hasCard == true
         })
-        XCTAssertEqual(status?.atr?.hex, Self.unknownATR)
-        XCTAssertEqual(CardIdentifier().identify(try XCTUnwrap(status?.atr)), .unknown)
+        return try XCTUnwrap(status?.atr, "no card in \(reader)")
     }
 }

@@ -27,23 +27,8 @@ public enum OpenSSL {
         return (result.status == 0 && result.stdout.contains("Verified OK"), result.stdout + result.stderr)
     }
 
-    /// SHA-256 of data, computed by openssl (so tests do not trust our own hashing).
-    public static func sha256(_ data: Data) throws -> [UInt8] {
-        let dir = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("data")
-        try data.write(to: file)
-        let hex = try TestBench.run("openssl", ["dgst", "-sha256", "-r", file.path]).split(separator: " ")[0]
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            bytes.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return bytes
-    }
-
+    /// A digest (`sha256`, `sha384`, `sha512`) of data, computed by openssl
+    /// so that tests do not trust our own hashing.
     public static func digest(_ name: String, _ data: Data) throws -> [UInt8] {
         let dir = try TestBench.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
