@@ -13,6 +13,8 @@ public struct CertificateReport: Sendable, Codable, Hashable {
     public let tokenSerial: String
     public let module: String
     public let key: KeyReport?
+    /// No key visible yet, but the token shows its public half: log in (--login) to see it.
+    public let keyHiddenUntilLogin: Bool
     public let qualifiedForSigning: Bool
     public let qualifiedForSealing: Bool
     public let validity: CertificateFacts.Validity
@@ -40,6 +42,7 @@ public struct CertificateReport: Sendable, Codable, Hashable {
                 pairedBy: pair.pairedBy?.rawValue ?? "", keyType: $0.keyType.rawValue,
                 alwaysAuthenticate: $0.alwaysAuthenticate, canSign: $0.canSign)
         }
+        keyHiddenUntilLogin = pair.keyHiddenUntilLogin
         qualifiedForSigning = facts.qualifiedForSigning
         qualifiedForSealing = facts.qualifiedForSealing
         validity = facts.validity()

@@ -47,6 +47,9 @@ public struct CertificateWithKey: Sendable, Hashable {
     public let key: PrivateKeyObject?
     /// How the pair was found.
     public let pairedBy: Pairing?
+    /// No private key is visible, but a public key with the certificate's
+    /// CKA_ID is: the token shows its private keys only after login.
+    public var keyHiddenUntilLogin: Bool = false
 
     public enum Pairing: String, Sendable, Hashable, Codable {
         case id = "CKA_ID"
@@ -117,7 +120,9 @@ extension Session {
                 return CertificateWithKey(certificate: certificate, key: key, pairedBy: .id)
             }
             guard let spki = SubjectPublicKey(certificateDER: certificate.der) else {
-                return CertificateWithKey(certificate: certificate, key: nil, pairedBy: nil)
+                var unpaired = CertificateWithKey(certificate: certificate, key: nil, pairedBy: nil)
+                unpaired.keyHiddenUntilLogin = !certificate.id.isEmpty && publicKeys.contains { $0.id == certificate.id }
+                return unpaired
             }
             switch spki {
             case .rsa(let modulus):
@@ -133,7 +138,9 @@ extension Session {
             case .other:
                 break
             }
-            return CertificateWithKey(certificate: certificate, key: nil, pairedBy: nil)
+            var unpaired = CertificateWithKey(certificate: certificate, key: nil, pairedBy: nil)
+            unpaired.keyHiddenUntilLogin = !certificate.id.isEmpty && publicKeys.contains { $0.id == certificate.id }
+            return unpaired
         }
     }
 }

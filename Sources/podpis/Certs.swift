@@ -88,7 +88,8 @@ struct Certs: ParsableCommand {
         for (r, _) in list {
             let f = r.facts
             let qualified = r.qualifiedForSealing ? "pieczęć/seal" : r.qualifiedForSigning ? "podpis/signing" : "nie/no"
-            let key = r.key.map { $0.keyType + ($0.alwaysAuthenticate ? " (PIN każdorazowo)" : "") } ?? "brak/none"
+            let key = r.key.map { $0.keyType + ($0.alwaysAuthenticate ? " (PIN każdorazowo/every time)" : "") }
+                ?? (r.keyHiddenUntilLogin ? "po zalogowaniu/after --login" : "brak/none")
             table.add(
                 r.id, f.commonName ?? f.subject, (f.personIdentifier ?? f.organizationIdentifier)?.description ?? "-",
                 qualified, formatter.string(from: f.notAfter) + (r.validity == .valid ? "" : " \(r.validity.rawValue)"),

@@ -76,6 +76,10 @@ final class CLITests: XCTestCase {
         let qualifiedPeople = people.filter { $0["qualifiedForSigning"] as? Bool == true }
         XCTAssertGreaterThanOrEqual(qualifiedPeople.count, 3)
         XCTAssertTrue(certs.contains { $0["validity"] as? String == "expired" })
+        // SoftHSM hides private keys until login; their public halves say they are there.
+        let signerCerts = certs.filter { $0["token"] as? String == env["PODPIS_SIGNER_TOKEN"] }
+        XCTAssertEqual(signerCerts.count, 5)
+        XCTAssertTrue(signerCerts.allSatisfy { $0["key"] == nil && $0["keyHiddenUntilLogin"] as? Bool == true })
     }
 
     func testCertsLoginPairsKeysAndShowsAlwaysAuthenticate() throws {
