@@ -38,8 +38,9 @@ let package = Package(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
 
-        // MARK: Messages shared by every layer
+        // MARK: Shared by every layer: bilingual messages, atomic files
         .target(name: "Localization"),
+        .target(name: "Files", dependencies: ["Localization"]),
 
         // MARK: Hardware
         .target(
@@ -52,6 +53,32 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: Signature formats
+        .target(
+            name: "CMS",
+            dependencies: [
+                "Localization",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]),
+        .target(
+            name: "Timestamping",
+            dependencies: [
+                "CMS", "Localization",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
+        .target(
+            name: "CAdES",
+            dependencies: [
+                "CMS", "Timestamping", "PKCS11", "Files",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // MARK: Certificate facts

@@ -6,10 +6,17 @@
 #   pki.sh generate            root CA, qualified CA, all end-entity keys and certs
 #   pki.sh issue-openpgp PUB   certificate for the OpenPGP card's signing key
 #                              (public key PEM) -> $STATE/pki/openpgp-sign.pem
+#   pki.sh services            (re)issue tsa, ocsp and revoked with the existing
+#                              CA (part of generate; upgrades an older PKI)
+#   pki.sh ocsp-index          write $STATE/ocsp/index.txt (openssl ca format)
+#                              for every certificate the qualified CA issued
 #
 # Files in $STATE/pki: root.pem, ca.pem, chain.pem (ca + root), NAME.pem,
 # NAME.der, NAME.key (PKCS#8 PEM), NAME.pub.pem for NAME in objects.tsv, which
 # lists NAME, token, CKA_ID, label and key type of every end-entity object.
+# Not in objects.tsv (no token): tsa.pem (time-stamping, tsa-chain.pem =
+# tsa + ca + root), ocsp.pem (OCSP signer), revoked.pem (listed as revoked
+# in the OCSP index).
 set -euo pipefail
 TB_NAME=pki.sh
 # shellcheck source=lib.sh
@@ -19,7 +26,7 @@ CNF="$TB_SCRIPTS/pki.cnf"
 export PODPIS_PKI_CADB="$PKI_DIR/ca-db"
 export OPENSSL_CONF="$CNF"
 
-usage() { echo "usage: $0 generate | issue-openpgp PUBKEY.pem" >&2; exit 2; }
+usage() { echo "usage: $0 generate | issue-openpgp PUBKEY.pem | services | ocsp-index" >&2; exit 2; }
 
 ossl() {  # openssl with its output hidden unless it fails
     local out
@@ -121,8 +128,76 @@ do_generate() {
     openssl x509 -in "$PKI_DIR/person-rsa.pem" -noout -ext qcStatements >/dev/null 2>&1 \
         || openssl x509 -in "$PKI_DIR/person-rsa.pem" -noout -text | grep -q 'qcStatements\|1\.3\.6\.1\.5\.5\.7\.1\.3' \
         || die "person-rsa.pem has no QCStatements extension"
+    do_services
     chmod 600 "$PKI_DIR"/*.key
     log "PKI ready in $PKI_DIR"
+}
+
+REVOKED_SUBJECT="/C=PL/CN=Marek Zieliński (revoked)/GN=Marek/SN=Zieliński/serialNumber=PNOPL-65070744444"
+
+# Certificates for the loopback services, issued by the qualified CA: the
+# TSA (tsa.py), the OCSP responder (ocsp.sh) and one person certificate that
+# the OCSP index lists as revoked.
+do_services() {
+    need_cmd openssl
+    { [ -f "$PKI_DIR/ca.pem" ] && [ -f "$PKI_DIR/ca.key" ]; } || die "no qualified CA in $PKI_DIR: run pki.sh generate first"
+    [ -f "$PODPIS_PKI_CADB/index.txt" ] || init_cadb
+    local start end
+    start="$(utc '-1 day')"
+    end="$(utc '+730 days')"
+    log "tsa, ocsp, revoked: RSA-2048, issued by the qualified CA"
+    genkey "$PKI_DIR/tsa.key" rsa:2048
+    sign tsa "/C=PL/O=Podpis Test/CN=Podpis Test TSA" ext_tsa "$start" "$end" "$PKI_DIR/ca.pem" "$PKI_DIR/ca.key"
+    cat "$PKI_DIR/tsa.pem" "$PKI_DIR/ca.pem" "$PKI_DIR/root.pem" > "$PKI_DIR/tsa-chain.pem"
+    genkey "$PKI_DIR/ocsp.key" rsa:2048
+    sign ocsp "/C=PL/O=Podpis Test/CN=Podpis Test OCSP" ext_ocsp "$start" "$end" "$PKI_DIR/ca.pem" "$PKI_DIR/ca.key"
+    genkey "$PKI_DIR/revoked.key" rsa:2048
+    ossl pkey -in "$PKI_DIR/revoked.key" -pubout -out "$PKI_DIR/revoked.pub.pem"
+    sign revoked "$REVOKED_SUBJECT" ext_revoked "$start" "$end" "$PKI_DIR/ca.pem" "$PKI_DIR/ca.key"
+    local n
+    for n in tsa ocsp revoked; do
+        ossl verify -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/$n.pem"
+    done
+    ossl verify -purpose timestampsign -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/tsa.pem"
+    ossl verify -purpose ocsphelper -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/ocsp.pem"
+    chmod 600 "$PKI_DIR"/tsa.key "$PKI_DIR"/ocsp.key "$PKI_DIR"/revoked.key
+}
+
+# $STATE/ocsp/index.txt for `openssl ocsp -index`: every certificate in
+# $PKI_DIR issued by the qualified CA (openpgp-sign.pem too, once it exists),
+# status V, except revoked.pem: R, keyCompromise. Run again after issuing more.
+do_ocsp_index() {
+    need_cmd openssl
+    [ -f "$PKI_DIR/ca.pem" ] || die "no qualified CA in $PKI_DIR: run pki.sh generate first"
+    local dir="$STATE/ocsp" ca_hash f name line serial notafter subj exp hash st rev count=0
+    mkdir -p "$dir"
+    ca_hash="$(openssl x509 -in "$PKI_DIR/ca.pem" -noout -subject_hash)"
+    rev="$(date -u -d '-1 hour' +%y%m%d%H%M%SZ)"
+    : > "$dir/index.txt.tmp"
+    for f in "$PKI_DIR"/*.pem; do
+        name="$(basename "$f" .pem)"
+        case "$name" in root|ca|chain|tsa-chain|*.pub|*-pub) continue ;; esac
+        # One openssl call per file; lines come back as "hash", "serial=..",
+        # "notAfter=..", "subject=..". Files that are not certificates fail.
+        line="$(openssl x509 -in "$f" -noout -issuer_hash -serial -enddate -subject -nameopt compat 2>/dev/null)" || continue
+        hash="$(sed -n 1p <<< "$line")"
+        [ "$hash" = "$ca_hash" ] || continue
+        serial="$(sed -n 's/^serial=//p' <<< "$line")"
+        notafter="$(sed -n 's/^notAfter=//p' <<< "$line")"
+        subj="$(sed -n 's/^subject=//p' <<< "$line")"
+        # UTCTime (YYMMDDHHMMSSZ): every certificate here ends before 2050.
+        exp="$(date -u -d "$notafter" +%y%m%d%H%M%SZ)"
+        st=V; [ "$name" = revoked ] && st=R
+        if [ "$st" = R ]; then
+            printf 'R\t%s\t%s,keyCompromise\t%s\tunknown\t%s\n' "$exp" "$rev" "$serial" "$subj" >> "$dir/index.txt.tmp"
+        else
+            printf 'V\t%s\t\t%s\tunknown\t%s\n' "$exp" "$serial" "$subj" >> "$dir/index.txt.tmp"
+        fi
+        count=$((count + 1))
+    done
+    echo "unique_subject = no" > "$dir/index.txt.attr"
+    mv "$dir/index.txt.tmp" "$dir/index.txt"
+    log "OCSP index: $count certificates of the qualified CA in $dir/index.txt"
 }
 
 do_issue_openpgp() {
@@ -143,5 +218,7 @@ do_issue_openpgp() {
 case "$1" in
     generate) [ $# -eq 1 ] || usage; do_generate ;;
     issue-openpgp) [ $# -eq 2 ] || usage; do_issue_openpgp "$2" ;;
+    services) [ $# -eq 1 ] || usage; ensure_state_dirs; do_services ;;
+    ocsp-index) [ $# -eq 1 ] || usage; do_ocsp_index ;;
     *) usage ;;
 esac

@@ -1,0 +1,60 @@
+import CMS
+import PKCS11
+import SwiftASN1
+import X509
+
+/// Who signs: a certificate, its chain, and the key that signs a digest.
+///
+/// `sign` receives the digest of the signed attributes and returns the
+/// signature as PKCS#11 gives it (ECDSA as raw r‖s); for a token key it is a
+/// `Session.sign` call, which asks for a context PIN when the key needs one.
+public struct CAdESSigner {
+    public let certificate: Certificate
+    public let certificateDER: [UInt8]
+    public let chainDER: [[UInt8]]
+    public let algorithm: SignatureAlgorithm
+    public let sign: ([UInt8]) throws -> [UInt8]
+
+    public init(
+        certificateDER: [UInt8], chainDER: [[UInt8]] = [], algorithm: SignatureAlgorithm,
+        sign: @escaping ([UInt8]) throws -> [UInt8]
+    ) throws {
+        self.certificate = try Certificate(derEncoded: certificateDER)
+        self.certificateDER = certificateDER
+        self.chainDER = chainDER
+        self.algorithm = algorithm
+        self.sign = sign
+    }
+
+    /// The signatureAlgorithm field of the SignerInfo.
+    func signatureAlgorithmIdentifier() throws -> AlgorithmIdentifier {
+        do {
+            switch algorithm {
+            case .rsaPKCS1v15(let hash):
+                let oid: ASN1ObjectIdentifier
+                switch hash {
+                case .sha256: oid = CMSOID.sha256WithRSA
+                case .sha384: oid = CMSOID.sha384WithRSA
+                case .sha512: oid = CMSOID.sha512WithRSA
+                }
+                return AlgorithmIdentifier(algorithm: oid, parameters: try ASN1Any(erasing: ASN1Null()))
+            case .rsaPSS(let hash):
+                let parameters = RSASSAPSSParameters(hashAlgorithm: DigestAlgorithm(hash).identifier, saltLength: hash.length)
+                return AlgorithmIdentifier(algorithm: CMSOID.rsassaPSS, parameters: try ASN1Any(erasing: parameters))
+            case .ecdsa(let hash):
+                switch hash {
+                case .sha256: return AlgorithmIdentifier(algorithm: CMSOID.ecdsaWithSHA256)
+                case .sha384: return AlgorithmIdentifier(algorithm: CMSOID.ecdsaWithSHA384)
+                case .sha512: return AlgorithmIdentifier(algorithm: CMSOID.ecdsaWithSHA512)
+                }
+            }
+        }
+    }
+
+    /// The signature value as CMS wants it (ECDSA in DER).
+    func signatureValue(over digest: [UInt8]) throws -> [UInt8] {
+        let raw = try sign(digest)
+        if case .ecdsa = algorithm { return try ECDSASignature.der(fromRaw: raw) }
+        return raw
+    }
+}

@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Localization
+
+/// An output written so that nobody ever sees half of it and nothing is lost
+/// on a crash: data goes to a temporary file beside the target; `commit()`
+/// fsyncs it, links it to the target name (failing if the name exists: an
+/// existing file is never overwritten) and fsyncs the directory. Dropped
+/// without `commit()`, the temporary file is removed.
+public final class AtomicOutputFile {
+    public let path: String
+    private let temporary: String
+    private var fd: Int32
+    private var committed = false
+
+    public init(path: String) throws(FileError) {
+        if access(path, F_OK) == 0 { throw FileError(.exists, path) }
+        self.path = path
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        temporary = (directory.isEmpty ? "/" : directory) + "/.\(name).podpis-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 { throw FileError(.cannotWrite, "\(path): \(String(cString: strerror(errno)))") }
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+        if !committed { unlink(temporary) }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(FileError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(.cannotWrite, "\(path): \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) throws(FileError) {
+        let result: Result<Void, FileError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(FileError) in try write(raw) }
+        }
+        try result.get()
+    }
+
+    public func commit() throws(FileError) {
+        guard fsync(fd) == 0 else { throw FileError(.cannotWrite, "\(path): fsync: \(String(cString: strerror(errno)))") }
+        close(fd)
+        fd = -1
+        guard link(temporary, path) == 0 else {
+            let reason = errno == EEXIST ? FileError.Kind.exists : .cannotWrite
+            unlink(temporary)
+            committed = true
+            throw FileError(reason, path)
+        }
+        unlink(temporary)
+        committed = true
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let dfd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY)
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
+    }
+}
+
+/// A file read in chunks, in constant memory.
+public struct InputFile {
+    public let path: String
+    public static let chunkSize = 1 << 20
+
+    public init(path: String) { self.path = path }
+
+    /// The file's size; fails if it is not a readable regular file.
+    public func size() throws(FileError) -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw FileError(.cannotRead, "\(path): not a regular file") }
+        return Int(info.st_size)
+    }
+
+    /// Calls `body` with each chunk of the file in order; returns the bytes read.
+    @discardableResult
+    public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 64)
+        defer { buffer.deallocate() }
+        var total = 0
+        while true {
+            let n = read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            total += n
+        }
+        return total
+    }
+
+    /// The whole file, for inputs known to be small.
+    public func readAll(limit: Int) throws -> [UInt8] {
+        let size = try size()
+        guard size <= limit else { throw FileError(.tooLarge, "\(path): \(size) bytes, limit \(limit)") }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
+        try forEachChunk { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+}
+
+/// Why a file could not be read or written.
+public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case exists = "output-exists"
+        case cannotWrite = "cannot-write"
+        case cannotRead = "cannot-read"
+        case tooLarge = "too-large"
+        case changed = "input-changed"
+    }
+
+    public let kind: Kind
+    public let detail: String
+
+    public init(_ kind: Kind, _ detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public var code: String { kind.rawValue }
+
+    public var message: ClerkText {
+        switch kind {
+        case .exists:
+            return ClerkText(pl: "Plik \(detail) już istnieje; nie nadpisano go.", en: "\(detail) already exists; it was not overwritten.")
+        case .cannotWrite:
+            return ClerkText(pl: "Nie można zapisać pliku: \(detail).", en: "Cannot write the file: \(detail).")
+        case .cannotRead:
+            return ClerkText(pl: "Nie można odczytać pliku: \(detail).", en: "Cannot read the file: \(detail).")
+        case .tooLarge:
+            return ClerkText(pl: "Plik jest za duży: \(detail).", en: "The file is too large: \(detail).")
+        case .changed:
+            return ClerkText(
+                pl: "Plik \(detail) zmienił się w trakcie podpisywania; nic nie zapisano. Spróbuj ponownie.",
+                en: "\(detail) changed while it was being signed; nothing was written. Try again.")
+        }
+    }
+
+    public var description: String { "\(message) [\(code)]" }
+}
