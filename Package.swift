@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "podpis",
             dependencies: [
-                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates",
+                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "CAdES", "Files",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -116,6 +116,12 @@ let package = Package(
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "Localization", "TestBench"]),
         .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "Inventory", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "QualifiedCertificatesTests", dependencies: ["QualifiedCertificates", "TestBench"]),
+        .testTarget(
+            name: "CAdESTests",
+            dependencies: [
+                "CAdES", "CMS", "Files", "PKCS11", "Timestamping", "TestBench",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]),
         .testTarget(name: "CLITests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
     ],

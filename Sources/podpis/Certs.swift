@@ -1,4 +1,5 @@
 import ArgumentParser
+import Files
 import Foundation
 import Inventory
 import PKCS11
@@ -71,7 +72,11 @@ struct Certs: ParsableCommand {
             }
             let pem = CertificateFacts.pem(der: match.der)
             if let path = output_ {
-                try AtomicFile.write(Data(pem.utf8), to: path)
+                do {
+                    let file = try AtomicOutputFile(path: path)
+                    try file.write(Array(pem.utf8))
+                    try file.commit()
+                } catch { CommandFailure(error).report(json: output.json) }
             } else {
                 print(pem, terminator: "")
             }

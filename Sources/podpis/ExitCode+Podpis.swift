@@ -1,5 +1,8 @@
 import ArgumentParser
+import CMS
+import Files
 import Foundation
+import Timestamping
 import Localization
 import PKCS11
 import SmartCard
@@ -13,6 +16,9 @@ enum PodpisExit {
     static let tokenNotFound: Int32 = 6
     static let certificateNotFound: Int32 = 7
     static let pinProblem: Int32 = 8
+    static let outputExists: Int32 = 9
+    static let badInput: Int32 = 10
+    static let timeStamp: Int32 = 11
 }
 
 /// A failure the CLI reports: a code for programs, a sentence for people, an exit code.
@@ -57,6 +63,20 @@ struct CommandFailure: Error {
         var extra = ""
         if let tries = error.triesLeft { extra = " (triesLeft=\(tries))" }
         self.init(code: error.code, name: error.name + extra, message: error.message, exitCode: exit)
+    }
+
+    /// Any error from signing, mapped to its code and sentence.
+    init(_ error: any Error) {
+        switch error {
+        case let e as PCSCError: self.init(e)
+        case let e as PKCS11Error: self.init(e)
+        case let e as FileError:
+            self.init(code: e.code, name: e.code, message: e.message, exitCode: e.kind == .exists ? PodpisExit.outputExists : PodpisExit.otherError)
+        case let e as CMSError: self.init(code: e.code, name: e.code, message: e.message, exitCode: PodpisExit.badInput)
+        case let e as TimeStampError: self.init(code: e.code, name: e.code, message: e.message, exitCode: PodpisExit.timeStamp)
+        default:
+            self.init(code: "error", name: "\(type(of: error))", message: ClerkText(pl: "Błąd: \(error)", en: "Error: \(error)"), exitCode: PodpisExit.otherError)
+        }
     }
 
     /// Prints the failure (JSON on stdout with --json, else a sentence on stderr) and exits.

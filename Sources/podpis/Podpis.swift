@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Podpis: ParsableCommand {
+struct Podpis: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podpis",
         abstract: "Podpis: stanowisko podpisu kwalifikowanego / qualified signing station.",
@@ -10,10 +10,11 @@ struct Podpis: ParsableCommand {
 
             Exit codes: 0 ok; 1 other error; 3 pcscd not running; 4 no readers; \
             5 a PKCS#11 module named with --module failed to load; 6 token not found or removed; \
-            7 certificate not found; 8 PIN problem; 64 wrong usage.
+            7 certificate not found; 8 PIN problem; 9 output exists (never overwritten); \
+            10 bad input document or signature; 11 time-stamping failed; 64 wrong usage.
             """,
         version: PodpisVersion.string,
-        subcommands: [Readers.self, Tokens.self, Certs.self])
+        subcommands: [Readers.self, Tokens.self, Certs.self, Sign.self])
 }
 
 enum PodpisVersion {

@@ -1,0 +1,85 @@
+import CAdES
+import Foundation
+import PKCS11
+import TestBench
+import XCTest
+
+/// Keys on the bench's SoftHSM tokens, wrapped as CAdES signers, and the
+/// independent tools that judge the results.
+enum CAdESFixtures {
+    struct KeyKind {
+        let name: String
+        let token: String
+        let pin: String
+        let keyID: [UInt8]
+        let certificate: String
+        let pss: Bool
+    }
+
+    static func kinds() throws -> [KeyKind] {
+        let env = try TestBench.require()
+        return [
+            KeyKind(name: "RSA seal", token: env["PODPIS_SEAL_TOKEN"]!, pin: env["PODPIS_SEAL_PIN"]!, keyID: [1], certificate: "seal", pss: false),
+            KeyKind(name: "RSA-PSS", token: env["PODPIS_SIGNER_TOKEN"]!, pin: env["PODPIS_SIGNER_PIN"]!, keyID: [3], certificate: "person-pss", pss: true),
+            KeyKind(name: "ECDSA", token: env["PODPIS_SIGNER_TOKEN"]!, pin: env["PODPIS_SIGNER_PIN"]!, keyID: [2], certificate: "person-ec", pss: false),
+            KeyKind(name: "RSA always-authenticate", token: env["PODPIS_SIGNER_TOKEN"]!, pin: env["PODPIS_SIGNER_PIN"]!, keyID: [1], certificate: "person-rsa", pss: false),
+        ]
+    }
+
+    /// A signer on the token; `signCount` counts C_Sign calls, `pinCount` context PINs asked.
+    final class Counter: @unchecked Sendable {
+        var signs = 0
+        var pins = 0
+    }
+
+    static func signer(_ kind: KeyKind, module: Module, counter: Counter = Counter(), digest: DigestAlgorithm = .sha256) throws -> CAdESSigner {
+        let session = try [module].token(named: kind.token).slot.openSession()
+        try session.login(pin: SecretPIN(kind.pin))
+        guard let key = try session.privateKeys().first(where: { $0.id == kind.keyID }) else {
+            throw TestBench.NotUp(description: "no key \(kind.keyID) on \(kind.token)")
+        }
+        let certificateDER = try der(of: TestBench.pki("\(kind.certificate).pem"))
+        let algorithm: SignatureAlgorithm = key.keyType == .ec ? .ecdsa(digest.pkcs11) : kind.pss ? .rsaPSS(digest.pkcs11) : .rsaPKCS1v15(digest.pkcs11)
+        return try CAdESSigner(certificateDER: certificateDER, chainDER: [try der(of: TestBench.pki("ca.pem"))], algorithm: algorithm) { digestValue in
+            counter.signs += 1
+            return try session.sign(digest: digestValue, with: key, algorithm: algorithm) {
+                counter.pins += 1
+                return SecretPIN(kind.pin)
+            }
+        }
+    }
+
+    static func der(of pemPath: String) throws -> [UInt8] {
+        let dir = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("c.der").path
+        try TestBench.run("openssl", ["x509", "-in", pemPath, "-outform", "DER", "-out", out])
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: out)))
+    }
+
+    /// `openssl cms -verify` trusting the test root; `content` for detached signatures.
+    static func opensslVerify(_ signature: String, content: String? = nil, noVerify: Bool = false) throws -> (ok: Bool, output: String) {
+        var args = ["cms", "-verify", "-binary", "-inform", "DER", "-in", signature, "-out", "/dev/null", "-purpose", "any"]
+        if noVerify {
+            args.append("-noverify")
+        } else {
+            args += ["-CAfile", try TestBench.pki("root.pem"), "-certfile", try TestBench.pki("ca.pem")]
+        }
+        if let content { args += ["-content", content] }
+        let result = try TestBench.runCapturing("openssl", args)
+        return (result.status == 0 && result.stderr.contains("Verification successful"), result.stdout + result.stderr)
+    }
+
+    /// What asn1crypto (an independent parser) reads in a CMS file.
+    static func inspect(_ path: String) throws -> [String: Any] {
+        let script = TestBench.repositoryRoot.appendingPathComponent("Tests/Tools/cms_inspect.py").path
+        let output = try TestBench.run("/usr/bin/python3", [script, path])
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+    }
+
+    static func write(_ bytes: [UInt8], _ dir: URL, _ name: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+}
