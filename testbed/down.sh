@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Stops everything up.sh and card.sh started (virtual cards, then pcscd) and
-# deletes $PODPIS_TESTBED_DIR, unless --keep is given (then the PKI, tokens and
-# card state survive for the next up.sh). The installed Python packages
+# Stops everything up.sh, card.sh and services.sh started (TSA and OCSP
+# responder, virtual cards, then pcscd) and deletes $PODPIS_TESTBED_DIR,
+# unless --keep is given (then the PKI, tokens and card state survive for the
+# next up.sh). The installed Python packages
 # (<repo>/.testbed/py, from install-deps.sh) are kept either way.
 # Idempotent: safe when nothing runs.
 set -euo pipefail
@@ -24,6 +25,8 @@ stop_one() {  # stop_one PIDFILE NAME CMDLINE-SUBSTRING
     stop_pidfile "$@"
 }
 if [ -d "$RUN_DIR" ]; then
+    stop_one "$TSA_PIDFILE" TSA tsa.py
+    stop_one "$OCSP_PIDFILE" "OCSP responder" ocsp.py
     for pf in "$RUN_DIR"/scripted-*.pid; do
         [ -e "$pf" ] || continue
         stop_one "$pf" "scripted card ($(basename "$pf" .pid))" scripted_card.py
@@ -54,7 +57,8 @@ if [ -d "$STATE" ]; then
         [ "$pid" != "$$" ] || continue
         cmd="$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null || true)"
         case "$cmd" in
-            *openpgp_bridge.py*"--state-dir $STATE/openpgp "*|pcscd*"-c $STATE/pcscd/reader.conf.d"*|unshare*"$STATE/run/pcscd"*)
+            *openpgp_bridge.py*"--state-dir $STATE/openpgp "*|pcscd*"-c $STATE/pcscd/reader.conf.d"*|unshare*"$STATE/run/pcscd"*|\
+            *tsa.py*"--serial-file $STATE/tsa/"*|*ocsp.py*"--index $STATE/ocsp/"*)
                 log "stray process from this bench: $pid $cmd: stopping it"
                 kill -TERM "$pid" 2>/dev/null || true ;;
         esac

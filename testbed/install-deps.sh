@@ -20,8 +20,12 @@ PACKAGES=(
     p11-kit libp11-kit-dev softhsm2
     # XML and crypto CLIs used to build and check fixtures
     libxml2-dev libxml2-utils openssl xmlsec1
+    # HTTP client for the TSA and OCSP checks (selftest.sh)
+    curl
     # Python for the virtual cards: Debian's interpreter + cryptography + pip
     python3 python3-cryptography python3-pip ca-certificates
+    # asn1crypto: the tests read our CMS with a parser that is not ours
+    python3-asn1crypto
     # unshare/mount (private pcscd), pgrep/pkill-free process checks, gcc -dumpmachine is optional
     util-linux mount procps
 )
@@ -73,7 +77,7 @@ fi
 
 # Final check of everything the scripts call.
 need_cmd pcscd pcsc_scan opensc-tool pkcs11-tool pkcs15-tool openpgp-tool softhsm2-util p11-kit \
-    openssl xmlsec1 unshare mount setsid pgrep
+    openssl xmlsec1 unshare mount setsid pgrep curl
 [ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || die "vpcd driver /usr/lib/pcsc/drivers/serial/libifdvpcd.so missing"
 softhsm_module >/dev/null
 opensc_module >/dev/null

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # variables are used by the scripts that source this file
 # Common settings and helpers for the Podpis test bench scripts.
-# Sourced by up.sh, down.sh, pcscd.sh, card.sh, pki.sh and softhsm.sh; not run directly.
+# Sourced by up.sh, down.sh, pcscd.sh, card.sh, pki.sh, softhsm.sh and services.sh; not run directly.
 
 TB_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TB_REPO="$(dirname "$TB_SCRIPTS")"
@@ -35,6 +35,15 @@ VPCD_PORT_0=35963   # reader "Virtual PCD 00 00": the OpenPGP card
 VPCD_PORT_1=35964   # reader "Virtual PCD 00 01": scripted cards
 VPCD_READER_0="Virtual PCD 00 00"
 VPCD_READER_1="Virtual PCD 00 01"
+
+# Loopback HTTP services (services.sh): RFC 3161 TSA (tsa.py) and OCSP
+# responder (ocsp.py). Ports can be moved if they clash with something.
+TSA_PORT="${PODPIS_TSA_PORT:-35980}"
+OCSP_PORT="${PODPIS_OCSP_PORT:-35981}"
+TSA_DIR="$STATE/tsa"
+OCSP_DIR="$STATE/ocsp"
+TSA_PIDFILE="$RUN_DIR/tsa.pid"
+OCSP_PIDFILE="$RUN_DIR/ocsp.pid"
 
 SIGNER_TOKEN="Podpis Signer"
 SIGNER_PIN=1234

@@ -47,6 +47,25 @@ genkey() {  # genkey FILE rsa:BITS|ec:CURVE
     chmod 600 "$1"
 }
 
+# genkeys NAME=TYPE[=pub]...: all keys at once, in the background (RSA key
+# generation is the slowest part of generate; this uses every core). With
+# =pub, NAME.pub.pem as well.
+genkeys() {
+    local spec name rest pids=() names=() i rc=0
+    for spec in "$@"; do
+        name="${spec%%=*}"; rest="${spec#*=}"
+        (
+            genkey "$PKI_DIR/$name.key" "${rest%=pub}"
+            case "$rest" in *=pub) ossl pkey -in "$PKI_DIR/$name.key" -pubout -out "$PKI_DIR/$name.pub.pem" ;; esac
+        ) &
+        pids+=("$!"); names+=("$name")
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || { rc=1; log "key generation failed: ${names[$i]}"; }
+    done
+    [ "$rc" -eq 0 ] || die "key generation failed"
+}
+
 init_cadb() {
     rm -rf "$PODPIS_PKI_CADB"
     mkdir -p "$PODPIS_PKI_CADB/newcerts"
@@ -92,22 +111,25 @@ do_generate() {
     now_start="$(utc '-1 day')"
     now_end="$(utc '+730 days')"
 
+    local e name token id label ktype ext validity subj start end aa specs=()
+    for e in "${ENTITIES[@]}"; do
+        IFS='|' read -r name token id label ktype ext validity subj <<< "$e"
+        specs+=("$name=$ktype=pub")
+    done
+    log "generating keys: root, ca, ${#specs[@]} end entities, tsa, ocsp, revoked"
+    genkeys root=rsa:2048 ca=rsa:2048 "${specs[@]}" tsa=rsa:2048 ocsp=rsa:2048 revoked=rsa:2048=pub
+
     log "root CA and qualified CA"
-    genkey "$PKI_DIR/root.key" rsa:2048
     sign root "/C=PL/O=Podpis Test/CN=Podpis Test Root CA" ext_root \
         20150101000000Z 20450101000000Z "" "$PKI_DIR/root.key" selfsign
-    genkey "$PKI_DIR/ca.key" rsa:2048
     sign ca "/C=PL/O=Podpis Test/organizationIdentifier=VATPL-0000000000/CN=Podpis Test Qualified CA" ext_qualified_ca \
         20160101000000Z 20400101000000Z "$PKI_DIR/root.pem" "$PKI_DIR/root.key"
     cat "$PKI_DIR/ca.pem" "$PKI_DIR/root.pem" > "$PKI_DIR/chain.pem"
 
     printf 'name\ttoken\tid\tlabel\tkey\talways_auth\tcert\n' > "$PKI_DIR/objects.tsv"
-    local e name token id label ktype ext validity subj start end aa
     for e in "${ENTITIES[@]}"; do
         IFS='|' read -r name token id label ktype ext validity subj <<< "$e"
         log "$name: $ktype, $subj"
-        genkey "$PKI_DIR/$name.key" "$ktype"
-        ossl pkey -in "$PKI_DIR/$name.key" -pubout -out "$PKI_DIR/$name.pub.pem"
         if [ "$validity" = expired ]; then start=20190101000000Z; end=20200101000000Z
         else start="$now_start"; end="$now_end"; fi
         sign "$name" "$subj" "$ext" "$start" "$end" "$PKI_DIR/ca.pem" "$PKI_DIR/ca.key"
@@ -117,10 +139,8 @@ do_generate() {
 
     # Self-check: each chain verifies (the expired one only at a past time),
     # and the QCStatements DER parses.
-    local n
-    for n in person-rsa person-ec person-pss no-nonrep seal; do
-        ossl verify -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/$n.pem"
-    done
+    ossl verify -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" \
+        "$PKI_DIR"/{person-rsa,person-ec,person-pss,no-nonrep,seal}.pem
     ossl verify -attime 1560000000 -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/expired.pem"
     if openssl verify -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/expired.pem" >/dev/null 2>&1; then
         die "expired.pem verifies today: it should have expired"
@@ -128,7 +148,7 @@ do_generate() {
     openssl x509 -in "$PKI_DIR/person-rsa.pem" -noout -ext qcStatements >/dev/null 2>&1 \
         || openssl x509 -in "$PKI_DIR/person-rsa.pem" -noout -text | grep -q 'qcStatements\|1\.3\.6\.1\.5\.5\.7\.1\.3' \
         || die "person-rsa.pem has no QCStatements extension"
-    do_services
+    do_services keys-ready
     chmod 600 "$PKI_DIR"/*.key
     log "PKI ready in $PKI_DIR"
 }
@@ -137,7 +157,7 @@ REVOKED_SUBJECT="/C=PL/CN=Marek Zieliński (revoked)/GN=Marek/SN=Zieliński/seri
 
 # Certificates for the loopback services, issued by the qualified CA: the
 # TSA (tsa.py), the OCSP responder (ocsp.sh) and one person certificate that
-# the OCSP index lists as revoked.
+# the OCSP index lists as revoked. With "keys-ready", generate made the keys.
 do_services() {
     need_cmd openssl
     { [ -f "$PKI_DIR/ca.pem" ] && [ -f "$PKI_DIR/ca.key" ]; } || die "no qualified CA in $PKI_DIR: run pki.sh generate first"
@@ -146,18 +166,12 @@ do_services() {
     start="$(utc '-1 day')"
     end="$(utc '+730 days')"
     log "tsa, ocsp, revoked: RSA-2048, issued by the qualified CA"
-    genkey "$PKI_DIR/tsa.key" rsa:2048
+    [ "${1:-}" = keys-ready ] || genkeys tsa=rsa:2048 ocsp=rsa:2048 revoked=rsa:2048=pub
     sign tsa "/C=PL/O=Podpis Test/CN=Podpis Test TSA" ext_tsa "$start" "$end" "$PKI_DIR/ca.pem" "$PKI_DIR/ca.key"
     cat "$PKI_DIR/tsa.pem" "$PKI_DIR/ca.pem" "$PKI_DIR/root.pem" > "$PKI_DIR/tsa-chain.pem"
-    genkey "$PKI_DIR/ocsp.key" rsa:2048
     sign ocsp "/C=PL/O=Podpis Test/CN=Podpis Test OCSP" ext_ocsp "$start" "$end" "$PKI_DIR/ca.pem" "$PKI_DIR/ca.key"
-    genkey "$PKI_DIR/revoked.key" rsa:2048
-    ossl pkey -in "$PKI_DIR/revoked.key" -pubout -out "$PKI_DIR/revoked.pub.pem"
     sign revoked "$REVOKED_SUBJECT" ext_revoked "$start" "$end" "$PKI_DIR/ca.pem" "$PKI_DIR/ca.key"
-    local n
-    for n in tsa ocsp revoked; do
-        ossl verify -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/$n.pem"
-    done
+    ossl verify -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/revoked.pem"
     ossl verify -purpose timestampsign -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/tsa.pem"
     ossl verify -purpose ocsphelper -CAfile "$PKI_DIR/root.pem" -untrusted "$PKI_DIR/ca.pem" "$PKI_DIR/ocsp.pem"
     chmod 600 "$PKI_DIR"/tsa.key "$PKI_DIR"/ocsp.key "$PKI_DIR"/revoked.key
@@ -169,7 +183,7 @@ do_services() {
 do_ocsp_index() {
     need_cmd openssl
     [ -f "$PKI_DIR/ca.pem" ] || die "no qualified CA in $PKI_DIR: run pki.sh generate first"
-    local dir="$STATE/ocsp" ca_hash f name line serial notafter subj exp hash st rev count=0
+    local dir="$OCSP_DIR" ca_hash f name line serial notafter subj exp hash st rev count=0
     mkdir -p "$dir"
     ca_hash="$(openssl x509 -in "$PKI_DIR/ca.pem" -noout -subject_hash)"
     rev="$(date -u -d '-1 hour' +%y%m%d%H%M%SZ)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that the test bench works (run after up.sh; leaves it up, as found):
 # readers and cards, OpenSC and SoftHSM tokens, signatures verified by
-# openssl, card removal/insertion, pcscd restart, scripted and mute cards.
+# openssl, card removal/insertion, pcscd restart, scripted and mute cards,
+# the RFC 3161 TSA (normal and error modes) and the OCSP responder.
 # Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 set -euo pipefail
 TB_NAME=selftest
@@ -132,6 +133,109 @@ t_mute() {
     [ "$(reader_atr 0)" = "$PODPIS_OPENPGP_ATR" ]
 }
 
+# ---- TSA (tsa.py) and OCSP responder (ocsp.py)
+
+# post URL FILE CONTENT-TYPE OUT [CURL-ARGS...]: prints the HTTP status code.
+post() {
+    local url="$1" file="$2" ctype="$3" out="$4"; shift 4
+    curl -sS -o "$out" -w '%{http_code}' -H "Content-Type: $ctype" --data-binary "@$file" "$@" "$url"
+}
+tsq() { openssl ts -query -data "$work/data" "$@" -out "$work/q.tsq" 2>/dev/null; }
+ts_verify() {  # $work/r.tsr against $work/data
+    openssl ts -verify -data "$work/data" -in "$work/r.tsr" -CAfile "$PODPIS_PKI_DIR/root.pem" \
+        -untrusted "$PODPIS_TSA_CHAIN" > "$work/v" 2>&1 || true
+    grep -q '^Verification: OK' "$work/v" || { cat "$work/v"; return 1; }
+}
+t_tsa() {
+    local code
+    tsq -sha256 -cert
+    code="$(post "$PODPIS_TSA_URL" "$work/q.tsq" application/timestamp-query "$work/r.tsr" -D "$work/hdr")"
+    [ "$code" = 200 ] || { echo "HTTP $code"; return 1; }
+    grep -qi '^content-type: application/timestamp-reply' "$work/hdr"
+    openssl ts -reply -in "$work/r.tsr" -text > "$work/text" 2>&1
+    if ! { grep -q 'Status: Granted' "$work/text" && grep -q 'Policy OID: 2.999.2.1' "$work/text" \
+        && grep -q 'TSA: DirName:/C=PL/O=Podpis Test/CN=Podpis Test TSA' "$work/text"; }; then
+        cat "$work/text"; return 1
+    fi
+    ts_verify
+    # signing-certificate-v2 (ESSCertIDv2), not v1.
+    openssl ts -reply -in "$work/r.tsr" -token_out -out "$work/tok.der" 2>/dev/null
+    openssl cms -cmsout -print -inform DER -in "$work/tok.der" > "$work/tok.txt"
+    grep -q 'signingCertificateV2' "$work/tok.txt"
+    # No certReq, SHA-512: the token carries no certificates; verify with the chain file.
+    tsq -sha512 -no_nonce
+    code="$(post "$PODPIS_TSA_URL" "$work/q.tsq" application/timestamp-query "$work/r.tsr")"
+    [ "$code" = 200 ]
+    ts_verify
+}
+t_tsa_error() {
+    local code
+    tsq -sha256 -cert
+    code="$(post "$PODPIS_TSA_ERROR_URL" "$work/q.tsq" application/timestamp-query "$work/r.tsr")"
+    [ "$code" = 200 ] || { echo "HTTP $code"; return 1; }
+    openssl ts -reply -in "$work/r.tsr" -text > "$work/text" 2>&1
+    grep -q 'Status: Rejected' "$work/text" || { cat "$work/text"; return 1; }
+    if openssl ts -verify -data "$work/data" -in "$work/r.tsr" -CAfile "$PODPIS_PKI_DIR/root.pem" \
+        -untrusted "$PODPIS_TSA_CHAIN" >/dev/null 2>&1; then echo "rejection verified"; return 1; fi
+}
+t_tsa_garbage() {
+    local code
+    tsq -sha256 -cert
+    code="$(post "$PODPIS_TSA_GARBAGE_URL" "$work/q.tsq" application/timestamp-query "$work/r.tsr")"
+    [ "$code" = 200 ] || { echo "HTTP $code"; return 1; }
+    [ -s "$work/r.tsr" ]
+    if openssl ts -reply -in "$work/r.tsr" -text >/dev/null 2>&1; then echo "garbage parsed"; return 1; fi
+}
+t_tsa_http500() {
+    local code
+    tsq -sha256 -cert
+    code="$(post "$PODPIS_TSA_HTTP500_URL" "$work/q.tsq" application/timestamp-query "$work/r.tsr")"
+    [ "$code" = 500 ] || { echo "HTTP $code"; return 1; }
+}
+t_tsa_slow() {
+    local rc=0
+    tsq -sha256 -cert
+    post "$PODPIS_TSA_SLOW_URL" "$work/q.tsq" application/timestamp-query "$work/r.tsr" --max-time 2 || rc=$?
+    # curl: 28 = operation timed out
+    [ "$rc" -eq 28 ] || { echo "curl exit $rc, expected 28 (timeout)"; return 1; }
+}
+t_tsa_bad_requests() {
+    local code
+    tsq -sha256 -cert
+    code="$(curl -sS -o /dev/null -w '%{http_code}' "$PODPIS_TSA_URL")"; [ "$code" = 405 ] || { echo "GET: $code"; return 1; }
+    code="$(post "$PODPIS_TSA_URL" "$work/q.tsq" text/plain /dev/null)"; [ "$code" = 400 ] || { echo "text/plain: $code"; return 1; }
+    code="$(post "$PODPIS_TSA_URL" "$work/data" application/timestamp-query /dev/null)"; [ "$code" = 400 ] || { echo "bad body: $code"; return 1; }
+    head -c 70000 /dev/zero > "$work/big"
+    code="$(post "$PODPIS_TSA_URL" "$work/big" application/timestamp-query /dev/null)"; [ "$code" = 413 ] || { echo "70000 bytes: $code"; return 1; }
+}
+ocsp_query() {  # ocsp_query CERT: prints openssl's answer
+    openssl ocsp -issuer "$PODPIS_PKI_DIR/ca.pem" -cert "$1" -url "$PODPIS_OCSP_URL" \
+        -CAfile "$PODPIS_PKI_DIR/root.pem" 2>&1
+}
+t_ocsp_good() {
+    local i n out
+    for i in 1 2 3 4 5; do
+        out="$(ocsp_query "$PODPIS_PKI_DIR/person-rsa.pem")"
+        if ! { grep -q '^Response verify OK' <<< "$out" && grep -q 'person-rsa.pem: good' <<< "$out"; }; then
+            echo "request $i: $out"; return 1
+        fi
+    done
+    for n in seal openpgp-sign tsa; do
+        out="$(ocsp_query "$PODPIS_PKI_DIR/$n.pem")"
+        if ! { grep -q '^Response verify OK' <<< "$out" && grep -q "$n.pem: good" <<< "$out"; }; then
+            echo "$n: $out"; return 1
+        fi
+    done
+}
+t_ocsp_revoked() {
+    local out
+    out="$(ocsp_query "$PODPIS_REVOKED_CERT")"
+    if ! { grep -q '^Response verify OK' <<< "$out" && grep -q 'revoked.pem: revoked' <<< "$out" \
+        && grep -q 'Reason: keyCompromise' <<< "$out"; }; then
+        echo "$out"; return 1
+    fi
+}
+
 check "readers: OpenPGP card in 00 00, 00 01 empty" t_readers
 check "OpenPGP card ATR is \$PODPIS_OPENPGP_ATR" t_atr
 check "OpenSC shows the OpenPGP token" t_opensc_token
@@ -148,6 +252,14 @@ check "pcscd restart: readers and card come back" t_pcscd_restart
 check "scripted card: ATR in reader 00 01, default 6D 00, removed on stop" t_scripted
 check "scripted card: responses file" t_scripted_responses
 check "mute card: APDU blocks, stop releases" t_mute
+check "TSA: token granted, openssl ts -verify OK (certReq and not)" t_tsa
+check "TSA /tsa/error: TimeStampResp status rejection" t_tsa_error
+check "TSA /tsa/garbage: 200 with bytes that are no TimeStampResp" t_tsa_garbage
+check "TSA /tsa/http500: HTTP 500" t_tsa_http500
+check "TSA /tsa/slow: no answer within 2 s" t_tsa_slow
+check "TSA: GET 405, wrong type 400, bad body 400, 70000 bytes 413" t_tsa_bad_requests
+check "OCSP: person-rsa good 5 times in a row; seal, openpgp-sign, tsa good" t_ocsp_good
+check "OCSP: revoked.pem revoked (keyCompromise)" t_ocsp_revoked
 
 echo "selftest: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

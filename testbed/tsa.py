@@ -278,7 +278,7 @@ def main():
     p.add_argument("--key", required=True, help="TSA private key (PEM)")
     p.add_argument("--chain", required=True, help="certificates added when the request has certReq (PEM)")
     p.add_argument("--config", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "tsa.cnf"))
-    p.add_argument("--serial-file", required=True, help="serial number file (created with 01 if missing)")
+    p.add_argument("--serial-file", required=True, help="serial number file (created with 00 if missing)")
     p.add_argument("--work-dir", default=None, help="directory for per-request temporary files")
     p.add_argument("--slow-seconds", type=float, default=10.0)
     p.add_argument("--openssl", default="openssl")
@@ -289,7 +289,7 @@ def main():
             p.error("file not found: %s" % f)
     if not os.path.exists(args.serial_file):
         with open(args.serial_file, "w") as f:
-            f.write("01\n")
+            f.write("00\n")  # openssl increments first: the first token gets 1
     if args.work_dir:
         os.makedirs(args.work_dir, exist_ok=True)
 

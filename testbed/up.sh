@@ -7,6 +7,8 @@
 #   - the OpenPGP virtual card in "Virtual PCD 00 00" with an RSA-2048 signing
 #     key generated on the card, its public key and a qualified certificate
 #     for it in $STATE/pki/openpgp-sign-pub.pem and openpgp-sign.pem
+#   - the loopback RFC 3161 TSA (tsa.py, port 35980) and OCSP responder
+#     (ocsp.py, port 35981) of services.sh, with certificates from the PKI
 #   - $STATE/env: `source .testbed/env` gives every client the bench
 # Stop with down.sh. Needs root and install-deps.sh.
 set -euo pipefail
@@ -22,7 +24,9 @@ need_cmd pcscd unshare setsid openssl softhsm2-util pkcs11-tool pkcs15-tool open
 check_python
 
 if [ -f "$STATE/.up" ] && [ -f "$ENV_FILE" ] && pcscd_running \
-    && pid_running "$OPENPGP_PIDFILE" openpgp_bridge.py; then
+    && pid_running "$OPENPGP_PIDFILE" openpgp_bridge.py \
+    && pid_running "$TSA_PIDFILE" tsa.py && pid_running "$OCSP_PIDFILE" ocsp.py \
+    && grep -q '^export PODPIS_OCSP_URL=' "$ENV_FILE"; then
     log "already up: source $ENV_FILE"
     exit 0
 fi
@@ -36,6 +40,10 @@ if [ ! -f "$PKI_DIR/.done" ]; then
     touch "$PKI_DIR/.done"
 else
     log "test PKI already in $PKI_DIR"
+    # A PKI from before the TSA and OCSP responder: add their certificates.
+    if [ ! -f "$PKI_DIR/tsa-chain.pem" ] || [ ! -f "$PKI_DIR/ocsp.pem" ] || [ ! -f "$PKI_DIR/revoked.pem" ]; then
+        bash "$TB_SCRIPTS/pki.sh" services
+    fi
 fi
 
 # 2. SoftHSM tokens.
@@ -71,7 +79,15 @@ if [ ! -f "$PKI_DIR/openpgp-sign.pem" ]; then
     bash "$TB_SCRIPTS/pki.sh" issue-openpgp "$PKI_DIR/openpgp-sign-pub.pem"
 fi
 
-# 5. The environment file.
+# 5. The OCSP index (it lists openpgp-sign.pem too), then the TSA and the
+#    OCSP responder.
+if [ ! -f "$OCSP_DIR/index.txt" ] \
+    || [ -n "$(find "$PKI_DIR" -maxdepth 1 -name '*.pem' -newer "$OCSP_DIR/index.txt" -print -quit)" ]; then
+    bash "$TB_SCRIPTS/pki.sh" ocsp-index
+fi
+bash "$TB_SCRIPTS/services.sh" all start
+
+# 6. The environment file.
 openpgp_atr="$(reader_atr 0)" || die "no card visible in reader 0 ($VPCD_READER_0)"
 softhsm_mod="$(softhsm_module)"
 opensc_mod="$(opensc_module)"
@@ -109,6 +125,19 @@ put PODPIS_OPENPGP_SIGN_TOKEN "OpenPGP card (User PIN (sig))"
 put PODPIS_OPENPGP_SIGN_KEY_ID "01"
 put PODPIS_SCRIPTED_READER "$VPCD_READER_1"
 put PODPIS_SCRIPTED_PORT "$VPCD_PORT_1"
+put PODPIS_TSA_URL "http://127.0.0.1:$TSA_PORT/tsa"
+put PODPIS_TSA_SLOW_URL "http://127.0.0.1:$TSA_PORT/tsa/slow"
+put PODPIS_TSA_ERROR_URL "http://127.0.0.1:$TSA_PORT/tsa/error"
+put PODPIS_TSA_GARBAGE_URL "http://127.0.0.1:$TSA_PORT/tsa/garbage"
+put PODPIS_TSA_HTTP500_URL "http://127.0.0.1:$TSA_PORT/tsa/http500"
+put PODPIS_TSA_CERT "$PKI_DIR/tsa.pem"
+put PODPIS_TSA_CHAIN "$PKI_DIR/tsa-chain.pem"
+put PODPIS_TSA_POLICY "2.999.2.1"
+put PODPIS_TSA_PORT "$TSA_PORT"
+put PODPIS_OCSP_PORT "$OCSP_PORT"
+put PODPIS_OCSP_URL "http://127.0.0.1:$OCSP_PORT"
+put PODPIS_OCSP_CERT "$PKI_DIR/ocsp.pem"
+put PODPIS_REVOKED_CERT "$PKI_DIR/revoked.pem"
 mv "$tmp_env" "$ENV_FILE"
 
 touch "$STATE/.up"

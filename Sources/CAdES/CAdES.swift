@@ -11,10 +11,10 @@ public enum CAdES {
     /// The SignerInfo over a content digest: signed attributes, the token's
     /// signature and, for B-T, the signature time-stamp.
     public static func signerInfo(
-        contentDigest: [UInt8], signer: CAdESSigner, options: CAdESOptions
+        contentDigest: [UInt8], contentType: ASN1ObjectIdentifier = CMSOID.data, signer: CAdESSigner, options: CAdESOptions
     ) async throws -> SignerInfo {
         var attributes = [
-            try CMSAttribute(type: CMSOID.contentType, value: CMSOID.data),
+            try CMSAttribute(type: CMSOID.contentType, value: contentType),
             try CMSAttribute(type: CMSOID.messageDigest, value: ASN1OctetString(contentBytes: ArraySlice(contentDigest))),
             try CMSAttribute(type: CMSOID.signingTime, value: try signingTime(options.signingTime)),
             try CMSAttribute(
@@ -166,10 +166,9 @@ public enum CAdES {
         } else {
             throw CMSError(.contentMissing, "the signed document")
         }
-        guard data.contentType == CMSOID.data else {
-            throw CMSError(.unsupported, "content type \(data.contentType)")
-        }
-        let info = try await signerInfo(contentDigest: digest, signer: signer, options: options)
+        // The content-type attribute repeats the encapsulated type (RFC 5652 §11.1),
+        // whatever it is (data, or e.g. a nested SignedData).
+        let info = try await signerInfo(contentDigest: digest, contentType: data.contentType, signer: signer, options: options)
         if !data.digestAlgorithms.contains(where: { $0.algorithm == options.digest.oid }) {
             data.digestAlgorithms.append(options.digest.identifier)
         }

@@ -29,8 +29,7 @@ public struct SignedData: Sendable {
 
     /// Reads a ContentInfo holding SignedData, in DER or BER (as other producers write it).
     public init(contentInfo bytes: [UInt8]) throws(CMSError) {
-        let root: ASN1Node
-        do { root = try BER.parse(bytes) } catch { throw CMSError(.malformed, "\(error)") }
+        let root = try Self.parseTolerantOfPadding(bytes)
         do {
             var top = try Self.children(root, .sequence)
             guard let typeNode = top.next(), let oid = try? ASN1ObjectIdentifier(berEncoded: typeNode) else {
@@ -122,6 +121,37 @@ public struct SignedData: Sendable {
     }
 
     // MARK: BER helpers
+
+    /// Parses BER. Some producers pad the file with zero bytes after the
+    /// structure (a fixed-size buffer written whole, seen in the wild): zeros
+    /// after a definite-length structure are ignored; after an indefinite one
+    /// they are dropped a pair at a time until the structure parses.
+    static func parseTolerantOfPadding(_ bytes: [UInt8]) throws(CMSError) -> ASN1Node {
+        if let length = definiteLength(bytes), length < bytes.count, bytes[length...].allSatisfy({ $0 == 0 }) {
+            do { return try BER.parse(bytes[0..<length]) } catch { throw CMSError(.malformed, "\(error)") }
+        }
+        var end = bytes.count
+        var firstError: Error? = nil
+        while end >= 2 {
+            do { return try BER.parse(bytes[0..<end]) } catch {
+                if firstError == nil { firstError = error }
+                guard bytes[end - 1] == 0, bytes[end - 2] == 0 else { break }
+                end -= 2
+            }
+        }
+        throw CMSError(.malformed, "\(firstError.map { "\($0)" } ?? "empty")")
+    }
+
+    /// The total size of the first element when its length is definite.
+    static func definiteLength(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 2, bytes[0] & 0x1F != 0x1F else { return nil }
+        let first = bytes[1]
+        if first < 0x80 { return 2 + Int(first) }
+        let count = Int(first & 0x7F)
+        guard count > 0, count <= 4, bytes.count >= 2 + count else { return nil }
+        let length = bytes[2..<(2 + count)].reduce(0) { $0 << 8 | Int($1) }
+        return 2 + count + length
+    }
 
     static func first(_ nodes: ASN1NodeCollection) -> ASN1Node? {
         var iterator = nodes.makeIterator()

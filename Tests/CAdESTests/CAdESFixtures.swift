@@ -63,7 +63,8 @@ enum CAdESFixtures {
         if noVerify {
             args.append("-noverify")
         } else {
-            args += ["-CAfile", try TestBench.pki("root.pem"), "-certfile", try TestBench.pki("ca.pem")]
+            // openssl cms has no -untrusted: the file holds the test root and its qualified CA.
+            args += ["-CAfile", try TestBench.pki("chain.pem")]
         }
         if let content { args += ["-content", content] }
         let result = try TestBench.runCapturing("openssl", args)
@@ -71,9 +72,9 @@ enum CAdESFixtures {
     }
 
     /// What asn1crypto (an independent parser) reads in a CMS file.
-    static func inspect(_ path: String) throws -> [String: Any] {
+    static func inspect(_ path: String, reencode: Bool = false) throws -> [String: Any] {
         let script = TestBench.repositoryRoot.appendingPathComponent("Tests/Tools/cms_inspect.py").path
-        let output = try TestBench.run("/usr/bin/python3", [script, path])
+        let output = try TestBench.run("/usr/bin/python3", [script, path] + (reencode ? ["--reencode"] : []))
         return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
     }
 

@@ -57,9 +57,15 @@ final class CAdESParallelTests: XCTestCase {
             XCTAssertTrue(try CAdESFixtures.opensslVerify(sample, content: content, noVerify: true).ok, "\(name) not valid before")
             let before = try CAdESFixtures.inspect(sample)
 
-            let bytes = try await CAdES.addSignature(
-                to: [UInt8](try Data(contentsOf: URL(fileURLWithPath: sample))), detachedContent: content.map(InputFile.init(path:)),
-                signer: signer, options: CAdESOptions())
+            let bytes: [UInt8]
+            do {
+                bytes = try await CAdES.addSignature(
+                    to: [UInt8](try Data(contentsOf: URL(fileURLWithPath: sample))), detachedContent: content.map(InputFile.init(path:)),
+                    signer: signer, options: CAdESOptions())
+            } catch {
+                XCTFail("\(name): \(error)")
+                continue
+            }
             let out = try CAdESFixtures.write(bytes, dir, name.replacingOccurrences(of: "/", with: "_") + ".p7s")
             let result = try CAdESFixtures.opensslVerify(out, content: content, noVerify: true)
             XCTAssertTrue(result.ok, "\(name) + our signer: \(result.output)")
@@ -93,7 +99,7 @@ final class CAdESParallelTests: XCTestCase {
         let result = try CAdESFixtures.opensslVerify(out, content: doc)
         XCTAssertTrue(result.ok, result.output)
         XCTAssertEqual((try CAdESFixtures.inspect(out)["signers"] as? [Any])?.count, 2)
-        XCTAssertEqual(try CAdESFixtures.inspect(out)["reencodesIdentically"] as? Bool, true)
+        XCTAssertEqual(try CAdESFixtures.inspect(out, reencode: true)["reencodesIdentically"] as? Bool, true)
     }
 
     func testDetachedSignatureWithoutItsContentIsAClearError() async throws {
