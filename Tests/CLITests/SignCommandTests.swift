@@ -1,0 +1,109 @@
+import Foundation
+import TestBench
+import XCTest
+
+/// `podpis sign --format cades` as a script or a clerk runs it; PINs come on
+/// standard input through --pin-fd 0, one per line.
+final class SignCommandTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        try TestBench.require()
+        dir = try TestBench.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    private func certificateID(_ pem: String) throws -> String {
+        let fingerprint = try TestBench.run("openssl", ["x509", "-in", try TestBench.pki(pem), "-noout", "-fingerprint", "-sha256"])
+        return String(fingerprint.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").lowercased().prefix(16))
+    }
+
+    private func sign(_ arguments: [String], pins: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try TestBench.runCapturing(
+            CLITests.podpis, ["sign", "--format", "cades", "--pin-fd", "0"] + arguments,
+            stdin: Data(pins.map { $0 + "\n" }.joined().utf8), environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
+    }
+
+    private func verify(_ signature: String, content: String? = nil) throws -> Bool {
+        var args = ["cms", "-verify", "-binary", "-inform", "DER", "-in", signature, "-out", "/dev/null", "-purpose", "any",
+                    "-CAfile", try TestBench.pki("chain.pem")]
+        if let content { args += ["-content", content] }
+        return try TestBench.runCapturing("openssl", args).status == 0
+    }
+
+    private func file(_ name: String, _ text: String = "Zaświadczenie o niezaleganiu\n") throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func testDetachedSealSignatureIsWrittenBesideTheFileAndVerifies() throws {
+        let env = try TestBench.require()
+        let doc = try file("zaswiadczenie.pdf")
+        let result = try sign(["--detached", "--cert", try certificateID("seal.pem"), "--commitment", "origin", doc], pins: [env["PODPIS_SEAL_PIN"]!])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(try verify(doc + ".p7s", content: doc))
+        XCTAssertFalse(result.stdout.contains(env["PODPIS_SEAL_PIN"]!) || result.stderr.contains(env["PODPIS_SEAL_PIN"]! + "\n"))
+    }
+
+    func testAlwaysAuthenticateKeyAsksAFreshPINForEverySignature() throws {
+        let env = try TestBench.require()
+        let pin = env["PODPIS_SIGNER_PIN"]!
+        let a = try file("a.txt", "a"), b = try file("b.txt", "b")
+        // One login, then one context PIN per signature: three lines.
+        let result = try sign(["--cert", try certificateID("person-rsa.pem"), a, b], pins: [pin, pin, pin])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr.components(separatedBy: "this signature").count - 1, 0, "--pin-fd prints no prompts")
+        XCTAssertTrue(try verify(a + ".p7s"))
+        XCTAssertTrue(try verify(b + ".p7s"))
+        // With only two PIN lines the second signature cannot get its PIN: it fails, the first stays.
+        let c = try file("c.txt", "c"), d = try file("d.txt", "d")
+        let short = try sign(["--cert", try certificateID("person-rsa.pem"), c, d], pins: [pin, pin])
+        XCTAssertEqual(short.status, 8, short.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: c + ".p7s"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: d + ".p7s"))
+    }
+
+    func testWrongPINExits8WithTheTokensPINStateAndWritesNothing() throws {
+        let env = try TestBench.require()
+        let doc = try file("x.txt")
+        let result = try sign(["--detached", "--cert", try certificateID("seal.pem"), doc], pins: ["0000"])
+        XCTAssertEqual(result.status, 8, result.stderr)
+        XCTAssertTrue(result.stderr.contains("Incorrect PIN"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("0000"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: doc + ".p7s"))
+        // The right PIN afterwards works (and clears SoftHSM's "count low").
+        XCTAssertEqual(try sign(["--detached", "--cert", try certificateID("seal.pem"), doc], pins: [env["PODPIS_SEAL_PIN"]!]).status, 0)
+    }
+
+    func testBTWithTheBenchTSAAndAParallelSignerThroughTheCLI() throws {
+        let env = try TestBench.require()
+        let doc = try file("decyzja.xml", "<decyzja/>")
+        let first = try sign(
+            ["--detached", "--level", "B-T", "--tsa", env["PODPIS_TSA_URL"]!, "--cert", try certificateID("seal.pem"), doc],
+            pins: [env["PODPIS_SEAL_PIN"]!])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let both = dir.appendingPathComponent("decyzja.xml.2.p7s").path
+        let second = try sign(
+            ["--detached", "--add-to", doc + ".p7s", "-o", both, "--cert", try certificateID("person-ec.pem"), doc],
+            pins: [env["PODPIS_SIGNER_PIN"]!])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(try verify(both, content: doc))
+        let printed = try TestBench.run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", both])
+        XCTAssertEqual(printed.components(separatedBy: "signatureAlgorithm:").count - 1, 2, "two signers")
+        XCTAssertTrue(printed.contains("id-smime-aa-timeStampToken"), "the first signer keeps its time-stamp")
+    }
+
+    func testBadInputIsRefusedBeforeAnyPINIsAsked() throws {
+        let missing = try sign(["--detached", "/nonexistent/file.pdf"], pins: [])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("Cannot read the file"), missing.stderr)
+        let env = try TestBench.require()
+        let bt = try sign(["--level", "B-T", try file("y.txt")], pins: [env["PODPIS_SEAL_PIN"]!])
+        XCTAssertEqual(bt.status, 64, "B-T without --tsa is a usage error")
+        let several = try sign(["--detached", try file("z.txt")], pins: [env["PODPIS_SEAL_PIN"]!])
+        XCTAssertEqual(several.status, 7, several.stderr)
+        XCTAssertTrue(several.stderr.contains("--cert"), several.stderr)
+    }
+}
