@@ -111,6 +111,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // MARK: Benchmarks (make bench)
+        .executableTarget(name: "CAdESBenchmark", path: "Benchmarks/CAdESBenchmark"),
+
         // MARK: Tests
         .target(name: "TestBench", path: "Tests/TestBench"),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "Localization", "TestBench"]),

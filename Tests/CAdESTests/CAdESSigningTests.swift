@@ -73,7 +73,11 @@ final class CAdESSigningTests: XCTestCase {
         let signer = try CAdESFixtures.signer(kind, module: module)
         let doc = try document()
         let out = dir.appendingPathComponent("attrs.p7s").path
-        let options = CAdESOptions(commitment: .proofOfApproval, claimedRole: "Kierownik Referatu", includeChain: true)
+        let policyHash = [UInt8](repeating: 0xAB, count: 32)
+        let options = CAdESOptions(
+            commitment: .proofOfApproval, claimedRole: "Kierownik Referatu",
+            policy: SignaturePolicy(id: [1, 2, 616, 1, 113527, 2, 4, 1, 1], hashAlgorithm: .sha256, hash: policyHash),
+            includeChain: true)
         try await CAdES.signDetached(file: InputFile(path: doc), output: out, signer: signer, options: options)
         XCTAssertTrue(try CAdESFixtures.opensslVerify(out, content: doc).ok)
 
@@ -83,7 +87,7 @@ final class CAdESSigningTests: XCTestCase {
         XCTAssertEqual((info["certificates"] as? [String])?.count, 2, "signer and chain")
         let signerInfo = try XCTUnwrap((info["signers"] as? [[String: Any]])?.first)
         let names = try XCTUnwrap(signerInfo["signedAttributes"] as? [String])
-        for required in ["content_type", "message_digest", "signing_time", "signing_certificate_v2", "1.2.840.113549.1.9.16.2.16", "0.4.0.19122.1.1"] {
+        for required in ["content_type", "message_digest", "signing_time", "signing_certificate_v2", "1.2.840.113549.1.9.16.2.16", "0.4.0.19122.1.1", "1.2.840.113549.1.9.16.2.15"] {
             XCTAssertTrue(names.contains(required), "\(required) missing from \(names)")
         }
         // ESSCertIDv2's hash is the SHA-256 of the signer certificate, as openssl computes it.
@@ -96,6 +100,9 @@ final class CAdESSigningTests: XCTestCase {
         XCTAssertEqual(signerInfo["commitment"] as? String, "1.2.840.113549.1.9.16.6.5")
         let role = try XCTUnwrap(signerInfo["signerAttributesV2"] as? String)
         XCTAssertTrue(role.uppercased().contains(Hex.encode(Array("Kierownik Referatu".utf8))), role)
+        // The EPES policy as openssl prints it.
+        let printed = try TestBench.run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", out])
+        XCTAssertTrue(printed.contains("1.2.616.1.113527.2.4.1.1"), "policy OID not found")
         // openssl reads the same DER back unchanged.
         let roundTrip = dir.appendingPathComponent("rt.der").path
         try TestBench.run("openssl", ["cms", "-cmsout", "-inform", "DER", "-outform", "DER", "-in", out, "-out", roundTrip])
