@@ -1,7 +1,7 @@
 import Localization
 
 /// Why a CMS structure could not be read or built.
-public struct CMSError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct CMSError: ClerkReadableError, Sendable, Hashable {
     public enum Kind: String, Sendable {
         case malformed = "cms-malformed"
         case notSignedData = "cms-not-signed-data"
@@ -36,6 +36,4 @@ public struct CMSError: Error, Sendable, Hashable, CustomStringConvertible {
             return ClerkText(pl: "Dokument jest za duży: \(detail).", en: "The document is too large: \(detail).")
         }
     }
-
-    public var description: String { "\(message) [\(code)]" }
 }

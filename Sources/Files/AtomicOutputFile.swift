@@ -121,7 +121,7 @@ public struct InputFile {
 }
 
 /// Why a file could not be read or written.
-public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct FileError: ClerkReadableError, Sendable, Hashable {
     public enum Kind: String, Sendable {
         case exists = "output-exists"
         case cannotWrite = "cannot-write"
@@ -156,6 +156,4 @@ public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
                 en: "\(detail) changed while it was being signed; nothing was written. Try again.")
         }
     }
-
-    public var description: String { "\(message) [\(code)]" }
 }

@@ -1,7 +1,7 @@
 import Localization
 
 /// Why a time-stamp could not be had or was not trustworthy.
-public struct TimeStampError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct TimeStampError: ClerkReadableError, Sendable, Hashable {
     public enum Kind: String, Sendable {
         case unreachable = "tsa-unreachable"
         case httpStatus = "tsa-http-status"
@@ -44,6 +44,4 @@ public struct TimeStampError: Error, Sendable, Hashable, CustomStringConvertible
             return ClerkText(pl: "Certyfikat serwera TSA jest nieodpowiedni: \(detail).", en: "The TSA's certificate is not acceptable: \(detail).")
         }
     }
-
-    public var description: String { "\(message) [\(code)]" }
 }

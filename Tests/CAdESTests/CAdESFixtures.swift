@@ -58,10 +58,13 @@ enum CAdESFixtures {
     }
 
     /// `openssl cms -verify` trusting the test root; `content` for detached signatures.
-    static func opensslVerify(_ signature: String, content: String? = nil, noVerify: Bool = false) throws -> (ok: Bool, output: String) {
+    /// `rootOnly`: trust only the test root (the signature must carry its chain).
+    static func opensslVerify(_ signature: String, content: String? = nil, noVerify: Bool = false, rootOnly: Bool = false) throws -> (ok: Bool, output: String) {
         var args = ["cms", "-verify", "-binary", "-inform", "DER", "-in", signature, "-out", "/dev/null", "-purpose", "any"]
         if noVerify {
             args.append("-noverify")
+        } else if rootOnly {
+            args += ["-CAfile", try TestBench.pki("root.pem")]
         } else {
             // openssl cms has no -untrusted: the file holds the test root and its qualified CA.
             args += ["-CAfile", try TestBench.pki("chain.pem")]
@@ -82,5 +85,22 @@ enum CAdESFixtures {
         let url = dir.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path
+    }
+}
+
+/// Each CAdES test gets a scratch directory and a fresh SoftHSM module.
+class CAdESTestCase: XCTestCase {
+    var dir: URL!
+    var module: Module!
+
+    override func setUpWithError() throws {
+        try TestBench.require()
+        dir = try TestBench.temporaryDirectory()
+        module = try Module.load(path: TestBench.value("PODPIS_SOFTHSM_MODULE"))
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+        module = nil
     }
 }

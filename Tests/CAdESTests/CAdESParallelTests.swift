@@ -8,21 +8,7 @@ import XCTest
 
 /// Parallel signatures: a signer added to other producers' signatures and to
 /// ours keeps every earlier signer valid.
-final class CAdESParallelTests: XCTestCase {
-    var dir: URL!
-    var module: Module!
-
-    override func setUpWithError() throws {
-        try TestBench.require()
-        dir = try TestBench.temporaryDirectory()
-        module = try Module.load(path: TestBench.value("PODPIS_SOFTHSM_MODULE"))
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-        module = nil
-    }
-
+final class CAdESParallelTests: CAdESTestCase {
     static var samples: URL {
         TestBench.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance/samples/cades")
     }

@@ -10,21 +10,7 @@ import XCTest
 
 /// B-T: a signature time-stamp from the bench's RFC 3161 TSA (openssl ts -reply
 /// behind a small HTTP server), checked by `openssl ts -verify`.
-final class CAdESTimestampTests: XCTestCase {
-    var dir: URL!
-    var module: Module!
-
-    override func setUpWithError() throws {
-        try TestBench.require()
-        dir = try TestBench.temporaryDirectory()
-        module = try Module.load(path: TestBench.value("PODPIS_SOFTHSM_MODULE"))
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-        module = nil
-    }
-
+final class CAdESTimestampTests: CAdESTestCase {
     private func client(_ key: String, timeout: TimeInterval = 20) throws -> TimeStampClient {
         TimeStampClient(url: try XCTUnwrap(URL(string: try TestBench.value(key))), timeout: timeout)
     }
