@@ -7,7 +7,10 @@
 //
 //   C shims        CPCSC, CPKCS11, CLibXML2 (+ Localization: PL/EN text)
 //   hardware       SmartCard (PC/SC), PKCS11 (tokens and HSMs)
-//   facts/formats  QualifiedCertificates (what a certificate says)
+//   formats        CMS (ASN.1 of RFC 5652), Timestamping (RFC 3161 client),
+//                  Signing (digests, signer, commitment types: shared by formats),
+//                  CAdES (EN 319 122), XAdES (EN 319 132, on libxml2)
+//   facts          QualifiedCertificates (what a certificate says)
 //   station        Inventory (readers → cards → tokens → certificates)
 //   executables    podpis (CLI), podpisd (daemon)
 import PackageDescription
@@ -73,9 +76,17 @@ let package = Package(
             ]),
 
         .target(
+            name: "Signing",
+            dependencies: [
+                "CMS", "PKCS11",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
             name: "CAdES",
             dependencies: [
-                "CMS", "Timestamping", "PKCS11", "Files",
+                "CMS", "Signing", "Timestamping", "PKCS11", "Files",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -100,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "podpis",
             dependencies: [
-                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "CAdES", "Files",
+                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "Files",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -122,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "CAdESTests",
             dependencies: [
-                "CAdES", "CMS", "Files", "PKCS11", "Timestamping", "TestBench",
+                "CAdES", "CMS", "Files", "PKCS11", "Signing", "Timestamping", "TestBench",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestBench"]),

@@ -1,6 +1,7 @@
 import CMS
 import Files
 import Foundation
+import Signing
 import SwiftASN1
 import Timestamping
 import X509
@@ -11,7 +12,7 @@ public enum CAdES {
     /// The SignerInfo over a content digest: signed attributes, the token's
     /// signature and, for B-T, the signature time-stamp.
     public static func signerInfo(
-        contentDigest: [UInt8], contentType: ASN1ObjectIdentifier = CMSOID.data, signer: CAdESSigner, options: CAdESOptions
+        contentDigest: [UInt8], contentType: ASN1ObjectIdentifier = CMSOID.data, signer: Signer, options: CAdESOptions
     ) async throws -> SignerInfo {
         var attributes = [
             try CMSAttribute(type: CMSOID.contentType, value: contentType),
@@ -57,14 +58,14 @@ public enum CAdES {
             year: c.year!, month: c.month!, day: c.day!, hours: c.hour!, minutes: c.minute!, seconds: c.second!, fractionalSeconds: 0))
     }
 
-    static func certificates(for signer: CAdESSigner, options: CAdESOptions) throws -> [ASN1Any] {
+    static func certificates(for signer: Signer, options: CAdESOptions) throws -> [ASN1Any] {
         let ders = [signer.certificateDER] + (options.includeChain ? signer.chainDER : [])
         return try ders.map { try ASN1Any(derEncoded: DER.parse($0)) }
     }
 
     /// A new SignedData with one signer. `content` nil makes a detached signature.
     public static func signedData(
-        contentDigest: [UInt8], content: [UInt8]?, signer: CAdESSigner, options: CAdESOptions
+        contentDigest: [UInt8], content: [UInt8]?, signer: Signer, options: CAdESOptions
     ) async throws -> [UInt8] {
         let info = try await signerInfo(contentDigest: contentDigest, signer: signer, options: options)
         let data = SignedData(
@@ -83,7 +84,7 @@ public enum CAdES {
 
     /// Signs a file of any size with a detached signature, writing `output` atomically.
     public static func signDetached(
-        file: InputFile, output: String, signer: CAdESSigner, options: CAdESOptions
+        file: InputFile, output: String, signer: Signer, options: CAdESOptions
     ) async throws {
         let out = try AtomicOutputFile(path: output)
         let digest = try digest(of: file, options.digest)
@@ -95,7 +96,7 @@ public enum CAdES {
     /// twice (hash, then copy into the output), never held in memory; files
     /// over `options.maximumAttachedSize` are refused before the token is used.
     public static func signAttached(
-        file: InputFile, output: String, signer: CAdESSigner, options: CAdESOptions
+        file: InputFile, output: String, signer: Signer, options: CAdESOptions
     ) async throws {
         let size = try file.size()
         guard size <= options.maximumAttachedSize else {
@@ -155,7 +156,7 @@ public enum CAdES {
     /// producer's, DER or BER, `.p7s`/`.sig`/PEM). Earlier signers, certificates
     /// and CRLs keep their bytes. A detached signature needs its content file.
     public static func addSignature(
-        to existing: [UInt8], detachedContent: InputFile?, signer: CAdESSigner, options: CAdESOptions
+        to existing: [UInt8], detachedContent: InputFile?, signer: Signer, options: CAdESOptions
     ) async throws -> [UInt8] {
         var data = try SignedData(contentInfo: unarmor(existing))
         let digest: [UInt8]

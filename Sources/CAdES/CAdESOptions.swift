@@ -1,4 +1,5 @@
 import Foundation
+import Signing
 import Timestamping
 
 /// What kind of CAdES signature to make.

@@ -1,4 +1,5 @@
 import CMS
+import Signing
 import SwiftASN1
 import X509
 
@@ -9,14 +10,12 @@ struct SigningCertificateV2: DERImplicitlyTaggable {
 
     let hashAlgorithm: ASN1ObjectIdentifier
     let certificateHash: [UInt8]
-    let issuer: DistinguishedName
-    let serialNumber: ArraySlice<UInt8>
+    let issuerSerial: IssuerSerial
 
     init(certificate: Certificate, der: [UInt8], hash: DigestAlgorithm) {
         hashAlgorithm = hash.oid
         certificateHash = hash.digest(der)
-        issuer = certificate.issuer
-        serialNumber = ArraySlice(certificate.serialNumber.bytes)
+        issuerSerial = IssuerSerial(of: certificate)
     }
 
     init(derEncoded node: ASN1Node, withIdentifier identifier: ASN1Identifier) throws {
@@ -32,15 +31,7 @@ struct SigningCertificateV2: DERImplicitlyTaggable {
                         try coder.serialize(AlgorithmIdentifier(algorithm: hashAlgorithm))
                     }
                     try coder.serialize(ASN1OctetString(contentBytes: ArraySlice(certificateHash)))
-                    // IssuerSerial { issuer GeneralNames { [4] directoryName }, serialNumber }
-                    try coder.appendConstructedNode(identifier: .sequence) { coder in
-                        try coder.appendConstructedNode(identifier: .sequence) { coder in
-                            try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 4, tagClass: .contextSpecific)) { coder in
-                                try coder.serialize(issuer)
-                            }
-                        }
-                        try coder.serialize(serialNumber)
-                    }
+                    try coder.serialize(issuerSerial)
                 }
             }
         }

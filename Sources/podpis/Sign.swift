@@ -5,6 +5,7 @@ import Files
 import Foundation
 import Inventory
 import PKCS11
+import Signing
 import Timestamping
 
 struct Sign: AsyncParsableCommand {
@@ -70,7 +71,7 @@ struct Sign: AsyncParsableCommand {
             chain = try PEMBundle.certificates(in: String(contentsOfFile: chainFile, encoding: .utf8))
         }
         let algorithm = try key.algorithm(hash: digest.pkcs11, pss: pss)
-        let signer = try CAdESSigner(certificateDER: key.certificateDER, chainDER: chain, algorithm: algorithm) { digestValue in
+        let signer = try Signer(certificateDER: key.certificateDER, chainDER: chain, algorithm: algorithm) { digestValue in
             try key.session.sign(digest: digestValue, with: key.key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in
                 do {
                     return try PINReader.read(for: key.token, fd: pinFD, purpose: "ten podpis / this signature")

@@ -1,6 +1,7 @@
 import CAdES
 import Foundation
 import PKCS11
+import Signing
 import TestBench
 import XCTest
 
@@ -32,7 +33,7 @@ enum CAdESFixtures {
         var pins = 0
     }
 
-    static func signer(_ kind: KeyKind, module: Module, counter: Counter = Counter(), digest: DigestAlgorithm = .sha256) throws -> CAdESSigner {
+    static func signer(_ kind: KeyKind, module: Module, counter: Counter = Counter(), digest: DigestAlgorithm = .sha256) throws -> Signer {
         let session = try [module].token(named: kind.token).slot.openSession()
         try session.login(pin: SecretPIN(kind.pin))
         guard let key = try session.privateKeys().first(where: { $0.id == kind.keyID }) else {
@@ -40,7 +41,7 @@ enum CAdESFixtures {
         }
         let certificateDER = try der(of: TestBench.pki("\(kind.certificate).pem"))
         let algorithm: SignatureAlgorithm = key.keyType == .ec ? .ecdsa(digest.pkcs11) : kind.pss ? .rsaPSS(digest.pkcs11) : .rsaPKCS1v15(digest.pkcs11)
-        return try CAdESSigner(certificateDER: certificateDER, chainDER: [try der(of: TestBench.pki("ca.pem"))], algorithm: algorithm) { digestValue in
+        return try Signer(certificateDER: certificateDER, chainDER: [try der(of: TestBench.pki("ca.pem"))], algorithm: algorithm) { digestValue in
             counter.signs += 1
             return try session.sign(digest: digestValue, with: key, algorithm: algorithm) {
                 counter.pins += 1

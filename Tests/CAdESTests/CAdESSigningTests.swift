@@ -3,6 +3,7 @@ import CMS
 import Files
 import Foundation
 import PKCS11
+import Signing
 import TestBench
 import XCTest
 

@@ -3,6 +3,7 @@ import CMS
 import Files
 import Foundation
 import PKCS11
+import Signing
 @testable import Timestamping
 import SwiftASN1
 import TestBench

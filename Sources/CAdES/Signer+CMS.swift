@@ -1,31 +1,9 @@
 import CMS
 import PKCS11
+import Signing
 import SwiftASN1
-import X509
 
-/// Who signs: a certificate, its chain, and the key that signs a digest.
-///
-/// `sign` receives the digest of the signed attributes and returns the
-/// signature as PKCS#11 gives it (ECDSA as raw r‖s); for a token key it is a
-/// `Session.sign` call, which asks for a context PIN when the key needs one.
-public struct CAdESSigner {
-    public let certificate: Certificate
-    public let certificateDER: [UInt8]
-    public let chainDER: [[UInt8]]
-    public let algorithm: SignatureAlgorithm
-    public let sign: ([UInt8]) throws -> [UInt8]
-
-    public init(
-        certificateDER: [UInt8], chainDER: [[UInt8]] = [], algorithm: SignatureAlgorithm,
-        sign: @escaping ([UInt8]) throws -> [UInt8]
-    ) throws {
-        self.certificate = try Certificate(derEncoded: certificateDER)
-        self.certificateDER = certificateDER
-        self.chainDER = chainDER
-        self.algorithm = algorithm
-        self.sign = sign
-    }
-
+extension Signer {
     /// The signatureAlgorithm field of the SignerInfo.
     func signatureAlgorithmIdentifier() throws -> AlgorithmIdentifier {
         do {

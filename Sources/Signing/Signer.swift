@@ -1,0 +1,28 @@
+import PKCS11
+import X509
+
+/// Who signs: a certificate, its chain, and the key that signs a digest;
+/// shared by every signature format.
+///
+/// `sign` receives the digest to sign (of CAdES signed attributes, of an
+/// XAdES SignedInfo) and returns the
+/// signature as PKCS#11 gives it (ECDSA as raw r‖s); for a token key it is a
+/// `Session.sign` call, which asks for a context PIN when the key needs one.
+public struct Signer {
+    public let certificate: Certificate
+    public let certificateDER: [UInt8]
+    public let chainDER: [[UInt8]]
+    public let algorithm: SignatureAlgorithm
+    public let sign: ([UInt8]) throws -> [UInt8]
+
+    public init(
+        certificateDER: [UInt8], chainDER: [[UInt8]] = [], algorithm: SignatureAlgorithm,
+        sign: @escaping ([UInt8]) throws -> [UInt8]
+    ) throws {
+        self.certificate = try Certificate(derEncoded: certificateDER)
+        self.certificateDER = certificateDER
+        self.chainDER = chainDER
+        self.algorithm = algorithm
+        self.sign = sign
+    }
+}
