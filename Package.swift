@@ -92,6 +92,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
+        .target(
+            name: "XAdES",
+            dependencies: [
+                "CLibXML2", "CMS", "Signing", "Timestamping", "PKCS11", "Files", "Localization",
+                .product(name: "X509", package: "swift-certificates"),
+            ]),
+
         // MARK: Certificate facts
         .target(
             name: "QualifiedCertificates",
@@ -111,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "podpis",
             dependencies: [
-                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "Files",
+                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

@@ -5,10 +5,7 @@ import Timestamping
 /// What kind of CAdES signature to make.
 public struct CAdESOptions: Sendable {
     /// ETSI EN 319 122-1 baseline level.
-    public enum Level: String, Sendable, CaseIterable, Codable {
-        case bb = "B-B"
-        case bt = "B-T"
-    }
+    public typealias Level = BaselineLevel
 
     public var level: Level
     public var digest: DigestAlgorithm

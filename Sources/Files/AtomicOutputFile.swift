@@ -72,7 +72,7 @@ public final class AtomicOutputFile {
 }
 
 /// A file read in chunks, in constant memory.
-public struct InputFile {
+public struct InputFile: Sendable {
     public let path: String
     public static let chunkSize = 1 << 20
 

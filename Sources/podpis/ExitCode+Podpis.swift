@@ -3,6 +3,7 @@ import CMS
 import Files
 import Foundation
 import Timestamping
+import XAdES
 import Localization
 import PKCS11
 import SmartCard
@@ -73,6 +74,9 @@ struct CommandFailure: Error {
         case let e as FileError:
             self.init(code: e.code, name: e.code, message: e.message, exitCode: e.kind == .exists ? PodpisExit.outputExists : PodpisExit.otherError)
         case let e as CMSError: self.init(code: e.code, name: e.code, message: e.message, exitCode: PodpisExit.badInput)
+        case let e as XMLInputError: self.init(code: e.code, name: e.code, message: e.message, exitCode: PodpisExit.badInput)
+        case let e as XAdESError:
+            self.init(code: e.code, name: e.code, message: e.message, exitCode: e.kind == .tooLarge ? PodpisExit.badInput : PodpisExit.otherError)
         case let e as TimeStampError: self.init(code: e.code, name: e.code, message: e.message, exitCode: PodpisExit.timeStamp)
         default:
             self.init(code: "error", name: "\(type(of: error))", message: ClerkText(pl: "Błąd: \(error)", en: "Error: \(error)"), exitCode: PodpisExit.otherError)

@@ -7,26 +7,37 @@ import Inventory
 import PKCS11
 import Signing
 import Timestamping
+import XAdES
 
 struct Sign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Podpisz pliki / sign files (CAdES).",
+        abstract: "Podpisz pliki / sign files (CAdES or XAdES).",
         discussion: """
-            Signs each FILE with a certificate on a card or token and writes FILE.p7s beside it \
-            (never overwriting anything). The PIN is asked here, without echo; keys that need a PIN \
-            for every signature ask again for each one.
+            Signs FILEs with a certificate on a card or token and writes the signature beside them \
+            (never overwriting anything): FILE.p7s for CAdES, FILE.xades for XAdES. The PIN is asked \
+            here, without echo; keys that need a PIN for every signature ask again for each one.
+
+            XAdES packagings: enveloped (the signature inside the XML document; the default for one \
+            .xml file), enveloping (the file inside the signature), detached (one .xades over all \
+            FILEs, referenced by name; the default otherwise). XML inputs are checked before any PIN \
+            is asked: no DTDs, no entities, limited depth and size.
 
             Examples:
               podpis sign --format cades --detached umowa.pdf
               podpis sign --format cades --level B-T --tsa http://tsa.example/ --cert 6f85bd14 skan.pdf
               podpis sign --format cades --add-to umowa.pdf.p7s -o umowa.pdf.2.p7s --detached umowa.pdf
+              podpis sign --format xades wniosek.xml                     # wniosek.xml.xades, enveloped
+              podpis sign --format xades --packaging detached umowa.pdf aneks.pdf -o umowa.xades
+              podpis sign --format xades --level B-T --tsa http://tsa.example/ --commitment approval \\
+                  --role "Kierownik Referatu" decyzja.xml
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case cades }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case cades, xades }
 
-    @Option(help: "Signature format.") var format: Format = .cades
-    @Flag(help: "Detached signature (the document stays outside the .p7s).") var detached = false
-    @Option(help: "Baseline level: B-B or B-T (with a time-stamp).") var level: CAdESOptions.Level = .bb
+    @Option(help: "Signature format: cades or xades.") var format: Format = .cades
+    @Flag(help: "Detached signature (CAdES: the document stays outside the .p7s; XAdES: --packaging detached).") var detached = false
+    @Option(help: "XAdES packaging: enveloped, enveloping or detached.") var packaging: XAdESOptions.Packaging?
+    @Option(help: "Baseline level: B-B or B-T (with a time-stamp).") var level: BaselineLevel = .bb
     @Option(help: "Certificate id (see podpis certs); optional when only one certificate can sign.") var cert: String?
     @Option(help: "Commitment type: origin, receipt, delivery, sender, approval, creation.") var commitment: CommitmentType?
     @Option(help: "Claimed role, e.g. \"Kierownik Referatu\".") var role: String?
@@ -35,25 +46,49 @@ struct Sign: AsyncParsableCommand {
     @Flag(help: "RSA keys: sign with RSA-PSS instead of PKCS#1 v1.5.") var pss = false
     @Flag(help: "Put the certificate chain from --chain-file into the signature.") var includeChain = false
     @Option(help: "PEM file with CA certificates to include with --include-chain.") var chainFile: String?
-    @Option(help: "Add this signature as a parallel signer to an existing .p7s/.sig (PEM accepted).") var addTo: String?
-    @Option(name: [.customShort("o"), .long], help: "Output file (one input only).") var output: String?
+    @Option(help: "CAdES: add this signature as a parallel signer to an existing .p7s/.sig (PEM accepted).") var addTo: String?
+    @Option(help: "XAdES: canonicalization (c14n, c14n-with-comments, exc-c14n, exc-c14n-with-comments).") var c14n: Canonicalization = .exclusive
+    @Option(help: "XAdES enveloped: xpath (leave every signature out, so parallel signatures stay valid) or enveloped (the enveloped-signature transform only).")
+    var envelopedTransform: XAdESOptions.EnvelopedTransform = .parallel
+    @Option(help: "XAdES: signing-certificate property v2 (default), v1 (old verifiers) or both.")
+    var signingCertificate: XAdESOptions.SigningCertificateProperty = .v2
+    @Option(name: [.customShort("o"), .long], help: "Output file (one input only; XAdES detached: the one .xades).") var output: String?
     @Option(name: .customLong("pin-fd"), help: "Read PINs from this file descriptor, one per line.") var pinFD: Int32?
     @OptionGroup var modules: ModuleOptions
     @Flag(name: .long, help: "Print a JSON summary.") var json = false
     @Argument(help: "Files to sign.") var files: [String]
 
+    /// The XAdES packaging: as asked, else enveloped for one XML file, else detached.
+    var xadesPackaging: XAdESOptions.Packaging {
+        if let packaging { return packaging }
+        if detached { return .detached }
+        if files.count == 1, files[0].lowercased().hasSuffix(".xml") { return .enveloped }
+        return .detached
+    }
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Give at least one file to sign.") }
-        if output != nil && files.count > 1 { throw ValidationError("-o takes one input file only.") }
+        let oneOutput = format == .xades && xadesPackaging == .detached
+        if output != nil && files.count > 1 && !oneOutput { throw ValidationError("-o takes one input file only.") }
         if addTo != nil && output == nil { throw ValidationError("--add-to needs -o OUT (the existing signature is never overwritten).") }
+        if addTo != nil && format == .xades {
+            throw ValidationError("--add-to is for CAdES; a XAdES enveloped signature is added to a signed XML document by signing that document.")
+        }
+        if packaging != nil && format == .cades { throw ValidationError("--packaging is for XAdES; CAdES uses --detached.") }
         if level == .bt && tsa == nil { throw ValidationError("B-T needs --tsa URL (a time-stamping server).") }
     }
 
     func run() async throws {
         let set = modules.load(json: json)
-        // Refuse unreadable inputs before any PIN is asked.
+        // Refuse unreadable or hostile inputs before any PIN is asked.
+        var xmlDocuments: [String: XMLDocument] = [:]
         for file in files {
-            do { _ = try InputFile(path: file).size() } catch { CommandFailure(error).report(json: json) }
+            do {
+                _ = try InputFile(path: file).size()
+                if format == .xades, xadesPackaging == .enveloped || (xadesPackaging == .enveloping && Self.looksLikeXML(file)) {
+                    xmlDocuments[file] = try XMLDocument.parse(file: InputFile(path: file), name: file)
+                }
+            } catch { CommandFailure(error).report(json: json) }
         }
         let key: SigningKey
         do {
@@ -82,13 +117,23 @@ struct Sign: AsyncParsableCommand {
                 }
             }
         }
-        var options = CAdESOptions(
-            level: level, digest: digest, commitment: commitment, claimedRole: role, includeChain: includeChain)
+        var client: TimeStampClient?
         if let tsa {
             guard let url = URL(string: tsa) else { throw ValidationError("--tsa is not a URL: \(tsa)") }
-            options.timeStampClient = TimeStampClient(url: url)
+            client = TimeStampClient(url: url)
         }
+        let written: [String]
+        switch format {
+        case .cades: written = await signCAdES(signer: signer, client: client)
+        case .xades: written = await signXAdES(signer: signer, client: client, documents: xmlDocuments)
+        }
+        if json { try printJSON(["signed": written]) }
+    }
 
+    func signCAdES(signer: Signer, client: TimeStampClient?) async -> [String] {
+        var options = CAdESOptions(
+            level: level, digest: digest, commitment: commitment, claimedRole: role, includeChain: includeChain)
+        options.timeStampClient = client
         var written: [String] = []
         for file in files {
             let out = output ?? file + ".p7s"
@@ -97,9 +142,7 @@ struct Sign: AsyncParsableCommand {
                     let existing = try InputFile(path: addTo).readAll(limit: options.maximumAttachedSize + (16 << 20))
                     let bytes = try await CAdES.addSignature(
                         to: existing, detachedContent: InputFile(path: file), signer: signer, options: options)
-                    let sink = try AtomicOutputFile(path: out)
-                    try sink.write(bytes)
-                    try sink.commit()
+                    try Self.write(bytes, to: out)
                 } else if detached {
                     try await CAdES.signDetached(file: InputFile(path: file), output: out, signer: signer, options: options)
                 } else {
@@ -111,13 +154,66 @@ struct Sign: AsyncParsableCommand {
                 CommandFailure(error).report(json: json)
             }
         }
-        if json { try printJSON(["signed": written]) }
+        return written
+    }
+
+    func signXAdES(signer: Signer, client: TimeStampClient?, documents: [String: XMLDocument]) async -> [String] {
+        let options = XAdESOptions(
+            packaging: xadesPackaging, level: level, digest: digest, commitment: commitment, claimedRole: role,
+            includeChain: includeChain, signingCertificate: signingCertificate, signedInfoCanonicalization: c14n,
+            referenceCanonicalization: c14n, envelopedTransform: envelopedTransform, timeStampClient: client)
+        var written: [String] = []
+        do {
+            switch options.packaging {
+            case .detached:
+                let out = output ?? files[0] + ".xades"
+                let references = files.map { XAdES.DetachedFile(path: $0) }
+                // The references are file names: the .xades must sit beside the files.
+                let bytes = try await XAdES.signDetached(references, signer: signer, options: options)
+                try Self.write(bytes, to: out)
+                written.append(out)
+                if !json { print("\(files.joined(separator: ", ")) → \(out)") }
+            case .enveloped, .enveloping:
+                for file in files {
+                    let out = output ?? file + ".xades"
+                    let bytes: [UInt8]
+                    if options.packaging == .enveloped, let document = documents[file] {
+                        bytes = try await XAdES.signEnveloped(document, signer: signer, options: options)
+                    } else if let document = documents[file] {
+                        bytes = try await XAdES.signEnveloping(xml: document, signer: signer, options: options)
+                    } else {
+                        bytes = try await XAdES.signEnveloping(file: XAdES.DetachedFile(path: file), signer: signer, options: options)
+                    }
+                    try Self.write(bytes, to: out)
+                    written.append(out)
+                    if !json { print("\(file) → \(out)") }
+                }
+            }
+        } catch {
+            CommandFailure(error).report(json: json)
+        }
+        return written
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let sink = try AtomicOutputFile(path: path)
+        try sink.write(bytes)
+        try sink.commit()
+    }
+
+    /// XML by its name (enveloping puts other files in as base64).
+    static func looksLikeXML(_ path: String) -> Bool {
+        ["xml", "xades", "gml", "xsd", "svg"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
     }
 }
 
-extension CAdESOptions.Level: ExpressibleByArgument {}
+extension BaselineLevel: ExpressibleByArgument {}
 extension CommitmentType: ExpressibleByArgument {}
 extension DigestAlgorithm: ExpressibleByArgument {}
+extension Canonicalization: ExpressibleByArgument {}
+extension XAdESOptions.Packaging: ExpressibleByArgument {}
+extension XAdESOptions.EnvelopedTransform: ExpressibleByArgument {}
+extension XAdESOptions.SigningCertificateProperty: ExpressibleByArgument {}
 
 /// Certificates from a PEM bundle, as DER.
 enum PEMBundle {

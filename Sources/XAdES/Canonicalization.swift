@@ -1,0 +1,120 @@
+import CLibXML2
+
+/// The canonicalization algorithms of XML-DSig, all done by libxml2.
+public enum Canonicalization: String, Sendable, CaseIterable, Codable {
+    case inclusive = "c14n"
+    case inclusiveWithComments = "c14n-with-comments"
+    case exclusive = "exc-c14n"
+    case exclusiveWithComments = "exc-c14n-with-comments"
+
+    public var uri: String {
+        switch self {
+        case .inclusive: return "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+        case .inclusiveWithComments: return "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"
+        case .exclusive: return "http://www.w3.org/2001/10/xml-exc-c14n#"
+        case .exclusiveWithComments: return "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
+        }
+    }
+
+    public init?(uri: String) {
+        guard let match = Self.allCases.first(where: { $0.uri == uri }) else { return nil }
+        self = match
+    }
+
+    var mode: Int32 {
+        switch self {
+        case .inclusive, .inclusiveWithComments: return Int32(XML_C14N_1_0.rawValue)
+        case .exclusive, .exclusiveWithComments: return Int32(XML_C14N_EXCLUSIVE_1_0.rawValue)
+        }
+    }
+
+    var withComments: Bool { self == .inclusiveWithComments || self == .exclusiveWithComments }
+}
+
+/// Which nodes of a document are canonicalized: the XPath node-set a
+/// reference or SignedInfo stands for.
+enum NodeSelection {
+    /// An element and everything below it (`#id` references, SignedInfo,
+    /// SignedProperties, SignatureValue): comments excluded as XML-DSig
+    /// says for same-document references.
+    case subtree(xmlNodePtr)
+    /// The whole document (`URI=""`, no comments; or `#xpointer(/)` with
+    /// them) minus one signature (the enveloped-signature transform) or
+    /// minus every ds:Signature (the XPath filter parallel signatures use).
+    case document(excluding: xmlNodePtr?, allSignatures: Bool, comments: Bool)
+}
+
+/// Streams the canonical form of a node-set to a sink, in libxml2's chunks.
+enum Canonicalizer {
+    final class Context {
+        let selection: NodeSelection
+        let sink: (UnsafeRawBufferPointer) -> Void
+        init(selection: NodeSelection, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+            self.selection = selection
+            self.sink = sink
+        }
+
+        func isVisible(_ node: xmlNodePtr, parent: xmlNodePtr?) -> Bool {
+            // Namespace nodes arrive as xmlNs*: judge them by their element.
+            let element: xmlNodePtr?
+            if node.pointee.type == XML_NAMESPACE_DECL {
+                element = parent
+            } else {
+                if node.pointee.type == XML_COMMENT_NODE, !commentsIncluded { return false }
+                element = node
+            }
+            guard let element else { return false }
+            switch selection {
+            case .subtree(let apex):
+                return element.isInside(apex)
+            case .document(let excluded, let allSignatures, _):
+                var current: xmlNodePtr? = element
+                while let node = current, node.pointee.type != XML_DOCUMENT_NODE {
+                    if let excluded, node == excluded { return false }
+                    if allSignatures, node.isElement("Signature", in: XMLName.dsig) { return false }
+                    current = node.pointee.parent
+                }
+                return true
+            }
+        }
+
+        var commentsIncluded: Bool {
+            if case .document(_, _, let comments) = selection { return comments }
+            return false
+        }
+    }
+
+    static func canonicalize(
+        _ document: XMLDocument, _ selection: NodeSelection, method: Canonicalization,
+        into sink: @escaping (UnsafeRawBufferPointer) -> Void
+    ) throws(XAdESError) {
+        let context = Context(selection: selection, sink: sink)
+        let opaque = Unmanaged.passRetained(context).toOpaque()
+        defer { Unmanaged<Context>.fromOpaque(opaque).release() }
+        guard let buffer = xmlOutputBufferCreateIO(
+            { ioContext, bytes, length in
+                guard let ioContext, let bytes, length > 0 else { return 0 }
+                let context = Unmanaged<Context>.fromOpaque(ioContext).takeUnretainedValue()
+                context.sink(UnsafeRawBufferPointer(start: bytes, count: Int(length)))
+                return length
+            }, nil, opaque, nil)
+        else { throw XAdESError(.canonicalization, "no output buffer") }
+        let result = xmlC14NExecute(
+            document.pointer,
+            { userData, node, parent in
+                guard let userData, let node else { return 0 }
+                let context = Unmanaged<Context>.fromOpaque(userData).takeUnretainedValue()
+                return context.isVisible(node, parent: parent) ? 1 : 0
+            }, opaque, method.mode, nil, method.withComments ? 1 : 0, buffer)
+        let closed = xmlOutputBufferClose(buffer)
+        guard result >= 0, closed >= 0 else { throw XAdESError(.canonicalization, "xmlC14NExecute: \(result)") }
+    }
+
+    /// The canonical bytes (for small node-sets such as SignedInfo).
+    static func bytes(_ document: XMLDocument, _ selection: NodeSelection, method: Canonicalization) throws(XAdESError) -> [UInt8] {
+        final class Collector { var bytes: [UInt8] = [] }
+        let collector = Collector()
+        try canonicalize(document, selection, method: method) { collector.bytes.append(contentsOf: $0) }
+        return collector.bytes
+    }
+}

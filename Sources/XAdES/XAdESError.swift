@@ -1,0 +1,37 @@
+import Localization
+
+/// Why a XAdES signature could not be made (XML input problems are
+/// ``XMLInputError``; token and time-stamp problems keep their own types).
+public struct XAdESError: ClerkReadableError, Sendable, Hashable {
+    public enum Kind: String, Sendable {
+        case canonicalization = "xades-c14n"
+        case noDocuments = "xades-no-documents"
+        case tooLarge = "xades-too-large"
+        case certificate = "xades-certificate"
+    }
+
+    public let kind: Kind
+    public let detail: String
+
+    public init(_ kind: Kind, _ detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public var code: String { kind.rawValue }
+
+    public var message: ClerkText {
+        switch kind {
+        case .canonicalization:
+            return ClerkText(pl: "Błąd kanonikalizacji XML (\(detail)).", en: "XML canonicalization failed (\(detail)).")
+        case .noDocuments:
+            return ClerkText(pl: "Nie wskazano dokumentów do podpisu.", en: "No documents to sign were given.")
+        case .tooLarge:
+            return ClerkText(
+                pl: "Plik \(detail) jest za duży, by umieścić go wewnątrz podpisu; użyj podpisu zewnętrznego (--packaging detached).",
+                en: "\(detail) is too large to put inside the signature; use a detached signature (--packaging detached).")
+        case .certificate:
+            return ClerkText(pl: "Nie można odczytać certyfikatu (\(detail)).", en: "The certificate cannot be read (\(detail)).")
+        }
+    }
+}
