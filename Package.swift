@@ -134,17 +134,21 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "TestBench", path: "Tests/TestBench"),
+        .target(name: "SigningFixtures", dependencies: ["PKCS11", "Signing", "TestBench"], path: "Tests/SigningFixtures"),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "Localization", "TestBench"]),
         .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "Inventory", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "QualifiedCertificatesTests", dependencies: ["QualifiedCertificates", "TestBench"]),
         .testTarget(
             name: "CAdESTests",
             dependencies: [
-                "CAdES", "CMS", "Files", "PKCS11", "Signing", "Timestamping", "TestBench",
+                "CAdES", "CMS", "Files", "PKCS11", "Signing", "SigningFixtures", "Timestamping", "TestBench",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
+        .testTarget(
+            name: "XAdESTests",
+            dependencies: ["XAdES", "Files", "PKCS11", "Signing", "SigningFixtures", "Timestamping", "TestBench"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import CLibXML2
 import Files
+import Foundation
 
 /// An XML document held by libxml2, freed with its owner. Parsed only by
 /// ``XMLDocument/parse(file:name:limits:)`` or
@@ -197,7 +198,7 @@ final class XMLPushParser {
         if let doctype = state.doctype { throw XMLInputError(.doctype, document: name, detail: "DOCTYPE \(doctype)") }
         let error = context.pointee.lastError
         guard context.pointee.wellFormed != 0, let doc = context.pointee.myDoc, xmlDocGetRootElement(doc) != nil else {
-            let message = error.message.map { String(cString: $0).trimmingTrailingWhitespace() } ?? "?"
+            let message = error.message.map { String(cString: $0).trimmingTrailingWhitespace().replacingOccurrences(of: "\n", with: "; ") } ?? "?"
             let detail = "line \(error.line): \(message)"
             switch Int(error.code) {
             case Int(XML_ERR_DOCUMENT_EMPTY.rawValue): throw XMLInputError(.empty, document: name)
