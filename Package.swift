@@ -130,7 +130,7 @@ let package = Package(
             ]),
 
         // MARK: Benchmarks (make bench)
-        .executableTarget(name: "CAdESBenchmark", path: "Benchmarks/CAdESBenchmark"),
+        .executableTarget(name: "DetachedSigningBenchmark", path: "Benchmarks/DetachedSigningBenchmark"),
 
         // MARK: Tests
         .target(name: "TestBench", path: "Tests/TestBench"),

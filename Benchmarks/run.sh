@@ -5,10 +5,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SIZE_MIB="${SIZE_MIB:-1024}"
+XADES_SIZE_MIB="${XADES_SIZE_MIB:-2048}"
 RUNS="${RUNS:-3}"
 
 swift build -c release --product podpis
-swift build -c release --product CAdESBenchmark
+swift build -c release --product DetachedSigningBenchmark
 bin="$(swift build -c release --show-bin-path)"
 was_up=0
 [ -f .testbed/env ] && was_up=1
@@ -18,5 +19,9 @@ set -a
 # shellcheck disable=SC1091
 . .testbed/env
 set +a
+status=0
 echo "== CAdES detached over ${SIZE_MIB} MiB vs openssl dgst -sha256"
-"$bin/CAdESBenchmark" "$bin/podpis" "$SIZE_MIB" "$RUNS"
+"$bin/DetachedSigningBenchmark" "$bin/podpis" "$SIZE_MIB" "$RUNS" cades || status=1
+echo "== XAdES detached over ${XADES_SIZE_MIB} MiB vs openssl dgst -sha256"
+"$bin/DetachedSigningBenchmark" "$bin/podpis" "$XADES_SIZE_MIB" "$RUNS" xades || status=1
+exit "$status"

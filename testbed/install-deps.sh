@@ -4,12 +4,19 @@
 #   - Debian packages (apt-get update runs once, only if something is missing)
 #   - jcecard 0.1.0 (pure Python, from PyPI) into <repo>/.testbed/py, for
 #     Debian's /usr/bin/python3, which gets `cryptography` from python3-cryptography.
+#   - signxml 5.2.0 and its dependencies, all pinned (PyPI wheels), into
+#     <repo>/.testbed/py-xades, for the same /usr/bin/python3: the independent
+#     XAdES verifier of Tests/Tools/xades_check.py. Its own cryptography wheel
+#     stays out of .testbed/py, where it would shadow python3-cryptography.
 set -euo pipefail
 TB_NAME=install-deps
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 JCECARD_VERSION=0.1.0
+# signxml and every package it pulls in, pinned: installed with --no-deps so
+# that nothing unpinned comes along. Keep the list complete when bumping.
+XADES_PY_PINS=(signxml==5.2.0 lxml==6.1.3 cryptography==50.0.2 cffi==2.1.1 pycparser==3.12 certifi==2026.10.18)
 
 PACKAGES=(
     # PC/SC daemon, client library, tools, the virtual reader driver
@@ -63,7 +70,7 @@ else
     log "installing jcecard $JCECARD_VERSION into $TB_PYDIR"
     "$PY" -m pip --version >/dev/null 2>&1 || die "$PY -m pip not available (python3-pip)"
     tmp="$(mktemp -d)"
-    trap 'rm -rf "$tmp"' EXIT
+    trap 'rm -rf "${tmp:-}" "${tmp_xades:-}"' EXIT
     # --no-deps: its declared dependency (johnnycanencrypt) is not used at run time.
     # --target: nothing goes into the system site-packages (no PEP 668 conflict).
     CI=true PIP_NO_INPUT=1 "$PY" -m pip install --no-deps --no-input --disable-pip-version-check \
@@ -75,10 +82,56 @@ else
     PYTHONPATH="$TB_PYDIR" "$PY" -c 'import jcecard' || die "jcecard installed but not importable"
 fi
 
+# signxml for the XAdES checks, in its own directory (see lib.sh).
+[ "$TB_XADES_PYDIR" != "$TB_PYDIR" ] || die "PODPIS_XADES_PYDIR must differ from PODPIS_TESTBED_PYDIR ($TB_PYDIR)"
+# Imports signxml and checks that every pinned package is the one in the
+# directory (not Debian's cryptography or lxml) at the pinned version.
+xades_py_ok() {
+    local pin
+    for pin in "${XADES_PY_PINS[@]}"; do
+        [ -d "$1/${pin%%==*}-${pin##*==}.dist-info" ] || return 1
+    done
+    PYTHONPATH="$1" "$PY" - "$1" "${XADES_PY_PINS[@]}" <<'PYEOF'
+import importlib.metadata as md, os, sys
+target = os.path.realpath(sys.argv[1])
+import cryptography, lxml, signxml, signxml.xades  # noqa: F401
+from cryptography.x509 import verification  # noqa: F401
+for pin in sys.argv[2:]:
+    name, version = pin.split("==")
+    dist = md.distribution(name)
+    where = os.path.realpath(str(dist.locate_file("")))
+    if dist.version != version or where != target:
+        sys.exit(f"{name} {dist.version} from {where}, wanted {version} from {target}")
+PYEOF
+}
+if [ -d "$TB_XADES_PYDIR" ] && xades_py_ok "$TB_XADES_PYDIR" >/dev/null 2>&1; then
+    log "signxml and its pinned dependencies already installed in $TB_XADES_PYDIR"
+else
+    log "installing ${XADES_PY_PINS[*]} into $TB_XADES_PYDIR"
+    "$PY" -m pip --version >/dev/null 2>&1 || die "$PY -m pip not available (python3-pip)"
+    tmp_xades="$(mktemp -d)"
+    trap 'rm -rf "${tmp:-}" "${tmp_xades:-}"' EXIT
+    # --only-binary: the pinned wheels exist for Debian 12's CPython 3.11; never
+    # fall back to compiling lxml or cryptography.
+    CI=true PIP_NO_INPUT=1 "$PY" -m pip install --no-deps --only-binary=:all: --no-input \
+        --disable-pip-version-check --root-user-action=ignore --no-compile \
+        --target "$tmp_xades/py" "${XADES_PY_PINS[@]}" </dev/null \
+        || die "pip could not install ${XADES_PY_PINS[*]} (is PyPI reachable?)"
+    xades_py_ok "$tmp_xades/py" || die "signxml installed into $tmp_xades/py but not importable with its pinned dependencies"
+    mkdir -p "$(dirname "$TB_XADES_PYDIR")"
+    rm -rf "$TB_XADES_PYDIR"
+    mv "$tmp_xades/py" "$TB_XADES_PYDIR"
+    xades_py_ok "$TB_XADES_PYDIR" || die "signxml not importable from $TB_XADES_PYDIR after the move"
+fi
+# jcecard must still get Debian's cryptography (the wheel lives elsewhere).
+if [ -d "$TB_PYDIR/cryptography" ]; then
+    die "$TB_PYDIR contains a cryptography package: remove it (jcecard needs Debian's python3-cryptography)"
+fi
+
 # Final check of everything the scripts call.
 need_cmd pcscd pcsc_scan opensc-tool pkcs11-tool pkcs15-tool openpgp-tool softhsm2-util p11-kit \
     openssl xmlsec1 unshare mount setsid pgrep curl
 [ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || die "vpcd driver /usr/lib/pcsc/drivers/serial/libifdvpcd.so missing"
 softhsm_module >/dev/null
 opensc_module >/dev/null
-log "OK: dependencies ready (python: $PY, jcecard in $TB_PYDIR)"
+log "OK: dependencies ready (python: $PY, jcecard in $TB_PYDIR, signxml in $TB_XADES_PYDIR)"

@@ -15,6 +15,12 @@ STATE="${STATE%/}"
 # Python packages installed by install-deps.sh (jcecard). Kept apart from the
 # per-run state: down.sh does not delete it.
 TB_PYDIR="${PODPIS_TESTBED_PYDIR:-$TB_REPO/.testbed/py}"
+# signxml 5.2.0 with pinned lxml/cryptography wheels (install-deps.sh), for the
+# XAdES checks of Tests/Tools/xades_check.py (PYTHONPATH=$PODPIS_XADES_PYDIR).
+# Never on the same path as TB_PYDIR: its cryptography wheel would shadow
+# Debian's python3-cryptography, which jcecard runs with. Unlike TB_PYDIR,
+# down.sh (without --keep) does not spare it yet: re-run install-deps.sh then.
+TB_XADES_PYDIR="${PODPIS_XADES_PYDIR:-$TB_REPO/.testbed/py-xades}"
 # Debian's interpreter, which has python3-cryptography (jcecard needs it).
 TB_PYTHON="${PODPIS_PYTHON:-/usr/bin/python3}"
 

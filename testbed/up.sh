@@ -26,7 +26,7 @@ check_python
 if [ -f "$STATE/.up" ] && [ -f "$ENV_FILE" ] && pcscd_running \
     && pid_running "$OPENPGP_PIDFILE" openpgp_bridge.py \
     && pid_running "$TSA_PIDFILE" tsa.py && pid_running "$OCSP_PIDFILE" ocsp.py \
-    && grep -q '^export PODPIS_OCSP_URL=' "$ENV_FILE"; then
+    && grep -q '^export PODPIS_OCSP_URL=' "$ENV_FILE" && grep -q '^export PODPIS_XADES_PYDIR=' "$ENV_FILE"; then
     log "already up: source $ENV_FILE"
     exit 0
 fi
@@ -105,6 +105,7 @@ put PODPIS_TESTBED_DIR "$STATE"
 put PODPIS_TESTBED_SCRIPTS "$TB_SCRIPTS"
 put PODPIS_PYTHON "$TB_PYTHON"
 put PODPIS_TESTBED_PYDIR "$TB_PYDIR"
+put PODPIS_XADES_PYDIR "$TB_XADES_PYDIR"
 put PCSCLITE_CSOCK_NAME "$PCSCD_SOCKET"
 put SOFTHSM2_CONF "$SOFTHSM_CONF"
 put PODPIS_SOFTHSM_MODULE "$softhsm_mod"

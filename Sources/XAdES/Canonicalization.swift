@@ -28,7 +28,7 @@ public enum Canonicalization: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    var withComments: Bool { self == .inclusiveWithComments || self == .exclusiveWithComments }
+    public var withComments: Bool { self == .inclusiveWithComments || self == .exclusiveWithComments }
 }
 
 /// Which nodes of a document are canonicalized: the XPath node-set a
@@ -36,8 +36,8 @@ public enum Canonicalization: String, Sendable, CaseIterable, Codable {
 enum NodeSelection {
     /// An element and everything below it (`#id` references, SignedInfo,
     /// SignedProperties, SignatureValue): comments excluded as XML-DSig
-    /// says for same-document references.
-    case subtree(xmlNodePtr)
+    /// says for `#id`; included for `#xpointer(id('…'))`.
+    case subtree(xmlNodePtr, comments: Bool)
     /// The whole document (`URI=""`, no comments; or `#xpointer(/)` with
     /// them) minus one signature (the enveloped-signature transform) or
     /// minus every ds:Signature (the XPath filter parallel signatures use).
@@ -65,7 +65,7 @@ enum Canonicalizer {
             }
             guard let element else { return false }
             switch selection {
-            case .subtree(let apex):
+            case .subtree(let apex, _):
                 return element.isInside(apex)
             case .document(let excluded, let allSignatures, _):
                 var current: xmlNodePtr? = element
@@ -79,8 +79,9 @@ enum Canonicalizer {
         }
 
         var commentsIncluded: Bool {
-            if case .document(_, _, let comments) = selection { return comments }
-            return false
+            switch selection {
+            case .document(_, _, let comments), .subtree(_, let comments): return comments
+            }
         }
     }
 

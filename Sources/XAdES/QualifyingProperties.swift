@@ -61,7 +61,7 @@ struct QualifyingProperties {
         }
         if let policy = options.policy {
             let id = signatureProperties.add("SignaturePolicyIdentifier", xades).add("SignaturePolicyId", xades)
-            id.add("SigPolicyId", xades).add("Identifier", xades, text: "urn:oid:\(policy.id)").set("Qualifier", "OIDAsURN")
+            id.add("SigPolicyId", xades).add("Identifier", xades, text: "urn:oid:\(policy.id.dotted)").set("Qualifier", "OIDAsURN")
             addDigest(Data(policy.hash).base64EncodedString(), to: id.add("SigPolicyHash", xades), ds: ds, algorithm: policy.hashAlgorithm)
             if let uri = options.policyURI {
                 id.add("SigPolicyQualifiers", xades).add("SigPolicyQualifier", xades).add("SPURI", xades, text: uri)

@@ -122,17 +122,17 @@ final class SignatureAssembly {
             xmlNodeSetContent(reference.digestValue, try digest(reference.digester))
         }
         xmlNodeSetContent(propertiesDigest, try digest { _, sink in
-            try Canonicalizer.canonicalize(self.document, .subtree(qualifying.signedProperties), method: self.options.referenceCanonicalization, into: sink)
+            try Canonicalizer.canonicalize(self.document, .subtree(qualifying.signedProperties, comments: false), method: self.options.referenceCanonicalization, into: sink)
         })
 
-        let canonicalSignedInfo = try Canonicalizer.bytes(document, .subtree(signedInfo), method: options.signedInfoCanonicalization)
+        let canonicalSignedInfo = try Canonicalizer.bytes(document, .subtree(signedInfo, comments: false), method: options.signedInfoCanonicalization)
         let signedInfoDigest = DigestAlgorithm(signer.algorithm.hash).digest(canonicalSignedInfo)
         let value = try signer.sign(signedInfoDigest)
         xmlNodeSetContent(signatureValue, Data(value).base64EncodedString())
 
         if options.level == .bt {
             let client = options.timeStampClient ?? TimeStampClient(url: URL(string: "http://127.0.0.1/")!)
-            let canonicalValue = try Canonicalizer.bytes(document, .subtree(signatureValue), method: options.signedInfoCanonicalization)
+            let canonicalValue = try Canonicalizer.bytes(document, .subtree(signatureValue, comments: false), method: options.signedInfoCanonicalization)
             let hash = options.digest
             let token = try await client.timestamp(digest: hash.digest(canonicalValue), hash: hash.identifier)
             qualifying.addSignatureTimeStamp(token.der, id: "ts-" + id, canonicalization: options.signedInfoCanonicalization, ds: ds)

@@ -64,11 +64,15 @@ public enum XAdES {
             throw XAdESError(.canonicalization, "cannot copy \(content.name)")
         }
         xmlAddChild(object, copy)
+        // "#id" drops comments (XML-DSig §4.4.3.3); to sign them, XPointer.
+        let id = object.attribute("Id") ?? ""
+        let comments = options.referenceCanonicalization.withComments
         assembly.addReference(
-            uri: "#" + (object.attribute("Id") ?? ""), transforms: [.canonicalization(options.referenceCanonicalization)],
-            mimeType: "text/xml"
+            uri: comments ? "#xpointer(id('\(id)'))" : "#" + id,
+            transforms: [.canonicalization(options.referenceCanonicalization)], mimeType: "text/xml"
         ) { _, sink in
-            try Canonicalizer.canonicalize(document, .subtree(object), method: options.referenceCanonicalization, into: sink)
+            try Canonicalizer.canonicalize(
+                document, .subtree(object, comments: comments), method: options.referenceCanonicalization, into: sink)
         }
         try await assembly.complete()
         return document.serialized()

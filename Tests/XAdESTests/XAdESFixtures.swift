@@ -29,6 +29,11 @@ enum XAdESFixtures {
         return (result.status == 0 && output.hasPrefix("OK"), output)
     }
 
+    /// signxml's XAdES verifier trusting the test root, with the qualified CA as intermediate.
+    static func signxml(_ file: String) throws -> (ok: Bool, json: [String: Any]) {
+        try XAdESCheck.signxml(URL(fileURLWithPath: file), intermediates: [try TestBench.pki("ca.pem")])
+    }
+
     /// A small XML document with what canonicalization must get right: a
     /// default namespace, a prefixed one, attributes to sort, a comment,
     /// an entity reference, Polish letters and white space between elements.
