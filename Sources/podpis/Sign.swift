@@ -18,7 +18,7 @@ struct Sign: AsyncParsableCommand {
             here, without echo; keys that need a PIN for every signature ask again for each one.
 
             XAdES packagings: enveloped (the signature inside the XML document; the default for one \
-            .xml file), enveloping (the file inside the signature), detached (one .xades over all \
+            .xml/.xades/.gml file, so a signed document gets a parallel signature), enveloping (the file inside the signature), detached (one .xades over all \
             FILEs, referenced by name; the default otherwise). XML inputs are checked before any PIN \
             is asked: no DTDs, no entities, limited depth and size.
 
@@ -58,11 +58,13 @@ struct Sign: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a JSON summary.") var json = false
     @Argument(help: "Files to sign.") var files: [String]
 
-    /// The XAdES packaging: as asked, else enveloped for one XML file, else detached.
+    /// The XAdES packaging: as asked, else enveloped for one XML document
+    /// (.xml, .xades, .gml: a signed document gets a parallel signature),
+    /// else detached.
     var xadesPackaging: XAdESOptions.Packaging {
         if let packaging { return packaging }
         if detached { return .detached }
-        if files.count == 1, files[0].lowercased().hasSuffix(".xml") { return .enveloped }
+        if files.count == 1, Self.looksLikeXML(files[0]) { return .enveloped }
         return .detached
     }
 
@@ -203,7 +205,7 @@ struct Sign: AsyncParsableCommand {
 
     /// XML by its name (enveloping puts other files in as base64).
     static func looksLikeXML(_ path: String) -> Bool {
-        ["xml", "xades", "gml", "xsd", "svg"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+        ["xml", "xades", "gml"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
     }
 }
 
