@@ -103,6 +103,7 @@ final class SignatureAssembly {
     /// Adds the qualifying properties, computes every digest, signs, and
     /// time-stamps the signature value for B-T.
     func complete() async throws {
+        if options.level == .bt && options.timeStampClient == nil { throw XAdESError(.noTimeStampServer, "") }
         // The SignedProperties reference comes last in SignedInfo.
         let propertiesID = "xades-" + id
         let propertiesReference = signedInfo.add("Reference", ds)
@@ -131,7 +132,7 @@ final class SignatureAssembly {
         xmlNodeSetContent(signatureValue, Data(value).base64EncodedString())
 
         if options.level == .bt {
-            let client = options.timeStampClient ?? TimeStampClient(url: URL(string: "http://127.0.0.1/")!)
+            guard let client = options.timeStampClient else { throw XAdESError(.noTimeStampServer, "") }
             let canonicalValue = try Canonicalizer.bytes(document, .subtree(signatureValue, comments: false), method: options.signedInfoCanonicalization)
             let hash = options.digest
             let token = try await client.timestamp(digest: hash.digest(canonicalValue), hash: hash.identifier)

@@ -8,6 +8,7 @@ public struct XAdESError: ClerkReadableError, Sendable, Hashable {
         case noDocuments = "xades-no-documents"
         case tooLarge = "xades-too-large"
         case certificate = "xades-certificate"
+        case noTimeStampServer = "xades-no-tsa"
     }
 
     public let kind: Kind
@@ -30,6 +31,10 @@ public struct XAdESError: ClerkReadableError, Sendable, Hashable {
             return ClerkText(
                 pl: "Plik \(detail) jest za duży, by umieścić go wewnątrz podpisu; użyj podpisu zewnętrznego (--packaging detached).",
                 en: "\(detail) is too large to put inside the signature; use a detached signature (--packaging detached).")
+        case .noTimeStampServer:
+            return ClerkText(
+                pl: "Poziom B-T wymaga serwera znacznika czasu (TSA); podaj jego adres (--tsa URL).",
+                en: "Level B-T needs a time-stamping server (TSA); give its address (--tsa URL).")
         case .certificate:
             return ClerkText(pl: "Nie można odczytać certyfikatu (\(detail)).", en: "The certificate cannot be read (\(detail)).")
         }

@@ -193,4 +193,26 @@ final class XAdESSigningTests: XAdESTestCase {
         XCTAssertTrue(parsed.contains("Podpis Test Qualified CA"), parsed)
         XCTAssertTrue(parsed.uppercased().contains(serialHex.uppercased()), parsed)
     }
+
+    /// Older Polish systems still write windows-1250 (with a declaration):
+    /// the signed document keeps its encoding and verifies.
+    func testAWindows1250DocumentIsSignedInItsOwnEncoding() async throws {
+        let signer = try TokenSigners.signer(try TokenSigners.kinds()[0], module: module)
+        // "Zażółć gęślą jaźń" in windows-1250.
+        let bytes: [UInt8] = Array("<?xml version=\"1.0\" encoding=\"windows-1250\"?>\n<pismo><tresc>Za".utf8)
+            + [0xBF, 0xF3, 0xB3, 0xE6, 0x20, 0x67, 0xEA, 0x9C, 0x6C, 0xB9, 0x20, 0x6A, 0x61, 0x9F, 0xF1]
+            + Array("</tresc></pismo>\n".utf8)
+        let path = try XAdESFixtures.write(bytes, dir, "pismo.xml")
+        for transform in XAdESOptions.EnvelopedTransform.allCases {
+            let signed = try await XAdES.signEnveloped(parse(path), signer: signer, options: XAdESOptions(envelopedTransform: transform))
+            let out = try XAdESFixtures.write(signed, dir, "pismo.\(transform.rawValue).xml")
+            XCTAssertTrue(String(decoding: signed.prefix(60), as: UTF8.self).lowercased().contains("windows-1250"))
+            XCTAssertTrue(signed.contains(0xBF), "the text stays in windows-1250")
+            let result = try XAdESFixtures.xmlsec1(out)
+            XCTAssertTrue(result.ok, "\(transform): \(result.output)")
+            if transform == .envelopedSignature {
+                XCTAssertTrue(try XAdESFixtures.signxml(out).ok)
+            }
+        }
+    }
 }

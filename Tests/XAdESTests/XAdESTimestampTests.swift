@@ -71,6 +71,16 @@ final class XAdESTimestampTests: XAdESTestCase {
                 XCTAssertEqual(error.code, code, "\(url): \(error)")
             }
         }
+        // B-T with no TSA at all is refused before the token signs.
+        let signsBefore = counter.signs
+        do {
+            _ = try await XAdES.signEnveloped(parse(xml), signer: signer, options: XAdESOptions(level: .bt))
+            XCTFail("B-T without a TSA gave a signature")
+        } catch let error as XAdESError {
+            XCTAssertEqual(error.code, "xades-no-tsa")
+        }
+        XCTAssertEqual(counter.signs, signsBefore)
+
         var unreachable = try options("PODPIS_TSA_URL")
         unreachable.timeStampClient = TimeStampClient(url: URL(string: "http://127.0.0.1:9/tsa")!, timeout: 3)
         do {
