@@ -11,7 +11,9 @@
 //                  Signing (digests, signer, commitment types: shared by formats),
 //                  CAdES (EN 319 122), XAdES (EN 319 132, on libxml2)
 //   facts          QualifiedCertificates (what a certificate says)
-//   station        Inventory (readers → cards → tokens → certificates)
+//   station        Inventory (readers → cards → tokens → certificates),
+//                  DaemonConfiguration (podpisd.toml), Station (per-token queues,
+//                  consent and PIN, sign jobs, events)
 //   executables    podpis (CLI), podpisd (daemon)
 import PackageDescription
 
@@ -28,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // MARK: C shims
@@ -114,6 +119,19 @@ let package = Package(
             name: "Inventory",
             dependencies: ["SmartCard", "PKCS11", "QualifiedCertificates"]),
 
+        .target(
+            name: "DaemonConfiguration",
+            dependencies: ["Localization", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(
+            name: "Station",
+            dependencies: [
+                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
+                "Timestamping", "Files", "Localization",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
         // MARK: Executables
         .executableTarget(
             name: "podpis",
@@ -124,10 +142,14 @@ let package = Package(
         .executableTarget(
             name: "podpisd",
             dependencies: [
-                "Inventory",
+                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("openapi.yaml")]),
 
         // MARK: Benchmarks (make bench)
         .executableTarget(name: "DetachedSigningBenchmark", path: "Benchmarks/DetachedSigningBenchmark"),
@@ -145,6 +167,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestBench"]),
+        .testTarget(name: "DaemonConfigurationTests", dependencies: ["DaemonConfiguration", "TestBench"]),
+        .testTarget(name: "PodpisdTests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
         .testTarget(
             name: "XAdESTests",

@@ -35,7 +35,7 @@ public enum CAdES {
             certificate: signer.certificate, digestAlgorithm: options.digest.identifier, signedAttributes: attributes,
             signatureAlgorithm: try signer.signatureAlgorithmIdentifier())
         let toBeSigned = try info.signedAttributesForSigning()
-        info.signature = try signer.signatureValue(over: options.digest.digest(toBeSigned))
+        info.signature = try await signer.signatureValue(over: options.digest.digest(toBeSigned))
         if options.level == .bt {
             guard let client = options.timeStampClient else {
                 throw CMSError(.unsupported, "B-T needs a time-stamping server (TSA URL)")

@@ -30,8 +30,8 @@ extension Signer {
     }
 
     /// The signature value as CMS wants it (ECDSA in DER).
-    func signatureValue(over digest: [UInt8]) throws -> [UInt8] {
-        let raw = try sign(digest)
+    func signatureValue(over digest: [UInt8]) async throws -> [UInt8] {
+        let raw = try await sign(digest)
         if case .ecdsa = algorithm { return try ECDSASignature.der(fromRaw: raw) }
         return raw
     }

@@ -8,16 +8,18 @@ import X509
 /// XAdES SignedInfo) and returns the
 /// signature as PKCS#11 gives it (ECDSA as raw r‖s); for a token key it is a
 /// `Session.sign` call, which asks for a context PIN when the key needs one.
+/// It is async so that a daemon can run the card's blocking call on the
+/// token's own thread instead of a shared one.
 public struct Signer {
     public let certificate: Certificate
     public let certificateDER: [UInt8]
     public let chainDER: [[UInt8]]
     public let algorithm: SignatureAlgorithm
-    public let sign: ([UInt8]) throws -> [UInt8]
+    public let sign: ([UInt8]) async throws -> [UInt8]
 
     public init(
         certificateDER: [UInt8], chainDER: [[UInt8]] = [], algorithm: SignatureAlgorithm,
-        sign: @escaping ([UInt8]) throws -> [UInt8]
+        sign: @escaping ([UInt8]) async throws -> [UInt8]
     ) throws {
         self.certificate = try Certificate(derEncoded: certificateDER)
         self.certificateDER = certificateDER

@@ -24,7 +24,8 @@ final class SignatureAssembly {
         let id: String
         let digestValue: xmlNodePtr
         let mimeType: String
-        let digester: Digester
+        let digester: Digester?
+        let precomputed: [UInt8]?
     }
 
     let document: XMLDocument
@@ -73,7 +74,7 @@ final class SignatureAssembly {
         return object
     }
 
-    func addReference(uri: String, transforms: [Transform], mimeType: String, digester: @escaping Digester) {
+    func addReference(uri: String, transforms: [Transform], mimeType: String, digester: Digester? = nil, digest: [UInt8]? = nil) {
         let referenceID = "r-\(id)-\(references.count + 1)"
         let reference = signedInfo.add("Reference", ds)
         reference.set("Id", referenceID)
@@ -81,7 +82,7 @@ final class SignatureAssembly {
         addTransforms(transforms, to: reference)
         reference.add("DigestMethod", ds).set("Algorithm", AlgorithmURI.digest(options.digest))
         let value = reference.add("DigestValue", ds)
-        references.append(DataReference(id: referenceID, digestValue: value, mimeType: mimeType, digester: digester))
+        references.append(DataReference(id: referenceID, digestValue: value, mimeType: mimeType, digester: digester, precomputed: digest))
     }
 
     private func addTransforms(_ transforms: [Transform], to reference: xmlNodePtr) {
@@ -120,7 +121,11 @@ final class SignatureAssembly {
         let qualifying = try properties.build(in: object, ds: ds)
 
         for reference in references {
-            xmlNodeSetContent(reference.digestValue, try digest(reference.digester))
+            if let precomputed = reference.precomputed {
+                xmlNodeSetContent(reference.digestValue, Data(precomputed).base64EncodedString())
+            } else if let digester = reference.digester {
+                xmlNodeSetContent(reference.digestValue, try digest(digester))
+            }
         }
         xmlNodeSetContent(propertiesDigest, try digest { _, sink in
             try Canonicalizer.canonicalize(self.document, .subtree(qualifying.signedProperties, comments: false), method: self.options.referenceCanonicalization, into: sink)
@@ -128,7 +133,7 @@ final class SignatureAssembly {
 
         let canonicalSignedInfo = try Canonicalizer.bytes(document, .subtree(signedInfo, comments: false), method: options.signedInfoCanonicalization)
         let signedInfoDigest = DigestAlgorithm(signer.algorithm.hash).digest(canonicalSignedInfo)
-        let value = try signer.sign(signedInfoDigest)
+        let value = try await signer.sign(signedInfoDigest)
         xmlNodeSetContent(signatureValue, Data(value).base64EncodedString())
 
         if options.level == .bt {

@@ -17,11 +17,23 @@ public enum XAdES {
         public let name: String
         public let file: InputFile
         public let mimeType: String
+        /// The file's digest computed elsewhere (in the options' digest
+        /// algorithm): the file itself is then never read.
+        public let digest: [UInt8]?
 
         public init(name: String, file: InputFile, mimeType: String? = nil) {
             self.name = name
             self.file = file
             self.mimeType = mimeType ?? MediaType.guess(fileName: name)
+            self.digest = nil
+        }
+
+        /// A file known only by its digest (the EZD server keeps the file).
+        public init(name: String, digest: [UInt8], mimeType: String? = nil) {
+            self.name = name
+            self.file = InputFile(path: "/dev/null")
+            self.mimeType = mimeType ?? MediaType.guess(fileName: name)
+            self.digest = digest
         }
 
         /// The file under its own base name.
@@ -106,8 +118,15 @@ public enum XAdES {
         let document = XMLDocument.empty(name: files[0].name)
         let assembly = try SignatureAssembly(document: document, parent: nil, signer: signer, options: options)
         for file in files {
-            assembly.addReference(uri: Self.referenceURI(forFileName: file.name), transforms: [], mimeType: file.mimeType) { _, sink in
-                _ = try file.file.forEachChunk { sink($0) }
+            if let digest = file.digest {
+                guard digest.count == options.digest.pkcs11.length else {
+                    throw XAdESError(.badDigest, "\(file.name): \(digest.count) bytes for \(options.digest.rawValue)")
+                }
+                assembly.addReference(uri: Self.referenceURI(forFileName: file.name), transforms: [], mimeType: file.mimeType, digest: digest)
+            } else {
+                assembly.addReference(uri: Self.referenceURI(forFileName: file.name), transforms: [], mimeType: file.mimeType) { _, sink in
+                    _ = try file.file.forEachChunk { sink($0) }
+                }
             }
         }
         try await assembly.complete()

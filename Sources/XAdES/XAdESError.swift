@@ -9,6 +9,7 @@ public struct XAdESError: ClerkReadableError, Sendable, Hashable {
         case tooLarge = "xades-too-large"
         case certificate = "xades-certificate"
         case noTimeStampServer = "xades-no-tsa"
+        case badDigest = "xades-bad-digest"
     }
 
     public let kind: Kind
@@ -31,6 +32,8 @@ public struct XAdESError: ClerkReadableError, Sendable, Hashable {
             return ClerkText(
                 pl: "Plik \(detail) jest za duży, by umieścić go wewnątrz podpisu; użyj podpisu zewnętrznego (--packaging detached).",
                 en: "\(detail) is too large to put inside the signature; use a detached signature (--packaging detached).")
+        case .badDigest:
+            return ClerkText(pl: "Skrót dokumentu ma złą długość (\(detail)).", en: "The document digest has the wrong length (\(detail)).")
         case .noTimeStampServer:
             return ClerkText(
                 pl: "Poziom B-T wymaga serwera znacznika czasu (TSA); podaj jego adres (--tsa URL).",

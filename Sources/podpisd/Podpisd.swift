@@ -1,48 +1,118 @@
 import ArgumentParser
+import DaemonConfiguration
 import Foundation
+import Hummingbird
 import Logging
-import SmartCard
+import NIOCore
+import ServiceLifecycle
+import Signing
+import Station
+import XAdES
 
-/// The signing daemon. In this first version it watches readers and cards and
-/// logs what happens; the localhost protocol comes with the daemon issue.
+/// The signing daemon: the localhost protocol (HTTP/1.1 + JSON) on a Unix
+/// socket and on loopback TCP, for EZD applications; readers, tokens and
+/// signatures through the station.
 @main
 struct Podpisd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podpisd",
-        abstract: "Podpis daemon: watches readers and cards (the localhost API is not served yet).",
-        version: "0.1.0")
+        abstract: "Podpis daemon: the localhost signing API on a Unix socket and loopback TCP.",
+        discussion: """
+            Configuration: /etc/podpis/podpisd.toml, overridden by ~/.config/podpis/podpisd.toml \
+            (or only the file given with --config). API: docs/protocol.md, GET /v1/openapi.yaml.
+            """,
+        version: Station.version)
 
-    @Option(help: "Stop after this many seconds (for tests); default: run until stopped.")
-    var seconds: Double?
+    @Option(help: "Configuration file (replaces the default files).") var config: String?
+    @Flag(help: "System service: socket /run/podpis/podpisd.sock, configuration from /etc only.") var system = false
+    @Flag(help: "Check the configuration, print every problem with its line, and exit (1 if any error).") var checkConfig = false
+    @Option(help: "Unix socket path (overrides the configuration).") var socket: String?
+    @Option(help: "Loopback TCP port (overrides the configuration; 0: no TCP).") var port: Int?
+    @Option(help: "Stop after this many seconds (for tests); default: run until stopped.") var seconds: Double?
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        let logger = Logger(label: "podpisd")
-        let monitor = ReaderMonitor()
-        logger.info("podpisd started; watching PC/SC readers")
+        var mutableLogger = Logger(label: "podpisd")
+        mutableLogger.logLevel = .info
+        let logger = mutableLogger
+        let environment = ProcessInfo.processInfo.environment
+        let files = config.map { [$0] } ?? DaemonConfiguration.defaultFiles(system: system, environment: environment)
+        let (configuration, problems) = DaemonConfiguration.load(files: files, environment: environment)
+        if checkConfig {
+            for problem in problems { print(problem.description) }
+            let errors = problems.filter { $0.severity == .error }.count
+            print(errors == 0 ? "OK: \(files.joined(separator: ", "))" : "\(errors) error(s)")
+            throw ExitCode(errors == 0 ? 0 : 1)
+        }
+        for problem in problems { logger.warning("\(problem.description)") }
+
+        let settings = StationSettings(configuration)
+        let station = Station(settings: settings)
+        for problem in station.moduleProblems {
+            logger.warning("PKCS#11 module \(problem.path): \(problem.message)", metadata: ["code": "\(problem.code)"])
+        }
+        let tcpPort = port ?? configuration.server.port
+        let socketPath = socket ?? configuration.socketPath(system: system, environment: environment)
+        let routes = Routes(
+            station: station,
+            limits: .init(maximumBody: configuration.server.maxBodyBytes, maximumJSON: configuration.server.maxJSONBytes))
+        let idle = TimeAmount.nanoseconds(Int64(configuration.server.idleTimeoutSeconds * 1e9))
+
+        var services: [any Service] = [StationWatcher(station: station)]
+        try Listeners.prepareSocket(socketPath)
+        let mode = configuration.server.socketMode, socketGroup = configuration.server.socketGroup
+        services.append(Application(
+            router: routes.build(port: tcpPort, allowedOrigins: Set(configuration.server.allowedOrigins)),
+            server: .http1(configuration: .init(idleTimeout: idle)),
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "podpisd"),
+            onServerRunning: { _ in
+                Listeners.secureSocket(socketPath, mode: mode, group: socketGroup, logger: logger)
+                logger.info("listening on unix:\(socketPath)")
+            },
+            logger: logger))
+        if tcpPort > 0 {
+            for host in Listeners.loopbackHosts() {
+                services.append(Application(
+                    router: routes.build(port: tcpPort, allowedOrigins: Set(configuration.server.allowedOrigins)),
+                    server: .http1(configuration: .init(idleTimeout: idle)),
+                    configuration: .init(address: .hostname(host, port: tcpPort), serverName: "podpisd"),
+                    onServerRunning: { _ in logger.info("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(tcpPort)") },
+                    logger: logger))
+            }
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         if let seconds {
             Task {
                 try await Task.sleep(for: .seconds(seconds))
-                monitor.stop()
+                await group.triggerGracefulShutdown()
             }
         }
-        for await event in monitor {
-            switch event {
-            case .readerAppeared(let status):
-                logger.info("reader appeared", metadata: ["reader": "\(status.name)", "state": "\(status.presence.rawValue)"])
-            case .readerVanished(let name):
-                logger.info("reader vanished", metadata: ["reader": "\(name)"])
-            case .cardInserted(let reader, let atr):
-                logger.info("card inserted", metadata: ["reader": "\(reader)", "atr": "\(atr?.hex ?? "-")"])
-            case .cardRemoved(let reader):
-                logger.info("card removed", metadata: ["reader": "\(reader)"])
-            case .cardStateChanged(let status):
-                logger.info("card state", metadata: ["reader": "\(status.name)", "state": "\(status.presence.rawValue)"])
-            case .serviceLost(let error):
-                logger.warning("pcscd unavailable: \(error.message)", metadata: ["code": "\(error.code)"])
-            case .serviceRestored:
-                logger.info("pcscd available again")
-            }
-        }
+        try await group.run()
+        unlink(socketPath)
+    }
+}
+
+/// Publishes reader, card and token events while the daemon runs.
+struct StationWatcher: Service {
+    let station: Station
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { await station.watch() }
+    }
+}
+
+extension StationSettings {
+    init(_ configuration: DaemonConfiguration) {
+        self.init(
+            modulePaths: configuration.pkcs11.modules, useRegisteredModules: configuration.pkcs11.useRegistered,
+            timeStampURLs: configuration.timestamp.urls.compactMap(URL.init(string:)),
+            timeStampTimeout: configuration.timestamp.timeoutSeconds, agentTimeout: configuration.server.agentTimeoutSeconds,
+            defaultFormat: SignRequest.Format(rawValue: configuration.defaults.format.rawValue) ?? .xades,
+            defaultPackaging: XAdESOptions.Packaging(rawValue: configuration.defaults.packaging.rawValue) ?? .detached,
+            defaultLevel: BaselineLevel(rawValue: configuration.defaults.level.rawValue) ?? .bb,
+            defaultDigest: DigestAlgorithm(rawValue: configuration.defaults.digest.rawValue) ?? .sha256,
+            xmlLimits: XMLParseLimits(
+                maximumBytes: configuration.limits.xmlMaxBytes, maximumDepth: configuration.limits.xmlMaxDepth,
+                maximumNodes: configuration.limits.xmlMaxNodes))
     }
 }

@@ -1,0 +1,171 @@
+import TOMLKit
+
+/// The keys of each table: their types, bounds and checks.
+extension ConfigurationFileReader {
+    /// The longest path a Unix socket address holds (`sun_path` less its NUL).
+    static let socketPathLimit = 107
+
+    mutating func apply(server table: TOMLTable, to server: inout DaemonConfiguration.Server) {
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let path = ["server", key]
+            switch key {
+            case "port":
+                if let port = integer(value, path, in: 0...65535) { server.port = port }
+            case "socket":
+                if let socket = string(value, path), let checked = socketPath(socket, path) { server.socket = checked }
+            case "socket_mode":
+                if let text = string(value, path, hint: ProblemMessages.modeAsString) {
+                    if let mode = Self.mode(text) {
+                        server.socketMode = mode
+                    } else {
+                        report(path, "bad-mode", ProblemMessages.badMode(text))
+                    }
+                }
+            case "socket_group":
+                if let group = string(value, path) { server.socketGroup = group }
+            case "allowed_origins":
+                if let texts = strings(value, path), let origins = origins(texts, path) { server.allowedOrigins = origins }
+            case "max_body_mib":
+                if let bytes = mebibytes(value, path, in: 1...65536) { server.maxBodyBytes = bytes }
+            case "max_json_mib":
+                if let bytes = mebibytes(value, path, in: 1...1024) { server.maxJSONBytes = bytes }
+            case "agent_timeout_seconds":
+                if let seconds = seconds(value, path, in: 1...3600) { server.agentTimeoutSeconds = seconds }
+            case "idle_timeout_seconds":
+                if let seconds = seconds(value, path, in: 1...86400) { server.idleTimeoutSeconds = seconds }
+            default:
+                unknownKey(key, in: "server")
+            }
+        }
+    }
+
+    mutating func apply(pkcs11 table: TOMLTable, to pkcs11: inout DaemonConfiguration.PKCS11) {
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let path = ["pkcs11", key]
+            switch key {
+            case "modules":
+                if let texts = strings(value, path), let modules = modules(texts, path) { pkcs11.modules = modules }
+            case "use_registered":
+                if let flag = boolean(value, path) { pkcs11.useRegistered = flag }
+            default:
+                unknownKey(key, in: "pkcs11")
+            }
+        }
+    }
+
+    mutating func apply(timestamp table: TOMLTable, to timestamp: inout DaemonConfiguration.Timestamp) {
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let path = ["timestamp", key]
+            switch key {
+            case "urls":
+                guard let urls = strings(value, path) else { continue }
+                let bad = urls.filter { !WebAddress.isServiceURL($0) }
+                for url in bad { report(path, "bad-url", ProblemMessages.badURL(url), element: url) }
+                if bad.isEmpty { timestamp.urls = urls }
+            case "timeout_seconds":
+                if let seconds = seconds(value, path, in: 1...300) { timestamp.timeoutSeconds = seconds }
+            default:
+                unknownKey(key, in: "timestamp")
+            }
+        }
+    }
+
+    mutating func apply(defaults table: TOMLTable, to defaults: inout DaemonConfiguration.Defaults) {
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let path = ["defaults", key]
+            switch key {
+            case "format":
+                if let format: DaemonConfiguration.Format = choice(value, path) { defaults.format = format }
+            case "packaging":
+                if let packaging: DaemonConfiguration.Packaging = choice(value, path) { defaults.packaging = packaging }
+            case "level":
+                if let level: DaemonConfiguration.Level = choice(value, path) { defaults.level = level }
+            case "digest":
+                if let digest: DaemonConfiguration.Digest = choice(value, path) { defaults.digest = digest }
+            default:
+                unknownKey(key, in: "defaults")
+            }
+        }
+    }
+
+    mutating func apply(limits table: TOMLTable, to limits: inout DaemonConfiguration.Limits) {
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let path = ["limits", key]
+            switch key {
+            case "xml_max_mib":
+                if let bytes = mebibytes(value, path, in: 1...4096) { limits.xmlMaxBytes = bytes }
+            case "xml_max_depth":
+                if let depth = integer(value, path, in: 1...10000) { limits.xmlMaxDepth = depth }
+            case "xml_max_nodes":
+                if let nodes = integer(value, path, in: 1...100_000_000) { limits.xmlMaxNodes = nodes }
+            default:
+                unknownKey(key, in: "limits")
+            }
+        }
+    }
+
+    // MARK: Checks
+
+    /// "0600", "660": three or four octal digits, no special bits.
+    static func mode(_ text: String) -> UInt16? {
+        guard (3...4).contains(text.count), text.allSatisfy({ ("0"..."7").contains($0) }),
+            let mode = UInt16(text, radix: 8), mode <= 0o777
+        else { return nil }
+        return mode
+    }
+
+    /// Empty (the default), or absolute and short enough for `sun_path`.
+    private mutating func socketPath(_ text: String, _ path: [String]) -> String? {
+        guard !text.isEmpty else { return text }
+        let expanded = expandingHome(text)
+        guard expanded.hasPrefix("/") else {
+            report(path, "bad-path", ProblemMessages.notAbsolute(text))
+            return nil
+        }
+        guard expanded.utf8.count <= Self.socketPathLimit else {
+            report(path, "out-of-range", ProblemMessages.socketPathTooLong(expanded.utf8.count, limit: Self.socketPathLimit))
+            return nil
+        }
+        return expanded
+    }
+
+    /// All normalised, or nil after reporting each bad one.
+    private mutating func origins(_ texts: [String], _ path: [String]) -> [String]? {
+        var origins: [String] = []
+        var valid = true
+        for text in texts {
+            switch WebAddress.origin(text) {
+            case .success(let origin):
+                if !origins.contains(origin) { origins.append(origin) }
+            case .failure(let flaw):
+                report(path, "bad-origin", ProblemMessages.badOrigin(text, reason: flaw), element: text)
+                valid = false
+            }
+        }
+        return valid ? origins : nil
+    }
+
+    /// Absolute paths (`~/` expanded); a missing file is a warning and stays.
+    private mutating func modules(_ texts: [String], _ path: [String]) -> [String]? {
+        var modules: [String] = []
+        var valid = true
+        for text in texts {
+            let module = expandingHome(text)
+            guard module.hasPrefix("/") else {
+                report(path, "bad-path", ProblemMessages.notAbsolute(text), element: text)
+                valid = false
+                continue
+            }
+            if !FileSystem.isRegularFile(module) {
+                report(path, "module-missing", ProblemMessages.moduleMissing(module), severity: .warning, element: text)
+            }
+            modules.append(module)
+        }
+        return valid ? modules : nil
+    }
+}

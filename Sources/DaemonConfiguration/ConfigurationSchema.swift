@@ -1,0 +1,25 @@
+/// The tables and keys of `podpisd.toml`, in the order of
+/// ``DaemonConfiguration/documentedExample``: what "did you mean" chooses from.
+enum ConfigurationSchema {
+    static let tables: [(name: String, keys: [String])] = [
+        ("server", [
+            "port", "socket", "socket_mode", "socket_group", "allowed_origins",
+            "max_body_mib", "max_json_mib", "agent_timeout_seconds", "idle_timeout_seconds",
+        ]),
+        ("pkcs11", ["modules", "use_registered"]),
+        ("timestamp", ["urls", "timeout_seconds"]),
+        ("defaults", ["format", "packaging", "level", "digest"]),
+        ("limits", ["xml_max_mib", "xml_max_depth", "xml_max_nodes"]),
+    ]
+
+    static var tableNames: [String] { tables.map(\.name) }
+
+    static func keys(of table: String) -> [String] {
+        tables.first(where: { $0.name == table })?.keys ?? []
+    }
+
+    /// The table holding `key`, for a key written outside any table.
+    static func table(holding key: String) -> String? {
+        tables.first(where: { $0.keys.contains(key) })?.name
+    }
+}

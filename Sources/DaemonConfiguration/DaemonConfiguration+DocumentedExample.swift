@@ -1,0 +1,33 @@
+extension DaemonConfiguration {
+    /// A commented `podpisd.toml` with every key at its default, for the
+    /// deployment documentation (parsing it gives `DaemonConfiguration()`).
+    public static let documentedExample: String = """
+        # /etc/podpis/podpisd.toml (system), overridden key by key by ~/.config/podpis/podpisd.toml (user)
+        [server]
+        port = 35900                  # loopback TCP port (127.0.0.1 and ::1); 0 disables TCP
+        socket = ""                   # Unix socket path; "" = default: $XDG_RUNTIME_DIR/podpis/podpisd.sock for a user daemon, /run/podpis/podpisd.sock with --system
+        socket_mode = "0600"          # octal string; "0660" for a system service shared with a group
+        socket_group = ""             # group name owning the socket ("" = the daemon's group)
+        allowed_origins = []          # web origins allowed to call the TCP API: "https://ezd.example.gov.pl" or "http://localhost:8080" (scheme://host[:port], no path, never "*")
+        max_body_mib = 2048           # largest raw document body
+        max_json_mib = 32             # largest JSON request
+        agent_timeout_seconds = 120   # how long a request waits for the clerk's agent (consent/PIN)
+        idle_timeout_seconds = 60     # a connection idle this long is closed
+        [pkcs11]
+        modules = []                  # PKCS#11 modules by path (vendor modules, HSMs)
+        use_registered = true         # also the modules registered with p11-kit
+        [timestamp]
+        urls = []                     # RFC 3161 TSA URLs (http/https), tried in order
+        timeout_seconds = 20
+        [defaults]
+        format = "xades"              # xades | cades
+        packaging = "detached"        # enveloped | enveloping | detached
+        level = "B-B"                 # B-B | B-T
+        digest = "SHA-256"            # SHA-256 | SHA-384 | SHA-512
+        [limits]
+        xml_max_mib = 64
+        xml_max_depth = 200
+        xml_max_nodes = 2000000
+
+        """
+}

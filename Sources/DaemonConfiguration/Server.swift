@@ -1,0 +1,48 @@
+extension DaemonConfiguration {
+    /// `[server]`: the loopback TCP port and the Unix socket, and the bounds
+    /// on what a request may send and how long it may take.
+    public struct Server: Sendable, Equatable {
+        /// `port`: the loopback TCP port (127.0.0.1 and ::1); 0 disables TCP.
+        public var port: Int
+        /// `socket`: the Unix socket path; empty for the default (see
+        /// ``DaemonConfiguration/socketPath(system:environment:)``).
+        public var socket: String
+        /// `socket_mode`: permission bits of the socket, e.g. `0o600`.
+        public var socketMode: UInt16
+        /// `socket_group`: the group owning the socket; empty for the daemon's group.
+        public var socketGroup: String
+        /// `allowed_origins`: web origins allowed to call the TCP API, normalised
+        /// as browsers send them (`scheme://host[:port]`, lower case, no default port).
+        public var allowedOrigins: [String]
+        /// `max_body_mib`, in bytes: the largest raw document body.
+        public var maxBodyBytes: Int
+        /// `max_json_mib`, in bytes: the largest JSON request.
+        public var maxJSONBytes: Int
+        /// `agent_timeout_seconds`: how long a request waits for the clerk's agent (consent, PIN).
+        public var agentTimeoutSeconds: Double
+        /// `idle_timeout_seconds`: a connection idle this long is closed.
+        public var idleTimeoutSeconds: Double
+
+        public init(
+            port: Int = 35900,
+            socket: String = "",
+            socketMode: UInt16 = 0o600,
+            socketGroup: String = "",
+            allowedOrigins: [String] = [],
+            maxBodyBytes: Int = 2048 * DaemonConfiguration.mebibyte,
+            maxJSONBytes: Int = 32 * DaemonConfiguration.mebibyte,
+            agentTimeoutSeconds: Double = 120,
+            idleTimeoutSeconds: Double = 60
+        ) {
+            self.port = port
+            self.socket = socket
+            self.socketMode = socketMode
+            self.socketGroup = socketGroup
+            self.allowedOrigins = allowedOrigins
+            self.maxBodyBytes = maxBodyBytes
+            self.maxJSONBytes = maxJSONBytes
+            self.agentTimeoutSeconds = agentTimeoutSeconds
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+        }
+    }
+}

@@ -1,0 +1,236 @@
+import CAdES
+import Files
+import Foundation
+import Inventory
+import PKCS11
+import QualifiedCertificates
+import Signing
+import Timestamping
+import XAdES
+
+extension Station {
+    /// Signs a request: finds the certificate, waits its turn on the token,
+    /// asks the clerk (consent and PIN through the agent), logs in, signs
+    /// every document, logs out. Nothing is signed once the caller's task is
+    /// cancelled (the client disconnected).
+    public func sign(_ request: SignRequest, requester: Requester, requestID: String) async throws(StationProblem) -> [SignedOutput] {
+        do {
+            return try await signThrowing(request, requester: requester, requestID: requestID)
+        } catch {
+            throw StationProblem(error)
+        }
+    }
+
+    private func signThrowing(_ request: SignRequest, requester: Requester, requestID: String) async throws -> [SignedOutput] {
+        try request.validate()
+        // Hostile or broken XML is refused before the clerk is asked or the token touched.
+        let parsed = try prepareXML(request)
+        let (report, der) = try await chooseCertificate(request.certificate)
+        let worker = await workers.worker(key: "\(report.module)|\(report.tokenSerial)|\(report.token)", label: report.token)
+        if await worker.gate.waiting >= settings.maximumQueuePerToken { throw StationProblem.queueFull }
+        await events.publish("request-queued", ["requestId": requestID, "token": report.token])
+        var result = "failed"
+        var problemCode: String?
+        defer {
+            let (finalResult, code) = (result, problemCode)
+            Task { await self.events.publish("request-finished", ["requestId": requestID, "token": report.token, "result": finalResult, "problem": code ?? ""]) }
+        }
+        do {
+            try await worker.gate.acquire()
+        } catch {
+            problemCode = "client-gone"
+            throw error
+        }
+        do {
+            defer { Task { await worker.gate.release() } }
+            await events.publish("request-started", ["requestId": requestID, "token": report.token])
+            let outputs = try await signOnToken(
+                request, parsed: parsed, requester: requester, requestID: requestID, report: report, der: der, worker: worker)
+            result = "signed"
+            return outputs
+        } catch {
+            let problem = StationProblem(error)
+            result = problem.code == "refused" ? "refused" : "failed"
+            problemCode = problem.code
+            if problem.code == "pin-locked" || (problem.code == "wrong-pin" && problem.triesLeft == 0) {
+                await events.publish("pin-locked", ["token": report.token, "serial": report.tokenSerial])
+            }
+            throw problem
+        }
+    }
+
+    /// The certificate named by id, or the only valid one that can sign.
+    func chooseCertificate(_ id: String?) async throws -> (CertificateReport, [UInt8]) {
+        if let id { return try await certificate(id) }
+        let usable = try await certificateList().0.filter {
+            $0.report.validity == .valid && !$0.report.facts.isCA && ($0.report.key?.canSign ?? $0.report.keyHiddenUntilLogin)
+        }
+        guard let only = usable.first else { throw StationProblem.unknownCertificate("") }
+        guard usable.count == 1 else { throw StationProblem.ambiguousCertificate(usable.map(\.report.id)) }
+        return only
+    }
+
+    private func signOnToken(
+        _ request: SignRequest, parsed: [Int: XMLDocument], requester: Requester, requestID: String, report: CertificateReport, der: [UInt8], worker: TokenWorker
+    ) async throws -> [SignedOutput] {
+        // The token as it is now (PIN counters, pinpad).
+        let modules = self.modules.modules
+        let serial = report.tokenSerial, label = report.token
+        let info: TokenInfo = try await worker.perform {
+            let tokens = modules.flatMap { (try? $0.tokens()) ?? [] }
+            guard let token = tokens.first(where: { $0.info.serialNumber == serial && $0.info.label == label }) else {
+                throw PKCS11Error(.tokenNotFound(label), function: "C_GetSlotList")
+            }
+            return token.info
+        }
+        let needsPIN = info.loginRequired && !info.protectedAuthenticationPath
+        let consentRequest = ConsentRequest(
+            id: requestID, requester: requester,
+            documents: request.documents.map { .init(name: $0.name, size: $0.size, mimeType: $0.mimeType, sha256: $0.sha256) },
+            format: request.format.rawValue, packaging: request.packaging.rawValue, level: request.level.rawValue,
+            commitment: request.commitment?.rawValue, role: request.role,
+            certificate: .init(
+                id: report.id, holder: report.facts.commonName ?? report.facts.subject, issuer: report.facts.issuer,
+                qualified: report.qualifiedForSigning || report.qualifiedForSealing, notAfter: report.facts.notAfter),
+            token: .init(
+                label: label, protectedAuthenticationPath: info.protectedAuthenticationPath,
+                finalTry: info.pinStatus == .finalTry, countLow: info.pinStatus == .countLow),
+            needsPIN: needsPIN)
+        let decision = try await consent.ask(consentRequest, timeout: settings.agentTimeout)
+        guard case .approve(let pin) = decision else { throw StationProblem.refused }
+        defer { pin?.wipe() }
+        try Task.checkCancellation()
+
+        // Log in and pair the key on the token's thread.
+        let certificateID = report.id
+        let loginPIN = pin.map(Self.copy)
+        let key: SigningKey = try await worker.perform {
+            try SigningKey.locate(certificate: certificateID, in: modules) { _ in loginPIN }
+        }
+        defer { _ = try? key.session.logout() }
+        let algorithm = try key.algorithm(hash: request.digest.pkcs11, pss: false)
+        let contextPIN = pin
+        let signer = try Signer(certificateDER: der, algorithm: algorithm) { digest in
+            try Task.checkCancellation()
+            let fresh = contextPIN.map(Self.copy)
+            return try await worker.perform {
+                try key.session.sign(digest: digest, with: key.key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in fresh }
+            }
+        }
+        return try await produce(request, parsed: parsed, signer: signer)
+    }
+
+    /// The documents that are signed as XML (enveloped, or enveloping an XML
+    /// file), parsed with the configured limits; by index in the request.
+    func prepareXML(_ request: SignRequest) throws -> [Int: XMLDocument] {
+        guard request.format == .xades, request.packaging != .detached else { return [:] }
+        var parsed: [Int: XMLDocument] = [:]
+        for (index, document) in request.documents.enumerated() where request.packaging == .enveloped || Self.isXML(document) {
+            parsed[index] = try parse(document)
+        }
+        return parsed
+    }
+
+    static func isXML(_ document: SignDocument) -> Bool {
+        MediaType.guess(fileName: document.name).hasSuffix("xml") || document.mimeType.hasSuffix("xml")
+    }
+
+    /// A copy of a PIN for one login (logins wipe what they are given).
+    static func copy(_ pin: SecretPIN) -> SecretPIN {
+        var bytes = pin.withBytes { Array(UnsafeBufferPointer(start: $0, count: $1)) }
+        return SecretPIN(consuming: &bytes)
+    }
+
+    func timeStampClient(_ level: BaselineLevel) throws -> TimeStampClient? {
+        guard level == .bt else { return nil }
+        guard let url = settings.timeStampURLs.first else {
+            throw StationProblem.badRequest(
+                "Level B-T needs a time-stamping server: set [timestamp] urls in podpisd.toml.",
+                pl: "Poziom B-T wymaga serwera znacznika czasu: ustaw [timestamp] urls w podpisd.toml.")
+        }
+        return TimeStampClient(url: url, timeout: settings.timeStampTimeout)
+    }
+
+    /// The signature files for a request.
+    func produce(_ request: SignRequest, parsed: [Int: XMLDocument], signer: Signer) async throws -> [SignedOutput] {
+        let client = try timeStampClient(request.level)
+        switch request.format {
+        case .xades:
+            let options = XAdESOptions(
+                packaging: request.packaging, level: request.level, digest: request.digest, commitment: request.commitment,
+                claimedRole: request.role, timeStampClient: client)
+            if request.packaging == .detached {
+                let files = request.documents.map { document -> XAdES.DetachedFile in
+                    switch document.content {
+                    case .digest(_, let value): return .init(name: document.name, digest: value, mimeType: document.mimeType)
+                    case .file(let path): return .init(name: document.name, file: InputFile(path: path), mimeType: document.mimeType)
+                    case .bytes(let bytes): return .init(name: document.name, digest: request.digest.digest(bytes), mimeType: document.mimeType)
+                    }
+                }
+                let bytes = try await XAdES.signDetached(files, signer: signer, options: options)
+                return [SignedOutput(name: request.documents[0].name + ".xades", mimeType: "application/xml", bytes: bytes, documents: request.documents.map(\.name))]
+            }
+            var outputs: [SignedOutput] = []
+            for (index, document) in request.documents.enumerated() {
+                let bytes: [UInt8]
+                if let xml = parsed[index] {
+                    bytes = request.packaging == .enveloped
+                        ? try await XAdES.signEnveloped(xml, signer: signer, options: options)
+                        : try await XAdES.signEnveloping(xml: xml, signer: signer, options: options)
+                } else {
+                    let path = try spool(document)
+                    defer { if case .bytes = document.content { unlink(path) } }
+                    bytes = try await XAdES.signEnveloping(
+                        file: .init(name: document.name, file: InputFile(path: path), mimeType: document.mimeType), signer: signer, options: options)
+                }
+                outputs.append(SignedOutput(name: document.name + ".xades", mimeType: "application/xml", bytes: bytes, documents: [document.name]))
+            }
+            return outputs
+        case .cades:
+            let options = CAdESOptions(
+                level: request.level, digest: request.digest, commitment: request.commitment, claimedRole: request.role, timeStampClient: client)
+            var outputs: [SignedOutput] = []
+            for document in request.documents {
+                let bytes: [UInt8]
+                switch (document.content, request.packaging) {
+                case (.digest(_, let value), _):
+                    bytes = try await CAdES.signedData(contentDigest: value, content: nil, signer: signer, options: options)
+                case (.bytes(let content), .detached):
+                    bytes = try await CAdES.signedData(contentDigest: request.digest.digest(content), content: nil, signer: signer, options: options)
+                case (.bytes(let content), _):
+                    bytes = try await CAdES.signedData(contentDigest: request.digest.digest(content), content: content, signer: signer, options: options)
+                case (.file(let path), .detached):
+                    bytes = try await CAdES.signedData(
+                        contentDigest: CAdES.digest(of: InputFile(path: path), request.digest), content: nil, signer: signer, options: options)
+                case (.file(let path), _):
+                    let content = try InputFile(path: path).readAll(limit: 256 << 20)
+                    bytes = try await CAdES.signedData(contentDigest: request.digest.digest(content), content: content, signer: signer, options: options)
+                }
+                outputs.append(SignedOutput(name: document.name + ".p7s", mimeType: "application/pkcs7-signature", bytes: bytes, documents: [document.name]))
+            }
+            return outputs
+        }
+    }
+
+    func parse(_ document: SignDocument) throws -> XMLDocument {
+        switch document.content {
+        case .bytes(let bytes): return try XMLDocument.parse(bytes: bytes, name: document.name, limits: settings.xmlLimits)
+        case .file(let path): return try XMLDocument.parse(file: InputFile(path: path), name: document.name, limits: settings.xmlLimits)
+        case .digest: throw StationProblem.digestNotAllowed
+        }
+    }
+
+    /// A path holding the document's bytes (a spooled body already is one).
+    func spool(_ document: SignDocument) throws -> String {
+        switch document.content {
+        case .file(let path): return path
+        case .digest: throw StationProblem.digestNotAllowed
+        case .bytes(let bytes):
+            let path = NSTemporaryDirectory() + "podpis-\(UUID().uuidString)"
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+                throw StationProblem.internalError("cannot spool \(document.name)")
+            }
+            return path
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+import Hummingbird
+import NIOCore
+import Station
+
+/// Streams a request body into a private temporary file (mode 0600), with a
+/// size limit and its SHA-256, so that a document of any size is never held
+/// in memory.
+enum BodySpool {
+    static func write(_ body: RequestBody, limit: Int) async throws -> (path: String, size: Int, sha256: String) {
+        let directory = NSTemporaryDirectory()
+        let path = directory + (directory.hasSuffix("/") ? "" : "/") + "podpisd-body-\(UUID().uuidString)"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StationProblem.internalError("cannot create a temporary file in \(directory)") }
+        var size = 0
+        var hasher = SHA256()
+        do {
+            defer { close(fd) }
+            for try await buffer in body {
+                size += buffer.readableBytes
+                if size > limit {
+                    throw StationProblem.tooLarge(limit)
+                }
+                try buffer.withUnsafeReadableBytes { bytes in
+                    hasher.update(bufferPointer: bytes)
+                    var offset = 0
+                    while offset < bytes.count {
+                        let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                        guard n > 0 else { throw StationProblem.internalError("cannot write the temporary file") }
+                        offset += n
+                    }
+                }
+            }
+        } catch {
+            unlink(path)
+            if error is StationProblem { throw error }
+            throw StationProblem.badRequest("The request body was cut off.", pl: "Treść żądania została urwana.")
+        }
+        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return (path, size, hex)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Localization
+import Station
+
+/// RFC 9457 problem details for a ``StationProblem``.
+struct ProblemBody: Codable {
+    let type: String
+    let title: String
+    let status: Int
+    let detail: String
+    let code: String
+    let message: ClerkText
+    let reason: String?
+    let triesLeft: Int?
+    let requestId: String?
+}
+
+extension StationProblem {
+    func response(requestID: String?) -> Response {
+        let body = ProblemBody(
+            type: "urn:podpis:problem:\(code)", title: title, status: status, detail: message.description, code: code,
+            message: message, reason: reason, triesLeft: triesLeft, requestId: requestID)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        let data = (try? JSONEncoder.podpisd.encode(body)) ?? Data("{}".utf8)
+        return Response(
+            status: HTTPResponse.Status(code: status == 499 ? 400 : status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static let methodNotAllowed = StationProblem(
+        "method-not-allowed", status: 405, title: "Method not allowed",
+        message: ClerkText(pl: "Ta metoda nie jest obsługiwana dla tego adresu.", en: "This method is not supported here."))
+
+    static let unsupportedVersion = StationProblem(
+        "unsupported-version", status: 404, title: "Unsupported API version",
+        message: ClerkText(pl: "Ta wersja API nie istnieje; użyj /v1/.", en: "No such API version; use /v1/."))
+
+    static let agentOnly = StationProblem(
+        "agent-only", status: 403, title: "Agent interface",
+        message: ClerkText(
+            pl: "Ten adres jest dostępny tylko przez gniazdo Unix, dla agenta użytkownika (podpis agent).",
+            en: "This address is served only on the Unix socket, to the user's agent (podpis agent)."))
+
+    static func badHost(_ host: String) -> StationProblem {
+        StationProblem(
+            "bad-host", status: 421, title: "Misdirected request",
+            message: ClerkText(
+                pl: "Nagłówek Host „\(host)” nie wskazuje na localhost; żądanie odrzucono (ochrona przed DNS rebinding).",
+                en: "Host header “\(host)” does not name localhost; refused (DNS-rebinding defence)."))
+    }
+
+    static func originNotAllowed(_ origin: String) -> StationProblem {
+        StationProblem(
+            "origin-not-allowed", status: 403, title: "Origin not allowed",
+            message: ClerkText(
+                pl: "Strona \(origin) nie ma zgody na używanie podpisu na tym komputerze; administrator może ją dodać (allowed_origins).",
+                en: "The page \(origin) is not allowed to use signing on this computer; an administrator can add it (allowed_origins)."))
+    }
+
+    static let unsupportedMediaType = StationProblem(
+        "unsupported-media-type", status: 415, title: "Unsupported media type",
+        message: ClerkText(pl: "Brak nagłówka Content-Type.", en: "The Content-Type header is missing."))
+}
+
+extension JSONEncoder {
+    /// Sorted keys, ISO 8601 dates, as the CLI's --json.
+    static var podpisd: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
+/// A JSON response.
+func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json"
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.podpisd.encode(value))))
+}

@@ -1,0 +1,165 @@
+import Foundation
+import TestBench
+import XCTest
+
+/// A podpisd started on the test bench with its own configuration, Unix
+/// socket and TCP port, and stopped (SIGTERM) at the end of the test.
+final class Daemon {
+    let dir: URL
+    let socket: String
+    let port: Int
+    let pid: pid_t
+    let log: String
+
+    static var binary: String {
+        let products = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug")
+        return products.appendingPathComponent("podpisd").path
+    }
+
+    /// `extra` is appended to the generated podpisd.toml (e.g. `[server]` limits).
+    init(server extra: String = "", agentTimeout: Int = 20) throws {
+        let env = try TestBench.require()
+        dir = try TestBench.temporaryDirectory()
+        socket = dir.appendingPathComponent("podpisd.sock").path
+        port = Int.random(in: 36000..<36900)
+        log = dir.appendingPathComponent("podpisd.log").path
+        let config = """
+            [server]
+            port = \(port)
+            socket = "\(socket)"
+            allowed_origins = ["https://ezd.example.gov.pl"]
+            agent_timeout_seconds = \(agentTimeout)
+            \(extra)
+            [pkcs11]
+            modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)"]
+            use_registered = false
+            [timestamp]
+            urls = ["\(env["PODPIS_TSA_URL"]!)"]
+            timeout_seconds = 5
+            """
+        let configPath = dir.appendingPathComponent("podpisd.toml").path
+        try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
+        pid = try Background.start(Self.binary, ["--config", configPath], output: log)
+        let socket = self.socket
+        guard TestBench.waitUntil(timeout: 15, { FileManager.default.fileExists(atPath: socket) }) else {
+            throw TestBench.NotUp(description: "podpisd did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        }
+        let port = self.port
+        _ = TestBench.waitUntil(timeout: 5) { (try? Daemon.curlTCP(port, ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/v1/status"]).status) == 0 }
+    }
+
+    deinit {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    static func curlTCP(_ port: Int, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try TestBench.runCapturing("curl", arguments)
+    }
+
+    /// curl over the Unix socket: `path` like `/v1/status`.
+    func unix(_ path: String, _ extra: [String] = []) throws -> HTTPResult {
+        try HTTPResult(curl: ["--unix-socket", socket] + extra + ["http://localhost\(path)"])
+    }
+
+    /// curl over loopback TCP.
+    func tcp(_ path: String, _ extra: [String] = [], host: String = "127.0.0.1") throws -> HTTPResult {
+        try HTTPResult(curl: extra + ["http://\(host):\(port)\(path)"])
+    }
+
+    var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+}
+
+/// One HTTP exchange made with curl: status, headers, body.
+struct HTTPResult {
+    let status: Int
+    let headers: [String: String]
+    let body: Data
+
+    init(curl arguments: [String]) throws {
+        let dir = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let headerFile = dir.appendingPathComponent("h").path, bodyFile = dir.appendingPathComponent("b").path
+        let result = try TestBench.runCapturing("curl", ["-sS", "-D", headerFile, "-o", bodyFile, "-w", "%{http_code}"] + arguments)
+        status = Int(result.stdout.trimmingCharacters(in: .whitespaces)) ?? 0
+        var headers: [String: String] = [:]
+        for line in ((try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? "").split(separator: "\r\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        self.headers = headers
+        body = (try? Data(contentsOf: URL(fileURLWithPath: bodyFile))) ?? Data()
+    }
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    /// The problem code of an application/problem+json answer.
+    var problem: String? { headers["content-type"] == "application/problem+json" ? json["code"] as? String : nil }
+}
+
+/// Background processes (the daemon, the scripted agent, curl -N) with their
+/// output in a file; posix_spawn for the reason TestBench gives.
+enum Background {
+    static func start(_ program: String, _ arguments: [String], output: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let executable = program.hasPrefix("/") ? program : "/usr/bin/env"
+        let argv = (program.hasPrefix("/") ? [program] : ["/usr/bin/env", program]) + arguments
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, cArgs, cEnv)
+        guard rc == 0 else { throw TestBench.NotUp(description: "cannot start \(program): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+
+    static func stop(_ pid: pid_t) {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+}
+
+/// The scripted clerk (Tests/Tools/podpisd_agent.py) and what it saw.
+final class ScriptedAgent {
+    let pid: pid_t
+    let log: String
+
+    init(_ daemon: Daemon, pins: [String: String] = [:], refuse: Bool = false, hold: String? = nil, release: String? = nil) throws {
+        log = daemon.dir.appendingPathComponent("agent-\(UUID().uuidString).jsonl").path
+        var arguments = [
+            TestBench.repositoryRoot.appendingPathComponent("Tests/Tools/podpisd_agent.py").path, daemon.socket, "--log", log,
+        ]
+        for (token, pin) in pins { arguments += ["--pin", "\(token)=\(pin)"] }
+        if refuse { arguments.append("--refuse") }
+        if let hold, let release { arguments += ["--hold", hold, "--release", release] }
+        pid = try Background.start("/usr/bin/python3", arguments, output: log + ".out")
+        let log = self.log
+        guard TestBench.waitUntil(timeout: 10, { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("connected") }) else {
+            throw TestBench.NotUp(description: "the scripted agent did not connect: \((try? String(contentsOfFile: log + ".out", encoding: .utf8)) ?? "")")
+        }
+    }
+
+    deinit { Background.stop(pid) }
+
+    /// Every event the agent saw, in order.
+    var events: [(event: String, data: [String: Any])] {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                let event = object["event"] as? String
+            else { return nil }
+            return (event, object["data"] as? [String: Any] ?? [:])
+        }
+    }
+
+    var consents: [[String: Any]] { events.filter { $0.event == "consent" }.map(\.data) }
+}
