@@ -33,6 +33,12 @@ public actor ConsentBroker {
 
     private func removeAgent(_ id: UUID) { agents[id] = nil }
 
+    /// Ends every agent's stream (the daemon is stopping).
+    public func finishAgents() {
+        for agent in agents.values { agent.finish() }
+        agents = [:]
+    }
+
     /// Waits for the clerk's decision on `request`.
     public func ask(_ request: ConsentRequest, timeout: TimeInterval) async throws -> ConsentDecision {
         let id = request.id

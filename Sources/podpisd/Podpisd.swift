@@ -58,7 +58,7 @@ struct Podpisd: AsyncParsableCommand {
             limits: .init(maximumBody: configuration.server.maxBodyBytes, maximumJSON: configuration.server.maxJSONBytes))
         let idle = TimeAmount.nanoseconds(Int64(configuration.server.idleTimeoutSeconds * 1e9))
 
-        var services: [any Service] = [StationWatcher(station: station)]
+        var services: [any Service] = []
         try Listeners.prepareSocket(socketPath)
         let mode = configuration.server.socketMode, socketGroup = configuration.server.socketGroup
         services.append(Application(
@@ -80,6 +80,9 @@ struct Podpisd: AsyncParsableCommand {
                     logger: logger))
             }
         }
+        // Last in the list, first to stop: it ends the event and agent streams
+        // so that the HTTP servers are not kept waiting by open SSE responses.
+        services.append(StationWatcher(station: station))
         let group = ServiceGroup(
             configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         if let seconds {
@@ -97,7 +100,9 @@ struct Podpisd: AsyncParsableCommand {
 struct StationWatcher: Service {
     let station: Station
     func run() async throws {
-        try await cancelWhenGracefulShutdown { await station.watch() }
+        try? await cancelWhenGracefulShutdown { await station.watch() }
+        await station.events.finish()
+        await station.consent.finishAgents()
     }
 }
 

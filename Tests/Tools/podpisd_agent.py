@@ -53,7 +53,7 @@ def main():
         connection = UnixConnection(args.socket, timeout=30)
         connection.request("POST", "/v1/agent/requests/" + request["id"], json.dumps(body), {"Content-Type": "application/json"})
         status = connection.getresponse().status
-        log({"event": "answered", "data": {"id": request["id"], "token": token}, "answer": status})
+        log({"event": "answered", "data": {"id": request["id"], "token": token, "status": status}})
 
     connection = UnixConnection(args.socket)
     connection.request("GET", "/v1/agent/requests")
