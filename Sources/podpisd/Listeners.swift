@@ -31,6 +31,18 @@ enum Listeners {
         if chown(path, uid_t.max, entry.pointee.gr_gid) != 0 { logger.error("chown \(path) :\(group): \(String(cString: strerror(errno)))") }
     }
 
+    /// Every connection is a descriptor: lift the soft limit (often 1024) to
+    /// the hard one so that many idle clients cannot starve the daemon.
+    static func raiseOpenFileLimit(logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        let wanted = min(limit.rlim_max, 65536)
+        if limit.rlim_cur < wanted {
+            limit.rlim_cur = wanted
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 { logger.warning("cannot raise the open-file limit") }
+        }
+    }
+
     /// 127.0.0.1, and ::1 when this machine has IPv6 loopback.
     static func loopbackHosts() -> [String] {
         var hosts = ["127.0.0.1"]

@@ -46,6 +46,7 @@ struct Podpisd: AsyncParsableCommand {
         }
         for problem in problems { logger.warning("\(problem.description)") }
 
+        Listeners.raiseOpenFileLimit(logger: logger)
         let settings = StationSettings(configuration)
         let station = Station(settings: settings)
         for problem in station.moduleProblems {

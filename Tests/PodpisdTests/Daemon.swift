@@ -18,7 +18,7 @@ final class Daemon {
     }
 
     /// `extra` is appended to the generated podpisd.toml (e.g. `[server]` limits).
-    init(server extra: String = "", agentTimeout: Int = 20) throws {
+    init(server extra: String = "", agentTimeout: Int = 20, environment: [String: String] = [:]) throws {
         let env = try TestBench.require()
         dir = try TestBench.temporaryDirectory()
         socket = dir.appendingPathComponent("podpisd.sock").path
@@ -40,7 +40,7 @@ final class Daemon {
             """
         let configPath = dir.appendingPathComponent("podpisd.toml").path
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
-        pid = try Background.start(Self.binary, ["--config", configPath], output: log)
+        pid = try Background.start(Self.binary, ["--config", configPath], output: log, environment: environment)
         let socket = self.socket
         guard TestBench.waitUntil(timeout: 15, { FileManager.default.fileExists(atPath: socket) }) else {
             throw TestBench.NotUp(description: "podpisd did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
@@ -71,6 +71,16 @@ final class Daemon {
     }
 
     var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// The daemon's resident memory in KiB (VmRSS).
+    var residentKiB: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    /// Open descriptors of the daemon.
+    var openFiles: Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0 }
 }
 
 /// One HTTP exchange made with curl: status, headers, body.
@@ -103,7 +113,7 @@ struct HTTPResult {
 /// Background processes (the daemon, the scripted agent, curl -N) with their
 /// output in a file; posix_spawn for the reason TestBench gives.
 enum Background {
-    static func start(_ program: String, _ arguments: [String], output: String) throws -> pid_t {
+    static func start(_ program: String, _ arguments: [String], output: String, environment: [String: String] = [:]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -113,7 +123,7 @@ enum Background {
         let executable = program.hasPrefix("/") ? program : "/usr/bin/env"
         let argv = (program.hasPrefix("/") ? [program] : ["/usr/bin/env", program]) + arguments
         let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let cEnv = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, nil, cArgs, cEnv)
