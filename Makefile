@@ -13,12 +13,14 @@ deps:
 build:
 	$(SWIFT) build
 
-## run: install everything, start the demo bench (virtual card + SoftHSM demo tokens), list what podpis sees
+## run: install everything, start the demo bench (virtual card + SoftHSM demo tokens), list what podpis sees,
+##      then start podpisd and sign a document through its API with curl, verified by xmlsec1
 run: deps build testbed-up
 	@set -a; . $(TESTBED_ENV); set +a; \
 	echo "== podpis readers"; .build/debug/podpis readers; \
 	echo; echo "== podpis tokens"; .build/debug/podpis tokens; \
-	echo; echo "== podpis certs"; .build/debug/podpis certs
+	echo; echo "== podpis certs"; .build/debug/podpis certs; echo
+	bash scripts/demo.sh
 
 ## test: install, start the bench, run the whole suite, stop the bench
 test: deps
