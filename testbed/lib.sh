@@ -18,9 +18,10 @@ TB_PYDIR="${PODPIS_TESTBED_PYDIR:-$TB_REPO/.testbed/py}"
 # signxml 5.2.0 with pinned lxml/cryptography wheels (install-deps.sh), for the
 # XAdES checks of Tests/Tools/xades_check.py (PYTHONPATH=$PODPIS_XADES_PYDIR).
 # Never on the same path as TB_PYDIR: its cryptography wheel would shadow
-# Debian's python3-cryptography, which jcecard runs with. Unlike TB_PYDIR,
-# down.sh (without --keep) does not spare it yet: re-run install-deps.sh then.
+# Debian's python3-cryptography, which jcecard runs with. down.sh spares it,
+# like TB_PYDIR and TB_API_PYDIR (openapi-spec-validator, schemathesis).
 TB_XADES_PYDIR="${PODPIS_XADES_PYDIR:-$TB_REPO/.testbed/py-xades}"
+TB_API_PYDIR="${PODPIS_API_PYDIR:-$TB_REPO/.testbed/py-api}"
 # Debian's interpreter, which has python3-cryptography (jcecard needs it).
 TB_PYTHON="${PODPIS_PYTHON:-/usr/bin/python3}"
 
