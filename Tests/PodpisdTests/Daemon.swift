@@ -18,7 +18,8 @@ final class Daemon {
     }
 
     /// `extra` is appended to the generated podpisd.toml (e.g. `[server]` limits).
-    init(server extra: String = "", agentTimeout: Int = 20, environment: [String: String] = [:]) throws {
+    /// `extraSections` replaces the default [pkcs11] section when it has one.
+    init(server extra: String = "", extraSections: String = "", agentTimeout: Int = 20, environment: [String: String] = [:]) throws {
         let env = try TestBench.require()
         dir = try TestBench.temporaryDirectory()
         socket = dir.appendingPathComponent("podpisd.sock").path
@@ -31,9 +32,7 @@ final class Daemon {
             allowed_origins = ["https://ezd.example.gov.pl"]
             agent_timeout_seconds = \(agentTimeout)
             \(extra)
-            [pkcs11]
-            modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)"]
-            use_registered = false
+            \(extraSections.contains("[pkcs11]") ? extraSections : "[pkcs11]\nmodules = [\"\(env["PODPIS_SOFTHSM_MODULE"]!)\"]\nuse_registered = false\n" + extraSections)
             [timestamp]
             urls = ["\(env["PODPIS_TSA_URL"]!)"]
             timeout_seconds = 5
