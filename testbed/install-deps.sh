@@ -35,6 +35,8 @@ PACKAGES=(
     python3-asn1crypto
     # unshare/mount (private pcscd), pgrep/pkill-free process checks, gcc -dumpmachine is optional
     util-linux mount procps
+    # systemd-analyze verify / security for the units in systemd/ (Tests/Tools/check_units.sh)
+    systemd
 )
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (apt-get install, pcscd in a private mount namespace)"
@@ -128,9 +130,67 @@ if [ -d "$TB_PYDIR/cryptography" ]; then
     die "$TB_PYDIR contains a cryptography package: remove it (jcecard needs Debian's python3-cryptography)"
 fi
 
+# openapi-spec-validator and schemathesis for Tests/Tools/api_check.sh (the
+# localhost API contract, Sources/podpisd/openapi.yaml), for the same
+# /usr/bin/python3, in a directory of their own (PODPIS_API_PYDIR):
+#   PYTHONPATH=.testbed/py-api /usr/bin/python3 -m openapi_spec_validator FILE
+#   PYTHONPATH=.testbed/py-api /usr/bin/python3 -m schemathesis.cli run FILE --url URL
+# Every package they pull in is pinned and installed with --no-deps, wheels
+# only (Debian 12's CPython 3.11, x86_64). Keep the list complete when bumping.
+# lib.sh names the directory (TB_API_PYDIR); the same default if it does not.
+TB_API_PYDIR="${TB_API_PYDIR:-${PODPIS_API_PYDIR:-$TB_REPO/.testbed/py-api}}"
+API_PY_PINS=(
+    openapi-spec-validator==0.9.0 schemathesis==4.32.5
+    annotated-types==0.8.0 anyio==4.16.0 attrs==26.1.0 certifi==2026.10.18 charset-normalizer==3.5.2
+    click==8.5.1 graphql-core==3.3.2 harfile==0.6.0 hypothesis==6.170.15 hypothesis-graphql==0.13.5
+    idna==3.20 iniconfig==2.3.1 jsonschema==4.26.0 jsonschema-path==0.5.0 jsonschema-rs==0.60.3
+    jsonschema-specifications==2025.9.1 lazy-object-proxy==1.13.0 markdown-it-py==4.3.0 markupsafe==3.0.4
+    mdurl==0.1.2 openapi-schema-validator==0.9.0 packaging==26.3 pathable==0.6.0 pluggy==1.7.0
+    pydantic==2.14.3 pydantic-core==2.50.4 pydantic-settings==2.16.3 pygments==2.21.0 pyrate-limiter==4.5.1
+    pytest==9.2.0 python-dotenv==1.2.4 pyyaml==6.0.3 referencing==0.37.0 requests==2.34.2
+    rfc3339-validator==0.1.4 rich==15.0.0 rpds-py==2026.9.1 six==1.17.0 sortedcontainers==2.4.0
+    typing-extensions==4.16.0 typing-inspection==0.4.5 urllib3==2.8.0 werkzeug==3.1.9
+)
+case "$TB_API_PYDIR" in "$TB_PYDIR"|"$TB_XADES_PYDIR")
+    die "PODPIS_API_PYDIR must differ from $TB_PYDIR and $TB_XADES_PYDIR (it is replaced whole)" ;;
+esac
+# Every pin installed in the directory itself (not Debian's copy) at its
+# version, both tools importable, and the schemathesis CLI answering.
+api_py_ok() {
+    PYTHONPATH="$1" "$PY" - "$1" "${API_PY_PINS[@]}" <<'PYEOF' || return 1
+import importlib.metadata as md, os, sys
+target = os.path.realpath(sys.argv[1])
+import openapi_spec_validator, schemathesis.cli, yaml, jsonschema  # noqa: F401
+for pin in sys.argv[2:]:
+    name, version = pin.split("==")
+    dist = md.distribution(name)
+    where = os.path.realpath(str(dist.locate_file("")))
+    if dist.version != version or where != target:
+        sys.exit(f"{name} {dist.version} from {where}, wanted {version} from {target}")
+PYEOF
+    PYTHONPATH="$1" "$PY" -m schemathesis.cli --version 2>/dev/null | grep -q 'version 4\.32\.5$'
+}
+if [ -d "$TB_API_PYDIR" ] && api_py_ok "$TB_API_PYDIR" >/dev/null 2>&1; then
+    log "openapi-spec-validator, schemathesis and their pinned dependencies already installed in $TB_API_PYDIR"
+else
+    log "installing openapi-spec-validator, schemathesis and ${#API_PY_PINS[@]} pinned packages into $TB_API_PYDIR"
+    "$PY" -m pip --version >/dev/null 2>&1 || die "$PY -m pip not available (python3-pip)"
+    tmp_api="$(mktemp -d)"
+    trap 'rm -rf "${tmp:-}" "${tmp_xades:-}" "${tmp_api:-}"' EXIT
+    CI=true PIP_NO_INPUT=1 "$PY" -m pip install --no-deps --only-binary=:all: --no-input \
+        --disable-pip-version-check --root-user-action=ignore --no-compile \
+        --target "$tmp_api/py" "${API_PY_PINS[@]}" </dev/null \
+        || die "pip could not install ${API_PY_PINS[*]} (is PyPI reachable?)"
+    api_py_ok "$tmp_api/py" || die "schemathesis/openapi-spec-validator installed into $tmp_api/py but not usable with their pinned dependencies"
+    mkdir -p "$(dirname "$TB_API_PYDIR")"
+    rm -rf "$TB_API_PYDIR"
+    mv "$tmp_api/py" "$TB_API_PYDIR"
+    api_py_ok "$TB_API_PYDIR" || die "schemathesis not usable from $TB_API_PYDIR after the move"
+fi
+
 # Final check of everything the scripts call.
 need_cmd pcscd pcsc_scan opensc-tool pkcs11-tool pkcs15-tool openpgp-tool softhsm2-util p11-kit \
-    openssl xmlsec1 unshare mount setsid pgrep curl
+    openssl xmlsec1 unshare mount setsid pgrep curl systemd-analyze
 [ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || die "vpcd driver /usr/lib/pcsc/drivers/serial/libifdvpcd.so missing"
 softhsm_module >/dev/null
 opensc_module >/dev/null

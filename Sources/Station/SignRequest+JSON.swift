@@ -29,8 +29,11 @@ extension SignRequest {
             if let unknown = Set(document.keys).subtracting(documentFields).sorted().first {
                 throw StationProblem.badRequest("Unknown field \"documents[\(index)].\(unknown)\".", pl: "Nieznane pole „documents[\(index)].\(unknown)”.", code: "unknown-field")
             }
-            guard let name = try string(document, "name"), !name.isEmpty, !name.contains("/") else {
-                throw StationProblem.badRequest("documents[\(index)].name must be a file name.", pl: "documents[\(index)].name musi być nazwą pliku.")
+            guard let name = try string(document, "name"), SignDocument.isAcceptableName(name) else {
+                throw StationProblem.badRequest("documents[\(index)].name must be a file name without a path.", pl: "documents[\(index)].name musi być nazwą pliku bez ścieżki.")
+            }
+            guard !request.documents.contains(where: { $0.name == name }) else {
+                throw StationProblem.badRequest("Two documents are named \(name).", pl: "Dwa dokumenty mają nazwę \(name).")
             }
             let mimeType = try string(document, "mimeType")
             let size = document["size"] as? Int

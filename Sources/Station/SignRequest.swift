@@ -48,6 +48,13 @@ public struct SignDocument: Sendable {
     /// SHA-256 of the bytes (computed while receiving them), hex.
     public let sha256: String?
 
+    /// A plain file name: no path, no control characters, not "." or "..",
+    /// at most 255 bytes (it becomes a reference URI and a download name).
+    public static func isAcceptableName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 255 && name != "." && name != ".."
+            && !name.contains("/") && !name.contains("\\") && !name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    }
+
     public init(name: String, mimeType: String?, content: Content, size: Int?, sha256: String?) {
         self.name = name
         self.mimeType = mimeType ?? MediaType.guess(fileName: name)
@@ -59,6 +66,8 @@ public struct SignDocument: Sendable {
 
 /// A signature file produced for a request.
 public struct SignedOutput: Sendable {
+    /// The id of the certificate that signed.
+    public var certificate: String = ""
     public let name: String
     public let mimeType: String
     public let bytes: [UInt8]

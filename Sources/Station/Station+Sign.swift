@@ -32,8 +32,9 @@ extension Station {
         var result = "failed"
         var problemCode: String?
         defer {
-            let (finalResult, code) = (result, problemCode)
-            Task { await self.events.publish("request-finished", ["requestId": requestID, "token": report.token, "result": finalResult, "problem": code ?? ""]) }
+            var data = ["requestId": requestID, "token": report.token, "result": result]
+            if let problemCode { data["problem"] = problemCode }
+            Task { [data] in await self.events.publish("request-finished", data) }
         }
         do {
             try await worker.gate.acquire()
@@ -44,8 +45,9 @@ extension Station {
         do {
             defer { Task { await worker.gate.release() } }
             await events.publish("request-started", ["requestId": requestID, "token": report.token])
-            let outputs = try await signOnToken(
+            var outputs = try await signOnToken(
                 request, parsed: parsed, requester: requester, requestID: requestID, report: report, der: der, worker: worker)
+            for index in outputs.indices { outputs[index].certificate = report.id }
             result = "signed"
             return outputs
         } catch {

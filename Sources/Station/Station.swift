@@ -49,7 +49,10 @@ public final class Station: Sendable {
     public func readers() async throws -> ReaderList {
         do {
             return ReaderList(schema: "podpis.readers/1", readers: try await onInventory { try ReaderReport.all() })
-        } catch let error as PCSCError where error.rawValue == PCSCError.Code.noReadersAvailable {
+        } catch let error as PCSCError
+            where [PCSCError.Code.noReadersAvailable, PCSCError.Code.noService, PCSCError.Code.serviceStopped].contains(error.rawValue)
+        {
+            // No readers, or pcscd not running: an empty list (GET /v1/status says which).
             return ReaderList(schema: "podpis.readers/1", readers: [])
         }
     }

@@ -8,9 +8,11 @@ import Station
 struct GuardMiddleware: RouterMiddleware {
     typealias Context = PodpisRequestContext
     /// The routes of Routes.swift: a known path with another method is 405, not 404.
-    static let knownPaths = [
-        #"^/v1/(status|readers|tokens|certificates|openapi\.yaml|events|sign|agent/requests)$"#,
-        #"^/v1/certificates/[^/]+(/pem)?$"#, #"^/v1/agent/requests/[^/]+$"#,
+    static let knownPaths: [(pattern: String, methods: String)] = [
+        (#"^/v1/(status|readers|tokens|certificates|openapi\.yaml|events|agent/requests)$"#, "GET, OPTIONS"),
+        (#"^/v1/certificates/[^/]+(/pem)?$"#, "GET, OPTIONS"),
+        (#"^/v1/sign$"#, "POST, OPTIONS"),
+        (#"^/v1/agent/requests/[^/]+$"#, "POST"),
     ]
     let port: Int
     let allowedOrigins: Set<String>
@@ -18,6 +20,7 @@ struct GuardMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = context.id
         var response: Response
+        var allow: String?
         do {
             response = try await guarded(request, context: context, next: next)
         } catch let problem as StationProblem {
@@ -27,8 +30,9 @@ struct GuardMiddleware: RouterMiddleware {
             switch error.status {
             case .notFound:
                 let path = request.uri.path
-                if Self.knownPaths.contains(where: { path.range(of: $0, options: .regularExpression) != nil }) {
+                if let allowed = Self.knownPaths.first(where: { path.range(of: $0.pattern, options: .regularExpression) != nil })?.methods {
                     problem = .methodNotAllowed
+                    allow = allowed
                 } else if !path.hasPrefix("/v1/"), path.range(of: #"^/v[0-9]+(/|$)"#, options: .regularExpression) != nil {
                     problem = .unsupportedVersion
                 } else {
@@ -43,10 +47,11 @@ struct GuardMiddleware: RouterMiddleware {
             response = StationProblem(error).response(requestID: requestID)
         }
         response.headers[HTTPField.Name("X-Request-Id")!] = requestID
+        if let allow { response.headers[.allow] = allow }
         if context.transport == .tcp, let origin = request.headers[.origin], allowedOrigins.contains(origin) {
             response.headers[.accessControlAllowOrigin] = origin
             response.headers[.vary] = "Origin"
-            response.headers[.accessControlExposeHeaders] = "X-Request-Id, Content-Disposition"
+            response.headers[.accessControlExposeHeaders] = "X-Request-Id, Content-Disposition, X-Podpis-Signature-Name"
         }
         return response
     }

@@ -61,7 +61,9 @@ extension StationProblem {
 
     static let unsupportedMediaType = StationProblem(
         "unsupported-media-type", status: 415, title: "Unsupported media type",
-        message: ClerkText(pl: "Brak nagłówka Content-Type.", en: "The Content-Type header is missing."))
+        message: ClerkText(
+            pl: "Wyślij dokument z jego typem (Content-Type), np. application/pdf, albo JSON (application/json); formularze HTML nie są obsługiwane.",
+            en: "Send the document with its type (Content-Type), e.g. application/pdf, or JSON (application/json); HTML form posts are not accepted."))
 }
 
 extension JSONEncoder {

@@ -72,6 +72,10 @@ struct Routes: Sendable {
         let requestID = context.id
         let requester = Requester(transport: context.transport, origin: request.headers[.origin])
         guard let contentType = request.headers[.contentType]?.lowercased() else { throw StationProblem.unsupportedMediaType }
+        // HTML forms are not documents: a form post would be signed as its urlencoded text.
+        if contentType.hasPrefix("application/x-www-form-urlencoded") || contentType.hasPrefix("multipart/") {
+            throw StationProblem.unsupportedMediaType
+        }
         var request = request
         let signRequest: SignRequest
         var spooled: String?
@@ -93,8 +97,8 @@ struct Routes: Sendable {
                 }
                 parameters[String(key)] = String(value).removingPercentEncoding ?? String(value)
             }
-            guard let name = parameters["name"], !name.isEmpty, !name.contains("/") else {
-                throw StationProblem.badRequest("The raw form needs ?name=FILE (the document's file name).", pl: "Forma surowa wymaga ?name=PLIK (nazwy pliku dokumentu).")
+            guard let name = parameters["name"], SignDocument.isAcceptableName(name) else {
+                throw StationProblem.badRequest("The raw form needs ?name=FILE (the document's file name, without a path).", pl: "Forma surowa wymaga ?name=PLIK (nazwy pliku dokumentu, bez ścieżki).")
             }
             var parsed = try SignRequest.withParameters(
                 format: parameters["format"], packaging: parameters["packaging"], level: parameters["level"],
@@ -119,7 +123,7 @@ struct Routes: Sendable {
         if wantsJSON || outputs.count != 1 {
             let formatter = ISO8601DateFormatter()
             return try jsonResponse(SignResponse(
-                requestId: requestID, certificate: signRequest.certificate, signedAt: formatter.string(from: Date()),
+                requestId: requestID, certificate: outputs.first?.certificate, signedAt: formatter.string(from: Date()),
                 signatures: outputs.map { .init(name: $0.name, mimeType: $0.mimeType, content: Data($0.bytes).base64EncodedString(), documents: $0.documents) }))
         }
         let output = outputs[0]
