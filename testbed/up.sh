@@ -20,7 +20,7 @@ t0="$(date +%s%N)"
 elapsed() { echo "$(( ($(date +%s%N) - t0) / 1000000 )) ms"; }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (pcscd in a private mount namespace)"
-need_cmd pcscd unshare setsid openssl softhsm2-util pkcs11-tool pkcs15-tool openpgp-tool
+need_cmd pcscd unshare setsid openssl softhsm2-util pkcs11-tool pkcs15-tool pkcs15-init openpgp-tool
 check_python
 
 if [ -f "$STATE/.up" ] && [ -f "$ENV_FILE" ] && pcscd_running \
@@ -77,6 +77,17 @@ if [ ! -f "$PKI_DIR/openpgp-sign-pub.pem" ]; then
 fi
 if [ ! -f "$PKI_DIR/openpgp-sign.pem" ]; then
     bash "$TB_SCRIPTS/pki.sh" issue-openpgp "$PKI_DIR/openpgp-sign-pub.pem"
+    rm -f "$OPENPGP_DIR/.certificate-stored"
+fi
+# The certificate goes on the card too (cardholder certificate DO 7F21, written
+# with the admin PIN), as a real qualified card holds its own: OpenSC then shows
+# it on the card's virtual slots and the daemon can sign with the card.
+if [ ! -f "$OPENPGP_DIR/.certificate-stored" ]; then
+    out="$(pkcs15-init --store-certificate "$PKI_DIR/openpgp-sign.pem" --auth-id 3 --id 3 \
+        --pin "$OPENPGP_ADMIN_PIN" --verify-pin 2>&1)" \
+        || { printf '%s\n' "$out" >&2; die "pkcs15-init could not store the certificate on the OpenPGP card"; }
+    touch "$OPENPGP_DIR/.certificate-stored"
+    log "OpenPGP card: certificate stored on the card"
 fi
 
 # 5. The OCSP index (it lists openpgp-sign.pem too), then the TSA and the

@@ -28,13 +28,22 @@ public struct SigningKey: @unchecked Sendable {
                 }
             }
         }
-        let chosen: [(Token, CertificateObject, CertificateFacts)]
+        var chosen: [(Token, CertificateObject, CertificateFacts)]
         if let id {
             let wanted = id.lowercased()
             guard wanted.count >= 8 else { throw SigningKeyError.certificateNotFound(id) }
             chosen = candidates.filter { $0.2.sha256.hasPrefix(wanted) }
         } else {
             chosen = candidates.filter { $0.2.validity() != .expired && $0.2.validity() != .notYetValid }
+        }
+        if chosen.count > 1, Set(chosen.map { $0.1.der }).count == 1 {
+            // The same certificate on several slots of one card: the signing slot.
+            let ranked = chosen.map { candidate -> (Int, (Token, CertificateObject, CertificateFacts)) in
+                let keyVisible = (try? candidate.0.slot.openSession().certificatesWithKeys())?
+                    .contains { $0.certificate.der == candidate.1.der && ($0.key?.canSign ?? false) } ?? false
+                return (SigningSlotPreference.rank(label: candidate.0.info.label, keyVisible: keyVisible), candidate)
+            }
+            if let best = ranked.max(by: { $0.0 < $1.0 }) { chosen = [best.1] }
         }
         guard chosen.count == 1, let (token, certificate, facts) = chosen.first else {
             if chosen.isEmpty { throw SigningKeyError.certificateNotFound(id ?? "") }

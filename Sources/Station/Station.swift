@@ -82,6 +82,12 @@ public final class Station: Sendable {
         guard wanted.count >= 8, wanted.allSatisfy(\.isHexDigit) else { throw StationProblem.unknownCertificate(id) }
         let matches = try await certificateList().0.filter { $0.report.facts.sha256.hasPrefix(wanted) }
         guard let match = matches.first else { throw StationProblem.unknownCertificate(id) }
+        if matches.count > 1, Set(matches.map(\.der)).count == 1,
+            let preferred = CertificateReport.preferredForSigning(matches.map(\.report)),
+            let copy = matches.first(where: { $0.report == preferred })
+        {
+            return copy  // one certificate on several slots of one card
+        }
         guard matches.count == 1 else { throw StationProblem.ambiguousCertificate(matches.map(\.report.id)) }
         return match
     }
