@@ -1,0 +1,165 @@
+import ArgumentParser
+import AsyncHTTPClient
+import DaemonConfiguration
+import Foundation
+import NIOCore
+
+/// `podpis agent`: the clerk's terminal for podpisd. Shows who asks, what is
+/// signed (name, size, type, SHA-256 as signed), how and with which
+/// certificate, then asks the PIN without echo (or yes/no); 'n', an empty PIN
+/// or Ctrl-C refuses. A wrong PIN is the daemon's answer to the app, never
+/// retried here.
+struct Agent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Agent PIN-u w terminalu / the PIN agent in this terminal.",
+        discussion: """
+            Connects to podpisd's Unix socket and answers every signature request that needs you. \
+            Ctrl-C at a question refuses that request; Ctrl-C while waiting ends the agent.
+            """)
+
+    @Option(help: "podpisd's Unix socket (default: the user daemon's, or the system one with --system).") var socket: String?
+    @Flag(help: "Use the system service's socket (/run/podpis/podpisd.sock).") var system = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let path = socket ?? DaemonConfiguration().socketPath(system: system, environment: environment)
+        guard let url = URL(httpURLWithSocketPath: path, uri: "/v1/agent/requests") else {
+            throw ValidationError("bad socket path \(path)")
+        }
+        let client = HTTPClient.shared
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(HTTPClientRequest(url: url.absoluteString), timeout: .hours(24 * 365))
+        } catch {
+            AgentScreen.say(
+                pl: "Nie można połączyć się z podpisd (\(path)): czy działa? systemctl --user status podpisd",
+                en: "Cannot reach podpisd (\(path)): is it running? systemctl --user status podpisd")
+            throw ExitCode(3)
+        }
+        guard response.status == .ok else {
+            AgentScreen.say(pl: "podpisd odmówił: HTTP \(response.status.code)", en: "podpisd refused: HTTP \(response.status.code)")
+            throw ExitCode(1)
+        }
+        AgentScreen.say(
+            pl: "Agent podpisu czeka na prośby (gniazdo \(path)). Ctrl-C kończy.",
+            en: "Signing agent waiting for requests (socket \(path)). Ctrl-C ends it.")
+        var parser = ServerSentEventParser()
+        let terminal = AgentTerminal()
+        for try await buffer in response.body {
+            for event in parser.feed(buffer) {
+                switch event.name {
+                case "consent":
+                    guard let request = try? JSONDecoder.agent.decode(AgentRequest.self, from: Data(event.data.utf8)) else { continue }
+                    AgentScreen.show(request)
+                    let answer = terminal.ask(request)
+                    await send(answer, for: request, socket: path, client: client)
+                case "withdrawn":
+                    if let info = try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: String],
+                        info["reason"] != "answered"
+                    {
+                        AgentScreen.say(pl: "Prośba \(info["id"] ?? "") wycofana (\(info["reason"] ?? "")).",
+                                        en: "Request \(info["id"] ?? "") withdrawn (\(info["reason"] ?? "")).")
+                    }
+                default:
+                    continue
+                }
+            }
+        }
+        AgentScreen.say(pl: "podpisd zakończył połączenie.", en: "podpisd closed the connection.")
+    }
+
+    /// POSTs the decision; the PIN goes into the body bytes and nowhere else.
+    func send(_ answer: AgentTerminal.Answer, for request: AgentRequest, socket: String, client: HTTPClient) async {
+        guard let url = URL(httpURLWithSocketPath: socket, uri: "/v1/agent/requests/\(request.id)") else { return }
+        var body: [UInt8]
+        switch answer {
+        case .refuse:
+            body = Array(#"{"decision":"refuse"}"#.utf8)
+        case .approve(var pin):
+            body = Array(#"{"decision":"approve""#.utf8)
+            if !pin.isEmpty {
+                body += Array(#","pin":""#.utf8)
+                for byte in pin {
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { body.append(UInt8(ascii: "\\")) }
+                    body.append(byte)
+                }
+                body += Array("\"".utf8)
+            }
+            body += Array("}".utf8)
+            for index in pin.indices { pin[index] = 0 }
+        }
+        var post = HTTPClientRequest(url: url.absoluteString)
+        post.method = .POST
+        post.headers.add(name: "Content-Type", value: "application/json")
+        post.body = .bytes(ByteBuffer(bytes: body))
+        for index in body.indices { body[index] = 0 }
+        do {
+            let response = try await client.execute(post, timeout: .seconds(30))
+            if response.status.code == 404 {
+                AgentScreen.say(pl: "Prośba już nieaktualna (aplikacja zrezygnowała).", en: "The request is gone (the app gave up).")
+            }
+        } catch {
+            AgentScreen.say(pl: "Nie wysłano odpowiedzi: \(error)", en: "The answer was not sent: \(error)")
+        }
+        if case .refuse = answer {
+            AgentScreen.say(pl: "Odmówiono podpisu.", en: "Signature refused.")
+        } else {
+            AgentScreen.say(pl: "Wysłano — wynik zobaczy aplikacja.", en: "Sent — the application gets the result.")
+        }
+    }
+}
+
+/// What podpisd sends an agent (GET /v1/agent/requests, event `consent`).
+struct AgentRequest: Decodable {
+    struct Requester: Decodable { let transport: String; let origin: String? }
+    struct Document: Decodable { let name: String; let size: Int?; let mimeType: String; let sha256: String? }
+    struct Certificate: Decodable { let id: String; let holder: String; let issuer: String; let qualified: Bool; let notAfter: Date }
+    struct Token: Decodable { let label: String; let protectedAuthenticationPath: Bool; let finalTry: Bool; let countLow: Bool }
+    let id: String
+    let requester: Requester
+    let documents: [Document]
+    let format: String
+    let packaging: String
+    let level: String
+    let commitment: String?
+    let role: String?
+    let certificate: Certificate
+    let token: Token
+    let needsPIN: Bool
+}
+
+extension JSONDecoder {
+    static var agent: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
+
+/// Server-Sent Events, line by line (`event:`, `data:`, blank line ends one).
+struct ServerSentEventParser {
+    struct Event { let name: String; let data: String }
+    private var pending: [UInt8] = []
+    private var name = ""
+    private var data: [String] = []
+
+    mutating func feed(_ buffer: ByteBuffer) -> [Event] {
+        pending += buffer.readableBytesView
+        var events: [Event] = []
+        while let newline = pending.firstIndex(of: 0x0A) {
+            var line = String(decoding: pending[..<newline], as: UTF8.self)
+            pending.removeSubrange(...newline)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if line.isEmpty {
+                if !data.isEmpty { events.append(Event(name: name.isEmpty ? "message" : name, data: data.joined(separator: "\n"))) }
+                name = ""
+                data = []
+            } else if line.hasPrefix("event:") {
+                name = line.dropFirst(6).trimmingCharacters(in: .whitespaces)
+            } else if line.hasPrefix("data:") {
+                data.append(String(line.dropFirst(5).drop { $0 == " " }))
+            }
+        }
+        return events
+    }
+}
