@@ -34,6 +34,15 @@ extension ConfigurationFileReader {
                 if let seconds = seconds(value, path, in: 1...3600) { server.agentTimeoutSeconds = seconds }
             case "idle_timeout_seconds":
                 if let seconds = seconds(value, path, in: 1...86400) { server.idleTimeoutSeconds = seconds }
+            case "audit_file":
+                if let text = string(value, path) {
+                    let expanded = expandingHome(text)
+                    if text.isEmpty || expanded.hasPrefix("/") {
+                        server.auditFile = text.isEmpty ? "" : expanded
+                    } else {
+                        report(path, "bad-path", ProblemMessages.notAbsolute(text))
+                    }
+                }
             default:
                 unknownKey(key, in: "server")
             }

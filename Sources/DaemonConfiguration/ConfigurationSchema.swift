@@ -4,7 +4,7 @@ enum ConfigurationSchema {
     static let tables: [(name: String, keys: [String])] = [
         ("server", [
             "port", "socket", "socket_mode", "socket_group", "allowed_origins",
-            "max_body_mib", "max_json_mib", "agent_timeout_seconds", "idle_timeout_seconds",
+            "max_body_mib", "max_json_mib", "agent_timeout_seconds", "idle_timeout_seconds", "audit_file",
         ]),
         ("pkcs11", ["modules", "use_registered"]),
         ("timestamp", ["urls", "timeout_seconds"]),

@@ -13,6 +13,7 @@ extension DaemonConfiguration {
         max_json_mib = 32             # largest JSON request
         agent_timeout_seconds = 120   # how long a request waits for the clerk's agent (consent/PIN)
         idle_timeout_seconds = 60     # a connection idle this long is closed
+        audit_file = ""               # the audit trail (JSON lines, each with the SHA-256 of the one before); "" = ~/.local/state/podpis/audit.jsonl, /var/lib/podpis/audit.jsonl with --system
         [pkcs11]
         modules = []                  # PKCS#11 modules by path (vendor modules, HSMs)
         use_registered = true         # also the modules registered with p11-kit

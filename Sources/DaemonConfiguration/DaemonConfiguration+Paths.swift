@@ -59,4 +59,18 @@ extension DaemonConfiguration {
         while directory.count > 1, directory.hasSuffix("/") { directory.removeLast() }
         return directory == "/" ? "" : String(directory)
     }
+
+    /// Where the audit trail is: `server.audit_file` when set; otherwise
+    /// `/var/lib/podpis/audit.jsonl` for the system service (StateDirectory=)
+    /// and `$XDG_STATE_HOME/podpis/audit.jsonl` (`~/.local/state/…`) for a user.
+    public func auditPath(
+        system: Bool,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        if !server.auditFile.isEmpty { return server.auditFile }
+        if system { return (environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/podpis") + "/audit.jsonl" }
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return Self.trimmingSlashes(state) + "/podpis/audit.jsonl" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return Self.trimmingSlashes(home) + "/.local/state/podpis/audit.jsonl"
+    }
 }

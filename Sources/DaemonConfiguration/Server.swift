@@ -22,6 +22,9 @@ extension DaemonConfiguration {
         public var agentTimeoutSeconds: Double
         /// `idle_timeout_seconds`: a connection idle this long is closed.
         public var idleTimeoutSeconds: Double
+        /// `audit_file`: the audit trail (JSON lines, hash-chained); empty for
+        /// the default (see ``DaemonConfiguration/auditPath(system:environment:)``).
+        public var auditFile: String
 
         public init(
             port: Int = 35900,
@@ -32,7 +35,8 @@ extension DaemonConfiguration {
             maxBodyBytes: Int = 2048 * DaemonConfiguration.mebibyte,
             maxJSONBytes: Int = 32 * DaemonConfiguration.mebibyte,
             agentTimeoutSeconds: Double = 120,
-            idleTimeoutSeconds: Double = 60
+            idleTimeoutSeconds: Double = 60,
+            auditFile: String = ""
         ) {
             self.port = port
             self.socket = socket
@@ -43,6 +47,7 @@ extension DaemonConfiguration {
             self.maxJSONBytes = maxJSONBytes
             self.agentTimeoutSeconds = agentTimeoutSeconds
             self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.auditFile = auditFile
         }
     }
 }

@@ -88,12 +88,15 @@ public struct StationSettings: Sendable {
     public var defaultDigest: DigestAlgorithm
     public var xmlLimits: XMLParseLimits
     public var maximumQueuePerToken: Int
+    /// The audit trail file; nil: no trail (tests of other things).
+    public var auditPath: String?
 
     public init(
         modulePaths: [String] = [], useRegisteredModules: Bool = true, timeStampURLs: [URL] = [],
         timeStampTimeout: TimeInterval = 20, agentTimeout: TimeInterval = 120, defaultFormat: SignRequest.Format = .xades,
         defaultPackaging: XAdESOptions.Packaging = .detached, defaultLevel: BaselineLevel = .bb,
-        defaultDigest: DigestAlgorithm = .sha256, xmlLimits: XMLParseLimits = XMLParseLimits(), maximumQueuePerToken: Int = 64
+        defaultDigest: DigestAlgorithm = .sha256, xmlLimits: XMLParseLimits = XMLParseLimits(), maximumQueuePerToken: Int = 64,
+        auditPath: String? = nil
     ) {
         self.modulePaths = modulePaths
         self.useRegisteredModules = useRegisteredModules
@@ -106,5 +109,6 @@ public struct StationSettings: Sendable {
         self.defaultDigest = defaultDigest
         self.xmlLimits = xmlLimits
         self.maximumQueuePerToken = maximumQueuePerToken
+        self.auditPath = auditPath
     }
 }

@@ -49,15 +49,34 @@ extension Station {
                 request, parsed: parsed, requester: requester, requestID: requestID, report: report, der: der, worker: worker)
             for index in outputs.indices { outputs[index].certificate = report.id }
             result = "signed"
+            await record(request, requester: requester, requestID: requestID, report: report, result: result, problem: nil)
             return outputs
         } catch {
             let problem = StationProblem(error)
             result = problem.code == "refused" ? "refused" : "failed"
             problemCode = problem.code
+            await record(request, requester: requester, requestID: requestID, report: report, result: result, problem: problem.code)
             if problem.code == "pin-locked" || (problem.code == "wrong-pin" && problem.triesLeft == 0) {
                 await events.publish("pin-locked", ["token": report.token, "serial": report.tokenSerial])
             }
             throw problem
+        }
+    }
+
+    /// One line in the audit trail: who, with which certificate, which
+    /// documents (names, sizes, SHA-256), how, and the result. No PIN, no content.
+    func record(_ request: SignRequest, requester: Requester, requestID: String, report: CertificateReport, result: String, problem: String?) async {
+        guard let audit else { return }
+        let entry = AuditTrail.Entry(
+            time: Date(), requestId: requestID, requester: requester, certificate: report.id,
+            holder: report.facts.commonName ?? report.facts.subject, token: report.token,
+            documents: request.documents.map { .init(name: $0.name, size: $0.size, sha256: $0.sha256) },
+            format: request.format.rawValue, packaging: request.packaging.rawValue, level: request.level.rawValue,
+            result: result, problem: problem, prev: "")
+        do {
+            try await audit.append(entry)
+        } catch {
+            logger.error("cannot write the audit trail: \(error)")
         }
     }
 

@@ -26,9 +26,11 @@ public final class Station: Sendable {
     let inventory = DispatchQueue(label: "podpis.inventory")
     let started = Date()
     let logger = Logger(label: "podpisd.station")
+    public let audit: AuditTrail?
 
     public init(settings: StationSettings) {
         self.settings = settings
+        audit = settings.auditPath.map(AuditTrail.init(path:))
         modules = ModuleSet.load(paths: settings.modulePaths, includeRegistered: settings.useRegisteredModules)
     }
 

@@ -47,7 +47,9 @@ struct Podpisd: AsyncParsableCommand {
         for problem in problems { logger.warning("\(problem.description)") }
 
         Listeners.raiseOpenFileLimit(logger: logger)
-        let settings = StationSettings(configuration)
+        var settings = StationSettings(configuration)
+        settings.auditPath = configuration.auditPath(system: system, environment: environment)
+        logger.info("audit trail: \(settings.auditPath ?? "-")")
         let station = Station(settings: settings)
         for problem in station.moduleProblems {
             logger.warning("PKCS#11 module \(problem.path): \(problem.message)", metadata: ["code": "\(problem.code)"])

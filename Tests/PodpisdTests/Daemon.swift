@@ -31,6 +31,7 @@ final class Daemon {
             socket = "\(socket)"
             allowed_origins = ["https://ezd.example.gov.pl"]
             agent_timeout_seconds = \(agentTimeout)
+            audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
             \(extra)
             \(extraSections.contains("[pkcs11]") ? extraSections : "[pkcs11]\nmodules = [\"\(env["PODPIS_SOFTHSM_MODULE"]!)\"]\nuse_registered = false\n" + extraSections)
             [timestamp]
@@ -68,6 +69,8 @@ final class Daemon {
     func tcp(_ path: String, _ extra: [String] = [], host: String = "127.0.0.1") throws -> HTTPResult {
         try HTTPResult(curl: extra + ["http://\(host):\(port)\(path)"])
     }
+
+    var auditFile: String { dir.appendingPathComponent("audit.jsonl").path }
 
     var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
