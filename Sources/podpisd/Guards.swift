@@ -16,6 +16,8 @@ struct GuardMiddleware: RouterMiddleware {
     ]
     let port: Int
     let allowedOrigins: Set<String>
+    /// Members of this group (by the peer's primary group) may use the socket too.
+    let socketGroup: UInt32?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = context.id
@@ -57,7 +59,10 @@ struct GuardMiddleware: RouterMiddleware {
     }
 
     private func guarded(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard context.transport == .tcp else { return try await next(request, context) }
+        guard context.transport == .tcp else {
+            try await PeerCredentials.check(context.channel, allowedGroup: socketGroup)
+            return try await next(request, context)
+        }
         let host = request.head.authority ?? ""
         let allowedHosts: Set<String> = ["localhost:\(port)", "127.0.0.1:\(port)", "[::1]:\(port)"]
         guard allowedHosts.contains(host.lowercased()) else { throw StationProblem.badHost(host) }

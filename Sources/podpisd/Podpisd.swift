@@ -65,7 +65,9 @@ struct Podpisd: AsyncParsableCommand {
         try Listeners.prepareSocket(socketPath)
         let mode = configuration.server.socketMode, socketGroup = configuration.server.socketGroup
         services.append(Application(
-            router: routes.build(port: tcpPort, allowedOrigins: Set(configuration.server.allowedOrigins)),
+            router: routes.build(
+                port: tcpPort, allowedOrigins: Set(configuration.server.allowedOrigins),
+                socketGroup: socketGroup.isEmpty ? nil : getgrnam(socketGroup)?.pointee.gr_gid),
             server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "podpisd"),
             onServerRunning: { _ in

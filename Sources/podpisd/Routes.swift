@@ -18,9 +18,9 @@ struct Routes: Sendable {
         var maximumJSON: Int
     }
 
-    func build(port: Int, allowedOrigins: Set<String>) -> Router<PodpisRequestContext> {
+    func build(port: Int, allowedOrigins: Set<String>, socketGroup: UInt32? = nil) -> Router<PodpisRequestContext> {
         let router = Router(context: PodpisRequestContext.self)
-        router.add(middleware: GuardMiddleware(port: port, allowedOrigins: allowedOrigins))
+        router.add(middleware: GuardMiddleware(port: port, allowedOrigins: allowedOrigins, socketGroup: socketGroup))
         router.get("/v1/status") { _, _ in try jsonResponse(await station.status()) }
         router.get("/v1/readers") { _, _ in try jsonResponse(try await station.readers()) }
         router.get("/v1/tokens") { _, _ in try jsonResponse(try await station.tokens()) }

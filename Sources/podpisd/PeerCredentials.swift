@@ -1,0 +1,41 @@
+import Foundation
+import Localization
+import NIOCore
+import Station
+
+/// Who is on the other end of the Unix socket (SO_PEERCRED): the daemon's
+/// own user, root, or a member of the socket's group. Anyone else is refused
+/// even if the socket's mode would let them connect.
+enum PeerCredentials {
+    /// `struct ucred` of <sys/socket.h> (glibc hides it without _GNU_SOURCE).
+    struct PeerCredential: Sendable {
+        var pid: Int32 = 0
+        var uid: UInt32 = 0
+        var gid: UInt32 = 0
+    }
+
+    static func check(_ channel: any Channel, allowedGroup: UInt32?) async throws {
+        guard let provider = channel as? any SocketOptionProvider else { return }
+        let credentials: PeerCredential
+        do {
+            let future: EventLoopFuture<PeerCredential> = provider.unsafeGetSocketOption(
+                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(17))  // SO_PEERCRED
+            credentials = try await future.get()
+        } catch {
+            throw StationProblem.peerNotAllowed("?")
+        }
+        if credentials.uid == getuid() || credentials.uid == 0 { return }
+        if let allowedGroup, credentials.gid == allowedGroup { return }
+        throw StationProblem.peerNotAllowed("uid \(credentials.uid)")
+    }
+}
+
+extension StationProblem {
+    static func peerNotAllowed(_ who: String) -> StationProblem {
+        StationProblem(
+            "peer-not-allowed", status: 403, title: "Peer not allowed",
+            message: ClerkText(
+                pl: "Ten użytkownik (\(who)) nie może używać gniazda podpisd.",
+                en: "This user (\(who)) may not use podpisd's socket."))
+    }
+}
