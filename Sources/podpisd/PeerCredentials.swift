@@ -25,9 +25,22 @@ enum PeerCredentials {
             throw StationProblem.peerNotAllowed("?")
         }
         if credentials.uid == getuid() || credentials.uid == 0 { return }
-        if let allowedGroup, credentials.gid == allowedGroup { return }
+        if let allowedGroup, credentials.gid == allowedGroup || isMember(uid: credentials.uid, of: allowedGroup) { return }
         throw StationProblem.peerNotAllowed("uid \(credentials.uid)")
     }
+}
+
+/// Whether a user belongs to a group, counting supplementary groups (the
+/// sealing server's callers are put in group podpis with usermod -aG).
+func isMember(uid: UInt32, of group: UInt32) -> Bool {
+    guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return false }
+    var count: Int32 = 64
+    var groups = [gid_t](repeating: 0, count: Int(count))
+    if getgrouplist(name, entry.pointee.pw_gid, &groups, &count) < 0 {
+        groups = [gid_t](repeating: 0, count: Int(count))
+        guard getgrouplist(name, entry.pointee.pw_gid, &groups, &count) >= 0 else { return false }
+    }
+    return groups.prefix(Int(count)).contains(group)
 }
 
 extension StationProblem {
