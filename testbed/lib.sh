@@ -156,6 +156,16 @@ stop_pidfile() {
 }
 
 # Is something listening on TCP port N (IPv4 or IPv6)? Reads /proc, needs no tools.
+# Connections to PORT (local side) in TIME_WAIT: vpcd binds its port without
+# SO_REUSEADDR, so a pcscd started while they linger (after a restart with a
+# card reconnecting every 0.2 s) cannot listen until they expire (~60 s).
+tcp_time_wait() {
+    local hex
+    hex="$(printf '%04X' "$1")"
+    awk -v p=":$hex" 'NR > 1 && $4 == "06" && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
+        /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
 tcp_listening() {
     local hex
     hex="$(printf '%04X' "$1")"

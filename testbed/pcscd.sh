@@ -33,6 +33,8 @@ CHANNELID    0x8C7B
 EOF
 }
 
+ports_free() { ! tcp_time_wait "$VPCD_PORT_0" && ! tcp_time_wait "$VPCD_PORT_1"; }
+
 pcscd_ready() {
     pcscd_running || return 2
     if [ "$NO_READERS" = 1 ]; then [ -S "$PCSCD_SOCKET" ]; return; fi
@@ -66,6 +68,30 @@ do_start() {
     mkdir -p /run/pcscd   # mount point on the host; stays empty there
     rm -rf "${PCSCD_RUN_DIR:?}"/*
 
+    if ! launch_pcscd "$conf_dir"; then
+        # vpcd binds its ports without SO_REUSEADDR: when pcscd was stopped
+        # while a card was connected, the old connection lingers in TIME_WAIT
+        # on the vpcd port (~60 s) and the new pcscd cannot listen. Wait for
+        # it to expire, then start once more.
+        stop_pidfile "$PCSCD_PIDFILE" pcscd pcscd
+        if [ "$NO_READERS" = 0 ] && ! ports_free; then
+            log "old connections to the vpcd ports linger (TIME_WAIT): waiting for them to expire"
+            wait_until 70 "the vpcd ports to be free" ports_free || true
+        fi
+        launch_pcscd "$conf_dir" || {
+            tail -n 20 "$LOG_DIR/pcscd.log" >&2 || true
+            stop_pidfile "$PCSCD_PIDFILE" pcscd pcscd
+            die "pcscd did not come up (log: $LOG_DIR/pcscd.log)"
+        }
+    fi
+    log "pcscd running (pid $(pid_of "$PCSCD_PIDFILE")): PCSCLITE_CSOCK_NAME=$PCSCD_SOCKET"
+    [ "$NO_READERS" = 0 ] || { log "pcscd runs with no readers"; return 0; }
+    wait_for_cards
+}
+
+# Starts pcscd in its private mount namespace; false if it is not ready in 10 s.
+launch_pcscd() {
+    local conf_dir="$1"
     local debug=()
     if [ "${PODPIS_PCSCD_DEBUG:-0}" = "1" ]; then debug=(--debug --apdu); fi
     {
@@ -82,14 +108,10 @@ do_start() {
 
     local rc=0
     wait_until 10 "pcscd socket and vpcd ports" pcscd_ready || rc=$?
-    if [ "$rc" -ne 0 ] || ! pcscd_running; then
-        tail -n 20 "$LOG_DIR/pcscd.log" >&2 || true
-        stop_pidfile "$PCSCD_PIDFILE" pcscd pcscd
-        die "pcscd did not come up (log: $LOG_DIR/pcscd.log)"
-    fi
-    log "pcscd running (pid $(pid_of "$PCSCD_PIDFILE")): PCSCLITE_CSOCK_NAME=$PCSCD_SOCKET"
-    [ "$NO_READERS" = 0 ] || { log "pcscd runs with no readers"; return 0; }
+    [ "$rc" -eq 0 ] && pcscd_running
+}
 
+wait_for_cards() {
     # Cards whose processes run reconnect by themselves (every 0.2 s): return
     # once pcscd shows them again, so callers see the final state.
     local idx pf missing=""
