@@ -38,8 +38,10 @@ SOFTHSM_CONF="$STATE/softhsm2.conf"
 SOFTHSM_TOKENDIR="$STATE/softhsm/tokens"
 ENV_FILE="$STATE/env"
 
-VPCD_PORT_0=35963   # reader "Virtual PCD 00 00": the OpenPGP card
-VPCD_PORT_1=35964   # reader "Virtual PCD 00 01": scripted cards
+# vpcd's two readers listen on PODPIS_VPCD_PORT and the next port (a second
+# bench beside the first, e.g. a helper's worktree, moves them).
+VPCD_PORT_0="${PODPIS_VPCD_PORT:-35963}"   # reader "Virtual PCD 00 00": the OpenPGP card
+VPCD_PORT_1=$(( VPCD_PORT_0 + 1 ))          # reader "Virtual PCD 00 01": scripted cards
 VPCD_READER_0="Virtual PCD 00 00"
 VPCD_READER_1="Virtual PCD 00 01"
 

@@ -23,14 +23,16 @@ NO_READERS=0
 
 write_reader_conf() {
     mkdir -p "$PCSCD_CONF_DIR"
-    cat > "$PCSCD_CONF_DIR/vpcd" <<'EOF'
-# Podpis test bench: vpcd only. Two readers, "Virtual PCD 00 00" (TCP 35963)
-# and "Virtual PCD 00 01" (TCP 35964); a virtual card connects to one of them.
+    local hex
+    hex="$(printf '0x%X' "$VPCD_PORT_0")"
+    cat > "$PCSCD_CONF_DIR/vpcd" <<CONF
+# Podpis test bench: vpcd only. Two readers, "Virtual PCD 00 00" (TCP $VPCD_PORT_0)
+# and "Virtual PCD 00 01" (TCP $VPCD_PORT_1); a virtual card connects to one of them.
 FRIENDLYNAME "Virtual PCD"
-DEVICENAME   /dev/null:0x8C7B
+DEVICENAME   /dev/null:$hex
 LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so
-CHANNELID    0x8C7B
-EOF
+CHANNELID    $hex
+CONF
 }
 
 ports_free() { ! tcp_time_wait "$VPCD_PORT_0" && ! tcp_time_wait "$VPCD_PORT_1"; }
