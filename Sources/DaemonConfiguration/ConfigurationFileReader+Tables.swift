@@ -35,14 +35,9 @@ extension ConfigurationFileReader {
             case "idle_timeout_seconds":
                 if let seconds = seconds(value, path, in: 1...86400) { server.idleTimeoutSeconds = seconds }
             case "audit_file":
-                if let text = string(value, path) {
-                    let expanded = expandingHome(text)
-                    if text.isEmpty || expanded.hasPrefix("/") {
-                        server.auditFile = text.isEmpty ? "" : expanded
-                    } else {
-                        report(path, "bad-path", ProblemMessages.notAbsolute(text))
-                    }
-                }
+                if let text = string(value, path), let file = optionalAbsolutePath(text, path) { server.auditFile = file }
+            case "pairing_file":
+                if let text = string(value, path), let file = optionalAbsolutePath(text, path) { server.pairingFile = file }
             default:
                 unknownKey(key, in: "server")
             }
@@ -118,7 +113,88 @@ extension ConfigurationFileReader {
         }
     }
 
+    /// `[[policy]]` entries; the whole list is dropped when one is wrong
+    /// (a half-applied policy could allow more than the administrator meant).
+    mutating func apply(policies value: TOMLValueConvertible, to configuration: inout DaemonConfiguration) {
+        guard let array = value.array else {
+            report(["policy"], "wrong-type", ProblemMessages.policyNotArray)
+            return
+        }
+        var policies: [DaemonConfiguration.Policy] = []
+        var valid = true
+        for element in array {
+            guard let table = element.table else {
+                report(["policy"], "wrong-type", ProblemMessages.policyNotArray)
+                return
+            }
+            if let policy = policy(table) {
+                if policies.contains(where: { $0.certificate == policy.certificate }) {
+                    report(["policy", "certificate"], "duplicate-policy", ProblemMessages.duplicatePolicy(policy.certificate), element: policy.certificate)
+                    valid = false
+                }
+                policies.append(policy)
+            } else {
+                valid = false
+            }
+        }
+        if valid { configuration.policies = policies }
+    }
+
+    private mutating func policy(_ table: TOMLTable) -> DaemonConfiguration.Policy? {
+        var policy = DaemonConfiguration.Policy()
+        var valid = true
+        guard table["certificate"] != nil else {
+            report(["policy"], "missing-key", ProblemMessages.policyWithoutCertificate)
+            return nil
+        }
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let path = ["policy", key]
+            switch key {
+            case "certificate":
+                guard let text = string(value, path) else { valid = false; continue }
+                let lower = text.lowercased()
+                if lower == "*" || (lower.count >= 8 && lower.count <= 64 && lower.allSatisfy(\.isHexDigit)) {
+                    policy.certificate = lower
+                } else {
+                    report(path, "bad-certificate", ProblemMessages.badPolicyCertificate(text), element: text)
+                    valid = false
+                }
+            case "users":
+                guard let users = strings(value, path) else { valid = false; continue }
+                for user in users where !FileSystem.userExists(user) {
+                    report(path, "unknown-user", ProblemMessages.unknownUser(user), severity: .warning, element: user)
+                }
+                policy.users = users
+            case "origins":
+                guard let texts = strings(value, path), let origins = origins(texts, path) else { valid = false; continue }
+                policy.origins = origins
+            case "pin_cache_seconds":
+                guard let seconds = seconds(value, path, in: 0...43200) else { valid = false; continue }
+                policy.pinCacheSeconds = seconds
+            case "max_documents":
+                guard let count = integer(value, path, in: 1...100_000) else { valid = false; continue }
+                policy.maxDocuments = count
+            default:
+                unknownKey(key, in: "policy")
+                valid = false
+            }
+        }
+        return valid ? policy : nil
+    }
+
     // MARK: Checks
+
+    /// Empty (the default), or absolute after `~/` is expanded.
+    private mutating func optionalAbsolutePath(_ text: String, _ path: [String]) -> String? {
+        guard !text.isEmpty else { return "" }
+        let expanded = expandingHome(text)
+        guard expanded.hasPrefix("/") else {
+            report(path, "bad-path", ProblemMessages.notAbsolute(text))
+            return nil
+        }
+        return expanded
+    }
 
     /// "0600", "660": three or four octal digits, no special bits.
     static func mode(_ text: String) -> UInt16? {

@@ -5,11 +5,13 @@ enum ConfigurationSchema {
         ("server", [
             "port", "socket", "socket_mode", "socket_group", "allowed_origins",
             "max_body_mib", "max_json_mib", "agent_timeout_seconds", "idle_timeout_seconds", "audit_file",
+            "pairing_file",
         ]),
         ("pkcs11", ["modules", "use_registered"]),
         ("timestamp", ["urls", "timeout_seconds"]),
         ("defaults", ["format", "packaging", "level", "digest"]),
         ("limits", ["xml_max_mib", "xml_max_depth", "xml_max_nodes"]),
+        ("policy", ["certificate", "users", "origins", "pin_cache_seconds", "max_documents"]),
     ]
 
     static var tableNames: [String] { tables.map(\.name) }

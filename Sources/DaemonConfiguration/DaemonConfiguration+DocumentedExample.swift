@@ -14,6 +14,7 @@ extension DaemonConfiguration {
         agent_timeout_seconds = 120   # how long a request waits for the clerk's agent (consent/PIN)
         idle_timeout_seconds = 60     # a connection idle this long is closed
         audit_file = ""               # the audit trail (JSON lines, each with the SHA-256 of the one before); "" = ~/.local/state/podpis/audit.jsonl, /var/lib/podpis/audit.jsonl with --system
+        pairing_file = ""             # web origins the clerk allowed "always" (only hashes of their tokens); "" = ~/.local/state/podpis/pairings.json, /var/lib/podpis/pairings.json with --system
         [pkcs11]
         modules = []                  # PKCS#11 modules by path (vendor modules, HSMs)
         use_registered = true         # also the modules registered with p11-kit
@@ -29,6 +30,12 @@ extension DaemonConfiguration {
         xml_max_mib = 64
         xml_max_depth = 200
         xml_max_nodes = 2000000
+        # [[policy]]                  # per certificate, first match wins; none = the defaults below
+        # certificate = "*"           # "*" or 8+ hex digits of the certificate's SHA-256 (podpis certs, column ID)
+        # users = ["jan", "1001"]     # local users (names or uids) who may use it; absent = whoever the socket admits
+        # origins = ["https://ezd.example.gov.pl"]  # web origins (after pairing) that may use it; absent = any paired; [] = none
+        # pin_cache_seconds = 0       # keep the token logged in this long after a PIN (yes/no only meanwhile); never for always-authenticate keys
+        # max_documents = 100         # the most documents one consent may cover
 
         """
 }

@@ -73,4 +73,18 @@ extension DaemonConfiguration {
         let home = environment["HOME"] ?? NSHomeDirectory()
         return Self.trimmingSlashes(home) + "/.local/state/podpis/audit.jsonl"
     }
+
+    /// Where the paired web origins are kept: `pairing_file`, else
+    /// `$STATE_DIRECTORY` or /var/lib/podpis for the system service, else
+    /// `$XDG_STATE_HOME/podpis` or ~/.local/state/podpis; `pairings.json`.
+    public func pairingPath(
+        system: Bool,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        if !server.pairingFile.isEmpty { return server.pairingFile }
+        if system { return (environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/podpis") + "/pairings.json" }
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return Self.trimmingSlashes(state) + "/podpis/pairings.json" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return Self.trimmingSlashes(home) + "/.local/state/podpis/pairings.json"
+    }
 }

@@ -15,19 +15,24 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var defaults: Defaults
     /// `[limits]`: bounds on hostile or accidental input.
     public var limits: Limits
+    /// `[[policy]]`: per-certificate rules, first match wins. A later file's
+    /// list replaces an earlier one's as a whole.
+    public var policies: [Policy]
 
     public init(
         server: Server = Server(),
         pkcs11: PKCS11 = PKCS11(),
         timestamp: Timestamp = Timestamp(),
         defaults: Defaults = Defaults(),
-        limits: Limits = Limits()
+        limits: Limits = Limits(),
+        policies: [Policy] = []
     ) {
         self.server = server
         self.pkcs11 = pkcs11
         self.timestamp = timestamp
         self.defaults = defaults
         self.limits = limits
+        self.policies = policies
     }
 
     /// One mebibyte, the unit of every `*_mib` key.

@@ -39,6 +39,12 @@ enum FileSystem {
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
     }
 
+    /// A local user of that name, or a numeric uid.
+    static func userExists(_ user: String) -> Bool {
+        if UInt32(user) != nil { return true }
+        return getpwnam(user) != nil
+    }
+
     private static func reason(_ code: Int32) -> String {
         String(cString: strerror(code))
     }

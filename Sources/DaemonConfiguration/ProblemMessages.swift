@@ -127,4 +127,30 @@ enum ProblemMessages {
             pl: "„\(text)” nie jest pochodzeniem WWW (schemat://serwer[:port]): \(why.pl).",
             en: "'\(text)' is not a web origin (scheme://host[:port]): \(why.en).")
     }
+
+    static let policyNotArray = ClerkText(
+        pl: "„policy” zapisuje się jako tablice [[policy]], jedna na certyfikat.",
+        en: "'policy' is written as [[policy]] tables, one per certificate.")
+
+    static let policyWithoutCertificate = ClerkText(
+        pl: "Każda tablica [[policy]] potrzebuje klucza certificate = \"*\" albo początku skrótu SHA-256 certyfikatu (podpis certs).",
+        en: "Every [[policy]] table needs certificate = \"*\" or the start of the certificate's SHA-256 (podpis certs).")
+
+    static func badPolicyCertificate(_ text: String) -> ClerkText {
+        ClerkText(
+            pl: "„\(text)” nie wskazuje certyfikatu: podaj \"*\" albo co najmniej 8 cyfr szesnastkowych jego SHA-256 (kolumna ID w podpis certs).",
+            en: "'\(text)' does not name a certificate: give \"*\" or at least 8 hex digits of its SHA-256 (the ID column of podpis certs).")
+    }
+
+    static func duplicatePolicy(_ certificate: String) -> ClerkText {
+        ClerkText(
+            pl: "Dwie tablice [[policy]] dla „\(certificate)”; zostaw jedną.",
+            en: "Two [[policy]] tables for '\(certificate)'; keep one.")
+    }
+
+    static func unknownUser(_ user: String) -> ClerkText {
+        ClerkText(
+            pl: "Nie ma użytkownika „\(user)” na tym komputerze; reguła go nie dotyczy, dopóki nie powstanie.",
+            en: "There is no user '\(user)' on this machine; the rule cannot match until it exists.")
+    }
 }

@@ -25,6 +25,10 @@ extension DaemonConfiguration {
         /// `audit_file`: the audit trail (JSON lines, hash-chained); empty for
         /// the default (see ``DaemonConfiguration/auditPath(system:environment:)``).
         public var auditFile: String
+        /// `pairing_file`: the web origins the clerk allowed "always" (hashes
+        /// of their pairing tokens); empty for the default (see
+        /// ``DaemonConfiguration/pairingPath(system:environment:)``).
+        public var pairingFile: String
 
         public init(
             port: Int = 35900,
@@ -36,7 +40,8 @@ extension DaemonConfiguration {
             maxJSONBytes: Int = 32 * DaemonConfiguration.mebibyte,
             agentTimeoutSeconds: Double = 120,
             idleTimeoutSeconds: Double = 60,
-            auditFile: String = ""
+            auditFile: String = "",
+            pairingFile: String = ""
         ) {
             self.port = port
             self.socket = socket
@@ -48,6 +53,7 @@ extension DaemonConfiguration {
             self.agentTimeoutSeconds = agentTimeoutSeconds
             self.idleTimeoutSeconds = idleTimeoutSeconds
             self.auditFile = auditFile
+            self.pairingFile = pairingFile
         }
     }
 }

@@ -8,20 +8,25 @@ import Localization
 /// fsyncs it, links it to the target name (failing if the name exists: an
 /// existing file is never overwritten) and fsyncs the directory. Dropped
 /// without `commit()`, the temporary file is removed.
+///
+/// With `replacing: true` (the daemon's own state files, never a user's
+/// document) `commit()` renames over an existing file instead.
 public final class AtomicOutputFile {
     public let path: String
     private let temporary: String
+    private let replacing: Bool
     private var fd: Int32
     private var committed = false
 
-    public init(path: String) throws(FileError) {
-        if access(path, F_OK) == 0 { throw FileError(.exists, path) }
+    public init(path: String, replacing: Bool = false, mode: mode_t = 0o644) throws(FileError) {
+        if !replacing, access(path, F_OK) == 0 { throw FileError(.exists, path) }
         self.path = path
+        self.replacing = replacing
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporary = (directory.isEmpty ? "/" : directory) + "/.\(name).podpis-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 { throw FileError(.cannotWrite, "\(path): \(String(cString: strerror(errno)))") }
     }
 
@@ -53,13 +58,21 @@ public final class AtomicOutputFile {
         guard fsync(fd) == 0 else { throw FileError(.cannotWrite, "\(path): fsync: \(String(cString: strerror(errno)))") }
         close(fd)
         fd = -1
-        guard link(temporary, path) == 0 else {
+        if replacing {
+            guard rename(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporary)
+                committed = true
+                throw FileError(.cannotWrite, "\(path): \(reason)")
+            }
+        } else if link(temporary, path) != 0 {
             let reason = errno == EEXIST ? FileError.Kind.exists : .cannotWrite
             unlink(temporary)
             committed = true
             throw FileError(reason, path)
+        } else {
+            unlink(temporary)
         }
-        unlink(temporary)
         committed = true
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."

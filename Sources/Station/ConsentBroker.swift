@@ -1,47 +1,95 @@
 import Foundation
 
-/// Asks the clerk's agent for consent and the PIN, and waits for the answer.
+/// Asks the clerk's agent — consent and PIN for a signature, allow/deny for
+/// a web page that wants to pair — and waits for the answer.
 ///
 /// The daemon's side of the agent interface: agents subscribe to a stream of
-/// requests (pending ones are replayed to a new agent) and answer by id. A
-/// request nobody answers within the timeout fails with `no-agent`; one whose
-/// client goes away is withdrawn from the agents and never signed.
+/// questions and answer by id. When several agents of the user are
+/// connected, a question goes to the most recently active one (the newest
+/// connection, or the last that answered); if that agent goes away, its open
+/// questions go to the next. A question nobody answers within the timeout
+/// fails with `no-agent`; one whose client goes away is withdrawn and never
+/// signed.
 public actor ConsentBroker {
     private struct Pending {
-        let request: ConsentRequest
+        let question: AgentQuestion
         let continuation: CheckedContinuation<ConsentDecision, any Error>
         let timeout: Task<Void, Never>
+        var agent: UUID?
+    }
+
+    private struct Agent {
+        let continuation: AsyncStream<AgentEvent>.Continuation
+        var lastActive: Date
     }
 
     private var pending: [String: Pending] = [:]
     private var order: [String] = []
-    private var agents: [UUID: AsyncStream<AgentEvent>.Continuation] = [:]
+    private var agents: [UUID: Agent] = [:]
 
     public init() {}
 
     public var agentCount: Int { agents.count }
 
-    /// The stream an agent reads; pending requests first.
+    /// The stream an agent reads: `hello` with its id, then its questions.
+    /// A new agent is the most recently active one; questions no agent holds
+    /// are given to it.
     public func subscribe() -> AsyncStream<AgentEvent> {
-        let id = UUID()
-        let (stream, continuation) = AsyncStream<AgentEvent>.makeStream(bufferingPolicy: .unbounded)
-        agents[id] = continuation
-        continuation.onTermination = { _ in Task { await self.removeAgent(id) } }
-        for requestID in order { if let p = pending[requestID] { continuation.yield(.consent(p.request)) } }
-        return stream
+        subscribeAgent().events
     }
 
-    private func removeAgent(_ id: UUID) { agents[id] = nil }
+    /// The same, with the agent's id for ``disconnect(_:)``.
+    public func subscribeAgent() -> (id: UUID, events: AsyncStream<AgentEvent>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<AgentEvent>.makeStream(bufferingPolicy: .unbounded)
+        agents[id] = Agent(continuation: continuation, lastActive: Date())
+        continuation.onTermination = { _ in Task { await self.removeAgent(id) } }
+        continuation.yield(.hello(agent: id.uuidString))
+        for requestID in order where pending[requestID]?.agent == nil { deliver(requestID) }
+        return (id, stream)
+    }
+
+    /// The agent's connection closed: its open questions go to the next agent
+    /// at once (not only when a write to the dead connection fails).
+    public func disconnect(_ id: UUID) {
+        guard let agent = agents[id] else { return }
+        agent.continuation.finish()
+        removeAgent(id)
+    }
+
+    /// The agent did something (answered): it becomes the most recently active.
+    public func touch(_ agent: String?) {
+        guard let agent, let id = UUID(uuidString: agent), agents[id] != nil else { return }
+        agents[id]?.lastActive = Date()
+    }
+
+    private func removeAgent(_ id: UUID) {
+        agents[id] = nil
+        for requestID in order where pending[requestID]?.agent == id {
+            pending[requestID]?.agent = nil
+            deliver(requestID)
+        }
+    }
+
+    private var mostRecentAgent: UUID? {
+        agents.max { $0.value.lastActive < $1.value.lastActive }?.key
+    }
+
+    private func deliver(_ requestID: String) {
+        guard let question = pending[requestID]?.question, let target = mostRecentAgent else { return }
+        pending[requestID]?.agent = target
+        agents[target]?.continuation.yield(.question(question))
+    }
 
     /// Ends every agent's stream (the daemon is stopping).
     public func finishAgents() {
-        for agent in agents.values { agent.finish() }
+        for agent in agents.values { agent.continuation.finish() }
         agents = [:]
     }
 
-    /// Waits for the clerk's decision on `request`.
-    public func ask(_ request: ConsentRequest, timeout: TimeInterval) async throws -> ConsentDecision {
-        let id = request.id
+    /// Waits for the clerk's decision on `question`.
+    public func ask(_ question: AgentQuestion, timeout: TimeInterval) async throws -> ConsentDecision {
+        let id = question.id
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ConsentDecision, any Error>) in
                 if Task.isCancelled {
@@ -53,29 +101,37 @@ public actor ConsentBroker {
                     guard !Task.isCancelled else { return }
                     await self?.finish(id, reason: "timeout", with: .failure(StationProblem.noAgent))
                 }
-                pending[id] = Pending(request: request, continuation: continuation, timeout: timer)
+                pending[id] = Pending(question: question, continuation: continuation, timeout: timer, agent: nil)
                 order.append(id)
-                for agent in agents.values { agent.yield(.consent(request)) }
+                deliver(id)
             }
         } onCancel: {
             Task { await self.finish(id, reason: "client-gone", with: .failure(CancellationError())) }
         }
     }
 
-    /// An agent's answer; false when the request is unknown or already gone.
-    public func answer(_ id: String, _ decision: ConsentDecision) -> Bool {
-        guard let p = take(id) else {
+    public enum AnswerResult: Sendable { case accepted, unknown, wrongKind }
+
+    /// An agent's answer.
+    public func answer(_ id: String, _ decision: ConsentDecision, from agent: String? = nil) -> AnswerResult {
+        guard let question = pending[id]?.question else {
             if case .approve(let pin?) = decision { pin.wipe() }
-            return false
+            return .unknown
         }
-        for agent in agents.values { agent.yield(.withdrawn(id: id, reason: "answered")) }
+        guard decision.answers(question) else {
+            if case .approve(let pin?) = decision { pin.wipe() }
+            return .wrongKind
+        }
+        guard let p = take(id) else { return .unknown }
+        touch(agent)
+        if let holder = p.agent { agents[holder]?.continuation.yield(.withdrawn(id: id, reason: "answered")) }
         p.continuation.resume(returning: decision)
-        return true
+        return .accepted
     }
 
     private func finish(_ id: String, reason: String, with result: Result<ConsentDecision, any Error>) {
         guard let p = take(id) else { return }
-        for agent in agents.values { agent.yield(.withdrawn(id: id, reason: reason)) }
+        if let holder = p.agent { agents[holder]?.continuation.yield(.withdrawn(id: id, reason: reason)) }
         p.continuation.resume(with: result)
     }
 

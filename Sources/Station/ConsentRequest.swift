@@ -1,18 +1,5 @@
 import Foundation
 
-/// Who asks for a signature, as the clerk sees it.
-public struct Requester: Sendable, Codable, Hashable {
-    public enum Transport: String, Sendable, Codable { case unix, tcp }
-    public let transport: Transport
-    /// The web page's Origin header, if any.
-    public let origin: String?
-
-    public init(transport: Transport, origin: String?) {
-        self.transport = transport
-        self.origin = origin
-    }
-}
-
 /// What the clerk's agent shows before asking for the PIN or a yes/no.
 public struct ConsentRequest: Sendable, Codable, Hashable {
     public struct Document: Sendable, Codable, Hashable {
@@ -36,6 +23,11 @@ public struct ConsentRequest: Sendable, Codable, Hashable {
         public let protectedAuthenticationPath: Bool
         public let finalTry: Bool
         public let countLow: Bool
+        /// The PIN tries left, when the card tells them.
+        public let triesLeft: Int?
+        /// The token is still logged in from an earlier PIN (policy
+        /// `pin_cache_seconds`): only yes/no is asked, until this time.
+        public let loggedInUntil: Date?
     }
 
     public let id: String
@@ -51,15 +43,49 @@ public struct ConsentRequest: Sendable, Codable, Hashable {
     public let needsPIN: Bool
 }
 
+/// A web page (or a program over TCP) asking to be paired.
+public struct PairingRequest: Sendable, Codable, Hashable {
+    public let id: String
+    public let requester: Requester
+    /// The name the application gives itself (shown, not trusted).
+    public let application: String?
+}
+
+/// What the clerk is asked.
+public enum AgentQuestion: Sendable {
+    case signature(ConsentRequest)
+    case pairing(PairingRequest)
+
+    public var id: String {
+        switch self {
+        case .signature(let request): return request.id
+        case .pairing(let request): return request.id
+        }
+    }
+}
+
 /// The clerk's answer.
 public enum ConsentDecision: Sendable {
     /// Approved; the PIN (nil for a pinpad reader or a token already logged in).
     case approve(pin: SecretPINBox?)
     case refuse
+    /// Pairing: allowed for this session of the daemon only.
+    case allowOnce
+    /// Pairing: allowed and remembered (until revoked with `podpis origins revoke`).
+    case allowAlways
+
+    func answers(_ question: AgentQuestion) -> Bool {
+        switch (self, question) {
+        case (.approve, .signature), (.refuse, _), (.allowOnce, .pairing), (.allowAlways, .pairing): return true
+        default: return false
+        }
+    }
 }
 
 /// What an agent receives on its stream.
 public enum AgentEvent: Sendable {
-    case consent(ConsentRequest)
+    /// First on every stream: the id the agent sends back with its answers.
+    case hello(agent: String)
+    case question(AgentQuestion)
     case withdrawn(id: String, reason: String)
 }

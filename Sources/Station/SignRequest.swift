@@ -90,6 +90,13 @@ public struct StationSettings: Sendable {
     public var maximumQueuePerToken: Int
     /// The audit trail file; nil: no trail (tests of other things).
     public var auditPath: String?
+    /// Where remembered pairings are kept; nil: only in memory.
+    public var pairingPath: String?
+    /// Origins the administrator allowed (`allowed_origins`): they pair
+    /// without asking the clerk.
+    public var preapprovedOrigins: Set<String> = []
+    /// `[[policy]]`, first match wins.
+    public var policies: [SigningPolicy] = []
 
     public init(
         modulePaths: [String] = [], useRegisteredModules: Bool = true, timeStampURLs: [URL] = [],

@@ -26,6 +26,9 @@ extension Station {
         // Hostile or broken XML is refused before the clerk is asked or the token touched.
         let parsed = try prepareXML(request)
         let (report, der) = try await chooseCertificate(request.certificate)
+        // The certificate's policy: who may use it, how many documents per consent.
+        try settings.policy(for: report.id).admit(
+            requester, documents: request.documents.count, holder: report.facts.commonName ?? report.facts.subject)
         let worker = await workers.worker(key: "\(report.module)|\(report.tokenSerial)|\(report.token)", label: report.token)
         if await worker.gate.waiting >= settings.maximumQueuePerToken { throw StationProblem.queueFull }
         await events.publish("request-queued", ["requestId": requestID, "token": report.token])
@@ -94,17 +97,27 @@ extension Station {
     private func signOnToken(
         _ request: SignRequest, parsed: [Int: XMLDocument], requester: Requester, requestID: String, report: CertificateReport, der: [UInt8], worker: TokenWorker
     ) async throws -> [SignedOutput] {
-        // The token as it is now (PIN counters, pinpad).
+        // The token as it is now (PIN counters, pinpad), and a login kept
+        // from an earlier PIN for this certificate, if its policy allows.
         let modules = self.modules.modules
         let serial = report.tokenSerial, label = report.token
-        let info: TokenInfo = try await worker.perform {
+        let certificateID = report.id
+        let policy = settings.policy(for: certificateID)
+        let (info, triesLeft, kept): (TokenInfo, Int?, Date?) = try await worker.perform {
             let tokens = modules.flatMap { (try? $0.tokens()) ?? [] }
             guard let token = tokens.first(where: { $0.info.serialNumber == serial && $0.info.label == label }) else {
                 throw PKCS11Error(.tokenNotFound(label), function: "C_GetSlotList")
             }
-            return token.info
+            var kept: Date?
+            if policy.pinCacheSeconds > 0 {
+                kept = worker.keptLogin(for: certificateID)?.until
+            } else {
+                worker.endKeptLogin()
+            }
+            let tries = kept == nil && token.info.loginRequired ? token.userPINTriesLeft() : nil
+            return (token.info, tries, kept)
         }
-        let needsPIN = info.loginRequired && !info.protectedAuthenticationPath
+        let needsPIN = kept == nil && info.loginRequired && !info.protectedAuthenticationPath
         let consentRequest = ConsentRequest(
             id: requestID, requester: requester,
             documents: request.documents.map { .init(name: $0.name, size: $0.size, mimeType: $0.mimeType, sha256: $0.sha256) },
@@ -114,21 +127,34 @@ extension Station {
                 id: report.id, holder: report.facts.commonName ?? report.facts.subject, issuer: report.facts.issuer,
                 qualified: report.qualifiedForSigning || report.qualifiedForSealing, notAfter: report.facts.notAfter),
             token: .init(
-                label: label, protectedAuthenticationPath: info.protectedAuthenticationPath,
-                finalTry: info.pinStatus == .finalTry, countLow: info.pinStatus == .countLow),
+                label: label, protectedAuthenticationPath: info.protectedAuthenticationPath && kept == nil,
+                finalTry: info.pinStatus == .finalTry || triesLeft == 1, countLow: info.pinStatus == .countLow,
+                triesLeft: triesLeft, loggedInUntil: kept),
             needsPIN: needsPIN)
-        let decision = try await consent.ask(consentRequest, timeout: settings.agentTimeout)
+        let decision = try await consent.ask(.signature(consentRequest), timeout: settings.agentTimeout)
         guard case .approve(let pin) = decision else { throw StationProblem.refused }
         defer { pin?.wipe() }
         try Task.checkCancellation()
 
-        // Log in and pair the key on the token's thread.
-        let certificateID = report.id
+        // Log in (unless kept) and pair the key on the token's thread.
         let loginPIN = pin.map(Self.copy)
         let key: SigningKey = try await worker.perform {
-            try SigningKey.locate(certificate: certificateID, in: modules) { _ in loginPIN }
+            if kept != nil, let login = worker.keptLogin(for: certificateID, evenIfExpired: true) { return login.key }
+            return try SigningKey.locate(certificate: certificateID, in: modules) { _ in loginPIN }
         }
-        defer { _ = try? key.session.logout() }
+        // Keep the login only where the policy allows and never for a key that
+        // wants its PIN for every signature.
+        let keep = kept == nil && policy.pinCacheSeconds > 0 && info.loginRequired && !key.key.alwaysAuthenticate
+        var succeeded = false
+        defer {
+            if kept == nil {
+                if keep && succeeded {
+                    worker.keep(key, certificate: certificateID, until: Date().addingTimeInterval(policy.pinCacheSeconds))
+                } else {
+                    _ = try? key.session.logout()
+                }
+            }
+        }
         let algorithm = try key.algorithm(hash: request.digest.pkcs11, pss: false)
         let contextPIN = pin
         let signer = try Signer(certificateDER: der, algorithm: algorithm) { digest in
@@ -138,7 +164,9 @@ extension Station {
                 try key.session.sign(digest: digest, with: key.key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in fresh }
             }
         }
-        return try await produce(request, parsed: parsed, signer: signer)
+        let outputs = try await produce(request, parsed: parsed, signer: signer)
+        succeeded = true
+        return outputs
     }
 
     /// The documents that are signed as XML (enveloped, or enveloping an XML

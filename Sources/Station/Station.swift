@@ -27,10 +27,12 @@ public final class Station: Sendable {
     let started = Date()
     let logger = Logger(label: "podpisd.station")
     public let audit: AuditTrail?
+    public let pairings: PairingRegistry
 
     public init(settings: StationSettings) {
         self.settings = settings
         audit = settings.auditPath.map(AuditTrail.init(path:))
+        pairings = PairingRegistry(path: settings.pairingPath, preapproved: settings.preapprovedOrigins)
         modules = ModuleSet.load(paths: settings.modulePaths, includeRegistered: settings.useRegisteredModules)
     }
 

@@ -45,14 +45,22 @@ struct Agent: AsyncParsableCommand {
             en: "Signing agent waiting for requests (socket \(path)). Ctrl-C ends it.")
         var parser = ServerSentEventParser()
         let terminal = AgentTerminal()
+        var agentID: String?
         for try await buffer in response.body {
             for event in parser.feed(buffer) {
                 switch event.name {
+                case "hello":
+                    agentID = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: String])?["agent"]
                 case "consent":
                     guard let request = try? JSONDecoder.agent.decode(AgentRequest.self, from: Data(event.data.utf8)) else { continue }
                     AgentScreen.show(request)
                     let answer = terminal.ask(request)
-                    await send(answer, for: request, socket: path, client: client)
+                    await send(answer, for: request.id, socket: path, agent: agentID, client: client)
+                case "pairing":
+                    guard let request = try? JSONDecoder.agent.decode(AgentPairingRequest.self, from: Data(event.data.utf8)) else { continue }
+                    AgentScreen.show(request)
+                    let answer = terminal.askPairing()
+                    await send(answer, for: request.id, socket: path, agent: agentID, client: client)
                 case "withdrawn":
                     if let info = try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: String],
                         info["reason"] != "answered"
@@ -69,12 +77,16 @@ struct Agent: AsyncParsableCommand {
     }
 
     /// POSTs the decision; the PIN goes into the body bytes and nowhere else.
-    func send(_ answer: AgentTerminal.Answer, for request: AgentRequest, socket: String, client: HTTPClient) async {
-        guard let url = URL(httpURLWithSocketPath: socket, uri: "/v1/agent/requests/\(request.id)") else { return }
+    func send(_ answer: AgentTerminal.Answer, for id: String, socket: String, agent: String?, client: HTTPClient) async {
+        guard let url = URL(httpURLWithSocketPath: socket, uri: "/v1/agent/requests/\(id)") else { return }
         var body: [UInt8]
         switch answer {
         case .refuse:
             body = Array(#"{"decision":"refuse"}"#.utf8)
+        case .once:
+            body = Array(#"{"decision":"once"}"#.utf8)
+        case .always:
+            body = Array(#"{"decision":"always"}"#.utf8)
         case .approve(var pin):
             body = Array(#"{"decision":"approve""#.utf8)
             if !pin.isEmpty {
@@ -91,6 +103,7 @@ struct Agent: AsyncParsableCommand {
         var post = HTTPClientRequest(url: url.absoluteString)
         post.method = .POST
         post.headers.add(name: "Content-Type", value: "application/json")
+        if let agent { post.headers.add(name: "X-Podpis-Agent", value: agent) }
         post.body = .bytes(ByteBuffer(bytes: body))
         for index in body.indices { body[index] = 0 }
         do {
@@ -101,20 +114,35 @@ struct Agent: AsyncParsableCommand {
         } catch {
             AgentScreen.say(pl: "Nie wysłano odpowiedzi: \(error)", en: "The answer was not sent: \(error)")
         }
-        if case .refuse = answer {
-            AgentScreen.say(pl: "Odmówiono podpisu.", en: "Signature refused.")
-        } else {
-            AgentScreen.say(pl: "Wysłano — wynik zobaczy aplikacja.", en: "Sent — the application gets the result.")
+        switch answer {
+        case .refuse: AgentScreen.say(pl: "Odmówiono.", en: "Refused.")
+        case .once: AgentScreen.say(pl: "Dozwolono na tę sesję.", en: "Allowed for this session.")
+        case .always: AgentScreen.say(pl: "Dozwolono na stałe (odwołanie: podpis origins revoke).", en: "Allowed from now on (revoke: podpis origins revoke).")
+        case .approve: AgentScreen.say(pl: "Wysłano — wynik zobaczy aplikacja.", en: "Sent — the application gets the result.")
         }
     }
 }
 
 /// What podpisd sends an agent (GET /v1/agent/requests, event `consent`).
 struct AgentRequest: Decodable {
-    struct Requester: Decodable { let transport: String; let origin: String? }
+    struct Requester: Decodable {
+        let transport: String
+        let origin: String?
+        let uid: UInt32?
+        let user: String?
+        let pid: Int32?
+        let process: String?
+    }
     struct Document: Decodable { let name: String; let size: Int?; let mimeType: String; let sha256: String? }
     struct Certificate: Decodable { let id: String; let holder: String; let issuer: String; let qualified: Bool; let notAfter: Date }
-    struct Token: Decodable { let label: String; let protectedAuthenticationPath: Bool; let finalTry: Bool; let countLow: Bool }
+    struct Token: Decodable {
+        let label: String
+        let protectedAuthenticationPath: Bool
+        let finalTry: Bool
+        let countLow: Bool
+        let triesLeft: Int?
+        let loggedInUntil: Date?
+    }
     let id: String
     let requester: Requester
     let documents: [Document]
@@ -126,6 +154,13 @@ struct AgentRequest: Decodable {
     let certificate: Certificate
     let token: Token
     let needsPIN: Bool
+}
+
+/// A web page or program asking to be paired (event `pairing`).
+struct AgentPairingRequest: Decodable {
+    let id: String
+    let requester: AgentRequest.Requester
+    let application: String?
 }
 
 extension JSONDecoder {

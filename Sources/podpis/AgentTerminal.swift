@@ -7,11 +7,32 @@ final class AgentTerminal {
     enum Answer {
         case approve([UInt8])
         case refuse
+        case once
+        case always
+    }
+
+    /// "Allow once / always / deny" for a page that wants to pair.
+    func askPairing() -> Answer {
+        let polish = Language.current == .polish
+        let prompt = polish ? "Pozwolić? [j]ednorazowo / [z]awsze / [N]ie: " : "Allow? [o]nce / [a]lways / [N]o: "
+        guard let answer = read(prompt: prompt, echo: true) else { return .refuse }
+        switch String(decoding: answer, as: UTF8.self).lowercased() {
+        case "j", "jednorazowo", "o", "once": return .once
+        case "z", "zawsze", "a", "always": return .always
+        default: return .refuse
+        }
     }
 
     func ask(_ request: AgentRequest) -> Answer {
         let polish = Language.current == .polish
         func t(_ pl: String, _ en: String) -> String { polish ? pl : en }
+        if let until = request.token.loggedInUntil {
+            let formatter = DateFormatter()
+            formatter.dateFormat = "HH:mm"
+            AgentScreen.say(
+                pl: "Karta jest odblokowana PIN-em podanym wcześniej (do \(formatter.string(from: until))); PIN nie jest potrzebny.",
+                en: "The card is unlocked by the PIN given earlier (until \(formatter.string(from: until))); no PIN is needed.")
+        }
         if request.needsPIN {
             let prompt = t("PIN do „\(request.token.label)” (Enter bez PIN-u lub Ctrl-C = odmowa): ",
                            "PIN for “\(request.token.label)” (Enter without a PIN or Ctrl-C = refuse): ")

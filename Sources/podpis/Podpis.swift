@@ -14,7 +14,7 @@ struct Podpis: AsyncParsableCommand {
             10 bad input document or signature; 11 time-stamping failed; 64 wrong usage.
             """,
         version: PodpisVersion.string,
-        subcommands: [Readers.self, Tokens.self, Certs.self, Sign.self, Agent.self, Audit.self])
+        subcommands: [Readers.self, Tokens.self, Certs.self, Sign.self, Agent.self, Origins.self, Audit.self])
 }
 
 enum PodpisVersion {

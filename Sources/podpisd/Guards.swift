@@ -3,20 +3,26 @@ import Hummingbird
 import Station
 
 /// Every request: an id, problems for every error, and on TCP the defences a
-/// browser-reachable port needs: Host must be localhost (DNS rebinding), an
-/// Origin must be one the administrator allowed, CORS only for those.
+/// browser-reachable port needs: Host must be localhost (DNS rebinding); a
+/// web page (Origin) must be paired — approved by the clerk or listed by the
+/// administrator — before it reads anything; every state-changing call
+/// carries the pairing token (`Authorization: Bearer`); CORS headers only
+/// for approved origins. On the Unix socket: the peer's uid (SO_PEERCRED).
 struct GuardMiddleware: RouterMiddleware {
     typealias Context = PodpisRequestContext
     /// The routes of Routes.swift: a known path with another method is 405, not 404.
     static let knownPaths: [(pattern: String, methods: String)] = [
-        (#"^/v1/(status|readers|tokens|certificates|openapi\.yaml|events|agent/requests)$"#, "GET, OPTIONS"),
+        (#"^/v1/(status|readers|tokens|certificates|openapi\.yaml|events|agent/requests|origins)$"#, "GET, OPTIONS"),
         (#"^/v1/certificates/[^/]+(/pem)?$"#, "GET, OPTIONS"),
         (#"^/v1/sign$"#, "POST, OPTIONS"),
+        (#"^/v1/pairing$"#, "GET, POST, OPTIONS"),
         (#"^/v1/agent/requests/[^/]+$"#, "POST"),
+        (#"^/v1/origins/[^/]+$"#, "DELETE"),
     ]
+    static let exposedHeaders = "X-Request-Id, Content-Disposition, X-Podpis-Signature-Name"
     let port: Int
-    let allowedOrigins: Set<String>
-    /// Members of this group (by the peer's primary group) may use the socket too.
+    let pairings: PairingRegistry
+    /// Members of this group may use the socket too.
     let socketGroup: UInt32?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -50,36 +56,59 @@ struct GuardMiddleware: RouterMiddleware {
         }
         response.headers[HTTPField.Name("X-Request-Id")!] = requestID
         if let allow { response.headers[.allow] = allow }
-        if context.transport == .tcp, let origin = request.headers[.origin], allowedOrigins.contains(origin) {
+        if context.transport == .tcp, let origin = request.headers[.origin], await pairings.isApproved(origin) {
             response.headers[.accessControlAllowOrigin] = origin
             response.headers[.vary] = "Origin"
-            response.headers[.accessControlExposeHeaders] = "X-Request-Id, Content-Disposition, X-Podpis-Signature-Name"
+            response.headers[.accessControlExposeHeaders] = Self.exposedHeaders
         }
         return response
     }
 
     private func guarded(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard context.transport == .tcp else {
-            try await PeerCredentials.check(context.channel, allowedGroup: socketGroup)
+            var context = context
+            context.peer = try await PeerCredentials.check(context.channel, allowedGroup: socketGroup)
             return try await next(request, context)
         }
         let host = request.head.authority ?? ""
         let allowedHosts: Set<String> = ["localhost:\(port)", "127.0.0.1:\(port)", "[::1]:\(port)"]
         guard allowedHosts.contains(host.lowercased()) else { throw StationProblem.badHost(host) }
-        if let origin = request.headers[.origin] {
-            guard allowedOrigins.contains(origin) else { throw StationProblem.originNotAllowed(origin) }
-            if request.method == .options {
-                var headers = HTTPFields()
-                headers[.accessControlAllowMethods] = "GET, POST, OPTIONS"
-                headers[.accessControlAllowHeaders] = "Content-Type, Accept"
-                headers[.accessControlMaxAge] = "600"
-                if request.headers[HTTPField.Name("Access-Control-Request-Private-Network")!] == "true" {
-                    headers[HTTPField.Name("Access-Control-Allow-Private-Network")!] = "true"
-                }
-                return Response(status: .noContent, headers: headers)
+        let path = request.uri.path
+        let origin = request.headers[.origin]
+        let approved: Bool
+        if let origin { approved = await pairings.isApproved(origin) } else { approved = true }
+        if request.method == .options, let origin {
+            // A page that is not paired yet may only preflight its pairing request.
+            guard approved || path == "/v1/pairing" else { throw StationProblem.originNotAllowed(origin) }
+            var headers = HTTPFields()
+            headers[.accessControlAllowOrigin] = origin
+            headers[.vary] = "Origin"
+            headers[.accessControlAllowMethods] = path == "/v1/pairing" && !approved ? "POST" : "GET, POST, OPTIONS"
+            headers[.accessControlAllowHeaders] = "Content-Type, Accept, Authorization"
+            headers[.accessControlMaxAge] = "600"
+            if request.headers[HTTPField.Name("Access-Control-Request-Private-Network")!] == "true" {
+                headers[HTTPField.Name("Access-Control-Allow-Private-Network")!] = "true"
+            }
+            return Response(status: .noContent, headers: headers)
+        }
+        if path.hasPrefix("/v1/agent") || path.hasPrefix("/v1/origins") { throw StationProblem.agentOnly }
+        // Asking to pair is the one call a page that is not paired may make.
+        if path == "/v1/pairing" && request.method == .post { return try await next(request, context) }
+        if let origin, !approved { throw StationProblem.originNotAllowed(origin) }
+        if request.method != .get && request.method != .head {
+            guard let token = Self.bearerToken(request), await pairings.validate(token: token, origin: origin) else {
+                throw StationProblem.notPaired(origin)
             }
         }
-        if request.uri.path.hasPrefix("/v1/agent") { throw StationProblem.agentOnly }
         return try await next(request, context)
+    }
+
+    /// `Authorization: Bearer <token>` (never a query parameter).
+    static func bearerToken(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
     }
 }

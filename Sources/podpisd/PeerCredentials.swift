@@ -14,8 +14,10 @@ enum PeerCredentials {
         var gid: UInt32 = 0
     }
 
-    static func check(_ channel: any Channel, allowedGroup: UInt32?) async throws {
-        guard let provider = channel as? any SocketOptionProvider else { return }
+    /// The peer, if admitted; throws `peer-not-allowed` otherwise.
+    @discardableResult
+    static func check(_ channel: any Channel, allowedGroup: UInt32?) async throws -> PeerCredential? {
+        guard let provider = channel as? any SocketOptionProvider else { return nil }
         let credentials: PeerCredential
         do {
             let future: EventLoopFuture<PeerCredential> = provider.unsafeGetSocketOption(
@@ -24,8 +26,8 @@ enum PeerCredentials {
         } catch {
             throw StationProblem.peerNotAllowed("?")
         }
-        if credentials.uid == getuid() || credentials.uid == 0 { return }
-        if let allowedGroup, credentials.gid == allowedGroup || isMember(uid: credentials.uid, of: allowedGroup) { return }
+        if credentials.uid == getuid() || credentials.uid == 0 { return credentials }
+        if let allowedGroup, credentials.gid == allowedGroup || isMember(uid: credentials.uid, of: allowedGroup) { return credentials }
         throw StationProblem.peerNotAllowed("uid \(credentials.uid)")
     }
 }

@@ -49,8 +49,10 @@ struct Podpisd: AsyncParsableCommand {
         Listeners.raiseOpenFileLimit(logger: logger)
         var settings = StationSettings(configuration)
         settings.auditPath = configuration.auditPath(system: system, environment: environment)
+        settings.pairingPath = configuration.pairingPath(system: system, environment: environment)
         logger.info("audit trail: \(settings.auditPath ?? "-")")
         let station = Station(settings: settings)
+        if let problem = await station.pairings.loadProblem { logger.warning("\(problem)") }
         for problem in station.moduleProblems {
             logger.warning("PKCS#11 module \(problem.path): \(problem.message)", metadata: ["code": "\(problem.code)"])
         }
@@ -65,9 +67,7 @@ struct Podpisd: AsyncParsableCommand {
         try Listeners.prepareSocket(socketPath)
         let mode = configuration.server.socketMode, socketGroup = configuration.server.socketGroup
         services.append(Application(
-            router: routes.build(
-                port: tcpPort, allowedOrigins: Set(configuration.server.allowedOrigins),
-                socketGroup: socketGroup.isEmpty ? nil : getgrnam(socketGroup)?.pointee.gr_gid),
+            router: routes.build(port: tcpPort, socketGroup: socketGroup.isEmpty ? nil : getgrnam(socketGroup)?.pointee.gr_gid),
             server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "podpisd"),
             onServerRunning: { _ in
@@ -78,7 +78,7 @@ struct Podpisd: AsyncParsableCommand {
         if tcpPort > 0 {
             for host in Listeners.loopbackHosts() {
                 services.append(Application(
-                    router: routes.build(port: tcpPort, allowedOrigins: Set(configuration.server.allowedOrigins)),
+                    router: routes.build(port: tcpPort),
                     server: .http1(configuration: .init(idleTimeout: idle)),
                     configuration: .init(address: .hostname(host, port: tcpPort), serverName: "podpisd"),
                     onServerRunning: { _ in logger.info("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(tcpPort)") },
@@ -124,5 +124,11 @@ extension StationSettings {
             xmlLimits: XMLParseLimits(
                 maximumBytes: configuration.limits.xmlMaxBytes, maximumDepth: configuration.limits.xmlMaxDepth,
                 maximumNodes: configuration.limits.xmlMaxNodes))
+        preapprovedOrigins = Set(configuration.server.allowedOrigins)
+        policies = configuration.policies.map {
+            SigningPolicy(
+                certificate: $0.certificate, users: $0.users, origins: $0.origins,
+                pinCacheSeconds: $0.pinCacheSeconds, maxDocuments: $0.maxDocuments)
+        }
     }
 }

@@ -45,7 +45,7 @@ extension StationProblem {
 
     static func badHost(_ host: String) -> StationProblem {
         StationProblem(
-            "bad-host", status: 421, title: "Misdirected request",
+            "bad-host", status: 403, title: "Host not allowed",
             message: ClerkText(
                 pl: "Nagłówek Host „\(host)” nie wskazuje na localhost; żądanie odrzucono (ochrona przed DNS rebinding).",
                 en: "Host header “\(host)” does not name localhost; refused (DNS-rebinding defence)."))
@@ -55,8 +55,8 @@ extension StationProblem {
         StationProblem(
             "origin-not-allowed", status: 403, title: "Origin not allowed",
             message: ClerkText(
-                pl: "Strona \(origin) nie ma zgody na używanie podpisu na tym komputerze; administrator może ją dodać (allowed_origins).",
-                en: "The page \(origin) is not allowed to use signing on this computer; an administrator can add it (allowed_origins)."))
+                pl: "Strona \(origin) nie ma zgody na używanie podpisu na tym komputerze: najpierw POST /v1/pairing (użytkownik zatwierdza ją w agencie podpisu) albo administrator dodaje ją do allowed_origins.",
+                en: "The page \(origin) is not allowed to use signing on this computer: first POST /v1/pairing (the user approves it in the signing agent), or an administrator adds it to allowed_origins."))
     }
 
     static let unsupportedMediaType = StationProblem(

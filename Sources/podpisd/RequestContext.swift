@@ -9,6 +9,8 @@ struct PodpisRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let channel: any Channel
     let transport: Requester.Transport
+    /// The Unix socket's peer (SO_PEERCRED), set by the guard.
+    var peer: PeerCredentials.PeerCredential?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

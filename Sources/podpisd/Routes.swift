@@ -18,9 +18,9 @@ struct Routes: Sendable {
         var maximumJSON: Int
     }
 
-    func build(port: Int, allowedOrigins: Set<String>, socketGroup: UInt32? = nil) -> Router<PodpisRequestContext> {
+    func build(port: Int, socketGroup: UInt32? = nil) -> Router<PodpisRequestContext> {
         let router = Router(context: PodpisRequestContext.self)
-        router.add(middleware: GuardMiddleware(port: port, allowedOrigins: allowedOrigins, socketGroup: socketGroup))
+        router.add(middleware: GuardMiddleware(port: port, pairings: station.pairings, socketGroup: socketGroup))
         router.get("/v1/status") { _, _ in try jsonResponse(await station.status()) }
         router.get("/v1/readers") { _, _ in try jsonResponse(try await station.readers()) }
         router.get("/v1/tokens") { _, _ in try jsonResponse(try await station.tokens()) }
@@ -45,10 +45,14 @@ struct Routes: Sendable {
         }
         router.get("/v1/agent/requests") { _, context in
             guard context.transport == .unix else { throw StationProblem.agentOnly }
-            let requests = await station.consent.subscribe()
+            let (agent, requests) = await station.consent.subscribeAgent()
+            let consent = station.consent
+            context.channel.closeFuture.whenComplete { _ in Task { await consent.disconnect(agent) } }
             return ServerSentEvents.response(requests.map { event -> ServerSentEvents.Message in
                 switch event {
-                case .consent(let request): return ServerSentEvents.Message(id: nil, event: "consent", data: request)
+                case .hello(let agent): return ServerSentEvents.Message(id: nil, event: "hello", data: ["agent": agent])
+                case .question(.signature(let request)): return ServerSentEvents.Message(id: nil, event: "consent", data: request)
+                case .question(.pairing(let request)): return ServerSentEvents.Message(id: nil, event: "pairing", data: request)
                 case .withdrawn(let id, let reason): return ServerSentEvents.Message(id: nil, event: "withdrawn", data: ["id": id, "reason": reason])
                 }
             })
@@ -59,7 +63,49 @@ struct Routes: Sendable {
             var request = request
             var body = try await request.collectBody(upTo: 4096)
             let decision = try AgentAnswer.parse(&body)
-            guard await station.consent.answer(id, decision) else { throw StationProblem.notFound }
+            switch await station.consent.answer(id, decision, from: request.headers[HTTPField.Name("X-Podpis-Agent")!]) {
+            case .accepted: return Response(status: .noContent)
+            case .unknown: throw StationProblem.notFound
+            case .wrongKind:
+                throw StationProblem.badRequest(
+                    "A signature is answered approve/refuse, a pairing once/always/deny.",
+                    pl: "Na prośbę o podpis odpowiada się approve/refuse, na parowanie once/always/deny.", code: "bad-json")
+            }
+        }
+        router.post("/v1/pairing") { request, context in
+            guard context.transport == .tcp else {
+                throw StationProblem.badRequest(
+                    "The Unix socket needs no pairing: its peer is checked by the kernel (SO_PEERCRED).",
+                    pl: "Gniazdo Unix nie wymaga parowania: nadawcę sprawdza jądro (SO_PEERCRED).", code: "pairing-not-needed")
+            }
+            var request = request
+            let body = try await request.collectBody(upTo: 4096)
+            let application = try PairingBody.application(Data(buffer: body))
+            let requester = context.requester(origin: request.headers[.origin])
+            let station = self.station, requestID = context.id
+            let task = Task { try await station.pair(requester: requester, application: application, requestID: requestID) }
+            context.channel.closeFuture.whenComplete { _ in task.cancel() }
+            return try jsonResponse(try await task.value, status: .created)
+        }
+        router.get("/v1/pairing") { request, context in
+            guard context.transport == .tcp else { throw StationProblem.badRequest("Pairing is for TCP clients.", code: "pairing-not-needed") }
+            let origin = request.headers[.origin]
+            guard let token = GuardMiddleware.bearerToken(request), await station.pairings.validate(token: token, origin: origin) else {
+                throw StationProblem.notPaired(origin)
+            }
+            return try jsonResponse(["origin": origin ?? "", "paired": "true"])
+        }
+        router.get("/v1/origins") { _, context in
+            guard context.transport == .unix else { throw StationProblem.agentOnly }
+            return try jsonResponse(OriginList(schema: "podpis.origins/1", origins: await station.pairings.list().map {
+                .init(origin: $0.origin, kind: $0.kind, since: $0.since, lastUsed: $0.lastUsed)
+            }))
+        }
+        router.delete("/v1/origins/{origin}") { _, context in
+            guard context.transport == .unix else { throw StationProblem.agentOnly }
+            let raw = try context.parameters.require("origin")
+            let origin = raw.removingPercentEncoding ?? raw
+            guard try await station.pairings.revoke(origin == "-" ? "" : origin) > 0 else { throw StationProblem.notFound }
             return Response(status: .noContent)
         }
         router.post("/v1/sign") { request, context in try await sign(request, context: context) }
@@ -70,7 +116,7 @@ struct Routes: Sendable {
 
     func sign(_ request: Request, context: PodpisRequestContext) async throws -> Response {
         let requestID = context.id
-        let requester = Requester(transport: context.transport, origin: request.headers[.origin])
+        let requester = context.requester(origin: request.headers[.origin])
         guard let contentType = request.headers[.contentType]?.lowercased() else { throw StationProblem.unsupportedMediaType }
         // HTML forms are not documents: a form post would be signed as its urlencoded text.
         if contentType.hasPrefix("application/x-www-form-urlencoded") || contentType.hasPrefix("multipart/") {
@@ -159,27 +205,62 @@ enum ContentDisposition {
     }
 }
 
-/// The agent's answer: `{"decision":"approve","pin":"…"}` or `{"decision":"refuse"}`.
+/// The agent's answer: `{"decision":"approve","pin":"…"}`, `{"decision":"refuse"}`,
+/// or for a pairing `{"decision":"once"|"always"|"deny"}`. Parsed from the
+/// bytes by ``FlatJSON`` so that the PIN never becomes a String (which
+/// cannot be wiped); the body is overwritten with zeros afterwards.
 enum AgentAnswer {
     static func parse(_ body: inout ByteBuffer) throws -> ConsentDecision {
         var bytes = body.readBytes(length: body.readableBytes) ?? []
         defer {
             for i in bytes.indices { bytes[i] = 0 }
             body.clear()
+            body.withUnsafeMutableWritableBytes { raw in
+                for i in raw.indices { raw[i] = 0 }
+            }
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-            let decision = object["decision"] as? String, Set(object.keys).isSubset(of: ["decision", "pin"])
-        else {
-            throw StationProblem.badRequest("Expected {\"decision\": \"approve\"|\"refuse\", \"pin\"?: \"…\"}.", code: "bad-json")
+        let bad = StationProblem.badRequest(
+            "Expected {\"decision\": \"approve\"|\"refuse\"|\"once\"|\"always\"|\"deny\", \"pin\"?: \"…\"}.", code: "bad-json")
+        guard var fields = FlatJSON.parse(bytes), Set(fields.keys).isSubset(of: ["decision", "pin"]), let decision = fields["decision"] else {
+            throw bad
         }
-        switch decision {
-        case "refuse": return .refuse
+        defer { for key in fields.keys { fields[key]!.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = 0 } } } }
+        switch String(decoding: decision, as: UTF8.self) {
+        case "refuse", "deny": return .refuse
+        case "once": return .allowOnce
+        case "always": return .allowAlways
         case "approve":
-            guard let pin = object["pin"] as? String else { return .approve(pin: nil) }
-            var pinBytes = Array(pin.utf8)
-            return .approve(pin: SecretPIN(consuming: &pinBytes))
+            guard var pin = fields["pin"] else { return .approve(pin: nil) }
+            fields["pin"] = nil
+            return .approve(pin: SecretPIN(consuming: &pin))
         default:
-            throw StationProblem.badRequest("decision must be approve or refuse.", code: "bad-json")
+            throw bad
         }
     }
+}
+
+/// The optional body of POST /v1/pairing: `{"application": "EZD …"}`.
+enum PairingBody {
+    static func application(_ data: Data) throws -> String? {
+        guard !data.isEmpty else { return nil }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], Set(object.keys).isSubset(of: ["application"]) else {
+            throw StationProblem.badRequest("Expected {\"application\": \"name\"} or no body.", code: "bad-json")
+        }
+        guard let name = object["application"] else { return nil }
+        guard let text = name as? String, text.count <= 100, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw StationProblem.badRequest("application: a name of at most 100 characters.", code: "bad-json")
+        }
+        return text
+    }
+}
+
+struct OriginList: Codable {
+    struct Origin: Codable {
+        let origin: String
+        let kind: String
+        let since: Date
+        let lastUsed: Date?
+    }
+    let schema: String
+    let origins: [Origin]
 }

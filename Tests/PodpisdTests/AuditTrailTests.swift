@@ -21,7 +21,7 @@ final class AuditTrailTests: XCTestCase {
         try Data(secret.utf8).write(to: URL(fileURLWithPath: document))
         func sign(_ name: String) throws -> HTTPResult {
             try daemon.tcp("/v1/sign?name=\(name)&format=cades&packaging=detached&certificate=\(id)", [
-                "-H", "Origin: https://ezd.example.gov.pl", "-H", "Content-Type: text/plain", "--data-binary", "@\(document)",
+                "-H", "Origin: https://ezd.example.gov.pl", "-H", "Authorization: Bearer \(try daemon.pair())", "-H", "Content-Type: text/plain", "--data-binary", "@\(document)",
             ])
         }
         try withExtendedLifetime(try ScriptedAgent(daemon, pins: [seal: env["PODPIS_SEAL_PIN"]!])) {

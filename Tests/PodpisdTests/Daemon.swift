@@ -19,7 +19,10 @@ final class Daemon {
 
     /// `extra` is appended to the generated podpisd.toml (e.g. `[server]` limits).
     /// `extraSections` replaces the default [pkcs11] section when it has one.
-    init(server extra: String = "", extraSections: String = "", agentTimeout: Int = 20, environment: [String: String] = [:]) throws {
+    init(
+        server extra: String = "", extraSections: String = "", agentTimeout: Int = 20, environment: [String: String] = [:],
+        pairingFile: String? = nil
+    ) throws {
         let env = try TestBench.require()
         dir = try TestBench.temporaryDirectory()
         socket = dir.appendingPathComponent("podpisd.sock").path
@@ -32,6 +35,7 @@ final class Daemon {
             allowed_origins = ["https://ezd.example.gov.pl"]
             agent_timeout_seconds = \(agentTimeout)
             audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
+            pairing_file = "\(pairingFile ?? dir.appendingPathComponent("pairings.json").path)"
             \(extra)
             \(extraSections.contains("[pkcs11]") ? extraSections : "[pkcs11]\nmodules = [\"\(env["PODPIS_SOFTHSM_MODULE"]!)\"]\nuse_registered = false\n" + extraSections)
             [timestamp]
@@ -71,6 +75,24 @@ final class Daemon {
     }
 
     var auditFile: String { dir.appendingPathComponent("audit.jsonl").path }
+    var pairingFile: String {
+        let text = (try? String(contentsOfFile: dir.appendingPathComponent("podpisd.toml").path, encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("pairing_file") } ?? ""
+        return line.split(separator: "\"").dropFirst().first.map(String.init) ?? dir.appendingPathComponent("pairings.json").path
+    }
+
+    /// Pairs over TCP (POST /v1/pairing) and returns the token; the
+    /// configured origin pairs without a question, others need an agent.
+    func pair(origin: String? = "https://ezd.example.gov.pl", application: String? = nil) throws -> String {
+        var arguments = ["-X", "POST"]
+        if let origin { arguments += ["-H", "Origin: \(origin)"] }
+        if let application { arguments += ["-H", "Content-Type: application/json", "--data", "{\"application\":\"\(application)\"}"] }
+        let result = try tcp("/v1/pairing", arguments)
+        guard result.status == 201, let token = result.json["token"] as? String else {
+            throw TestBench.NotUp(description: "pairing failed: \(result.status) \(result.text)")
+        }
+        return token
+    }
 
     var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
@@ -145,7 +167,7 @@ final class ScriptedAgent {
     let pid: pid_t
     let log: String
 
-    init(_ daemon: Daemon, pins: [String: String] = [:], refuse: Bool = false, hold: String? = nil, release: String? = nil) throws {
+    init(_ daemon: Daemon, pins: [String: String] = [:], refuse: Bool = false, hold: String? = nil, release: String? = nil, pairing: String? = nil) throws {
         log = daemon.dir.appendingPathComponent("agent-\(UUID().uuidString).jsonl").path
         var arguments = [
             TestBench.repositoryRoot.appendingPathComponent("Tests/Tools/podpisd_agent.py").path, daemon.socket, "--log", log,
@@ -153,6 +175,7 @@ final class ScriptedAgent {
         for (token, pin) in pins { arguments += ["--pin", "\(token)=\(pin)"] }
         if refuse { arguments.append("--refuse") }
         if let hold, let release { arguments += ["--hold", hold, "--release", release] }
+        if let pairing { arguments += ["--pairing", pairing] }
         pid = try Background.start("/usr/bin/python3", arguments, output: log + ".out")
         let log = self.log
         guard TestBench.waitUntil(timeout: 10, { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("connected") }) else {

@@ -61,7 +61,7 @@ final class PINAgentTests: XCTestCase {
         let document = daemon.dir.appendingPathComponent("zaświadczenie-17.txt").path
         try content.write(to: URL(fileURLWithPath: document))
         let result = try daemon.tcp("/v1/sign?name=za%C5%9Bwiadczenie-17.txt&format=cades&packaging=detached&certificate=\(seal)", [
-            "-H", "Origin: https://ezd.example.gov.pl", "-H", "Content-Type: text/plain", "--data-binary", "@\(document)",
+            "-H", "Origin: https://ezd.example.gov.pl", "-H", "Authorization: Bearer \(try daemon.pair())", "-H", "Content-Type: text/plain", "--data-binary", "@\(document)",
         ])
         XCTAssertEqual(result.status, 200, result.text)
         let screen = agent.text
@@ -113,7 +113,9 @@ final class PINAgentTests: XCTestCase {
         XCTAssertEqual(try cardCounter(), before, "a correct PIN restores the counter")
         let screen = agent.text
         XCTAssertTrue(screen.contains("PIN for “\(token)”"), screen)
-        XCTAssertTrue(screen.contains("Signature refused."), screen)
+        XCTAssertTrue(screen.contains("Refused."), screen)
+        XCTAssertTrue(screen.contains("PIN tries left: \(before)"), screen)
+        XCTAssertTrue(screen.contains("PIN tries left: \(before - 1)"), "after the wrong PIN the next request shows one try less")
         let promptLines = screen.split(separator: "\n").filter { $0.contains("PIN for") }
         XCTAssertEqual(promptLines.count, 3, screen)
         XCTAssertFalse(promptLines.contains { $0.contains("999999") || $0.contains(env["PODPIS_OPENPGP_PIN"]!) }, "no PIN echoed")

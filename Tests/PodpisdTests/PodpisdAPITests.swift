@@ -67,16 +67,17 @@ final class PodpisdAPITests: XCTestCase {
 
     func testSignXAdESAndCAdESInEachOfTheThreeRequestForms() throws {
         let daemon = try Daemon()
-        let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!])
+        let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!], pairing: "once")
         let seal = try sealID(daemon)
         let dir = daemon.dir
         let pdfData = Data((0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         let pdf = try write(pdfData, dir, "zaświadczenie.pdf")
         let xmlText = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wniosek xmlns=\"urn:ezd\"><tresc>Proszę o zaświadczenie</tresc></wniosek>\n"
 
-        // (a) raw body, XAdES detached, over TCP.
+        // (a) raw body, XAdES detached, over TCP (a program without an Origin, paired by the clerk).
+        let programToken = try daemon.pair(origin: nil)
         let raw = try daemon.tcp("/v1/sign?name=za%C5%9Bwiadczenie.pdf&format=xades&packaging=detached&certificate=\(seal)",
-                                 ["--data-binary", "@\(pdf)", "-H", "Content-Type: application/pdf"])
+                                 ["--data-binary", "@\(pdf)", "-H", "Content-Type: application/pdf", "-H", "Authorization: Bearer \(programToken)"])
         XCTAssertEqual(raw.status, 200, raw.text)
         XCTAssertEqual(raw.headers["content-type"], "application/xml")
         XCTAssertTrue(raw.headers["content-disposition"]?.contains("filename*=UTF-8''za%C5%9Bwiadczenie.pdf.xades") ?? false, "\(raw.headers)")
@@ -92,7 +93,7 @@ final class PodpisdAPITests: XCTestCase {
         // (b) JSON with base64: XAdES enveloped XML and CAdES attached.
         func json(_ body: [String: Any]) throws -> HTTPResult {
             let file = try write(try JSONSerialization.data(withJSONObject: body), dir, "req-\(UUID().uuidString).json")
-            return try daemon.tcp("/v1/sign", ["--data-binary", "@\(file)", "-H", "Content-Type: application/json"])
+            return try daemon.tcp("/v1/sign", ["--data-binary", "@\(file)", "-H", "Content-Type: application/json", "-H", "Authorization: Bearer \(programToken)"])
         }
         let enveloped = try json([
             "format": "xades", "packaging": "enveloped", "certificate": seal, "commitment": "approval", "role": "Kierownik Referatu",

@@ -5,7 +5,10 @@ answers them by policy. Every event it sees is appended to --log as one JSON
 line: {"event": "consent"|"withdrawn", "data": {...}, "answer": status}.
 
   podpisd_agent.py SOCKET --log FILE [--pin TOKEN=PIN ...] [--refuse]
-                   [--hold TOKEN --release FILE]
+                   [--hold TOKEN --release FILE] [--pairing once|always|deny]
+
+--pairing: the answer to a page asking to pair (default: deny).
+Answers carry the agent id from the stream's `hello` (X-Podpis-Agent).
 
 --hold TOKEN: consents for that token are answered only once FILE exists (to
 keep a request waiting for its PIN while the test does other things).
@@ -31,13 +34,27 @@ def main():
     parser.add_argument("--refuse", action="store_true")
     parser.add_argument("--hold")
     parser.add_argument("--release")
+    parser.add_argument("--pairing", default="deny", choices=["once", "always", "deny"])
     args = parser.parse_args()
+    agent_id = {}
     pins = dict(item.split("=", 1) for item in args.pin)
     lock = threading.Lock()
 
     def log(entry):
         with lock, open(args.log, "a") as f:
             f.write(json.dumps(entry) + "\n")
+
+    def post(request_id, body):
+        headers = {"Content-Type": "application/json"}
+        if "id" in agent_id:
+            headers["X-Podpis-Agent"] = agent_id["id"]
+        connection = UnixConnection(args.socket, timeout=30)
+        connection.request("POST", "/v1/agent/requests/" + request_id, json.dumps(body), headers)
+        return connection.getresponse().status
+
+    def answer_pairing(request):
+        status = post(request["id"], {"decision": args.pairing})
+        log({"event": "answered", "data": {"id": request["id"], "pairing": args.pairing, "status": status}})
 
     def answer(request):
         token = request["token"]["label"]
@@ -50,9 +67,7 @@ def main():
             body = {"decision": "approve"}
             if token in pins:
                 body["pin"] = pins[token]
-        connection = UnixConnection(args.socket, timeout=30)
-        connection.request("POST", "/v1/agent/requests/" + request["id"], json.dumps(body), {"Content-Type": "application/json"})
-        status = connection.getresponse().status
+        status = post(request["id"], body)
         log({"event": "answered", "data": {"id": request["id"], "token": token, "status": status}})
 
     connection = UnixConnection(args.socket)
@@ -73,8 +88,12 @@ def main():
         elif line.startswith("data: "):
             data = json.loads(line[6:])
             log({"event": event, "data": data})
-            if event == "consent":
+            if event == "hello":
+                agent_id["id"] = data["agent"]
+            elif event == "consent":
                 threading.Thread(target=answer, args=(data,), daemon=True).start()
+            elif event == "pairing":
+                threading.Thread(target=answer_pairing, args=(data,), daemon=True).start()
 
 
 if __name__ == "__main__":

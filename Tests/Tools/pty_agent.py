@@ -4,7 +4,7 @@ questions from a script: one action per question, in order.
 
   pty_agent.py TRANSCRIPT ACTIONS PODPIS [ARGS...]
       ACTIONS: comma-separated, each `pin:1234` (typed, then Enter), `ctrl-c`,
-               `enter`, `yes`, `no`
+               `enter`, `yes`, `no`; for a pairing question `once`, `always`, `deny`
       TRANSCRIPT: everything the terminal showed (appended as it comes)
 
 Stops when killed (SIGTERM) or when the agent exits.
@@ -38,7 +38,7 @@ with open(transcript, "ab", buffering=0) as out:
                 break
             out.write(data)
             seen += data
-        questions = seen.count(b"PIN for") + seen.count(b"PIN do") + seen.count(b"Sign? [y/N]") + seen.count(b"[t/N]")
+        questions = seen.count(b"PIN for") + seen.count(b"PIN do") + seen.count(b"Sign? [y/N]") + seen.count(b"[t/N]") + seen.count(b"Allow? [o]nce") + seen.count(b"[j]ednorazowo")
         while answered < questions and answered < len(actions):
             action = actions[answered]
             answered += 1
@@ -51,7 +51,11 @@ with open(transcript, "ab", buffering=0) as out:
                 os.write(fd, b"\r")
             elif action == "yes":
                 os.write(fd, b"y\r")
-            elif action == "no":
+            elif action in ("no", "deny"):
                 os.write(fd, b"n\r")
+            elif action == "once":
+                os.write(fd, b"o\r")
+            elif action == "always":
+                os.write(fd, b"a\r")
             out.write(b"\n[pty_agent: " + action.split(":")[0].encode() + b"]\n")
 os.waitpid(pid, 0)

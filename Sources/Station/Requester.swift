@@ -1,0 +1,38 @@
+import Foundation
+
+/// Who asks for a signature, as the clerk sees it: the transport, the web
+/// page's origin, and the local process behind the connection when the
+/// kernel tells it (SO_PEERCRED on the socket; /proc for loopback TCP).
+public struct Requester: Sendable, Codable, Hashable {
+    public enum Transport: String, Sendable, Codable { case unix, tcp }
+    public let transport: Transport
+    /// The web page's Origin header, if any.
+    public let origin: String?
+    public var uid: UInt32?
+    /// The user name of `uid`.
+    public var user: String?
+    public var pid: Int32?
+    /// The process name (/proc/PID/comm).
+    public var process: String?
+
+    public init(transport: Transport, origin: String?, uid: UInt32? = nil, pid: Int32? = nil) {
+        self.transport = transport
+        self.origin = origin
+        self.uid = uid
+        self.pid = pid
+        if let uid, let entry = getpwuid(uid), let name = entry.pointee.pw_name { user = String(cString: name) }
+        if let pid, pid > 0, let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) {
+            process = comm.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// "https://ezd.example.gov.pl", or "curl (pid 4242, uid 1000 jan)".
+    public var summary: String {
+        var local: [String] = []
+        if let pid { local.append("pid \(pid)") }
+        if let uid { local.append("uid \(uid)" + (user.map { " \($0)" } ?? "")) }
+        let who = [process, local.isEmpty ? nil : "(\(local.joined(separator: ", ")))"].compactMap { $0 }.joined(separator: " ")
+        if let origin { return who.isEmpty ? origin : "\(origin) — \(who)" }
+        return who.isEmpty ? transport.rawValue : who
+    }
+}

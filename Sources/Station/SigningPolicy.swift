@@ -1,0 +1,69 @@
+import Localization
+
+/// Who may use a certificate, and how (`[[policy]]` in podpisd.toml). The
+/// first policy whose `certificate` matches applies; a certificate none
+/// names gets the defaults of `init()`.
+public struct SigningPolicy: Sendable, Equatable {
+    /// `*` or a prefix of the certificate's SHA-256 (lower-case hex).
+    public var certificate: String
+    /// Local users (names or numeric uids); nil: whoever the socket admits.
+    public var users: [String]?
+    /// Web origins; nil: any paired origin; empty: no web page.
+    public var origins: [String]?
+    /// How long the token stays logged in after a PIN; 0: a PIN every time.
+    public var pinCacheSeconds: Double
+    /// The most documents one consent may cover.
+    public var maxDocuments: Int
+
+    public init(
+        certificate: String = "*", users: [String]? = nil, origins: [String]? = nil,
+        pinCacheSeconds: Double = 0, maxDocuments: Int = 100
+    ) {
+        self.certificate = certificate
+        self.users = users
+        self.origins = origins
+        self.pinCacheSeconds = pinCacheSeconds
+        self.maxDocuments = maxDocuments
+    }
+
+    func matches(_ certificateID: String) -> Bool {
+        certificate == "*" || certificateID.lowercased().hasPrefix(certificate)
+    }
+
+    /// Refuses a requester or a request the policy does not allow, before
+    /// the clerk is asked or the token touched.
+    func admit(_ requester: Requester, documents: Int, holder: String) throws(StationProblem) {
+        if let users {
+            let allowed = requester.uid.map { uid in users.contains(String(uid)) || requester.user.map(users.contains) == true } ?? false
+            guard allowed else {
+                let who = requester.user ?? requester.uid.map { "uid \($0)" } ?? "?"
+                throw StationProblem(
+                    "user-not-allowed", status: 403, title: "User not allowed for this certificate",
+                    message: ClerkText(
+                        pl: "Użytkownik \(who) nie może używać certyfikatu „\(holder)” (polityka w podpisd.toml).",
+                        en: "User \(who) may not use the certificate “\(holder)” (policy in podpisd.toml)."))
+            }
+        }
+        if let origins, let origin = requester.origin, !origins.contains(origin) {
+            throw StationProblem(
+                "origin-not-allowed-for-certificate", status: 403, title: "Origin not allowed for this certificate",
+                message: ClerkText(
+                    pl: "Strona \(origin) nie może używać certyfikatu „\(holder)” (polityka w podpisd.toml).",
+                    en: "The page \(origin) may not use the certificate “\(holder)” (policy in podpisd.toml)."))
+        }
+        guard documents <= maxDocuments else {
+            throw StationProblem(
+                "too-many-documents", status: 422, title: "Too many documents for one consent",
+                message: ClerkText(
+                    pl: "Jedna zgoda obejmuje najwyżej \(maxDocuments) dokumentów dla tego certyfikatu; wysłano \(documents). Podziel prośbę.",
+                    en: "One consent covers at most \(maxDocuments) documents for this certificate; \(documents) were sent. Split the request."))
+        }
+    }
+}
+
+extension StationSettings {
+    /// The policy for a certificate (first match, else the defaults).
+    public func policy(for certificateID: String) -> SigningPolicy {
+        policies.first { $0.matches(certificateID) } ?? SigningPolicy()
+    }
+}
