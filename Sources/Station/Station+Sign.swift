@@ -27,7 +27,7 @@ extension Station {
         let parsed = try prepareXML(request)
         let (report, der) = try await chooseCertificate(request.certificate)
         // The certificate's policy: who may use it, how many documents per consent.
-        try settings.policy(for: report.id).admit(
+        try settings.policy(for: report.facts.sha256).admit(
             requester, documents: request.documents.count, holder: report.facts.commonName ?? report.facts.subject)
         let worker = await workers.worker(key: "\(report.module)|\(report.tokenSerial)|\(report.token)", label: report.token)
         if await worker.gate.waiting >= settings.maximumQueuePerToken { throw StationProblem.queueFull }
@@ -102,7 +102,7 @@ extension Station {
         let modules = self.modules.modules
         let serial = report.tokenSerial, label = report.token
         let certificateID = report.id
-        let policy = settings.policy(for: certificateID)
+        let policy = settings.policy(for: report.facts.sha256)
         let (info, triesLeft, kept): (TokenInfo, Int?, Date?) = try await worker.perform {
             let tokens = modules.flatMap { (try? $0.tokens()) ?? [] }
             guard let token = tokens.first(where: { $0.info.serialNumber == serial && $0.info.label == label }) else {
@@ -134,6 +134,7 @@ extension Station {
         let decision = try await consent.ask(.signature(consentRequest), timeout: settings.agentTimeout)
         guard case .approve(let pin) = decision else { throw StationProblem.refused }
         defer { pin?.wipe() }
+        guard pin != nil || !needsPIN else { throw StationProblem.pinMissing(label) }
         try Task.checkCancellation()
 
         // Log in (unless kept) and pair the key on the token's thread.

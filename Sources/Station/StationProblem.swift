@@ -58,6 +58,14 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
         "refused", status: 403, title: "Refused by the user",
         message: ClerkText(pl: "Użytkownik odmówił podpisania.", en: "The user refused to sign."))
 
+    public static func pinMissing(_ token: String) -> StationProblem {
+        StationProblem(
+            "pin-missing", status: 403, title: "No PIN given",
+            message: ClerkText(
+                pl: "Zgoda bez PIN-u, a „\(token)” go wymaga; nic nie podpisano i nie zużyto żadnej próby PIN-u.",
+                en: "Approved without a PIN, but “\(token)” needs one; nothing was signed and no PIN try was used."))
+    }
+
     public static let noAgent = StationProblem(
         "no-agent", status: 503, title: "No agent answered",
         message: ClerkText(

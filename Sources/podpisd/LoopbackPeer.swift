@@ -9,7 +9,10 @@ import Station
 enum LoopbackPeer {
     static func lookup(clientPort: Int, serverPort: Int) -> (uid: UInt32, pid: Int32?)? {
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            // procfs files have no size: read to the end, not one page.
+            guard let handle = FileHandle(forReadingAtPath: table), let data = try? handle.readToEnd() else { continue }
+            try? handle.close()
+            let text = String(decoding: data, as: UTF8.self)
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 guard fields.count > 9, port(of: fields[1]) == clientPort, port(of: fields[2]) == serverPort,
