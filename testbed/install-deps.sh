@@ -37,6 +37,8 @@ PACKAGES=(
     util-linux mount procps
     # systemd-analyze verify / security for the units in systemd/ (Tests/Tools/check_units.sh)
     systemd
+    # the PIN search captures the daemon's loopback TCP traffic (Tests/PodpisdTests/PINSearchTests.swift)
+    tcpdump
 )
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (apt-get install, pcscd in a private mount namespace)"
