@@ -32,7 +32,7 @@ daemon=$!
 for _ in $(seq 50); do [ -S "$demo/podpisd.sock" ] && break; sleep 0.1; done
 [ -S "$demo/podpisd.sock" ] || { cat "$demo/podpisd.log"; exit 1; }
 /usr/bin/python3 Tests/Tools/podpisd_agent.py "$demo/podpisd.sock" --log "$demo/agent.log" \
-    --pin "$PODPIS_SEAL_TOKEN=$PODPIS_SEAL_PIN" >/dev/null 2>&1 &
+    --pin "$PODPIS_SEAL_TOKEN=$PODPIS_SEAL_PIN" --pairing once >/dev/null 2>&1 &
 agent=$!
 for _ in $(seq 50); do grep -q connected "$demo/agent.log" 2>/dev/null && break; sleep 0.1; done
 
@@ -42,8 +42,12 @@ seal="$(curl -s http://127.0.0.1:35900/v1/certificates | /usr/bin/python3 -c \
     'import json,sys; print(next(c["id"] for c in json.load(sys.stdin)["certificates"] if c["qualifiedForSealing"]))')"
 printf 'Zaświadczenie nr 1/2026 o niezaleganiu w opłatach\n' >"$demo/zaswiadczenie.txt"
 echo
-echo "== curl --data-binary @zaswiadczenie.txt 'http://127.0.0.1:35900/v1/sign?name=zaswiadczenie.txt&format=xades&packaging=detached&level=B-T&certificate=$seal'"
-curl -s -D "$demo/headers" --data-binary @"$demo/zaswiadczenie.txt" -H 'Content-Type: text/plain' \
+echo "== curl -X POST http://127.0.0.1:35900/v1/pairing   (the clerk's agent answers: allow once)"
+token="$(curl -s -X POST http://127.0.0.1:35900/v1/pairing | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["token"])')"
+echo "paired: a token for this session (sent as Authorization: Bearer …)"
+echo
+echo "== curl -H 'Authorization: Bearer …' --data-binary @zaswiadczenie.txt 'http://127.0.0.1:35900/v1/sign?name=zaswiadczenie.txt&format=xades&packaging=detached&level=B-T&certificate=$seal'"
+curl -s -D "$demo/headers" --data-binary @"$demo/zaswiadczenie.txt" -H 'Content-Type: text/plain' -H "Authorization: Bearer $token" \
     "http://127.0.0.1:35900/v1/sign?name=zaswiadczenie.txt&format=xades&packaging=detached&level=B-T&certificate=$seal" \
     -o "$demo/zaswiadczenie.txt.xades"
 grep -iE '^(HTTP|content-type|content-disposition)' "$demo/headers"

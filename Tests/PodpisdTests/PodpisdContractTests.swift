@@ -21,9 +21,14 @@ final class PodpisdContractTests: XCTestCase {
     func testSchemathesisFindsNoServerErrorAndNoResponseOutsideTheSchema() throws {
         // No agent is connected and the wait is short: signing cases end in no-agent quickly.
         let daemon = try Daemon(agentTimeout: 1)
+        // As the configured page, with its pairing token: signing is fuzzed past the pairing check.
+        let token = try daemon.pair()
         let result = try TestBench.runCapturing(
             "bash", [tools.appendingPathComponent("api_check.sh").path, "fuzz", "http://127.0.0.1:\(daemon.port)", "10"],
-            environment: ["API_CHECK_REQUEST_TIMEOUT": "10", "API_CHECK_SEED": "20261123"])
+            environment: [
+                "API_CHECK_REQUEST_TIMEOUT": "10", "API_CHECK_SEED": "20261123",
+                "API_CHECK_HEADERS": "Origin: https://ezd.example.gov.pl\nAuthorization: Bearer \(token)",
+            ])
         let summary = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
         XCTAssertEqual(result.status, 0, String((result.stdout + result.stderr).suffix(4000)))
         XCTAssertTrue(summary.contains("api_check fuzz: OK"), summary)

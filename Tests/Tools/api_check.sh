@@ -33,6 +33,8 @@
 #   API_CHECK_REQUEST_TIMEOUT  seconds per request when fuzzing (default 30)
 #   API_CHECK_SKIP_SIGN=1      leave POST /v1/sign out of fuzzing
 #   API_CHECK_SEED             schemathesis seed, to repeat a run
+#   API_CHECK_HEADERS          headers for every case, one "Name: value" per line
+#                              (Origin + Authorization: Bearer of a paired page)
 #   API_CHECK_REPORT_DIR       keep schemathesis' log and JSON report there
 set -euo pipefail
 
@@ -282,6 +284,10 @@ PYEOF
 [[operations]]
 include-operation-id = "sign"
 checks.not_a_server_error.expected-statuses = ["2XX", "3XX", "4XX", 502, 503]
+
+[[operations]]
+include-operation-id = "pair"
+checks.not_a_server_error.expected-statuses = ["2XX", "3XX", "4XX", 503]
 TOML
     local args=(
         --config-file "$work/schemathesis.toml" run "$spec" --url "$base_url"
@@ -293,6 +299,13 @@ TOML
     )
     [ "${API_CHECK_SKIP_SIGN:-0}" != 1 ] || args+=(--exclude-operation-id sign)
     [ -z "${API_CHECK_SEED:-}" ] || args+=(--seed "$API_CHECK_SEED")
+    # Headers sent with every case (one "Name: value" per line), e.g. an
+    # allowed Origin and its pairing token, so that state-changing calls get
+    # past the pairing check and are fuzzed for real.
+    local header
+    while IFS= read -r header; do
+        [ -z "$header" ] || args+=(-H "$header")
+    done <<< "${API_CHECK_HEADERS:-}"
 
     local rc=0
     # From the scratch directory: schemathesis and hypothesis leave caches
