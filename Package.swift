@@ -127,18 +127,26 @@ let package = Package(
             name: "Station",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
-                "Timestamping", "Files", "Localization",
+                "Timestamping", "Files", "Localization", "Sealing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // MARK: Executables
+        // Unattended sealing: the seal key kept logged in on several sessions,
+        // a journal, and the pipeline that seals documents as fast as the token allows.
+        .target(
+            name: "Sealing",
+            dependencies: [
+                "PKCS11", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "podpis",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
-                "DaemonConfiguration", "Localization", "Station",
+                "DaemonConfiguration", "Localization", "Station", "Sealing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),

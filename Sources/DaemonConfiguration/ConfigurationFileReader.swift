@@ -27,6 +27,7 @@ struct ConfigurationFileReader {
             case "defaults": if let table = table(value, name) { apply(defaults: table, to: &configuration.defaults) }
             case "limits": if let table = table(value, name) { apply(limits: table, to: &configuration.limits) }
             case "policy": apply(policies: value, to: &configuration)
+            case "seal": if let table = table(value, name) { apply(seals: table, to: &configuration) }
             default: unknownRootKey(name, isTable: value.type == .table)
             }
         }

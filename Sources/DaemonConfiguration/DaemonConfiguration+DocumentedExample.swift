@@ -36,6 +36,21 @@ extension DaemonConfiguration {
         # origins = ["https://ezd.example.gov.pl"]  # web origins (after pairing) that may use it; absent = any paired; [] = none
         # pin_cache_seconds = 0       # keep the token logged in this long after a PIN (yes/no only meanwhile); never for always-authenticate keys
         # max_documents = 100         # the most documents one consent may cover
+        # [seal.NAME]                 # e.g. [seal.zaswiadczenia]: a seal profile for unattended sealing
+        # certificate = "f194d32f02c78d47"  # 8+ hex digits of the seal certificate's SHA-256
+        # xml = "xades-enveloped"     # XML documents: xades-enveloped | xades-enveloping | xades-detached | cades-attached | cades-detached
+        # other = "cades-detached"    # every other document (PDF, …)
+        # level = "B-B"               # B-B | B-T
+        # digest = "SHA-256"
+        # sessions = 4                # PKCS#11 sessions signing in parallel (an HSM: several; a card: 1)
+        # pin_credential = "podpis-seal-pin"  # $CREDENTIALS_DIRECTORY/NAME (LoadCredentialEncrypted=); or:
+        # pin_file = "/etc/podpis/seal.pin"   # readable by root / the daemon only; or:
+        # pin_prompt = false          # true: asked once at start (agent or systemd-ask-password)
+        # max_document_mib = 64
+        # inbox = "/var/spool/podpis/inbox"   # hot folder: all four or none
+        # outbox = "/var/spool/podpis/outbox"
+        # done = "/var/spool/podpis/done"
+        # failed = "/var/spool/podpis/failed"
 
         """
 }

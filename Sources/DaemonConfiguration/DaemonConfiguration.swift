@@ -18,6 +18,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// `[[policy]]`: per-certificate rules, first match wins. A later file's
     /// list replaces an earlier one's as a whole.
     public var policies: [Policy]
+    /// `[seal.NAME]`: seal profiles by name.
+    public var seals: [String: SealProfile] = [:]
 
     public init(
         server: Server = Server(),

@@ -153,4 +153,30 @@ enum ProblemMessages {
             pl: "Nie ma użytkownika „\(user)” na tym komputerze; reguła go nie dotyczy, dopóki nie powstanie.",
             en: "There is no user '\(user)' on this machine; the rule cannot match until it exists.")
     }
+
+    static func sealNotTable(_ name: String) -> ClerkText {
+        ClerkText(pl: "„seal.\(name)” musi być tabelą [seal.\(name)].", en: "'seal.\(name)' must be a [seal.\(name)] table.")
+    }
+
+    static func sealWithoutCertificate(_ name: String) -> ClerkText {
+        ClerkText(
+            pl: "Profil pieczęci [seal.\(name)] potrzebuje certificate = początek SHA-256 certyfikatu pieczęci (podpis certs).",
+            en: "Seal profile [seal.\(name)] needs certificate = the start of the seal certificate's SHA-256 (podpis certs).")
+    }
+
+    static let badCredential = ClerkText(
+        pl: "pin_credential to nazwa poświadczenia systemd (LoadCredentialEncrypted=), bez ukośników.",
+        en: "pin_credential is a systemd credential name (LoadCredentialEncrypted=), without slashes.")
+
+    static func severalPINSources(_ name: String) -> ClerkText {
+        ClerkText(
+            pl: "[seal.\(name)]: podaj jedno źródło PIN-u: pin_credential, pin_file albo pin_prompt = true.",
+            en: "[seal.\(name)]: give one PIN source: pin_credential, pin_file or pin_prompt = true.")
+    }
+
+    static func incompleteHotFolder(_ name: String) -> ClerkText {
+        ClerkText(
+            pl: "[seal.\(name)]: katalog obserwowany wymaga czterech różnych katalogów: inbox, outbox, done, failed.",
+            en: "[seal.\(name)]: a hot folder needs four different directories: inbox, outbox, done, failed.")
+    }
 }

@@ -10,6 +10,10 @@ public enum ReturnValue {
     public static let bufferTooSmall: UInt = 0x150
     public static let tokenNotPresent: UInt = 0xE0
     public static let deviceRemoved: UInt = 0x32
+    public static let deviceError: UInt = 0x30
+    public static let sessionClosed: UInt = 0xB0
+    public static let sessionHandleInvalid: UInt = 0xB3
+    public static let slotIDInvalid: UInt = 0x03
     public static let cryptokiAlreadyInitialized: UInt = 0x191
     public static let functionNotSupported: UInt = 0x54
     public static let attributeTypeInvalid: UInt = 0x12

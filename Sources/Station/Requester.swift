@@ -4,7 +4,8 @@ import Foundation
 /// page's origin, and the local process behind the connection when the
 /// kernel tells it (SO_PEERCRED on the socket; /proc for loopback TCP).
 public struct Requester: Sendable, Codable, Hashable {
-    public enum Transport: String, Sendable, Codable { case unix, tcp }
+    /// `local`: in the process itself (`podpis seal --local`, the hot folder).
+    public enum Transport: String, Sendable, Codable { case unix, tcp, local }
     public let transport: Transport
     /// The web page's Origin header, if any.
     public let origin: String?

@@ -20,6 +20,8 @@ enum PodpisExit {
     static let outputExists: Int32 = 9
     static let badInput: Int32 = 10
     static let timeStamp: Int32 = 11
+    /// podpis seal: some documents failed (the others were sealed).
+    static let someFailed: Int32 = 12
 }
 
 /// A failure the CLI reports: a code for programs, a sentence for people, an exit code.

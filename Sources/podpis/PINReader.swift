@@ -28,6 +28,11 @@ enum PINReader {
         return try readPIN(prompt: "PIN do „\(label)”\(what) / PIN for “\(label)”\(what): ", fd: fd)
     }
 
+    /// A PIN asked on the terminal with `prompt` (no echo).
+    static func prompt(_ prompt: String) throws -> SecretPIN {
+        try readPIN(prompt: prompt, fd: nil)
+    }
+
     static func say(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

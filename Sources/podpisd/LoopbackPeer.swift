@@ -49,7 +49,7 @@ extension PodpisRequestContext {
     /// The requester: transport, the page's origin, and the local process.
     func requester(origin: String?) -> Requester {
         switch transport {
-        case .unix:
+        case .unix, .local:
             return Requester(transport: .unix, origin: origin, uid: peer?.uid, pid: peer.map { $0.pid })
         case .tcp:
             guard let client = channel.remoteAddress?.port, let server = channel.localAddress?.port,

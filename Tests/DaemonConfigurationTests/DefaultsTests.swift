@@ -74,12 +74,12 @@ final class DefaultsTests: XCTestCase {
         let lines = DaemonConfiguration.documentedExample.split(separator: "\n").map(String.init)
         for (table, keys) in ConfigurationSchema.tables {
             // [[policy]] has no default entry: documented commented out.
-            let prefix = table == "policy" ? "# " : ""
-            guard let start = lines.firstIndex(where: { $0 == "[\(table)]" || $0.hasPrefix("# [[\(table)]]") }) else {
+            let prefix = table == "policy" || table == "seal" ? "# " : ""
+            guard let start = lines.firstIndex(where: { $0 == "[\(table)]" || $0.hasPrefix("# [[\(table)]]") || $0.hasPrefix("# [\(table).") }) else {
                 XCTFail("[\(table)] not in the documented example")
                 continue
             }
-            let section = lines[(start + 1)...].prefix(while: { !$0.hasPrefix("[") && !$0.hasPrefix("# [[") })
+            let section = lines[(start + 1)...].prefix(while: { !$0.hasPrefix("[") && !$0.hasPrefix("# [") })
             for key in keys {
                 XCTAssertTrue(section.contains(where: { $0.hasPrefix("\(prefix)\(key) = ") }), "\(table).\(key) not documented")
             }

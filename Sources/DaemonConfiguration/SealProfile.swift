@@ -1,0 +1,67 @@
+extension DaemonConfiguration {
+    /// `[seal.NAME]`: how the office's seal seals documents without a clerk —
+    /// bulk (`podpis seal --profile NAME`, the batch API) and from a hot folder.
+    public struct SealProfile: Sendable, Equatable {
+        /// How one kind of document is sealed.
+        public enum Method: String, Sendable, CaseIterable, Equatable {
+            case xadesEnveloped = "xades-enveloped"
+            case xadesEnveloping = "xades-enveloping"
+            case xadesDetached = "xades-detached"
+            case cadesAttached = "cades-attached"
+            case cadesDetached = "cades-detached"
+        }
+
+        /// Where the seal PIN comes from for unattended work; never an argument
+        /// or an environment variable.
+        public enum PINSource: Sendable, Equatable {
+            /// `$CREDENTIALS_DIRECTORY/NAME` (systemd `LoadCredentialEncrypted=`).
+            case credential(String)
+            /// A file only root (or the daemon's user) can read.
+            case file(String)
+            /// Asked once at start (the agent, or systemd-ask-password).
+            case prompt
+        }
+
+        public var name: String
+        /// `certificate`: 8+ hex digits of the seal certificate's SHA-256.
+        public var certificate: String
+        /// `xml`: how XML documents are sealed.
+        public var xml: Method
+        /// `other`: how every other document (PDF, …) is sealed.
+        public var other: Method
+        public var level: Level
+        public var digest: Digest
+        /// `sessions`: PKCS#11 sessions signing in parallel (HSMs allow many; a card one).
+        public var sessions: Int
+        /// `pin_credential` / `pin_file` / `pin_prompt = true`.
+        public var pin: PINSource
+        /// `max_document_mib`, in bytes.
+        public var maxDocumentBytes: Int
+        /// `inbox`, `outbox`, `done`, `failed`: the hot folder (all four, or none).
+        public var hotFolder: HotFolder?
+
+        public struct HotFolder: Sendable, Equatable {
+            public var inbox: String
+            public var outbox: String
+            public var done: String
+            public var failed: String
+        }
+
+        public init(
+            name: String, certificate: String, xml: Method = .xadesEnveloped, other: Method = .cadesDetached,
+            level: Level = .baselineB, digest: Digest = .sha256, sessions: Int = 4, pin: PINSource = .prompt,
+            maxDocumentBytes: Int = 64 * DaemonConfiguration.mebibyte, hotFolder: HotFolder? = nil
+        ) {
+            self.name = name
+            self.certificate = certificate
+            self.xml = xml
+            self.other = other
+            self.level = level
+            self.digest = digest
+            self.sessions = sessions
+            self.pin = pin
+            self.maxDocumentBytes = maxDocumentBytes
+            self.hotFolder = hotFolder
+        }
+    }
+}

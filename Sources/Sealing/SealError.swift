@@ -1,0 +1,57 @@
+import Localization
+import PKCS11
+
+/// Why a document, or the whole seal, failed: a stable code and what to do.
+public struct SealError: ClerkReadableError, Sendable {
+    public let code: String
+    public let message: ClerkText
+
+    public init(_ code: String, _ message: ClerkText) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message.en)" }
+
+    static func tooLarge(_ size: Int, limit: Int) -> SealError {
+        SealError("too-large", ClerkText(
+            pl: "Dokument ma \(size) B, więcej niż max_document_mib (\(limit >> 20) MiB).",
+            en: "The document has \(size) bytes, more than max_document_mib (\(limit >> 20) MiB)."))
+    }
+
+    static func nameReused(_ name: String) -> SealError {
+        SealError("name-reused", ClerkText(
+            pl: "„\(name)” zapieczętowano już z inną treścią; wynik nie zostanie nadpisany — zmień nazwę dokumentu.",
+            en: "“\(name)” was already sealed with other content; the output is never overwritten — rename the document."))
+    }
+
+    static func tokenLost(_ detail: String) -> SealError {
+        SealError("token-absent", ClerkText(
+            pl: "Token z pieczęcią zniknął (\(detail)); partia wstrzymana do jego powrotu.",
+            en: "The seal's token went away (\(detail)); the batch is paused until it is back."))
+    }
+
+    static func certificateNotFound(_ id: String) -> SealError {
+        SealError("certificate-not-found", ClerkText(
+            pl: "Nie ma certyfikatu pieczęci \(id) z kluczem prywatnym na żadnym tokenie (podpis certs).",
+            en: "No seal certificate \(id) with a private key on any token (podpis certs)."))
+    }
+
+    static func pinUnavailable(_ detail: String) -> SealError {
+        SealError("pin-unavailable", ClerkText(
+            pl: "Brak PIN-u pieczęci: \(detail).",
+            en: "No seal PIN: \(detail)."))
+    }
+}
+
+extension PKCS11Error {
+    /// The token or its login is gone: wait for it and log in again, do not
+    /// fail the document.
+    var isTokenLoss: Bool {
+        guard let returnValue else { return false }
+        return [
+            ReturnValue.deviceRemoved, ReturnValue.tokenNotPresent, ReturnValue.sessionHandleInvalid,
+            ReturnValue.sessionClosed, ReturnValue.userNotLoggedIn, ReturnValue.deviceError, ReturnValue.slotIDInvalid,
+        ].contains(returnValue)
+    }
+}

@@ -1,0 +1,126 @@
+import Dispatch
+import Foundation
+import Inventory
+import PKCS11
+import QualifiedCertificates
+import Synchronization
+
+/// The seal's key on its token, logged in once and kept logged in, with
+/// several sessions ("lanes") that sign in parallel, each on its own thread
+/// (C_Sign blocks; a session is used by one thread at a time).
+///
+/// When the token goes away (pulled, HSM restarted, login lost) a signature
+/// throws ``SealError/tokenLost(_:)``; ``reopen()`` finds the token again
+/// and logs in with a fresh PIN from the source.
+public final class SealKey: Sendable {
+    struct Lane: @unchecked Sendable {
+        let session: Session
+        let queue: DispatchQueue
+    }
+
+    struct Opened: @unchecked Sendable {
+        let token: Token
+        let lanes: [Lane]
+        let key: PrivateKeyObject
+    }
+
+    public let certificateDER: [UInt8]
+    public let facts: CertificateFacts
+    public let tokenLabel: String
+    let modules: [Module]
+    let pin: SealPINSource
+    let laneCount: Int
+    private let state: Mutex<Opened?>
+
+    /// Finds the certificate (8+ hex digits of its SHA-256) with its private
+    /// key, logs in once with a PIN from `pin`, opens `sessions` sessions.
+    public init(certificate: String, modules: [Module], sessions: Int, pin: SealPINSource) throws {
+        self.modules = modules
+        self.pin = pin
+        self.laneCount = max(1, sessions)
+        let (opened, der, facts) = try Self.open(certificate: certificate.lowercased(), modules: modules, lanes: laneCount, pin: pin)
+        certificateDER = der
+        self.facts = facts
+        tokenLabel = opened.token.info.label
+        state = Mutex(opened)
+    }
+
+    public var lanes: Int { laneCount }
+
+    /// The key's type and size decide the signature algorithm.
+    public var key: PrivateKeyObject? { state.withLock { $0?.key } }
+
+    private static func open(certificate: String, modules: [Module], lanes: Int, pin: SealPINSource) throws -> (Opened, [UInt8], CertificateFacts) {
+        for module in modules {
+            for token in (try? module.tokens()) ?? [] {
+                guard let probe = try? token.slot.openSession(), let certificates = try? probe.certificates() else { continue }
+                guard let found = certificates.first(where: { (try? CertificateFacts(der: $0.der))?.sha256.hasPrefix(certificate) == true }),
+                    let facts = try? CertificateFacts(der: found.der)
+                else { continue }
+                let first = try token.slot.openSession()
+                if token.info.loginRequired && !first.isLoggedIn {
+                    let secret = try pin.read()
+                    do {
+                        try first.login(pin: secret)
+                    } catch {
+                        throw error.withTriesLeft(of: token)
+                    }
+                }
+                guard let pair = try first.certificatesWithKeys().first(where: { $0.certificate.der == found.der }), let key = pair.key else {
+                    throw SealError.certificateNotFound(certificate)
+                }
+                var sessions = [first]
+                while sessions.count < lanes { sessions.append(try token.slot.openSession()) }
+                let opened = Opened(
+                    token: token,
+                    lanes: sessions.enumerated().map { Lane(session: $1, queue: DispatchQueue(label: "podpis.seal.lane\($0)")) },
+                    key: key)
+                return (opened, found.der, facts)
+            }
+        }
+        throw SealError.certificateNotFound(certificate)
+    }
+
+    /// Signs a digest on lane `lane` (its own thread).
+    func sign(digest: [UInt8], algorithm: SignatureAlgorithm, lane: Int) async throws -> [UInt8] {
+        guard let opened = state.withLock({ $0 }) else { throw SealError.tokenLost("not open") }
+        let chosen = opened.lanes[lane % opened.lanes.count]
+        let key = opened.key
+        let source = pin
+        return try await withCheckedThrowingContinuation { continuation in
+            chosen.queue.async {
+                do {
+                    let signature = try chosen.session.sign(digest: digest, with: key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in
+                        do { return try source.read() } catch { throw PKCS11Error(.unsupportedAlgorithm("no PIN for CKA_ALWAYS_AUTHENTICATE"), function: "C_Login") }
+                    }
+                    continuation.resume(returning: signature)
+                } catch let error as PKCS11Error where error.isTokenLoss {
+                    continuation.resume(throwing: SealError.tokenLost(error.description))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Drops the old sessions and opens the token again (it came back, or
+    /// its login was lost). Throws while it is still away.
+    public func reopen() throws {
+        state.withLock { $0 = nil }
+        let (opened, der, _) = try Self.open(certificate: Self.hex(certificateDER), modules: modules, lanes: laneCount, pin: pin)
+        guard der == certificateDER else { throw SealError.certificateNotFound(facts.sha256) }
+        state.withLock { $0 = opened }
+    }
+
+    /// Logs out and closes every session.
+    public func close() {
+        state.withLock { opened in
+            _ = try? opened?.lanes.first?.session.logout()
+            opened = nil
+        }
+    }
+
+    static func hex(_ der: [UInt8]) -> String {
+        (try? CertificateFacts(der: der))?.sha256 ?? ""
+    }
+}

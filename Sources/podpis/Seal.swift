@@ -1,0 +1,222 @@
+import ArgumentParser
+import DaemonConfiguration
+import Foundation
+import Inventory
+import Localization
+import PKCS11
+import Sealing
+import Signing
+import Station
+import Timestamping
+import XAdES
+
+/// `podpis seal --profile NAME FILES|DIR --out DIR --local`: seals many
+/// documents with the office's seal, unattended, as a profile of
+/// podpisd.toml says; resumable (the journal in the output directory).
+struct Seal: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Pieczętowanie wielu dokumentów / seal many documents with the office seal.",
+        discussion: """
+            Each document gets its seal by the profile's rule (XML: e.g. XAdES enveloped; others: e.g. CAdES detached), \
+            written atomically into --out, never over an existing file. A journal in --out \
+            (.podpis-seal-journal.jsonl) lets an interrupted run be repeated: what is sealed is skipped, the rest is done. \
+            A document that fails does not stop the others. Exit 0: all sealed (or already sealed); 12: some failed; \
+            other codes as for podpis sign.
+            """)
+
+    @Option(help: "The seal profile ([seal.NAME] in podpisd.toml).") var profile: String
+    @Option(help: "Configuration file (default: /etc/podpis/podpisd.toml, then ~/.config/podpis/podpisd.toml).") var config: String?
+    @Option(help: "Output directory (made if missing).") var out: String
+    @Flag(help: "Seal in this process with the token itself (podpisd not needed).") var local = false
+    @Flag(help: "A JSON summary at the end (schema podpis.seal/1).") var json = false
+    @Option(help: "The audit trail to append to (default: the daemon's, see audit_file).") var audit: String?
+    @Argument(help: "Documents, or directories of documents (not recursive; hidden files skipped).") var inputs: [String]
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let files = config.map { [$0] } ?? DaemonConfiguration.defaultFiles(system: false, environment: environment)
+        let (configuration, problems) = DaemonConfiguration.load(files: files, environment: environment)
+        if let error = problems.first(where: { $0.severity == .error }) {
+            fail("config-invalid", ClerkText(pl: "Błąd konfiguracji: \(error.description)", en: "Configuration error: \(error.description)"), PodpisExit.badInput)
+        }
+        guard let profile = configuration.seals[profile] else {
+            let known = configuration.seals.keys.sorted().joined(separator: ", ")
+            fail("unknown-profile", ClerkText(
+                pl: "Nie ma profilu pieczęci [seal.\(profile)] w \(files.joined(separator: ", ")) (są: \(known.isEmpty ? "żadne" : known)).",
+                en: "No seal profile [seal.\(profile)] in \(files.joined(separator: ", ")) (there are: \(known.isEmpty ? "none" : known))."),
+                PodpisExit.otherError)
+        }
+        guard local else {
+            fail("daemon-batch-unavailable", ClerkText(
+                pl: "Pieczętowanie przez podpisd nie jest jeszcze dostępne; użyj --local (podpis sam używa tokenu).",
+                en: "Sealing through podpisd is not available yet; use --local (podpis uses the token itself)."), PodpisExit.otherError)
+        }
+        let documents = try Self.collect(inputs)
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            fail("cannot-write", ClerkText(pl: "Nie można utworzyć \(out): \(error)", en: "Cannot create \(out): \(error)"), PodpisExit.otherError)
+        }
+
+        let modules = ModuleSet.load(paths: configuration.pkcs11.modules, includeRegistered: configuration.pkcs11.useRegistered)
+        let key: SealKey
+        do {
+            key = try SealKey(certificate: profile.certificate, modules: modules.modules, sessions: profile.sessions, pin: Self.pinSource(profile.pin))
+        } catch let error as PKCS11Error {
+            CommandFailure(error).report(json: json)
+        } catch {
+            CommandFailure(error).report(json: json)
+        }
+        defer { key.close() }
+        var settings = SealSettings()
+        settings.xml = SealMethod(rawValue: profile.xml.rawValue) ?? .xadesEnveloped
+        settings.other = SealMethod(rawValue: profile.other.rawValue) ?? .cadesDetached
+        settings.level = BaselineLevel(rawValue: profile.level.rawValue) ?? .bb
+        settings.digest = DigestAlgorithm(rawValue: profile.digest.rawValue) ?? .sha256
+        settings.maxDocumentBytes = profile.maxDocumentBytes
+        settings.xmlLimits = XMLParseLimits(
+            maximumBytes: configuration.limits.xmlMaxBytes, maximumDepth: configuration.limits.xmlMaxDepth,
+            maximumNodes: configuration.limits.xmlMaxNodes)
+        if settings.level == .bt {
+            guard let url = configuration.timestamp.urls.first.flatMap(URL.init(string:)) else {
+                fail("no-tsa", ClerkText(pl: "Poziom B-T wymaga [timestamp] urls.", en: "Level B-T needs [timestamp] urls."), PodpisExit.timeStamp)
+            }
+            settings.timeStamp = TimeStampClient(url: url, timeout: configuration.timestamp.timeoutSeconds)
+        }
+
+        let journal: SealJournal
+        do { journal = try SealJournal(directory: out) } catch { CommandFailure(error).report(json: json) }
+        let trail = AuditTrail(path: audit ?? configuration.auditPath(system: false, environment: environment))
+        let batch = UUID().uuidString.lowercased()
+        let requester = Requester(transport: .local, origin: nil, uid: getuid(), pid: getpid())
+        let auditor = SealAuditTrail(trail: trail, requester: requester, batch: batch)
+
+        let display = ProgressDisplay(terminal: isatty(2) == 1, total: documents.count)
+        let started = Date()
+        let results = await Sealer(key: key, settings: settings).seal(documents, into: out, journal: journal, audit: auditor) { progress in
+            display.show(progress)
+        }
+        display.finish()
+        let seconds = Date().timeIntervalSince(started)
+        let summary = SealSummary(
+            schema: "podpis.seal/1", profile: profile.name, batch: batch, output: out, total: results.count,
+            sealed: results.filter { $0.state == .sealed }.count, skipped: results.filter { $0.state == .skipped }.count,
+            failed: results.filter { $0.state == .failed }.count, seconds: seconds,
+            perSecond: seconds > 0 ? Double(results.filter { $0.state == .sealed }.count) / seconds : 0, results: results)
+        if json {
+            print(String(decoding: try JSONEncoder.podpis.encode(summary), as: UTF8.self))
+        } else {
+            for result in results where result.state == .failed {
+                FileHandle.standardError.write(Data("podpis: \(result.name): \(result.message?.description ?? "") [\(result.code ?? "")]\n".utf8))
+            }
+            let line = ClerkText(
+                pl: "Zapieczętowano \(summary.sealed), pominięto (już zapieczętowane) \(summary.skipped), błędy \(summary.failed); \(String(format: "%.1f", summary.perSecond)) dok./s → \(out)",
+                en: "Sealed \(summary.sealed), skipped (already sealed) \(summary.skipped), failed \(summary.failed); \(String(format: "%.1f", summary.perSecond)) docs/s → \(out)")
+            print(line.description)
+        }
+        if summary.failed > 0 { throw ExitCode(PodpisExit.someFailed) }
+    }
+
+    private func fail(_ code: String, _ message: ClerkText, _ exit: Int32) -> Never {
+        CommandFailure(code: code, name: code, message: message, exitCode: exit).report(json: json)
+    }
+
+    /// Regular files named, and the regular, non-hidden files of directories named, by name.
+    static func collect(_ inputs: [String]) throws -> [SealInput] {
+        var documents: [SealInput] = []
+        var seen = Set<String>()
+        for input in inputs {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+                throw ValidationError("no such file or directory: \(input)")
+            }
+            let paths: [String]
+            if isDirectory.boolValue {
+                paths = try FileManager.default.contentsOfDirectory(atPath: input).filter { !$0.hasPrefix(".") }.sorted()
+                    .map { input + "/" + $0 }
+                    .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue }
+            } else {
+                paths = [input]
+            }
+            for path in paths {
+                let name = (path as NSString).lastPathComponent
+                guard seen.insert(name).inserted else { throw ValidationError("two documents named \(name): outputs would collide") }
+                documents.append(SealInput(name: name, path: path))
+            }
+        }
+        return documents
+    }
+
+    static func pinSource(_ source: DaemonConfiguration.SealProfile.PINSource) -> SealPINSource {
+        switch source {
+        case .credential(let name): return .credential(name)
+        case .file(let path): return .file(path)
+        case .prompt:
+            return .prompt {
+                guard access("/dev/tty", R_OK) == 0 else {
+                    throw SealError("pin-unavailable", ClerkText(
+                        pl: "Profil pyta o PIN (pin_prompt), a nie ma terminala; użyj pin_file lub pin_credential.",
+                        en: "The profile asks for the PIN (pin_prompt) and there is no terminal; use pin_file or pin_credential."))
+                }
+                return try PINReader.prompt(ClerkText(pl: "PIN pieczęci: ", en: "Seal PIN: ").description)
+            }
+        }
+    }
+}
+
+struct SealSummary: Codable {
+    let schema: String
+    let profile: String
+    let batch: String
+    let output: String
+    let total: Int
+    let sealed: Int
+    let skipped: Int
+    let failed: Int
+    let seconds: Double
+    let perSecond: Double
+    let results: [SealResult]
+}
+
+/// On a terminal a bar with count, rate and ETA (stderr, redrawn);
+/// otherwise a plain line every 5 % and when the batch pauses or resumes.
+final class ProgressDisplay: @unchecked Sendable {
+    let terminal: Bool
+    let total: Int
+    let started = Date()
+    private let lock = NSLock()
+    private var lastStep = -1
+    private var lastPaused: String?
+
+    init(terminal: Bool, total: Int) {
+        self.terminal = terminal
+        self.total = total
+    }
+
+    func show(_ progress: SealProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        let elapsed = Date().timeIntervalSince(started)
+        let rate = elapsed > 0 ? Double(progress.done) / elapsed : 0
+        let eta = rate > 0 ? Double(total - progress.done) / rate : 0
+        let pausedText = progress.paused.map { " " + ClerkText(pl: "WSTRZYMANE: \($0)", en: "PAUSED: \($0)").description } ?? ""
+        if terminal {
+            let width = 30
+            let filled = total > 0 ? width * progress.done / total : width
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let line = "\r\(bar) \(progress.done)/\(total)  \(String(format: "%.1f", rate))/s  ETA \(Int(eta)) s  ✗ \(progress.failed)\(pausedText)   "
+            FileHandle.standardError.write(Data(line.utf8))
+            return
+        }
+        let step = total > 0 ? progress.done * 20 / total : 20
+        if step != lastStep || progress.paused != lastPaused {
+            lastStep = step
+            lastPaused = progress.paused
+            FileHandle.standardError.write(Data("seal: \(progress.done)/\(total) sealed=\(progress.sealed) skipped=\(progress.skipped) failed=\(progress.failed) rate=\(String(format: "%.1f", rate))/s\(pausedText)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
