@@ -83,6 +83,7 @@ public final class Sealer: Sendable {
         _ inputs: [SealInput], into directory: String, journal: SealJournal, audit: (any SealAudit)? = nil,
         retryEvery: Duration = .seconds(1), progress: @escaping @Sendable (SealProgress) -> Void = { _ in }
     ) async -> [SealResult] {
+        Self.removeStaleTemporaries(in: directory)
         let queue = WorkQueue(inputs)
         let tally = Tally(total: inputs.count, progress: progress)
         let recovery = Recovery(key: key, retryEvery: retryEvery)
@@ -130,6 +131,18 @@ public final class Sealer: Sendable {
         case .rsa: return .rsaPKCS1v15(settings.digest.pkcs11)
         case .ec: return .ecdsa(settings.digest.pkcs11)
         case .other: throw PKCS11Error(.unsupportedAlgorithm("key type"), function: "seal")
+        }
+    }
+
+    /// Temporary outputs of a run that was killed (`.NAME.podpis-PID-N.tmp`
+    /// whose process is gone): never committed, so never a result.
+    static func removeStaleTemporaries(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            guard let range = name.range(of: ".podpis-", options: .backwards),
+                let pid = Int32(name[range.upperBound...].split(separator: "-").first ?? ""), pid != getpid()
+            else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
         }
     }
 

@@ -79,7 +79,13 @@ struct Routes: Sendable {
                     pl: "Gniazdo Unix nie wymaga parowania: nadawcę sprawdza jądro (SO_PEERCRED).", code: "pairing-not-needed")
             }
             var request = request
-            let body = try await request.collectBody(upTo: 4096)
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: 4096)
+            } catch {
+                throw StationProblem("too-large", status: 413, title: "Too large", message: .init(
+                    pl: "Prośba o parowanie przekracza 4 KiB.", en: "The pairing request exceeds 4 KiB."))
+            }
             let application = try PairingBody.application(Data(buffer: body))
             let requester = context.requester(origin: request.headers[.origin])
             let station = self.station, requestID = context.id

@@ -1,0 +1,170 @@
+import Foundation
+import TestBench
+import XCTest
+
+/// `podpis seal`: a thousand zaświadczenia with the office seal on SoftHSM,
+/// every output verified by xmlsec1 / openssl; `kill -9` in the middle and a
+/// second run seal each document exactly once, and the journal and the
+/// audit trail agree on every document.
+final class SealingTests: XCTestCase {
+    var env: [String: String] = [:]
+    override func setUpWithError() throws { env = try TestBench.require() }
+
+    static var podpis: String { URL(fileURLWithPath: Daemon.binary).deletingLastPathComponent().appendingPathComponent("podpis").path }
+
+    func sealID() throws -> String {
+        let der = try Data(contentsOf: URL(fileURLWithPath: try TestBench.pki("seal.der")))
+        return String(try OpenSSL.digest("sha256", der).map { String(format: "%02x", $0) }.joined().prefix(16))
+    }
+
+    /// A configuration with profile `zaswiadczenia` and its PIN in a 0600 file.
+    func configuration(_ dir: URL, extra: String = "") throws -> String {
+        let pin = dir.appendingPathComponent("seal.pin").path
+        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pin))
+        chmod(pin, 0o600)
+        let config = dir.appendingPathComponent("podpisd.toml").path
+        try Data("""
+            [server]
+            audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
+            [pkcs11]
+            modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)"]
+            use_registered = false
+            [seal.zaswiadczenia]
+            certificate = "\(try sealID())"
+            xml = "xades-enveloped"
+            other = "cades-detached"
+            sessions = 4
+            pin_file = "\(pin)"
+            \(extra)
+            """.utf8).write(to: URL(fileURLWithPath: config))
+        return config
+    }
+
+    /// `count` zaświadczenia of ~10 KB: half XML, half PDF.
+    func documents(_ dir: URL, count: Int) throws -> URL {
+        let input = dir.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        for index in 0..<count {
+            let filler = String(repeating: "Zaświadcza się, że wnioskodawca nie zalega z opłatami. ", count: 170)
+            if index % 2 == 0 {
+                let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<zaswiadczenie xmlns=\"urn:gmina:testowo\" nr=\"\(index)/2026\"><tresc>\(filler)</tresc></zaswiadczenie>\n"
+                try Data(xml.utf8).write(to: input.appendingPathComponent(String(format: "zaswiadczenie-%04d.xml", index)))
+            } else {
+                let pdf = "%PDF-1.7\n% zaświadczenie \(index)\n\(filler)\n%%EOF\n"
+                try Data(pdf.utf8).write(to: input.appendingPathComponent(String(format: "zaswiadczenie-%04d.pdf", index)))
+            }
+        }
+        return input
+    }
+
+    func outputs(_ dir: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    func testAThousandZaswiadczeniaSealedVerifiedAndAKill9ResumesSealingEachOnce() throws {
+        let dir = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try configuration(dir)
+        let input = try documents(dir, count: 1000)
+        let out = dir.appendingPathComponent("out")
+        let arguments = ["seal", "--profile", "zaswiadczenia", "--config", config, "--local", "--out", out.path, "--json", input.path]
+
+        // First run, killed with SIGKILL once a fifth is done.
+        let first = try Background.start(Self.podpis, arguments, output: dir.appendingPathComponent("first.log").path)
+        XCTAssertTrue(TestBench.waitUntil(timeout: 60) { self.outputs(out).count >= 200 }, "the first run did not get going")
+        kill(first, SIGKILL)
+        var status: Int32 = 0
+        waitpid(first, &status, 0)
+        let afterKill = outputs(out).count
+        XCTAssertLessThan(afterKill, 1000, "killed before the end")
+
+        // Second run: the rest, nothing twice.
+        let second = try TestBench.runCapturing(Self.podpis, arguments, environment: ["LANG": "en_US.UTF-8"])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(summary["schema"] as? String, "podpis.seal/1")
+        XCTAssertEqual(summary["total"] as? Int, 1000)
+        XCTAssertEqual(summary["failed"] as? Int, 0)
+        XCTAssertEqual((summary["sealed"] as? Int ?? 0) + (summary["skipped"] as? Int ?? 0), 1000)
+        XCTAssertGreaterThanOrEqual(summary["skipped"] as? Int ?? 0, afterKill)
+
+        // Exactly one output per document, no temporary left.
+        let names = outputs(out)
+        XCTAssertEqual(names.count, 1000)
+        XCTAssertEqual(Set(names), Set((0..<1000).map { String(format: "zaswiadczenie-%04d.", $0) + ($0 % 2 == 0 ? "xml.xades" : "pdf.p7s") }))
+        let hidden = ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(hidden, [".podpis-seal-journal.jsonl"], "no temporary output left behind")
+
+        // Every output verifies, over exactly its document.
+        for name in names {
+            let document = input.appendingPathComponent(String(name.dropLast(name.hasSuffix(".xades") ? 6 : 4))).path
+            if name.hasSuffix(".p7s") {
+                let verify = try TestBench.runCapturing("openssl", [
+                    "cms", "-verify", "-binary", "-inform", "DER", "-in", out.appendingPathComponent(name).path, "-content", document,
+                    "-CAfile", try TestBench.pki("chain.pem"), "-purpose", "any", "-out", "/dev/null",
+                ])
+                XCTAssertEqual(verify.status, 0, "\(name): \(verify.stderr)")
+            } else {
+                let verify = try TestBench.runCapturing("xmlsec1", [
+                    "--verify", "--trusted-pem", try TestBench.pki("root.pem"), "--untrusted-pem", try TestBench.pki("ca.pem"),
+                    "--enabled-key-data", "x509", "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
+                    out.appendingPathComponent(name).path,
+                ])
+                XCTAssertEqual(verify.status, 0, "\(name): \(verify.stderr)")
+            }
+        }
+
+        // The journal and the audit trail agree: each document sealed once, with its digest.
+        let journal = try String(contentsOf: out.appendingPathComponent(".podpis-seal-journal.jsonl"), encoding: .utf8)
+        var journaled: [String: String] = [:]
+        for line in journal.split(separator: "\n") {
+            let entry = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            guard entry["state"] as? String == "sealed", let name = entry["name"] as? String else { continue }
+            XCTAssertNil(journaled[name], "\(name) journaled twice")
+            journaled[name] = entry["sha256"] as? String
+        }
+        let audit = dir.appendingPathComponent("audit.jsonl").path
+        let verifyTrail = try TestBench.runCapturing(Self.podpis, ["audit", "verify", "--file", audit])
+        XCTAssertEqual(verifyTrail.status, 0, verifyTrail.stdout + verifyTrail.stderr)
+        var audited: [String: String] = [:]
+        for line in try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n") {
+            let entry = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["entry"] as? [String: Any])
+            XCTAssertEqual(entry["result"] as? String, "signed")
+            for document in entry["documents"] as? [[String: Any]] ?? [] {
+                let name = try XCTUnwrap(document["name"] as? String)
+                XCTAssertNil(audited[name], "\(name) sealed twice by the audit trail")
+                audited[name] = document["sha256"] as? String
+            }
+        }
+        XCTAssertEqual(journaled.count, 1000)
+        XCTAssertEqual(audited, journaled, "the journal and the audit trail agree on every document")
+        for (name, sha) in journaled.prefix(20) {
+            let data = try Data(contentsOf: input.appendingPathComponent(name))
+            XCTAssertEqual(sha, try OpenSSL.digest("sha256", data).map { String(format: "%02x", $0) }.joined())
+        }
+    }
+
+    func testABrokenDocumentDoesNotStopTheOthers() throws {
+        let dir = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try configuration(dir, extra: "max_document_mib = 1")
+        let input = try documents(dir, count: 4)
+        try Data("<zaswiadczenie><niedomkniete>".utf8).write(to: input.appendingPathComponent("zepsuty.xml"))
+        try Data("<!DOCTYPE z [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]><z>&b;</z>".utf8).write(to: input.appendingPathComponent("encje.xml"))
+        try Data(count: 2 << 20).write(to: input.appendingPathComponent("duzy.pdf"))
+        let out = dir.appendingPathComponent("out")
+        let result = try TestBench.runCapturing(Self.podpis, [
+            "seal", "--profile", "zaswiadczenia", "--config", config, "--local", "--out", out.path, "--json", input.path,
+        ])
+        XCTAssertEqual(result.status, 12, result.stderr)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(summary["sealed"] as? Int, 4)
+        XCTAssertEqual(summary["failed"] as? Int, 3)
+        let failures = (summary["results"] as? [[String: Any]] ?? []).filter { $0["state"] as? String == "failed" }
+        let codes = Dictionary(uniqueKeysWithValues: failures.map { ($0["name"] as? String ?? "", $0["code"] as? String ?? "") })
+        XCTAssertEqual(codes["duzy.pdf"], "too-large")
+        XCTAssertTrue(codes["zepsuty.xml"]?.hasPrefix("xml-") ?? false, "\(codes)")
+        XCTAssertTrue(codes["encje.xml"]?.hasPrefix("xml-") ?? false, "\(codes)")
+        XCTAssertEqual(outputs(out).count, 4, "outputs only for the good ones")
+    }
+}
