@@ -140,6 +140,7 @@ let package = Package(
             name: "Sealing",
             dependencies: [
                 "PKCS11", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
+                "DaemonConfiguration",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(
@@ -153,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "podpisd",
             dependencies: [
-                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization",
+                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

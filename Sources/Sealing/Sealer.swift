@@ -113,6 +113,7 @@ public final class Sealer: Sendable {
                                 break
                             }
                         }
+                        if result.state == .failed { await audit?.record(result, key: key, settings: self.settings) }
                         if result.state == .failed, let sha = result.sha256 {
                             try? journal.record(.init(
                                 name: input.name, sha256: sha, state: "failed", output: nil, code: result.code, time: Date(), recovered: nil))

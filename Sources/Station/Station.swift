@@ -36,6 +36,9 @@ public final class Station: Sendable {
         modules = ModuleSet.load(paths: settings.modulePaths, includeRegistered: settings.useRegisteredModules)
     }
 
+    /// The loaded PKCS#11 modules (the sealer shares them: one C_Initialize per module).
+    public var pkcs11Modules: [Module] { modules.modules }
+
     /// Module problems found at start (a vendor module that does not load).
     public var moduleProblems: [ModuleProblem] { modules.problems }
 

@@ -61,28 +61,15 @@ struct Seal: AsyncParsableCommand {
         let modules = ModuleSet.load(paths: configuration.pkcs11.modules, includeRegistered: configuration.pkcs11.useRegistered)
         let key: SealKey
         do {
-            key = try SealKey(certificate: profile.certificate, modules: modules.modules, sessions: profile.sessions, pin: Self.pinSource(profile.pin))
+            key = try SealKey(certificate: profile.certificate, modules: modules.modules, sessions: profile.sessions, pin: SealPINSource(profile.pin, prompt: Self.terminalPrompt))
         } catch let error as PKCS11Error {
             CommandFailure(error).report(json: json)
         } catch {
             CommandFailure(error).report(json: json)
         }
         defer { key.close() }
-        var settings = SealSettings()
-        settings.xml = SealMethod(rawValue: profile.xml.rawValue) ?? .xadesEnveloped
-        settings.other = SealMethod(rawValue: profile.other.rawValue) ?? .cadesDetached
-        settings.level = BaselineLevel(rawValue: profile.level.rawValue) ?? .bb
-        settings.digest = DigestAlgorithm(rawValue: profile.digest.rawValue) ?? .sha256
-        settings.maxDocumentBytes = profile.maxDocumentBytes
-        settings.xmlLimits = XMLParseLimits(
-            maximumBytes: configuration.limits.xmlMaxBytes, maximumDepth: configuration.limits.xmlMaxDepth,
-            maximumNodes: configuration.limits.xmlMaxNodes)
-        if settings.level == .bt {
-            guard let url = configuration.timestamp.urls.first.flatMap(URL.init(string:)) else {
-                fail("no-tsa", ClerkText(pl: "Poziom B-T wymaga [timestamp] urls.", en: "Level B-T needs [timestamp] urls."), PodpisExit.timeStamp)
-            }
-            settings.timeStamp = TimeStampClient(url: url, timeout: configuration.timestamp.timeoutSeconds)
-        }
+        let settings: SealSettings
+        do { settings = try SealSettings(profile: profile, configuration: configuration) } catch { CommandFailure(error).report(json: json) }
 
         let journal: SealJournal
         do { journal = try SealJournal(directory: out) } catch { CommandFailure(error).report(json: json) }
@@ -147,20 +134,14 @@ struct Seal: AsyncParsableCommand {
         return documents
     }
 
-    static func pinSource(_ source: DaemonConfiguration.SealProfile.PINSource) -> SealPINSource {
-        switch source {
-        case .credential(let name): return .credential(name)
-        case .file(let path): return .file(path)
-        case .prompt:
-            return .prompt {
-                guard access("/dev/tty", R_OK) == 0 else {
-                    throw SealError("pin-unavailable", ClerkText(
-                        pl: "Profil pyta o PIN (pin_prompt), a nie ma terminala; użyj pin_file lub pin_credential.",
-                        en: "The profile asks for the PIN (pin_prompt) and there is no terminal; use pin_file or pin_credential."))
-                }
-                return try PINReader.prompt(ClerkText(pl: "PIN pieczęci: ", en: "Seal PIN: ").description)
-            }
+    /// `pin_prompt`: the seal PIN asked once on the terminal.
+    @Sendable static func terminalPrompt() throws -> SecretPIN {
+        guard access("/dev/tty", R_OK) == 0 else {
+            throw SealError("pin-unavailable", ClerkText(
+                pl: "Profil pyta o PIN (pin_prompt), a nie ma terminala; użyj pin_file lub pin_credential.",
+                en: "The profile asks for the PIN (pin_prompt) and there is no terminal; use pin_file or pin_credential."))
         }
+        return try PINReader.prompt(ClerkText(pl: "PIN pieczęci: ", en: "Seal PIN: ").description)
     }
 }
 

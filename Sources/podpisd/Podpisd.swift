@@ -4,6 +4,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import PKCS11
+import Sealing
 import ServiceLifecycle
 import Signing
 import Station
@@ -85,6 +87,19 @@ struct Podpisd: AsyncParsableCommand {
                     logger: logger))
             }
         }
+        // Hot folders of the seal profiles that have one.
+        for profile in configuration.seals.values.sorted(by: { $0.name < $1.name }) {
+            guard let folders = profile.hotFolder else { continue }
+            let settings = try SealSettings(profile: profile, configuration: configuration)
+            let modules = station.pkcs11Modules
+            let pin = SealPINSource(profile.pin, prompt: { try AskPassword.seal(profile: profile.name) })
+            let hotFolder = HotFolder(
+                profile: profile.name,
+                folders: .init(inbox: folders.inbox, outbox: folders.outbox, done: folders.done, failed: folders.failed),
+                settings: settings, audit: station.audit,
+                openKey: { try SealKey(certificate: profile.certificate, modules: modules, sessions: profile.sessions, pin: pin) })
+            services.append(HotFolderService(hotFolder: hotFolder))
+        }
         // Last in the list, first to stop: it ends the event and agent streams
         // so that the HTTP servers are not kept waiting by open SSE responses.
         services.append(StationWatcher(station: station))
@@ -98,6 +113,14 @@ struct Podpisd: AsyncParsableCommand {
         }
         try await group.run()
         unlink(socketPath)
+    }
+}
+
+/// Watches one hot folder while the daemon runs.
+struct HotFolderService: Service {
+    let hotFolder: HotFolder
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { await hotFolder.run() }
     }
 }
 

@@ -167,4 +167,80 @@ final class SealingTests: XCTestCase {
         XCTAssertTrue(codes["encje.xml"]?.hasPrefix("xml-") ?? false, "\(codes)")
         XCTAssertEqual(outputs(out).count, 4, "outputs only for the good ones")
     }
+
+    func testTheHotFolderSealsCompleteDocumentsAndSortsOriginalsIntoDoneAndFailed() throws {
+        let base = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let pin = base.appendingPathComponent("seal.pin").path
+        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pin))
+        chmod(pin, 0o600)
+        let hot = base.appendingPathComponent("hot")
+        func folder(_ name: String) -> URL { hot.appendingPathComponent(name) }
+        let daemon = try Daemon(extraSections: """
+            [seal.zaswiadczenia]
+            certificate = "\(try sealID())"
+            sessions = 2
+            pin_file = "\(pin)"
+            inbox = "\(folder("inbox").path)"
+            outbox = "\(folder("outbox").path)"
+            done = "\(folder("done").path)"
+            failed = "\(folder("failed").path)"
+            """)
+        XCTAssertTrue(TestBench.waitUntil(timeout: 10) { FileManager.default.fileExists(atPath: folder("inbox").path) }, daemon.logText)
+
+        // One document still being written: half now, the rest in 4 s, open all the while.
+        let slowScript = base.appendingPathComponent("slow.py").path
+        try Data("""
+            import sys, time
+            with open(sys.argv[1], "w") as f:
+                f.write('<?xml version="1.0" encoding="UTF-8"?>\\n<zaswiadczenie nr="slow"><tresc>pierwsza połowa ')
+                f.flush()
+                time.sleep(4)
+                f.write('druga połowa KONIEC</tresc></zaswiadczenie>\\n')
+            """.utf8).write(to: URL(fileURLWithPath: slowScript))
+        let writer = try Background.start("/usr/bin/python3", [slowScript, folder("inbox").appendingPathComponent("slow.xml").path],
+                                          output: base.appendingPathComponent("slow.log").path)
+        try Data("<?xml version=\"1.0\"?>\n<zaswiadczenie nr=\"1\"><tresc>Zaświadcza się</tresc></zaswiadczenie>\n".utf8)
+            .write(to: folder("inbox").appendingPathComponent("a.xml"))
+        try Data("%PDF-1.7\n% zaświadczenie 2\n%%EOF\n".utf8).write(to: folder("inbox").appendingPathComponent("b.pdf"))
+        try Data("<zaswiadczenie><niedomkniete>".utf8).write(to: folder("inbox").appendingPathComponent("c.xml"))
+
+        XCTAssertTrue(TestBench.waitUntil(timeout: 20) {
+            FileManager.default.fileExists(atPath: folder("done").appendingPathComponent("a.xml").path)
+                && FileManager.default.fileExists(atPath: folder("done").appendingPathComponent("b.pdf").path)
+                && FileManager.default.fileExists(atPath: folder("failed").appendingPathComponent("c.xml.reason.txt").path)
+        }, daemon.logText)
+        XCTAssertEqual(kill(writer, 0), 0, "the writer is still writing")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder("inbox").appendingPathComponent("slow.xml").path), "not taken while being written")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder("outbox").appendingPathComponent("slow.xml.xades").path))
+        let reason = try String(contentsOf: folder("failed").appendingPathComponent("c.xml.reason.txt"), encoding: .utf8)
+        XCTAssertTrue(reason.hasPrefix("xml-malformed"), reason)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder("failed").appendingPathComponent("c.xml").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder("outbox").appendingPathComponent("c.xml.xades").path))
+
+        var status: Int32 = 0
+        waitpid(writer, &status, 0)
+        XCTAssertTrue(TestBench.waitUntil(timeout: 20) {
+            FileManager.default.fileExists(atPath: folder("done").appendingPathComponent("slow.xml").path)
+        }, daemon.logText)
+        XCTAssertEqual(Set(outputs(folder("outbox"))), ["a.xml.xades", "b.pdf.p7s", "slow.xml.xades"])
+        XCTAssertEqual(outputs(folder("inbox")), [])
+        for name in ["a.xml.xades", "slow.xml.xades"] {
+            let verify = try TestBench.runCapturing("xmlsec1", [
+                "--verify", "--trusted-pem", try TestBench.pki("root.pem"), "--untrusted-pem", try TestBench.pki("ca.pem"),
+                "--enabled-key-data", "x509", "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
+                folder("outbox").appendingPathComponent(name).path,
+            ])
+            XCTAssertEqual(verify.status, 0, "\(name): \(verify.stderr)")
+        }
+        XCTAssertTrue(try String(contentsOf: folder("outbox").appendingPathComponent("slow.xml.xades"), encoding: .utf8).contains("druga połowa KONIEC"),
+                      "sealed complete, not half")
+        let cms = try TestBench.runCapturing("openssl", [
+            "cms", "-verify", "-binary", "-inform", "DER", "-in", folder("outbox").appendingPathComponent("b.pdf.p7s").path,
+            "-content", folder("done").appendingPathComponent("b.pdf").path, "-CAfile", try TestBench.pki("chain.pem"), "-purpose", "any", "-out", "/dev/null",
+        ])
+        XCTAssertEqual(cms.status, 0, cms.stderr)
+        let trail = try String(contentsOfFile: daemon.auditFile, encoding: .utf8)
+        XCTAssertEqual(trail.split(separator: "\n").count, 4, "three sealed and one failed, each in the audit trail")
+    }
 }

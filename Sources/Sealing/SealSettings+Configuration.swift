@@ -1,0 +1,39 @@
+import DaemonConfiguration
+import Foundation
+import Signing
+import Timestamping
+import PKCS11
+import XAdES
+
+extension SealSettings {
+    /// The settings of a `[seal.NAME]` profile, with the configuration's XML
+    /// limits and, for B-T, its first time-stamping authority.
+    public init(profile: DaemonConfiguration.SealProfile, configuration: DaemonConfiguration) throws {
+        self.init()
+        xml = SealMethod(rawValue: profile.xml.rawValue) ?? .xadesEnveloped
+        other = SealMethod(rawValue: profile.other.rawValue) ?? .cadesDetached
+        level = BaselineLevel(rawValue: profile.level.rawValue) ?? .bb
+        digest = DigestAlgorithm(rawValue: profile.digest.rawValue) ?? .sha256
+        maxDocumentBytes = profile.maxDocumentBytes
+        xmlLimits = XMLParseLimits(
+            maximumBytes: configuration.limits.xmlMaxBytes, maximumDepth: configuration.limits.xmlMaxDepth,
+            maximumNodes: configuration.limits.xmlMaxNodes)
+        if level == .bt {
+            guard let url = configuration.timestamp.urls.first.flatMap(URL.init(string:)) else {
+                throw SealError("no-tsa", .init(pl: "Poziom B-T wymaga [timestamp] urls.", en: "Level B-T needs [timestamp] urls."))
+            }
+            timeStamp = TimeStampClient(url: url, timeout: configuration.timestamp.timeoutSeconds)
+        }
+    }
+}
+
+extension SealPINSource {
+    /// The profile's source; `prompt` asks with the closure given.
+    public init(_ source: DaemonConfiguration.SealProfile.PINSource, prompt: @escaping @Sendable () throws -> SecretPIN) {
+        switch source {
+        case .credential(let name): self = .credential(name)
+        case .file(let path): self = .file(path)
+        case .prompt: self = .prompt(prompt)
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Inventory
+import Logging
+import Sealing
+
+/// A hot folder: documents dropped into `inbox` are sealed into `outbox`;
+/// the original then moves to `done/`, or to `failed/` with a reason file
+/// beside it (`NAME.reason.txt`). A document is taken only when it is
+/// complete: its size and time unchanged since the last look and no process
+/// holding it open for writing. The outbox's journal makes a restart resume
+/// without sealing anything twice.
+public actor HotFolder {
+    public struct Folders: Sendable {
+        public let inbox: String
+        public let outbox: String
+        public let done: String
+        public let failed: String
+        public init(inbox: String, outbox: String, done: String, failed: String) {
+            self.inbox = inbox
+            self.outbox = outbox
+            self.done = done
+            self.failed = failed
+        }
+    }
+
+    let profile: String
+    let folders: Folders
+    let settings: SealSettings
+    let openKey: @Sendable () throws -> SealKey
+    let audit: AuditTrail?
+    let logger = Logger(label: "podpisd.hotfolder")
+    private var key: SealKey?
+    private var seen: [String: (size: Int, modified: Date)] = [:]
+    public private(set) var status = "idle"
+
+    public init(profile: String, folders: Folders, settings: SealSettings, audit: AuditTrail?, openKey: @escaping @Sendable () throws -> SealKey) {
+        self.profile = profile
+        self.folders = folders
+        self.settings = settings
+        self.audit = audit
+        self.openKey = openKey
+    }
+
+    /// Looks at the inbox every `interval` until cancelled.
+    public func run(interval: Duration = .milliseconds(500)) async {
+        for folder in [folders.inbox, folders.outbox, folders.done, folders.failed] {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        }
+        logger.info("hot folder \(profile): \(folders.inbox) → \(folders.outbox)")
+        while !Task.isCancelled {
+            await poll()
+            try? await Task.sleep(for: interval)
+        }
+        key?.close()
+    }
+
+    /// One look: seals what is complete, moves the originals.
+    func poll() async {
+        let ready = completeDocuments()
+        guard !ready.isEmpty else { return }
+        if key == nil {
+            do {
+                key = try openKey()
+            } catch {
+                status = "waiting: \(error)"
+                logger.warning("hot folder \(profile): the seal key cannot be opened: \(error)")
+                return
+            }
+        }
+        guard let key else { return }
+        status = "sealing \(ready.count)"
+        let journal: SealJournal
+        do { journal = try SealJournal(directory: folders.outbox) } catch {
+            status = "error: \(error)"
+            return
+        }
+        let requester = Requester(transport: .local, origin: nil, uid: getuid(), pid: getpid())
+        let auditor = audit.map { SealAuditTrail(trail: $0, requester: requester, batch: "hot-folder:\(profile)") }
+        let results = await Sealer(key: key, settings: settings).seal(ready, into: folders.outbox, journal: journal, audit: auditor)
+        for result in results {
+            guard let input = ready.first(where: { $0.name == result.name }) else { continue }
+            seen[input.name] = nil
+            switch result.state {
+            case .sealed, .skipped:
+                move(input.path, to: folders.done)
+            case .failed:
+                let target = move(input.path, to: folders.failed)
+                let reason = "\(result.code ?? "seal-failed")\n\(result.message?.pl ?? "")\n\(result.message?.en ?? "")\n"
+                try? Data(reason.utf8).write(to: URL(fileURLWithPath: (target ?? folders.failed + "/" + input.name) + ".reason.txt"), options: .atomic)
+                logger.warning("hot folder \(profile): \(input.name) failed: \(result.code ?? "")")
+            }
+        }
+        status = "idle"
+    }
+
+    /// Regular, visible files whose size and time did not change since the
+    /// last look and that no process has open for writing.
+    func completeDocuments() -> [SealInput] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folders.inbox) else { return [] }
+        var ready: [SealInput] = []
+        var current: [String: (Int, Date)] = [:]
+        for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".part") && !name.hasSuffix(".tmp") {
+            let path = folders.inbox + "/" + name
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                attributes[.type] as? FileAttributeType == .typeRegular,
+                let size = (attributes[.size] as? NSNumber)?.intValue, let modified = attributes[.modificationDate] as? Date
+            else { continue }
+            current[name] = (size, modified)
+            if let before = seen[name], before.size == size, before.modified == modified, !Self.openForWriting(path) {
+                ready.append(SealInput(name: name, path: path))
+            }
+        }
+        seen = current
+        return ready
+    }
+
+    /// Whether any process has `path` open for writing (/proc/PID/fdinfo flags).
+    static func openForWriting(_ path: String) -> Bool {
+        guard let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        let resolved = (path as NSString).resolvingSymlinksInPath
+        for pid in pids where Int32(pid) != nil {
+            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { continue }
+            for fd in fds {
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"), target == resolved,
+                    let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(fd)", encoding: .utf8),
+                    let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags:") }),
+                    let flags = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8)
+                else { continue }
+                if flags & 0o3 != 0 { return true }  // O_WRONLY or O_RDWR
+            }
+        }
+        return false
+    }
+
+    /// Moves a file into `directory`, never over another (a suffix is added).
+    @discardableResult
+    func move(_ path: String, to directory: String) -> String? {
+        let name = (path as NSString).lastPathComponent
+        var target = directory + "/" + name
+        var index = 2
+        while access(target, F_OK) == 0 {
+            target = directory + "/" + name + ".\(index)"
+            index += 1
+        }
+        guard rename(path, target) == 0 else {
+            logger.error("hot folder \(profile): cannot move \(path) to \(directory): \(String(cString: strerror(errno)))")
+            return nil
+        }
+        return target
+    }
+}
