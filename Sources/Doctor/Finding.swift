@@ -1,3 +1,4 @@
+import Foundation
 import Localization
 
 /// What one check found about one thing: a stable code for programs, the
@@ -72,8 +73,3 @@ public struct Finding: Sendable, Hashable {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
-import Foundation

@@ -97,6 +97,7 @@ struct Hardware {
             return late
         }
         let loaded = Set(observations.filter(\.loaded).map(\.candidate.realPath))
+        let looked = Set(candidates.map(\.realPath))
 
         // Certificates, for the chain check: all on the tokens plus --chain-file.
         var poolCertificates: [Certificate] = []
@@ -206,7 +207,8 @@ struct Hardware {
                 findings: [ReaderStateCheck(status: status, noCardAnywhere: noCardAnywhere, note: report.readerNote).run()], card: nil)
             if let atr = status.atr, status.hasCard, let card = report.card {
                 var findings = probed[index]?.findings ?? []
-                findings += CardIdentityCheck(reader: status.name, atr: atr, card: card, loadedModules: loaded, tokenSeen: tokenSeen[index]).run()
+                findings += CardIdentityCheck(
+                    reader: status.name, atr: atr, card: card, candidateModules: looked, loadedModules: loaded, tokenSeen: tokenSeen[index]).run()
                 findings += cardExtra[index]
                 entry.card = CardEntry(
                     atr: atr.hex, name: card.name, identifiedBy: card.identifiedBy, module: card.module?.name, findings: findings,

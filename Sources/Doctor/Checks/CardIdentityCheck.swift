@@ -10,7 +10,9 @@ struct CardIdentityCheck {
     let reader: String
     let atr: ATR
     let card: ReaderReport.CardReport
-    /// Real paths of the modules this run loaded.
+    /// Real paths of the modules this run looked at (configured or registered).
+    let candidateModules: Set<String>
+    /// Real paths of those that loaded.
     let loadedModules: Set<String>
     /// Whether any module showed a token for this reader.
     let tokenSeen: Bool
@@ -65,14 +67,25 @@ struct CardIdentityCheck {
     private func moduleFinding(_ hint: ModuleHint) -> Finding {
         let installed = hint.usualPaths.filter { FileManager.default.fileExists(atPath: $0) }
         let installedReal = Set(installed.map(Self.realPath))
-        let loadedNames = Set(loadedModules.map { ($0 as NSString).lastPathComponent })
-        let loaded = !installedReal.isDisjoint(with: loadedModules)
-            || hint.usualPaths.contains { loadedNames.contains(($0 as NSString).lastPathComponent) }
+        func matches(_ modules: Set<String>) -> Bool {
+            let names = Set(modules.map { ($0 as NSString).lastPathComponent })
+            return !installedReal.isDisjoint(with: modules) || hint.usualPaths.contains { names.contains(($0 as NSString).lastPathComponent) }
+        }
         var details = ["module": hint.name, "providedBy": hint.providedBy, "usualPaths": hint.usualPaths.joined(separator: " ")]
-        if loaded {
+        if matches(loadedModules) {
             return .ok(
                 Self.name, "card-module-loaded",
                 ClerkText(pl: "Potrzebny moduł \(hint.name) jest zainstalowany i używany.", en: "The module it needs, \(hint.name), is installed and in use."),
+                details: details)
+        }
+        if matches(candidateModules) {
+            return .warning(
+                Self.name, "card-module-failed",
+                found: ClerkText(
+                    pl: "Potrzebny moduł \(hint.name) jest skonfigurowany, ale nie działa (zobacz „Moduły PKCS#11”).",
+                    en: "The module it needs, \(hint.name), is set up but does not work (see “PKCS#11 modules”)."),
+                why: ClerkText(pl: "Bez działającego modułu certyfikaty z karty są niewidoczne.", en: "Without a working module the card's certificates are invisible."),
+                fix: ClerkText(pl: "Usuń przyczynę podaną przy module.", en: "Remove the cause given with the module."),
                 details: details)
         }
         if let path = installed.first {

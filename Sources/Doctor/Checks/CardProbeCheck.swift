@@ -2,9 +2,11 @@ import Localization
 import SmartCard
 
 /// The card in one reader: can it be connected to (not held exclusively by
-/// another program), does it answer a harmless command (SELECT of an
-/// application by name), and, for cards in our table, how many PIN tries it
-/// has left (read without spending one).
+/// another program), does it answer a harmless command (GET RESPONSE with
+/// nothing pending: every card answers it with an error status at once, and
+/// it changes neither the selected application nor a verified PIN of a
+/// program using the card meanwhile), and, for cards in our table, how many
+/// PIN tries it has left (read without spending one).
 ///
 /// Each step has its own PC/SC context and time limit: a card that never
 /// answers leaves a thread blocked in SCardTransmit, and nothing else.
@@ -50,11 +52,10 @@ struct CardProbeCheck {
             connection = c
         }
         probe.activeProtocol = connection.activeProtocol
-        // SELECT by name of an application most cards do not have: any answer
-        // (6A 82 "not found" included) shows the card is alive.
-        let answered = TimeLimited.run(limit, name: "card-select") { () -> Swift.Result<ResponseAPDU, PCSCError> in
+        // Any status word (6F 00, 69 85, 6D 00…) shows the card is alive.
+        let answered = TimeLimited.run(limit, name: "card-probe") { () -> Swift.Result<ResponseAPDU, PCSCError> in
             do throws(PCSCError) {
-                return .success(try connection.transmit(.select(aid: [0xD2, 0x76, 0x00, 0x01, 0x24, 0x01])))
+                return .success(try connection.transmit(CommandAPDU(bytes: [0x00, 0xC0, 0x00, 0x00, 0x00])))
             } catch {
                 return .failure(error)
             }
@@ -62,6 +63,15 @@ struct CardProbeCheck {
         switch answered {
         case .timedOut(let seconds):
             probe.findings.append(unresponsive(seconds: seconds, step: "SCardTransmit"))
+            return probe
+        case .finished(.failure(let error), let seconds) where error.rawValue == PCSCError.Code.sharingViolation:
+            // Another program is in a transaction with the card right now.
+            probe.findings.append(Finding.ok(
+                Self.name, "card-busy",
+                ClerkText(
+                    pl: "Karta jest w tej chwili zajęta przez inny program (transakcja); nie sprawdzono jej odpowiedzi.",
+                    en: "The card is busy with another program right now (a transaction); its answer was not checked."),
+                details: ["pcsc": error.name]).timed(seconds))
             return probe
         case .finished(.failure(let error), let seconds):
             probe.findings.append(Finding.problem(

@@ -52,8 +52,8 @@ struct PINStateCheck {
             return .warning(
                 Self.name, "pin-count-low",
                 found: ClerkText(
-                    pl: "Token „\(token.label)” zgłasza błędne wpisanie PIN-u: prób zostało mniej niż zwykle.\(triesText.pl)",
-                    en: "Token “\(token.label)” reports a wrong PIN: fewer tries are left than usual.\(triesText.en)"),
+                    pl: "PIN tokenu „\(token.label)” wpisano ostatnio błędnie: prób zostało mniej niż zwykle.\(triesText.pl)",
+                    en: "The PIN of token “\(token.label)” was lately entered wrongly: fewer tries are left than usual.\(triesText.en)"),
                 why: ClerkText(
                     pl: "Kolejne pomyłki zablokują kartę.",
                     en: "More mistakes will lock the card."),
