@@ -110,12 +110,14 @@ final class DoctorDesk {
     // MARK: podpis doctor
 
     /// Runs `podpis doctor --json` on this desk in English (`LANG=C`) or Polish.
-    func doctor(_ arguments: [String] = [], polish: Bool = false, json: Bool = true) throws -> DoctorRun {
+    /// `asNobody`: as user and group 65534 (needs root), for what another user may not open.
+    func doctor(_ arguments: [String] = [], polish: Bool = false, json: Bool = true, asNobody: Bool = false) throws -> DoctorRun {
         let chain = env["PODPIS_PKI_DIR"]! + "/chain.pem"
         let all = ["doctor"] + (json ? ["--json"] : []) + ["--config", config, "--chain-file", chain] + arguments
         let started = Date()
         let result = try TestBench.runCapturing(
-            DoctorRun.podpis, all,
+            asNobody ? "setpriv" : DoctorRun.podpis,
+            asNobody ? ["--reuid=65534", "--regid=65534", "--clear-groups", DoctorRun.podpis] + all : all,
             environment: [
                 "SOFTHSM2_CONF": softHSMConf, "LANG": polish ? "pl_PL.UTF-8" : "C", "LC_ALL": "", "LC_MESSAGES": "",
             ])

@@ -39,11 +39,14 @@ final class DoctorInternalsTests: XCTestCase {
             u_str ESTAB 0 0 * 600002 * 600001 users:(("podpis",pid=42,fd=5))
             u_str ESTAB 0 0 /run/other.sock 700001 * 700002 users:(("other",pid=77,fd=4))
             u_str ESTAB 0 0 * 700002 * 700001 users:(("client",pid=78,fd=4))
+            u_str ESTAB 0 0 * 800001 * 800002 users:(("pcscd",pid=5615,fd=8),("python3",pid=300,fd=8),("podpis",pid=42,fd=8))
+            u_str ESTAB 0 0 * 800002 * 800001 users:(("pcscd",pid=5615,fd=9),("python3",pid=300,fd=9),("podpis",pid=42,fd=9))
             """
         let clients = ExclusiveHolder.clients(ssOutput: ss, ourPID: 42)
         XCTAssertEqual(clients.count, 1, clients.description)
         XCTAssertTrue(clients[0].hasPrefix("scdaemon (pid 9960)"), clients[0])
         XCTAssertTrue(clients[0].contains("gpgconf --kill scdaemon"))
+        // A socket pair several processes inherited is nobody's connection to pcscd.
     }
 
     func testUdevRuleIsNeededOnlyForATokenThatIsNotCCID() throws {

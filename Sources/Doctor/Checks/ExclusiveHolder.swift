@@ -69,17 +69,24 @@ struct ExclusiveHolder {
     }
 
     /// Parses `ss -xpn`: the clients of the process our connections lead to.
+    ///
+    /// Sockets a process merely inherited (a daemon started by a program that
+    /// left descriptors open shows its parent's sockets as its own) are owned
+    /// by several processes: only sockets with one owner count, both for our
+    /// own connection and for the clients.
     static func clients(ssOutput: String, ourPID: Int32) -> [String] {
         let entries = ssOutput.split(separator: "\n").compactMap(parse)
         let byLocal = Dictionary(entries.map { ($0.localInode, $0) }, uniquingKeysWith: { a, _ in a })
-        let ours = entries.filter { $0.processes.contains { $0.pid == ourPID } }
-        let serverPIDs = Set(ours.compactMap { byLocal[$0.peerInode] }.flatMap { $0.processes.map(\.pid) })
+        let ours = entries.filter { $0.processes.count == 1 && $0.processes[0].pid == ourPID }
+        var servers = ours.compactMap { byLocal[$0.peerInode] }.flatMap(\.processes)
+        if servers.contains(where: { $0.name.hasPrefix("pcscd") }) { servers = servers.filter { $0.name.hasPrefix("pcscd") } }
+        let serverPIDs = Set(servers.map(\.pid)).subtracting([ourPID])
         guard !serverPIDs.isEmpty else { return [] }
         let serverInodes = Set(entries.filter { $0.processes.contains { serverPIDs.contains($0.pid) } }.map(\.localInode))
         var seen = Set<Int32>()
         var out: [String] = []
-        for entry in entries where serverInodes.contains(entry.peerInode) {
-            for process in entry.processes where process.pid != ourPID && !serverPIDs.contains(process.pid) {
+        for entry in entries where serverInodes.contains(entry.peerInode) && !entry.processes.contains(where: { serverPIDs.contains($0.pid) }) {
+            for process in entry.processes where process.pid != ourPID {
                 guard seen.insert(process.pid).inserted else { continue }
                 let known = knownHolders[process.name].map { " — \($0)" } ?? ""
                 out.append("\(process.name) (pid \(process.pid))\(known)")
