@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(name: "DaemonConfigurationTests", dependencies: ["DaemonConfiguration", "TestBench"]),
         .testTarget(name: "PodpisdTests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "TestBench"]),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
         .testTarget(
             name: "XAdESTests",
             dependencies: ["XAdES", "Files", "PKCS11", "Signing", "SigningFixtures", "Timestamping", "TestBench"]),

@@ -111,7 +111,9 @@ final class DoctorDesk {
 
     /// Runs `podpis doctor --json` on this desk in English (`LANG=C`) or Polish.
     /// `asNobody`: as user and group 65534 (needs root), for what another user may not open.
-    func doctor(_ arguments: [String] = [], polish: Bool = false, json: Bool = true, asNobody: Bool = false) throws -> DoctorRun {
+    func doctor(
+        _ arguments: [String] = [], polish: Bool = false, json: Bool = true, asNobody: Bool = false, environment: [String: String] = [:]
+    ) throws -> DoctorRun {
         let chain = env["PODPIS_PKI_DIR"]! + "/chain.pem"
         let all = ["doctor"] + (json ? ["--json"] : []) + ["--config", config, "--chain-file", chain] + arguments
         let started = Date()
@@ -120,7 +122,7 @@ final class DoctorDesk {
             asNobody ? ["--reuid=65534", "--regid=65534", "--clear-groups", DoctorRun.podpis] + all : all,
             environment: [
                 "SOFTHSM2_CONF": softHSMConf, "LANG": polish ? "pl_PL.UTF-8" : "C", "LC_ALL": "", "LC_MESSAGES": "",
-            ])
+            ].merging(environment) { $1 })
         return DoctorRun(
             status: result.status, stdout: result.stdout, stderr: result.stderr, seconds: Date().timeIntervalSince(started),
             json: json)
@@ -130,10 +132,11 @@ final class DoctorDesk {
     /// with `outcome` (and the matching exit code), no other warning or
     /// problem, and a reason and a fix for each, in English and in Polish.
     func expectOnly(
-        _ code: String, outcome: String = "problem", _ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line
+        _ code: String, outcome: String = "problem", _ arguments: [String] = [], environment: [String: String] = [:],
+        file: StaticString = #filePath, line: UInt = #line
     ) throws {
-        let english = try doctor(arguments)
-        let polish = try doctor(arguments, polish: true)
+        let english = try doctor(arguments, environment: environment)
+        let polish = try doctor(arguments, polish: true, environment: environment)
         for run in [english, polish] {
             XCTAssertEqual(run.status, outcome == "problem" ? 2 : 1, run.summary, file: file, line: line)
             XCTAssertEqual(Set(run.troubles.map(\.code)), [code], run.summary, file: file, line: line)

@@ -20,6 +20,17 @@ final class DoctorModuleFaultTests: XCTestCase {
         try desk.expectOnly("module-not-a-library")
     }
 
+    func testAModuleWhoseCInitializeFailsIsModuleInitFailedWithTheCKRName() throws {
+        let desk = try DoctorDesk()
+        // SoftHSM without its configuration file refuses C_Initialize.
+        let broken = ["SOFTHSM2_CONF": desk.dir.appendingPathComponent("no-such-softhsm2.conf").path]
+        try desk.expectOnly("module-init-failed", environment: broken)
+        let failed = try XCTUnwrap(try desk.doctor(environment: broken).troubles.first)
+        XCTAssertEqual(failed.details["C_Initialize"], "CKR_GENERAL_ERROR")
+        XCTAssertTrue(failed.found.contains("CKR_GENERAL_ERROR"), failed.found)
+        XCTAssertFalse(failed.found.contains("podpis doctor"), failed.found)
+    }
+
     func testASharedLibraryThatIsNoPKCS11ModuleGivesTheLoadersOwnText() throws {
         let desk = try DoctorDesk()
         let libz = try XCTUnwrap(["/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/aarch64-linux-gnu/libz.so.1"]

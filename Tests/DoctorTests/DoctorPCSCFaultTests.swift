@@ -69,6 +69,17 @@ final class DoctorPCSCFaultTests: XCTestCase {
         XCTAssertTrue(held.found.contains("python3 (pid \(pid))"), "pid \(pid): \(held.found)")
     }
 
+    func testPCSCDWithoutReadersIsReaderNone() throws {
+        let desk = try DoctorDesk()
+        try DoctorDesk.bench("pcscd.sh", ["stop"])
+        try DoctorDesk.bench("pcscd.sh", ["start", "--no-readers"])
+        defer {
+            _ = try? DoctorDesk.bench("pcscd.sh", ["stop"])
+            _ = try? DoctorDesk.bench("pcscd.sh", ["start"])
+        }
+        try desk.expectOnly("reader-none")
+    }
+
     func testNoCardInTheReaderIsCardAbsent() throws {
         let desk = try DoctorDesk()
         try DoctorDesk.bench("card.sh", ["openpgp", "stop"])

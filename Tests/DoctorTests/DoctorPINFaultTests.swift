@@ -28,6 +28,16 @@ final class DoctorPINFaultTests: XCTestCase {
         XCTAssertEqual(try DoctorDesk.openPGPTriesLeft(), 0, "the doctor never presents a PIN")
     }
 
+    func testOpenPGPCardAfterTwoWrongPINsIsPINFinalTry() throws {
+        let desk = try DoctorDesk()
+        let card = try DoctorDesk.OpenPGPCardState()
+        defer { XCTAssertNoThrow(try card.restore()) }
+        try DoctorDesk.presentWrongPINToOpenPGPCard(times: 2)
+        try desk.expectOnly("pin-final-try", outcome: "warning")
+        let last = try desk.doctor().troubles
+        XCTAssertTrue(last.allSatisfy { $0.details["triesLeft"] == "1" && $0.details["flags"]?.contains("CKF_USER_PIN_FINAL_TRY") == true })
+    }
+
     func testSoftHSMTokenAfterAWrongPINIsPINCountLow() throws {
         let desk = try DoctorDesk()
         let env = desk.env

@@ -107,8 +107,8 @@ struct CardProbeCheck {
             return .problem(
                 Self.name, "card-connect-failed",
                 found: ClerkText(
-                    pl: "Nie można połączyć się z kartą w czytniku „\(reader.name)”: \(error.name) (\(error.message.pl))",
-                    en: "Cannot connect to the card in reader “\(reader.name)”: \(error.name) (\(error.message.en))"),
+                    pl: "Nie można połączyć się z kartą w czytniku „\(reader.name)”: \(error.name) (\(error.message.withoutDoctorAdvice.pl))",
+                    en: "Cannot connect to the card in reader “\(reader.name)”: \(error.name) (\(error.message.withoutDoctorAdvice.en))"),
                 why: Self.unusableWhy, fix: Self.reinsertFix, details: ["pcsc": error.name])
         }
     }

@@ -59,8 +59,8 @@ struct ModuleLoadCheck {
             return .problem(
                 Self.name, "module-init-failed",
                 found: ClerkText(
-                    pl: "Moduł PKCS#11 \(path) ładuje się, ale C_Initialize zwraca \(name) (\(error.message.pl))",
-                    en: "PKCS#11 module \(path) loads, but C_Initialize returns \(name) (\(error.message.en))"),
+                    pl: "Moduł PKCS#11 \(path) ładuje się, ale C_Initialize zwraca \(name) (\(error.message.withoutDoctorAdvice.pl))",
+                    en: "PKCS#11 module \(path) loads, but C_Initialize returns \(name) (\(error.message.withoutDoctorAdvice.en))"),
                 why: ClerkText(
                     pl: "Moduł, który się nie inicjuje, nie pokaże żadnego tokenu.",
                     en: "A module that does not initialise shows no token."),

@@ -64,8 +64,8 @@ struct PCSCServiceCheck {
             return .problem(
                 Self.name, "pcscd-error",
                 found: ClerkText(
-                    pl: "pcscd odpowiada błędem \(error.name) (\(error.message.pl))",
-                    en: "pcscd answers with error \(error.name) (\(error.message.en))"),
+                    pl: "pcscd odpowiada błędem \(error.name) (\(error.message.withoutDoctorAdvice.pl))",
+                    en: "pcscd answers with error \(error.name) (\(error.message.withoutDoctorAdvice.en))"),
                 why: Self.noCardsWhy,
                 fix: ClerkText(
                     pl: "Uruchom pcscd ponownie: sudo systemctl restart pcscd; jeśli błąd wraca, zajrzyj do: journalctl -u pcscd.",

@@ -27,8 +27,8 @@ struct ReaderListCheck {
             return ([Finding.problem(
                 Self.name, "readers-error",
                 found: ClerkText(
-                    pl: "Nie udało się odczytać listy czytników: \(error.name) (\(error.message.pl))",
-                    en: "The reader list could not be read: \(error.name) (\(error.message.en))"),
+                    pl: "Nie udało się odczytać listy czytników: \(error.name) (\(error.message.withoutDoctorAdvice.pl))",
+                    en: "The reader list could not be read: \(error.name) (\(error.message.withoutDoctorAdvice.en))"),
                 why: ClerkText(pl: "Bez listy czytników nie widać kart.", en: "Without the reader list no card can be seen."),
                 fix: ClerkText(pl: "Uruchom pcscd ponownie: sudo systemctl restart pcscd.", en: "Restart pcscd: sudo systemctl restart pcscd."),
                 details: ["pcsc": error.name]).timed(seconds)], [])

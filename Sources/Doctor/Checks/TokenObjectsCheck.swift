@@ -34,8 +34,8 @@ struct TokenObjectsCheck {
             return (Finding.problem(
                 Self.name, "token-unreadable",
                 found: ClerkText(
-                    pl: "Nie można odczytać obiektów tokenu „\(label)”: \(error.name) (\(error.message.pl))",
-                    en: "The objects of token “\(label)” cannot be read: \(error.name) (\(error.message.en))"),
+                    pl: "Nie można odczytać obiektów tokenu „\(label)”: \(error.name) (\(error.message.withoutDoctorAdvice.pl))",
+                    en: "The objects of token “\(label)” cannot be read: \(error.name) (\(error.message.withoutDoctorAdvice.en))"),
                 why: ClerkText(pl: "Certyfikatów z nieczytelnego tokenu nie da się wybrać do podpisu.", en: "Certificates on a token that cannot be read cannot be chosen for signing."),
                 fix: ClerkText(pl: "Wyjmij i włóż kartę (odłącz token), potem sprawdź ponownie.", en: "Remove and reinsert the card (replug the token), then check again."),
                 details: ["pkcs11": error.name]).timed(seconds), .failed(error))
