@@ -17,7 +17,8 @@ public enum Doctor {
 
         // The configuration first: it names the modules, the socket and the TSAs.
         let files = options.configFiles ?? DaemonConfiguration.defaultFiles(system: options.system, environment: environment)
-        let (configurationFindings, configuration) = ConfigurationCheck(files: files, environment: environment).run()
+        let (configurationFindings, configuration) = ConfigurationCheck(
+            files: files, environment: environment, explicit: options.configFiles != nil).run()
 
         // Side checks run beside the hardware ones.
         let daemonCheck = DaemonCheck(

@@ -59,7 +59,7 @@ public struct Finding: Sendable, Hashable {
             why: ClerkText(
                 pl: "Element, który się zawiesza, zawiesza też podpisywanie: aplikacja urzędnika czeka bez końca.",
                 en: "A component that hangs also hangs signing: the clerk's application waits with no answer."),
-            fix: fix, details: ["timeLimitSeconds": Self.format(seconds)], seconds: seconds)
+            fix: fix, details: ["waitedSeconds": Self.format(seconds)], seconds: seconds)
     }
 
     /// The same finding with its duration.

@@ -133,7 +133,7 @@ struct CardProbeCheck {
                 pl: "Karta w czytniku „\(reader.name)” nie odpowiada: brak odpowiedzi w ciągu \(Finding.format(seconds)) s (\(step)).",
                 en: "The card in reader “\(reader.name)” does not respond: no answer within \(Finding.format(seconds)) s (\(step))."),
             why: Self.unusableWhy, fix: Self.reinsertFix,
-            details: ["step": step, "timeLimitSeconds": Finding.format(limit)], seconds: seconds)
+            details: ["step": step, "waitedSeconds": Finding.format(seconds)], seconds: seconds)
     }
 
     static let unusableWhy = ClerkText(

@@ -9,11 +9,27 @@ struct ConfigurationCheck {
     static let name = "configuration"
     let files: [String]
     let environment: [String: String]
+    /// The files were named by the user (`--config`): a missing one is a problem.
+    var explicit = false
 
     func run() -> (findings: [Finding], configuration: DaemonConfiguration) {
         let (configuration, problems) = DaemonConfiguration.load(files: files, environment: environment)
         let existing = files.filter { FileManager.default.fileExists(atPath: $0) }
         var findings: [Finding] = []
+        if explicit {
+            for file in files where !FileManager.default.fileExists(atPath: file) {
+                findings.append(.problem(
+                    Self.name, "config-file-missing",
+                    found: ClerkText(pl: "Nie ma pliku konfiguracji \(file).", en: "Configuration file \(file) does not exist."),
+                    why: ClerkText(
+                        pl: "Sprawdzono ustawienia domyślne zamiast tych, o które chodziło.",
+                        en: "The defaults were checked instead of the settings meant."),
+                    fix: ClerkText(
+                        pl: "Podaj właściwą ścieżkę (zwykle /etc/podpis/podpisd.toml lub ~/.config/podpis/podpisd.toml).",
+                        en: "Give the right path (usually /etc/podpis/podpisd.toml or ~/.config/podpis/podpisd.toml)."),
+                    details: ["file": file]))
+            }
+        }
         for problem in problems where problem.code != "module-missing" {
             var location = problem.file
             if let line = problem.line { location += ":\(line)" }
