@@ -12,8 +12,9 @@
 //                  CAdES (EN 319 122), XAdES (EN 319 132, on libxml2)
 //   facts          QualifiedCertificates (what a certificate says)
 //   station        Inventory (readers → cards → tokens → certificates),
-//                  DaemonConfiguration (podpisd.toml), Station (per-token queues,
-//                  consent and PIN, sign jobs, events)
+//                  DaemonConfiguration (podpisd.toml), Doctor (desk checks for
+//                  podpis doctor), Station (per-token queues, consent and PIN,
+//                  sign jobs, events)
 //   executables    podpis (CLI), podpisd (daemon)
 import PackageDescription
 
@@ -124,6 +125,15 @@ let package = Package(
             name: "DaemonConfiguration",
             dependencies: ["Localization", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(
+            name: "Doctor",
+            dependencies: [
+                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Timestamping", "CMS", "DaemonConfiguration",
+                "Localization",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
             name: "Station",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
@@ -147,7 +157,7 @@ let package = Package(
             name: "podpis",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
-                "DaemonConfiguration", "Localization", "Station", "Sealing",
+                "DaemonConfiguration", "Localization", "Station", "Sealing", "Doctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
@@ -182,6 +192,7 @@ let package = Package(
         .testTarget(name: "DaemonConfigurationTests", dependencies: ["DaemonConfiguration", "TestBench"]),
         .testTarget(name: "PodpisdTests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
         .testTarget(
             name: "XAdESTests",
             dependencies: ["XAdES", "Files", "PKCS11", "Signing", "SigningFixtures", "Timestamping", "TestBench"]),

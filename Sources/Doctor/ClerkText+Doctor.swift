@@ -1,0 +1,17 @@
+import Foundation
+import Localization
+
+extension ClerkText {
+    /// The text without its sentences that send the reader to `podpis doctor`
+    /// (the errors of the lower layers say so; inside the doctor it is noise).
+    var withoutDoctorAdvice: ClerkText {
+        func strip(_ text: String) -> String {
+            guard text.contains("podpis doctor") else { return text }
+            return text.components(separatedBy: ". ")
+                .filter { !$0.contains("podpis doctor") }
+                .joined(separator: ". ")
+                .trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        }
+        return ClerkText(pl: strip(pl), en: strip(en))
+    }
+}

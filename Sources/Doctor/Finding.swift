@@ -1,0 +1,75 @@
+import Foundation
+import Localization
+
+/// What one check found about one thing: a stable code for programs, the
+/// outcome, what was found, why it matters and how to fix it (the last two
+/// only for warnings and problems), in Polish and English.
+public struct Finding: Sendable, Hashable {
+    /// The check that made the finding, e.g. `pcscd-service`.
+    public let check: String
+    /// Stable, kebab-case: `pcscd-not-running`, `pin-locked`, `check-timeout`…
+    /// (the list is in docs/doctor.md).
+    public let code: String
+    public let outcome: Outcome
+    public let found: ClerkText
+    public let why: ClerkText?
+    public let fix: ClerkText?
+    /// Facts for programs and IT staff: ATR, PC/SC or CKR name, path, tries left…
+    public var details: [String: String]
+    /// How long the check took, when it ran under a time limit.
+    public var seconds: Double?
+
+    public init(
+        check: String, code: String, outcome: Outcome, found: ClerkText, why: ClerkText? = nil, fix: ClerkText? = nil,
+        details: [String: String] = [:], seconds: Double? = nil
+    ) {
+        self.check = check
+        self.code = code
+        self.outcome = outcome
+        self.found = found
+        self.why = why
+        self.fix = fix
+        self.details = details
+        self.seconds = seconds
+    }
+
+    public static func ok(_ check: String, _ code: String, _ found: ClerkText, details: [String: String] = [:]) -> Finding {
+        Finding(check: check, code: code, outcome: .ok, found: found, details: details)
+    }
+
+    public static func warning(
+        _ check: String, _ code: String, found: ClerkText, why: ClerkText, fix: ClerkText, details: [String: String] = [:]
+    ) -> Finding {
+        Finding(check: check, code: code, outcome: .warning, found: found, why: why, fix: fix, details: details)
+    }
+
+    public static func problem(
+        _ check: String, _ code: String, found: ClerkText, why: ClerkText, fix: ClerkText, details: [String: String] = [:]
+    ) -> Finding {
+        Finding(check: check, code: code, outcome: .problem, found: found, why: why, fix: fix, details: details)
+    }
+
+    /// A component that did not answer within its time limit.
+    public static func timeout(_ check: String, component: ClerkText, seconds: Double, fix: ClerkText) -> Finding {
+        Finding(
+            check: check, code: "check-timeout", outcome: .problem,
+            found: ClerkText(
+                pl: "\(component.pl): brak odpowiedzi w ciągu \(Self.format(seconds)) s; sprawdzanie przerwano.",
+                en: "\(component.en): no answer within \(Self.format(seconds)) s; the check was abandoned."),
+            why: ClerkText(
+                pl: "Element, który się zawiesza, zawiesza też podpisywanie: aplikacja urzędnika czeka bez końca.",
+                en: "A component that hangs also hangs signing: the clerk's application waits with no answer."),
+            fix: fix, details: ["waitedSeconds": Self.format(seconds)], seconds: seconds)
+    }
+
+    /// The same finding with its duration.
+    func timed(_ seconds: Double) -> Finding {
+        var copy = self
+        if copy.seconds == nil { copy.seconds = seconds }
+        return copy
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+    }
+}
