@@ -175,6 +175,7 @@ let package = Package(
 
         // MARK: Benchmarks (make bench)
         .executableTarget(name: "DetachedSigningBenchmark", path: "Benchmarks/DetachedSigningBenchmark"),
+        .executableTarget(name: "SealingBenchmark", dependencies: ["PKCS11"], path: "Benchmarks/SealingBenchmark"),
 
         // MARK: Tests
         .target(name: "TestBench", path: "Tests/TestBench"),

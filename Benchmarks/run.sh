@@ -10,6 +10,8 @@ RUNS="${RUNS:-3}"
 
 swift build -c release --product podpis
 swift build -c release --product DetachedSigningBenchmark
+swift build -c release --product SealingBenchmark
+bash Benchmarks/baselines/install.sh
 bin="$(swift build -c release --show-bin-path)"
 was_up=0
 [ -f .testbed/env ] && was_up=1
@@ -24,4 +26,7 @@ echo "== CAdES detached over ${SIZE_MIB} MiB vs openssl dgst -sha256"
 "$bin/DetachedSigningBenchmark" "$bin/podpis" "$SIZE_MIB" "$RUNS" cades || status=1
 echo "== XAdES detached over ${XADES_SIZE_MIB} MiB vs openssl dgst -sha256"
 "$bin/DetachedSigningBenchmark" "$bin/podpis" "$XADES_SIZE_MIB" "$RUNS" xades || status=1
+echo "== sealing 1000 × 10 KB XML (XAdES enveloped) vs the token's C_Sign, openssl per document, signxml"
+"$bin/SealingBenchmark" "$bin/podpis" 1000 1 rsa || status=1
+"$bin/SealingBenchmark" "$bin/podpis" 1000 1 ec || status=1
 exit "$status"

@@ -158,7 +158,7 @@ public final class Sealer: Sendable {
         let size = try file.size()
         guard size <= settings.maxDocumentBytes else { throw SealError.tooLarge(size, limit: settings.maxDocumentBytes) }
         let bytes = try file.readAll(limit: settings.maxDocumentBytes)
-        let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let sha256 = SHA256.hash(data: bytes).hexString
         let method = Self.isXML(input.name) ? settings.xml : settings.other
         let outputName = method.outputName(for: input.name)
         let outputPath = directory + "/" + outputName
@@ -224,7 +224,7 @@ public final class Sealer: Sendable {
         result.code = readable?.code ?? "seal-failed"
         result.message = readable?.message ?? ClerkText(pl: "\(error)", en: "\(error)")
         if let data = FileManager.default.contents(atPath: input.path) {
-            result.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            result.sha256 = SHA256.hash(data: data).hexString
             result.size = data.count
         }
         return result

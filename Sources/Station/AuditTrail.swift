@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Signing
 
 /// The audit trail: one JSON line per signature and per refusal, appended
 /// and fsynced, each line chained to the one before by its SHA-256, so that
@@ -49,7 +50,7 @@ public actor AuditTrail {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         let body = try encoder.encode(entry)
-        let hash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: body).hexString
         var line = Data("{\"hash\":\"\(hash)\",\"entry\":".utf8)
         line.append(body)
         line.append(Data("}\n".utf8))
@@ -108,7 +109,7 @@ public struct AuditLine {
 
     /// Whether the stored hash is the SHA-256 of the entry as written.
     public var isIntact: Bool {
-        SHA256.hash(data: entryBytes).map { String(format: "%02x", $0) }.joined() == hash
+        SHA256.hash(data: entryBytes).hexString == hash
     }
 
     /// Checks a whole trail; the first broken line (1-based) and why, or nil.

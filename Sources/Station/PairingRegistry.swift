@@ -1,6 +1,7 @@
 import Crypto
 import Files
 import Foundation
+import Signing
 import Localization
 
 /// The web pages (origins) the clerk allowed to use the TCP API, and the
@@ -134,7 +135,7 @@ public actor PairingRegistry {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     /// Compares without stopping at the first difference.

@@ -47,7 +47,7 @@ extension SignRequest {
                 let array = [UInt8](bytes)
                 request.documents.append(SignDocument(
                     name: name, mimeType: mimeType, content: .bytes(array), size: array.count,
-                    sha256: DigestAlgorithm.sha256.digest(array).map { String(format: "%02x", $0) }.joined()))
+                    sha256: DigestAlgorithm.sha256.digest(array).hexString))
             } else if let digest = document["digest"] as? [String: Any] {
                 guard let algorithmName = digest["algorithm"] as? String, let algorithm = DigestAlgorithm(rawValue: algorithmName),
                     let valueText = digest["value"] as? String, let value = Data(base64Encoded: valueText),
@@ -59,7 +59,7 @@ extension SignRequest {
                 }
                 request.documents.append(SignDocument(
                     name: name, mimeType: mimeType, content: .digest(algorithm: algorithm, value: [UInt8](value)), size: size,
-                    sha256: algorithm == .sha256 ? [UInt8](value).map { String(format: "%02x", $0) }.joined() : nil))
+                    sha256: algorithm == .sha256 ? [UInt8](value).hexString : nil))
             } else {
                 throw StationProblem.badRequest("documents[\(index)] needs content (base64) or digest.", pl: "documents[\(index)] wymaga content (base64) albo digest.")
             }

@@ -91,11 +91,14 @@ struct QualifyingProperties {
     }
 
     /// xsd:dateTime in UTC, whole seconds.
+    /// (gmtime_r: ISO8601DateFormatter costs ~100 µs a call, too much when
+    /// sealing thousands of documents.)
     static func dateTime(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// A big-endian unsigned integer in decimal (X509SerialNumber).

@@ -44,7 +44,7 @@ final class SignatureAssembly {
         self.document = document
         self.signer = signer
         self.options = options
-        id = "id-" + (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        id = "id-" + (0..<16).map { _ in UInt8.random(in: 0...255) }.hexString
         if let parent {
             signature = xmlNewChild(parent, nil, "Signature", nil)
         } else {

@@ -1,0 +1,190 @@
+// Sealing 10 KB zaświadczenia (XML, XAdES enveloped B-B) against the raw
+// limit, all in one run on one throwaway SoftHSM token ("Bench Seal", made by
+// Benchmarks/baselines/make_token.sh from the bench PKI):
+//   - the token's own C_Sign rate with the same number of sessions (a loop
+//     calling C_Sign directly, one thread per session), and its CPU time per
+//     signature;
+//   - `podpis seal --local` on COUNT documents: documents per second, and its
+//     CPU time per document (wait4's rusage) minus the token's per signature;
+//   - one `openssl cms -sign` process per document through the pkcs11 engine,
+//     and python signxml driving python-pkcs11 (Benchmarks/baselines).
+// Prints one line per figure and PASS/FAIL against the issue's limits.
+//
+// Usage: SealingBenchmark PODPIS_BINARY [COUNT] [SESSIONS] [rsa|ec]
+import Dispatch
+import Foundation
+import PKCS11
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    print("usage: SealingBenchmark PODPIS_BINARY [COUNT] [SESSIONS] [rsa|ec]")
+    exit(2)
+}
+let podpis = arguments[1]
+let count = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
+let sessions = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
+let keyType = arguments.count > 4 ? arguments[4] : "rsa"
+let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let baselines = repo.appendingPathComponent("Benchmarks/baselines").path
+let module = ProcessInfo.processInfo.environment["PODPIS_SOFTHSM_MODULE"] ?? "/usr/lib/softhsm/libsofthsm2.so"
+let pin = String(Int.random(in: 10_000_000...99_999_999))
+
+struct Child {
+    let seconds: Double
+    let cpuSeconds: Double
+    let status: Int32
+    let stdout: String
+}
+
+/// Runs a program, capturing stdout, with wall time and the child's CPU time.
+func run(_ program: String, _ args: [String], environment: [String: String] = [:]) -> Child {
+    let outPath = NSTemporaryDirectory() + "sealbench-\(UUID().uuidString)"
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([program] + args).map { strdup($0) } + [nil]
+    let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    var pid: pid_t = 0
+    let start = Date()
+    let rc = posix_spawnp(&pid, program, &actions, nil, argv, env)
+    argv.forEach { free($0) }
+    env.forEach { free($0) }
+    posix_spawn_file_actions_destroy(&actions)
+    guard rc == 0 else { return Child(seconds: 0, cpuSeconds: 0, status: -1, stdout: "") }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = Date().timeIntervalSince(start)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    unlink(outPath)
+    return Child(seconds: seconds, cpuSeconds: cpu, status: status, stdout: out)
+}
+
+func cpuNow() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+let work = NSTemporaryDirectory() + "sealbench-\(UUID().uuidString)"
+try FileManager.default.createDirectory(atPath: work + "/in", withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: work) }
+
+// The token.
+let made = run("bash", ["\(baselines)/make_token.sh", work + "/token", pin, keyType])
+guard made.status == 0 else { print("make_token.sh failed"); exit(1) }
+let softhsmConf = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+setenv("SOFTHSM2_CONF", softhsmConf, 1)
+
+// The documents: ~10 KB zaświadczenia.
+let filler = String(repeating: "Zaświadcza się, że wnioskodawca nie zalega z opłatami lokalnymi. ", count: 150)
+for index in 0..<count {
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<zaswiadczenie xmlns=\"urn:gmina:testowo\" nr=\"\(index)/2026\"><tresc>\(filler)</tresc></zaswiadczenie>\n"
+    try Data(xml.utf8).write(to: URL(fileURLWithPath: work + String(format: "/in/z-%05d.xml", index)))
+}
+
+// 1. The raw limit: C_Sign in a loop on `sessions` sessions, 3 s.
+let token = try Module.load(path: module).tokens().first { $0.info.label == "Bench Seal" }!
+let first = try token.slot.openSession()
+var secret = Array(pin.utf8)
+try first.login(pin: SecretPIN(consuming: &secret))
+let key = try first.privateKeys().first!
+let algorithm: SignatureAlgorithm = keyType == "ec" ? .ecdsa(.sha256) : .rsaPKCS1v15(.sha256)
+var lanes = [first]
+while lanes.count < sessions { lanes.append(try token.slot.openSession()) }
+let digest = [UInt8](repeating: 0x5A, count: 32)
+let deadline = Date().addingTimeInterval(3)
+let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: sessions)
+counts.initialize(repeating: 0)
+let group = DispatchGroup()
+let cpuBefore = cpuNow(), rawStart = Date()
+for (index, session) in lanes.enumerated() {
+    nonisolated(unsafe) let session = session
+    nonisolated(unsafe) let counts = counts
+    DispatchQueue.global().async(group: group) {
+        while Date() < deadline {
+            _ = try? session.sign(digest: digest, with: key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in nil }
+            counts[index] += 1
+        }
+    }
+}
+group.wait()
+let rawSeconds = Date().timeIntervalSince(rawStart)
+let signatures = counts.reduce(0, +)
+let rawRate = Double(signatures) / rawSeconds
+let tokenCPUPerSignature = (cpuNow() - cpuBefore) / Double(signatures)
+try? first.logout()
+lanes.removeAll()
+
+// 2. podpis seal --local.
+try Data((pin + "\n").utf8).write(to: URL(fileURLWithPath: work + "/pin"))
+chmod(work + "/pin", 0o600)
+let certificateDER = run("openssl", ["x509", "-in", work + "/token/cert.pem", "-outform", "DER", "-out", work + "/cert.der"])
+_ = certificateDER
+let certificateID = run("sh", ["-c", "sha256sum \(work)/cert.der | cut -c1-16"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+try Data("""
+    [server]
+    audit_file = "\(work)/audit.jsonl"
+    [pkcs11]
+    modules = ["\(module)"]
+    use_registered = false
+    [seal.bench]
+    certificate = "\(certificateID)"
+    xml = "xades-enveloped"
+    level = "B-B"
+    sessions = \(sessions)
+    pin_file = "\(work)/pin"
+    """.utf8).write(to: URL(fileURLWithPath: work + "/podpisd.toml"))
+let ours = run(podpis, ["seal", "--profile", "bench", "--config", work + "/podpisd.toml", "--local", "--json", "--out", work + "/out", work + "/in"],
+               environment: ["SOFTHSM2_CONF": softhsmConf])
+guard ours.status == 0, let summary = try? JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as? [String: Any],
+    summary["sealed"] as? Int == count
+else {
+    print("podpis seal failed (exit \(ours.status)): \(ours.stdout.prefix(500))")
+    exit(1)
+}
+let ourRate = Double(count) / ours.seconds
+let sealingRate = summary["perSecond"] as? Double ?? 0
+let ourCPUPerDocument = ours.cpuSeconds / Double(count)
+let overhead = ourCPUPerDocument - tokenCPUPerSignature
+
+print(String(format: "raw C_Sign (%@, %d session(s)): %.0f signatures/s, token CPU %.0f µs/signature", keyType, sessions, rawRate, tokenCPUPerSignature * 1e6))
+print(String(format: "podpis seal --local, %d × 10 KB XML, XAdES enveloped B-B: %.0f docs/s whole process (%.0f docs/s sealing phase), CPU %.0f µs/doc",
+             count, ourRate, sealingRate, ourCPUPerDocument * 1e6))
+print(String(format: "  = %.0f %% of the raw C_Sign rate (whole process), %.0f %% (sealing phase); own cost %.0f µs/doc beyond the token's",
+             100 * ourRate / rawRate, 100 * sealingRate / rawRate, overhead * 1e6))
+
+// 3. What an office would script today.
+let sample = min(count, 200)
+try FileManager.default.createDirectory(atPath: work + "/sample", withIntermediateDirectories: true)
+for index in 0..<sample {
+    let name = String(format: "z-%05d.xml", index)
+    try FileManager.default.copyItem(atPath: work + "/in/" + name, toPath: work + "/sample/" + name)
+}
+func baseline(_ result: Child) -> Double? {
+    guard let line = result.stdout.split(separator: "\n").last,
+        let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+    else { return nil }
+    return object["perSecond"] as? Double
+}
+let opensslRate = baseline(run("bash", ["\(baselines)/openssl_engine_cms.sh", work + "/sample", work + "/out-openssl", pin, keyType],
+                                environment: ["SOFTHSM2_CONF": softhsmConf]))
+let signxmlRate = baseline(run("/usr/bin/python3", [
+    "\(baselines)/signxml_pkcs11.py", "--input", work + "/in", "--output", work + "/out-signxml", "--module", module,
+    "--token", "Bench Seal", "--pin", pin, "--cert", work + "/token/cert.pem", "--key-type", keyType,
+], environment: ["SOFTHSM2_CONF": softhsmConf]))
+if let opensslRate { print(String(format: "openssl cms -sign per document (pkcs11 engine), %d docs: %.1f docs/s → podpis %.1f×", sample, opensslRate, ourRate / opensslRate)) }
+if let signxmlRate { print(String(format: "signxml + python-pkcs11, one process, %d docs: %.1f docs/s → podpis %.1f×", count, signxmlRate, ourRate / signxmlRate)) }
+
+var failures: [String] = []
+if keyType == "rsa" && ourRate < 0.85 * rawRate { failures.append("under 85 % of the raw C_Sign rate") }
+if keyType == "ec" && overhead > 100e-6 { failures.append("own cost over 100 µs per document") }
+if let opensslRate, ourRate < 15 * opensslRate { failures.append("under 15× openssl per document") }
+if opensslRate == nil { failures.append("openssl baseline did not run (Benchmarks/baselines/install.sh)") }
+if let signxmlRate, ourRate < 4 * signxmlRate { failures.append("under 4× signxml + python-pkcs11") }
+if signxmlRate == nil { failures.append("signxml baseline did not run (Benchmarks/baselines/install.sh)") }
+print(failures.isEmpty ? "PASS" : "FAIL: " + failures.joined(separator: "; "))
+exit(failures.isEmpty ? 0 : 1)
