@@ -31,7 +31,7 @@ final class DoctorDesk {
         softHSMConf = try DoctorDesk.bench(
             "doctor-token.sh", [dir.appendingPathComponent("softhsm").path, Self.tokenLabel, Self.tokenPIN] + objects
         ).trimmingCharacters(in: .whitespacesAndNewlines)
-        let port = Int.random(in: 36000..<36900)
+        let port = TestBench.freeTCPPort()  // the kernel says it is free (a random one may be a client's ephemeral port)
         func toml(_ strings: [String]) -> String { "[" + strings.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
         let common = """
             [server]

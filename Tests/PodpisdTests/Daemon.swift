@@ -26,32 +26,51 @@ final class Daemon {
         let env = try TestBench.require()
         dir = try TestBench.temporaryDirectory()
         socket = dir.appendingPathComponent("podpisd.sock").path
-        port = Int.random(in: 36000..<36900)
         log = dir.appendingPathComponent("podpisd.log").path
-        let config = """
-            [server]
-            port = \(port)
-            socket = "\(socket)"
-            allowed_origins = ["https://ezd.example.gov.pl"]
-            agent_timeout_seconds = \(agentTimeout)
-            audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
-            pairing_file = "\(pairingFile ?? dir.appendingPathComponent("pairings.json").path)"
-            \(extra)
-            \(extraSections.contains("[pkcs11]") ? extraSections : "[pkcs11]\nmodules = [\"\(env["PODPIS_SOFTHSM_MODULE"]!)\"]\nuse_registered = false\n" + extraSections)
-            [timestamp]
-            urls = ["\(env["PODPIS_TSA_URL"]!)"]
-            timeout_seconds = 5
-            """
         let configPath = dir.appendingPathComponent("podpisd.toml").path
-        try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
-        pid = try Background.start(Self.binary, ["--config", configPath], output: log, environment: environment)
-        let socket = self.socket
-        guard TestBench.waitUntil(timeout: 15, { FileManager.default.fileExists(atPath: socket) }) else {
+        // A port the kernel has just handed out as free; if podpisd still
+        // cannot bind it (taken meanwhile, e.g. by a client's ephemeral
+        // port), another one.
+        var started: (port: Int, pid: pid_t)?
+        for _ in 0..<4 where started == nil {
+            let port = TestBench.freeTCPPort()
+            let config = """
+                [server]
+                port = \(port)
+                socket = "\(socket)"
+                allowed_origins = ["https://ezd.example.gov.pl"]
+                agent_timeout_seconds = \(agentTimeout)
+                audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
+                pairing_file = "\(pairingFile ?? dir.appendingPathComponent("pairings.json").path)"
+                \(extra)
+                \(extraSections.contains("[pkcs11]") ? extraSections : "[pkcs11]\nmodules = [\"\(env["PODPIS_SOFTHSM_MODULE"]!)\"]\nuse_registered = false\n" + extraSections)
+                [timestamp]
+                urls = ["\(env["PODPIS_TSA_URL"]!)"]
+                timeout_seconds = 5
+                """
+            try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
+            let pid = try Background.start(Self.binary, ["--config", configPath], output: log, environment: environment)
+            let socket = self.socket
+            var exited = false
+            let up = TestBench.waitUntil(timeout: 15) {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid { exited = true; return true }
+                return FileManager.default.fileExists(atPath: socket)
+                    && (try? Daemon.curlTCP(port, ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/v1/status"]).status) == 0
+            }
+            if up && !exited {
+                started = (port, pid)
+            } else if !exited {
+                Background.stop(pid)
+            }
+        }
+        guard let started else {
             throw TestBench.NotUp(description: "podpisd did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
-        let port = self.port
-        _ = TestBench.waitUntil(timeout: 5) { (try? Daemon.curlTCP(port, ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/v1/status"]).status) == 0 }
+        port = started.port
+        pid = started.pid
     }
+
 
     deinit {
         kill(pid, SIGTERM)
