@@ -5,6 +5,8 @@ import PKCS11
 public struct SealError: ClerkReadableError, Sendable {
     public let code: String
     public let message: ClerkText
+    /// For token-absent: which opening of the key failed (see ``SealKey/recover(after:retryEvery:)``).
+    var generation: Int?
 
     public init(_ code: String, _ message: ClerkText) {
         self.code = code
@@ -25,10 +27,12 @@ public struct SealError: ClerkReadableError, Sendable {
             en: "“\(name)” was already sealed with other content; the output is never overwritten — rename the document."))
     }
 
-    static func tokenLost(_ detail: String) -> SealError {
-        SealError("token-absent", ClerkText(
+    static func tokenLost(_ detail: String, generation: Int) -> SealError {
+        var error = SealError("token-absent", ClerkText(
             pl: "Token z pieczęcią zniknął (\(detail)); partia wstrzymana do jego powrotu.",
             en: "The seal's token went away (\(detail)); the batch is paused until it is back."))
+        error.generation = generation
+        return error
     }
 
     static func certificateNotFound(_ id: String) -> SealError {

@@ -31,6 +31,10 @@ public final class SealKey: Sendable {
     let pin: SealPINSource
     let laneCount: Int
     private let state: Mutex<Opened?>
+    /// How many times the key was opened; a loss seen on an older opening
+    /// does not reopen the newer one.
+    private let opening = Mutex(0)
+    private let recovering = Mutex<Task<Void, Never>?>(nil)
 
     /// Finds the certificate (8+ hex digits of its SHA-256) with its private
     /// key, logs in once with a PIN from `pin`, opens `sessions` sessions.
@@ -81,9 +85,13 @@ public final class SealKey: Sendable {
         throw SealError.certificateNotFound(certificate)
     }
 
+    /// Which opening of the key is current.
+    public var generation: Int { opening.withLock { $0 } }
+
     /// Signs a digest on lane `lane` (its own thread).
     func sign(digest: [UInt8], algorithm: SignatureAlgorithm, lane: Int) async throws -> [UInt8] {
-        guard let opened = state.withLock({ $0 }) else { throw SealError.tokenLost("not open") }
+        let generation = self.generation
+        guard let opened = state.withLock({ $0 }) else { throw SealError.tokenLost("not open", generation: generation) }
         let chosen = opened.lanes[lane % opened.lanes.count]
         let key = opened.key
         let source = pin
@@ -95,7 +103,7 @@ public final class SealKey: Sendable {
                     }
                     continuation.resume(returning: signature)
                 } catch let error as PKCS11Error where error.isTokenLoss {
-                    continuation.resume(throwing: SealError.tokenLost(error.description))
+                    continuation.resume(throwing: SealError.tokenLost(error.description, generation: generation))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -110,6 +118,28 @@ public final class SealKey: Sendable {
         let (opened, der, _) = try Self.open(certificate: Self.hex(certificateDER), modules: modules, lanes: laneCount, pin: pin)
         guard der == certificateDER else { throw SealError.certificateNotFound(facts.sha256) }
         state.withLock { $0 = opened }
+        opening.withLock { $0 += 1 }
+    }
+
+    /// After a loss seen on opening `generation`: reopens the key, trying
+    /// every `retryEvery` until the token is back (one attempt at a time,
+    /// shared by every batch on this key). Returns at once when the key was
+    /// already reopened since.
+    public func recover(after generation: Int?, retryEvery: Duration = .seconds(1)) async {
+        if let generation, generation != self.generation { return }
+        let task = recovering.withLock { current -> Task<Void, Never> in
+            if let current { return current }
+            let task = Task.detached { [self] in
+                while !Task.isCancelled {
+                    if (try? reopen()) != nil { break }
+                    try? await Task.sleep(for: retryEvery)
+                }
+                recovering.withLock { $0 = nil }
+            }
+            current = task
+            return task
+        }
+        await task.value
     }
 
     /// Logs out and closes every session.

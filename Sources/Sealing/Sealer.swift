@@ -48,12 +48,15 @@ public struct SealResult: Sendable, Codable, Equatable {
 
 /// Progress, after each document and when the batch pauses or resumes.
 public struct SealProgress: Sendable {
+    /// Documents added so far (a streamed batch grows).
     public let total: Int
     public let sealed: Int
     public let skipped: Int
     public let failed: Int
     /// Why the batch waits (token-absent…), nil while it runs.
-    public let paused: String?
+    public let paused: SealError?
+    /// The document just finished (nil for a pause or a resume).
+    public let last: SealResult?
     public var done: Int { sealed + skipped + failed }
 }
 
@@ -64,8 +67,8 @@ public protocol SealAudit: Sendable {
     func contains(name: String, sha256: String) async -> Bool
 }
 
-/// Seals documents with the seal key as fast as the token allows: as many
-/// workers as twice the key's sessions, so that reading, hashing and
+/// Seals documents with the seal key as fast as the token allows: a few
+/// workers per session of the key, so that reading, hashing and
 /// canonicalizing one document overlaps the token signing another; each
 /// output committed atomically, then audited, then journaled. A document
 /// that fails does not stop the others; a token that goes away pauses all
@@ -79,34 +82,44 @@ public final class Sealer: Sendable {
         self.settings = settings
     }
 
+    /// Seals `inputs` into `directory`; the results in input order.
     public func seal(
         _ inputs: [SealInput], into directory: String, journal: SealJournal, audit: (any SealAudit)? = nil,
         retryEvery: Duration = .seconds(1), progress: @escaping @Sendable (SealProgress) -> Void = { _ in }
     ) async -> [SealResult] {
+        await seal(queue: SealQueue(inputs, finished: true), into: directory, journal: journal, audit: audit, retryEvery: retryEvery, progress: progress)
+    }
+
+    /// Seals what `queue` hands out until it is finished (or cancelled) and
+    /// empty; the results in the order the documents were added.
+    public func seal(
+        queue: SealQueue, into directory: String, journal: SealJournal, audit: (any SealAudit)? = nil,
+        retryEvery: Duration = .seconds(1), progress: @escaping @Sendable (SealProgress) -> Void = { _ in }
+    ) async -> [SealResult] {
         Self.removeStaleTemporaries(in: directory)
-        let queue = WorkQueue(inputs)
-        let tally = Tally(total: inputs.count, progress: progress)
-        let recovery = Recovery(key: key, retryEvery: retryEvery)
-        let workers = key.lanes * 2
+        let tally = Tally(progress: progress)
+        let workers = key.lanes * Self.workersPerLane
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    guard let algorithm = try? self.algorithm() else { return }
                     let lane = worker % self.key.lanes
                     let key = self.key
-                    guard let signer = try? Signer(certificateDER: key.certificateDER, algorithm: algorithm, sign: { digest in
-                        try await key.sign(digest: digest, algorithm: algorithm, lane: lane)
-                    }) else { return }
+                    var signer: Signer?
                     while let (index, input) = await queue.next() {
-                        if Task.isCancelled { break }
                         var result: SealResult
                         while true {
                             do {
-                                result = try await self.sealOne(input, signer: signer, into: directory, journal: journal, audit: audit)
+                                if signer == nil {
+                                    let algorithm = try self.algorithm()
+                                    signer = try Signer(certificateDER: key.certificateDER, algorithm: algorithm, sign: { digest in
+                                        try await key.sign(digest: digest, algorithm: algorithm, lane: lane)
+                                    })
+                                }
+                                result = try await self.sealOne(input, signer: signer!, into: directory, journal: journal, audit: audit)
                                 break
                             } catch let error as SealError where error.code == "token-absent" {
-                                await tally.pause(error.code)
-                                await recovery.recover()
+                                await tally.pause(error)
+                                await key.recover(after: error.generation, retryEvery: retryEvery)
                                 await tally.resume()
                             } catch {
                                 result = Self.failure(input, error)
@@ -118,16 +131,20 @@ public final class Sealer: Sendable {
                             try? journal.record(.init(
                                 name: input.name, sha256: sha, state: "failed", output: nil, code: result.code, time: Date(), recovered: nil))
                         }
-                        await tally.add(result, at: index)
+                        await tally.add(result, at: index, total: await queue.count)
                     }
                 }
             }
         }
-        return await tally.results(count: inputs.count)
+        return await tally.results()
     }
 
+    /// Workers per session: while one waits for the token, the others read,
+    /// canonicalize, hash and write.
+    static let workersPerLane = 3
+
     func algorithm() throws -> SignatureAlgorithm {
-        guard let privateKey = key.key else { throw SealError.tokenLost("not open") }
+        guard let privateKey = key.key else { throw SealError.tokenLost("not open", generation: key.generation) }
         switch privateKey.keyType {
         case .rsa: return .rsaPKCS1v15(settings.digest.pkcs11)
         case .ec: return .ecdsa(settings.digest.pkcs11)
@@ -231,47 +248,35 @@ public final class Sealer: Sendable {
     }
 }
 
-/// The documents, handed out one at a time.
-actor WorkQueue {
-    private let inputs: [SealInput]
-    private var position = 0
-    init(_ inputs: [SealInput]) { self.inputs = inputs }
-    func next() -> (Int, SealInput)? {
-        guard position < inputs.count else { return nil }
-        defer { position += 1 }
-        return (position, inputs[position])
-    }
-}
-
 /// Results in input order, counts, progress.
 actor Tally {
-    private var results: [Int: SealResult] = [:]
+    private var finished: [Int: SealResult] = [:]
     private var sealed = 0, skipped = 0, failed = 0
     private var pausedBy = 0
-    private var reason: String?
-    let total: Int
+    private var reason: SealError?
+    private var total = 0
     let progress: @Sendable (SealProgress) -> Void
 
-    init(total: Int, progress: @escaping @Sendable (SealProgress) -> Void) {
-        self.total = total
+    init(progress: @escaping @Sendable (SealProgress) -> Void) {
         self.progress = progress
     }
 
-    func add(_ result: SealResult, at index: Int) {
-        results[index] = result
+    func add(_ result: SealResult, at index: Int, total: Int) {
+        self.total = total
+        finished[index] = result
         switch result.state {
         case .sealed: sealed += 1
         case .skipped: skipped += 1
         case .failed: failed += 1
         }
-        report()
+        report(result)
     }
 
-    func pause(_ why: String) {
+    func pause(_ why: SealError) {
         pausedBy += 1
         if reason == nil {
             reason = why
-            report()
+            report(nil)
         }
     }
 
@@ -279,39 +284,13 @@ actor Tally {
         pausedBy -= 1
         if pausedBy == 0, reason != nil {
             reason = nil
-            report()
+            report(nil)
         }
     }
 
-    private func report() {
-        progress(SealProgress(total: total, sealed: sealed, skipped: skipped, failed: failed, paused: reason))
+    private func report(_ last: SealResult?) {
+        progress(SealProgress(total: total, sealed: sealed, skipped: skipped, failed: failed, paused: reason, last: last))
     }
 
-    func results(count: Int) -> [SealResult] { (0..<count).compactMap { results[$0] } }
-}
-
-/// One worker at a time reopens the token; the others wait for it.
-actor Recovery {
-    let key: SealKey
-    let retryEvery: Duration
-    private var recovering: Task<Void, Never>?
-
-    init(key: SealKey, retryEvery: Duration) {
-        self.key = key
-        self.retryEvery = retryEvery
-    }
-
-    func recover() async {
-        if let recovering { return await recovering.value }
-        let key = self.key, retryEvery = self.retryEvery
-        let task = Task.detached {
-            while !Task.isCancelled {
-                if (try? key.reopen()) != nil { return }
-                try? await Task.sleep(for: retryEvery)
-            }
-        }
-        recovering = task
-        await task.value
-        recovering = nil
-    }
+    func results() -> [SealResult] { finished.keys.sorted().map { finished[$0]! } }
 }

@@ -180,7 +180,7 @@ final class ProgressDisplay: @unchecked Sendable {
         let elapsed = Date().timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(progress.done) / elapsed : 0
         let eta = rate > 0 ? Double(total - progress.done) / rate : 0
-        let pausedText = progress.paused.map { " " + ClerkText(pl: "WSTRZYMANE: \($0)", en: "PAUSED: \($0)").description } ?? ""
+        let pausedText = progress.paused.map { " " + ClerkText(pl: "WSTRZYMANE: \($0.message.pl)", en: "PAUSED: \($0.message.en)").description } ?? ""
         if terminal {
             let width = 30
             let filled = total > 0 ? width * progress.done / total : width
@@ -190,9 +190,9 @@ final class ProgressDisplay: @unchecked Sendable {
             return
         }
         let step = total > 0 ? progress.done * 20 / total : 20
-        if step != lastStep || progress.paused != lastPaused {
+        if step != lastStep || progress.paused?.code != lastPaused {
             lastStep = step
-            lastPaused = progress.paused
+            lastPaused = progress.paused?.code
             FileHandle.standardError.write(Data("seal: \(progress.done)/\(total) sealed=\(progress.sealed) skipped=\(progress.skipped) failed=\(progress.failed) rate=\(String(format: "%.1f", rate))/s\(pausedText)\n".utf8))
         }
     }
