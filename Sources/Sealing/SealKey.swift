@@ -35,6 +35,11 @@ public final class SealKey: Sendable {
     /// does not reopen the newer one.
     private let opening = Mutex(0)
     private let recovering = Mutex<Task<Void, Never>?>(nil)
+    private let refused = Mutex<SealError?>(nil)
+
+    /// Set when the token rejected the seal PIN on a reopen: nothing is
+    /// retried with it.
+    public var loginRefused: SealError? { refused.withLock { $0 } }
 
     /// Finds the certificate (8+ hex digits of its SHA-256) with its private
     /// key, logs in once with a PIN from `pin`, opens `sessions` sessions.
@@ -125,13 +130,24 @@ public final class SealKey: Sendable {
     /// every `retryEvery` until the token is back (one attempt at a time,
     /// shared by every batch on this key). Returns at once when the key was
     /// already reopened since.
+    ///
+    /// A PIN the token rejects is never tried again (that would lock it):
+    /// ``loginRefused`` says why, and the key waits, paused, until podpisd
+    /// is restarted with a right PIN source.
     public func recover(after generation: Int?, retryEvery: Duration = .seconds(1)) async {
         if let generation, generation != self.generation { return }
         let task = recovering.withLock { current -> Task<Void, Never> in
             if let current { return current }
             let task = Task.detached { [self] in
                 while !Task.isCancelled {
-                    if (try? reopen()) != nil { break }
+                    if refused.withLock({ $0 }) == nil {
+                        do {
+                            try reopen()
+                            break
+                        } catch let error as PKCS11Error where error.isPINRejection {
+                            refused.withLock { $0 = SealError.pinRejected(error) }
+                        } catch {}
+                    }
                     try? await Task.sleep(for: retryEvery)
                 }
                 recovering.withLock { $0 = nil }
