@@ -55,6 +55,14 @@ public struct SealError: ClerkReadableError, Sendable {
 }
 
 extension PKCS11Error {
+    /// Errors a module may give when its device went away mid-call
+    /// (CKR_GENERAL_ERROR, CKR_FUNCTION_FAILED, CKR_DEVICE_MEMORY): a loss
+    /// only if the token is found gone.
+    var mayBeTokenLoss: Bool {
+        guard let returnValue else { return false }
+        return [0x05, 0x06, 0x31].contains(returnValue)
+    }
+
     /// The token said no to the PIN itself (wrong, invalid, expired, locked).
     var isPINRejection: Bool {
         guard let returnValue else { return false }

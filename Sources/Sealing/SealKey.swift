@@ -75,8 +75,10 @@ public final class SealKey: Sendable {
                         throw error.withTriesLeft(of: token)
                     }
                 }
+                // The same certificate may show on several tokens of a card
+                // (OpenPGP: one per PIN); the key is on one of them.
                 guard let pair = try first.certificatesWithKeys().first(where: { $0.certificate.der == found.der }), let key = pair.key else {
-                    throw SealError.certificateNotFound(certificate)
+                    continue
                 }
                 var sessions = [first]
                 while sessions.count < lanes { sessions.append(try token.slot.openSession()) }
@@ -109,11 +111,27 @@ public final class SealKey: Sendable {
                     continuation.resume(returning: signature)
                 } catch let error as PKCS11Error where error.isTokenLoss {
                     continuation.resume(throwing: SealError.tokenLost(error.description, generation: generation))
+                } catch let error as PKCS11Error where error.mayBeTokenLoss && Self.gone(opened, lane: chosen) {
+                    // A card pulled mid-C_Sign may give CKR_GENERAL_ERROR
+                    // (OpenSC): when the token or its login is gone, it is a loss.
+                    continuation.resume(throwing: SealError.tokenLost(error.description, generation: generation))
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         }
+    }
+
+    /// Whether the token of `opened` is away, or its session no longer logged in.
+    /// The module may notice a pulled card only a moment after the failed
+    /// call, so it is asked for up to two seconds (on the lane's thread).
+    static func gone(_ opened: Opened, lane: Lane) -> Bool {
+        for _ in 0..<10 {
+            guard let slot = try? opened.token.slot.info(), slot.tokenPresent else { return true }
+            if opened.token.info.loginRequired && !lane.session.isLoggedIn { return true }
+            usleep(200_000)
+        }
+        return false
     }
 
     /// Drops the old sessions and opens the token again (it came back, or

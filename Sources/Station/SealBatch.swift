@@ -99,6 +99,11 @@ public final class SealBatch: Sendable {
                 document.output = entry.output
                 document.code = entry.code
                 document.recovered = entry.recovered
+                if entry.state != "sealed" {
+                    document.message = ClerkText(
+                        pl: "Nie zapieczętowano przed ponownym uruchomieniem podpisd (\(entry.code ?? "seal-failed")).",
+                        en: "Not sealed before podpisd restarted (\(entry.code ?? "seal-failed")).")
+                }
             } else {
                 let sha256 = (try? Self.sha256(of: path)) ?? ""
                 document = BatchDocument(name: name, size: size, sha256: sha256, state: manifest.cancelled ? .cancelled : .queued)
@@ -115,7 +120,8 @@ public final class SealBatch: Sendable {
         return batch
     }
 
-    static func sha256(of path: String) throws -> String {
+    /// The SHA-256 of a file, read in chunks (lower-case hex).
+    public static func sha256(of path: String) throws -> String {
         var hasher = SHA256()
         _ = try InputFile(path: path).forEachChunk { hasher.update(bufferPointer: $0) }
         return hasher.finalize().hexString
@@ -318,9 +324,10 @@ public final class SealBatch: Sendable {
                 return
             } catch {
                 let readable = error as? any ClerkReadableError
+                func trimmed(_ text: String) -> String { text.hasSuffix(".") ? String(text.dropLast()) : text }
                 setPaused(.init(code: "token-absent", message: ClerkText(
-                    pl: "Nie można otworzyć klucza pieczęci: \(readable?.message.pl ?? "\(error)"). Partia czeka na token.",
-                    en: "Cannot open the seal key: \(readable?.message.en ?? "\(error)"). The batch waits for the token.")))
+                    pl: "Nie można otworzyć klucza pieczęci: \(trimmed(readable?.message.pl ?? "\(error)")). Partia czeka na token.",
+                    en: "Cannot open the seal key: \(trimmed(readable?.message.en ?? "\(error)")). The batch waits for the token.")))
                 try? await Task.sleep(for: retryEvery)
             }
         }
@@ -341,8 +348,11 @@ public final class SealBatch: Sendable {
     }
 
     private func update(_ progress: SealProgress) {
+        let paused = progress.paused.map { BatchStatus.Reason(code: $0.code, message: $0.message) }
+        if paused != state.withLock({ $0.paused }) {
+            if let paused { logger.warning("batch \(id) paused: \(paused.code): \(paused.message.en)") } else { logger.info("batch \(id) resumed") }
+        }
         state.withLock { state in
-            let paused = progress.paused.map { BatchStatus.Reason(code: $0.code, message: $0.message) }
             if paused != state.paused {
                 state.paused = paused
                 let event = Self.event("status", status(of: state))
@@ -364,13 +374,15 @@ public final class SealBatch: Sendable {
     }
 
     private func setPaused(_ reason: BatchStatus.Reason?) {
-        state.withLock { state in
-            guard state.paused != reason else { return }
+        let changed = state.withLock { state -> Bool in
+            guard state.paused != reason else { return false }
             state.paused = reason
             let event = Self.event("status", status(of: state))
             for subscriber in state.subscribers.values { subscriber.yield(event) }
+            return true
         }
-        if let reason { logger.warning("batch \(id) paused: \(reason.code): \(reason.message.en)") }
+        if changed, let reason { logger.warning("batch \(id) paused: \(reason.code): \(reason.message.en)") }
+        if changed, reason == nil { logger.info("batch \(id) resumed") }
     }
 
     private func setStopped(_ reason: BatchStatus.Reason) {
@@ -385,7 +397,7 @@ public final class SealBatch: Sendable {
 
     /// Done or cancelled: what is still queued is cancelled; `end` to every follower.
     private func end() {
-        state.withLock { state in
+        let followers = state.withLock { state in
             if state.cancelled {
                 for document in state.documents.values where document.state == .queued {
                     var cancelled = document
@@ -395,12 +407,11 @@ public final class SealBatch: Sendable {
             }
             state.ended = true
             let event = Self.event("end", status(of: state))
-            for subscriber in state.subscribers.values {
-                subscriber.yield(event)
-                subscriber.finish()
-            }
-            state.subscribers.removeAll()
+            for subscriber in state.subscribers.values { subscriber.yield(event) }
+            return state.subscribers
         }
+        // Outside the lock: finishing runs their onTermination, which takes it.
+        for subscriber in followers.values { subscriber.finish() }
     }
 
     /// Waits for the sealing to stop (after cancel(), or at shutdown).
