@@ -160,7 +160,16 @@ public final class SealBatch: Sendable {
 
     /// Gives back a name reserved by an upload that failed.
     public func release(_ name: String) {
-        state.withLock { _ = $0.receiving.remove(name) }
+        if doneReceiving(name) { Task { await queue.finish() } }
+    }
+
+    /// The upload of `name` ended; true when the batch is closed and this
+    /// was the last one under way (the queue may be finished now).
+    private func doneReceiving(_ name: String) -> Bool {
+        state.withLock { state in
+            state.receiving.remove(name)
+            return state.closed && state.receiving.isEmpty
+        }
     }
 
     /// Accepts a spooled upload: fsynced, renamed into documents/, the
@@ -184,12 +193,18 @@ public final class SealBatch: Sendable {
             release(name)
             throw error
         }
-        let document = BatchDocument(name: name, size: size, sha256: sha256, state: .queued)
-        state.withLock {
-            $0.receiving.remove(name)
-            $0.set(document)
-        }
+        var document = BatchDocument(name: name, size: size, sha256: sha256, state: .queued)
+        state.withLock { $0.set(document) }
         await queue.add(SealInput(name: name, path: target))
+        // Closed meanwhile: the queue is finished once the last upload under way is in.
+        if doneReceiving(name) { await queue.finish() }
+        // Cancelled meanwhile: it will not be sealed.
+        state.withLock { state in
+            if state.cancelled, state.documents[name]?.state == .queued {
+                document.state = .cancelled
+                state.set(document)
+            }
+        }
         return document
     }
 
@@ -235,14 +250,15 @@ public final class SealBatch: Sendable {
 
     /// No more documents: the batch is done when the queued ones are.
     public func close() async throws {
-        let changed = state.withLock { state -> Bool in
-            guard !state.closed else { return false }
+        let (changed, finish) = state.withLock { state -> (Bool, Bool) in
+            guard !state.closed else { return (false, false) }
             state.closed = true
-            return true
+            return (true, state.receiving.isEmpty)
         }
         if changed {
             try writeManifest()
-            await queue.finish()
+            // Uploads under way are still taken; the last one finishes the queue.
+            if finish { await queue.finish() }
             publishStatus()
         }
     }
