@@ -24,6 +24,7 @@ public final class SealBatch: Sendable {
     let directory: String
     let queue = SealQueue()
     private let state: Mutex<State>
+    private let documentsSync: DirectorySync
     let logger = Logger(label: "podpisd.batch")
 
     struct State {
@@ -54,6 +55,7 @@ public final class SealBatch: Sendable {
         owner = manifest.owner
         created = manifest.created
         self.directory = directory
+        documentsSync = DirectorySync(path: directory + "/documents")
         var state = State()
         state.closed = manifest.closed
         state.cancelled = manifest.cancelled
@@ -176,7 +178,6 @@ public final class SealBatch: Sendable {
     /// directory fsynced, then queued. Only then is the upload acknowledged.
     public func accept(name: String, spooled: String, size: Int, sha256: String) async throws -> BatchDocument {
         let target = documentsDirectory + "/" + name
-        let directory = documentsDirectory
         do {
             try await Blocking.run {
                 let fd = open(spooled, O_RDONLY | O_CLOEXEC)
@@ -186,8 +187,9 @@ public final class SealBatch: Sendable {
                 }
                 Glibc.close(fd)
                 guard rename(spooled, target) == 0 else { throw StationProblem.internalError("cannot move the upload: \(String(cString: strerror(errno)))") }
-                fsyncDirectory(directory)
             }
+            // The rename is durable once the directory is: one fsync for the uploads that arrive together.
+            await documentsSync.sync()
         } catch {
             unlink(spooled)
             release(name)
@@ -330,7 +332,14 @@ public final class SealBatch: Sendable {
             do {
                 opened = try await keys.key(profile)
                 setPaused(nil)
-            } catch let error as PKCS11Error where error.returnValue.map({ (0xA0...0xA4).contains($0) }) == true {
+            } catch let error as PKCS11Error {
+                guard SealKeys.isPINRejection(error) else {
+                    setPaused(.init(code: "token-absent", message: ClerkText(
+                        pl: "Nie można otworzyć klucza pieczęci: \(error.message.pl) Partia czeka na token.",
+                        en: "Cannot open the seal key: \(error.message.en) The batch waits for the token.")))
+                    try? await Task.sleep(for: retryEvery)
+                    continue
+                }
                 setStopped(.init(code: error.code, message: ClerkText(
                     pl: "Token odrzucił PIN pieczęci (\(error.message.pl)); nie będzie ponawiany. Popraw źródło PIN-u profilu i uruchom ponownie podpisd.",
                     en: "The token rejected the seal PIN (\(error.message.en)); it is not retried. Fix the profile's PIN source and restart podpisd.")))

@@ -53,14 +53,21 @@ public actor SealKeys {
         }
         opening[name] = task
         defer { opening[name] = nil }
-        do {
-            let key = try await task.value
+        let result = await task.result
+        switch result {
+        case .success(let key):
             keys[name] = key
             return key
-        } catch let error as PKCS11Error where error.returnValue.map({ (0xA0...0xA4).contains($0) }) == true {
-            refused[name] = error
+        case .failure(let error):
+            if Self.isPINRejection(error) { refused[name] = error }
             throw error
         }
+    }
+
+    /// The token said no to the PIN itself (CKR_PIN_INCORRECT … CKR_PIN_LOCKED).
+    static func isPINRejection(_ error: any Error) -> Bool {
+        guard let rv = (error as? PKCS11Error)?.returnValue else { return false }
+        return (0xA0...0xA4).contains(rv)
     }
 
     /// Logs every open key out (at shutdown).
