@@ -36,6 +36,8 @@ public final class SealBatch: Sendable {
         var paused: BatchStatus.Reason?
         var stopped: BatchStatus.Reason?
         var ended = false
+        /// podpisd is stopping: followers are let go without `end` (the batch goes on at the next start).
+        var shuttingDown = false
         var subscribers: [UUID: AsyncStream<BatchEvent>.Continuation] = [:]
         var runner: Task<Void, Never>?
 
@@ -259,9 +261,9 @@ public final class SealBatch: Sendable {
         }
         if changed {
             try writeManifest()
+            publishStatus()
             // Uploads under way are still taken; the last one finishes the queue.
             if finish { await queue.finish() }
-            publishStatus()
         }
     }
 
@@ -421,8 +423,10 @@ public final class SealBatch: Sendable {
     }
 
     /// Done or cancelled: what is still queued is cancelled; `end` to every follower.
+    /// At shutdown the followers are let go without `end`: the batch is not over.
     private func end() {
         let followers = state.withLock { state in
+            if state.shuttingDown && !state.cancelled { return state.subscribers }
             if state.cancelled {
                 for document in state.documents.values where document.state == .queued {
                     var cancelled = document
@@ -440,11 +444,22 @@ public final class SealBatch: Sendable {
     }
 
     /// Waits for the sealing to stop (after cancel(), or at shutdown).
-    func stop() async {
+    func stop(shutdown: Bool = false) async {
+        if shutdown { state.withLock { $0.shuttingDown = true } }
         await queue.cancel()
         let runner = state.withLock { $0.runner }
         runner?.cancel()
         await runner?.value
+        if shutdown {
+            // A stopped or never started batch has no runner to end its followers.
+            let followers = state.withLock { $0.subscribers }
+            for follower in followers.values { follower.finish() }
+        }
+    }
+
+    /// A batch found done or cancelled at start: nothing to run, its followers get `end` at once.
+    func markEnded() {
+        state.withLock { $0.ended = true }
     }
 
     func waitUntilStopped() async {

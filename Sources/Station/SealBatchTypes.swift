@@ -121,6 +121,14 @@ public enum SealBatchProblem {
                 en: "This batch already has a document “\(name)” with other content; rename it."))
     }
 
+    public static func documentTooLarge(_ limit: Int) -> StationProblem {
+        StationProblem(
+            "too-large", status: 413, title: "Document too large",
+            message: ClerkText(
+                pl: "Dokument przekracza max_document_mib profilu pieczęci (\(limit >> 20) MiB).",
+                en: "The document exceeds the seal profile's max_document_mib (\(limit >> 20) MiB)."))
+    }
+
     public static func uploading(_ name: String) -> StationProblem {
         StationProblem(
             "upload-in-progress", status: 409, title: "Upload in progress",

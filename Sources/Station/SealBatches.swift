@@ -39,9 +39,11 @@ public actor SealBatches {
                 let batch = try SealBatch.load(directory: directory + "/" + name)
                 batches[batch.id] = batch
                 let status = batch.status()
-                if status.state != "done" && status.state != "cancelled" {
-                    logger.info("batch \(batch.id) (\(batch.profile)): resuming, \(status.queued) of \(status.total) documents to seal")
+                if status.state == "done" || status.state == "cancelled" {
+                    batch.markEnded()
+                    continue
                 }
+                logger.info("batch \(batch.id) (\(batch.profile)): resuming, \(status.queued) of \(status.total) documents to seal")
                 batch.start(keys: keys, audit: audit, retryEvery: retryEvery)
             } catch {
                 logger.error("batch \(name) cannot be read: \(error)")
@@ -90,7 +92,7 @@ public actor SealBatches {
 
     /// At shutdown: the documents being sealed finish, the rest waits on disk for the next start.
     public func shutdown() async {
-        for batch in batches.values { await batch.stop() }
+        for batch in batches.values { await batch.stop(shutdown: true) }
         await keys.closeAll()
     }
 }

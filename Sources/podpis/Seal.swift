@@ -58,7 +58,7 @@ struct Seal: AsyncParsableCommand {
         }
 
         if !local {
-            return try await throughDaemon(documents, environment: environment)
+            return try await throughDaemon(documents, configuration: configuration, environment: environment)
         }
 
         let modules = ModuleSet.load(paths: configuration.pkcs11.modules, includeRegistered: configuration.pkcs11.useRegistered)
@@ -91,8 +91,8 @@ struct Seal: AsyncParsableCommand {
     }
 
     /// `podpis seal` without --local: a batch on podpisd.
-    func throughDaemon(_ documents: [SealInput], environment: [String: String]) async throws {
-        let path = socket ?? DaemonConfiguration().socketPath(system: system, environment: environment)
+    func throughDaemon(_ documents: [SealInput], configuration: DaemonConfiguration, environment: [String: String]) async throws {
+        let path = socket ?? configuration.socketPath(system: system, environment: environment)
         let display = ProgressDisplay(terminal: isatty(2) == 1, total: documents.count)
         let client = SealBatchClient(socket: path, profile: profile, out: out, keep: keep, display: display)
         let started = Date()
@@ -106,6 +106,12 @@ struct Seal: AsyncParsableCommand {
                 pl: "Połączenie z podpisd (\(path)) zerwane: \(gone.detail). Dokumenty przyjęte przez podpisd są bezpieczne\(batch.map { " (partia \($0))" } ?? ""); uruchom to samo polecenie ponownie, aby dokończyć.",
                 en: "Lost podpisd (\(path)): \(gone.detail). Documents podpisd accepted are safe\(batch.map { " (batch \($0))" } ?? ""); run the same command again to finish."),
                 PodpisExit.noService)
+        } catch let stopped as SealBatchClient.Stopped {
+            display.finish()
+            fail(stopped.reason.code, ClerkText(
+                pl: "Partia \(stopped.batch) zatrzymana: \(stopped.reason.message.pl) Po naprawie uruchom ponownie podpisd i to samo polecenie.",
+                en: "Batch \(stopped.batch) stopped: \(stopped.reason.message.en) Once fixed, restart podpisd and run the same command again."),
+                PodpisExit.otherError)
         } catch {
             display.finish()
             CommandFailure(error).report(json: json)

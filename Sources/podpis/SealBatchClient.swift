@@ -34,6 +34,12 @@ struct SealBatchClient {
         let detail: String
     }
 
+    /// The batch cannot go on until podpisd is restarted (e.g. the token rejected the seal PIN).
+    struct Stopped: Error {
+        let batch: String
+        let reason: BatchStatus.Reason
+    }
+
     struct Outcome {
         var results: [String: SealResult] = [:]
         var batches: [String] = []
@@ -270,14 +276,24 @@ struct SealBatchClient {
                         guard let document = try? decoder.decode(DocumentEvent.self, from: Data(event.data.utf8)).document else { continue }
                         if document.state == .sealed { announce.yield(document) }
                     case "status":
-                        if let status = try? decoder.decode(BatchStatus.self, from: Data(event.data.utf8)) { display.status(status) }
+                        guard let status = try? decoder.decode(BatchStatus.self, from: Data(event.data.utf8)) else { continue }
+                        display.status(status)
+                        if let stopped = status.stopped { throw Stopped(batch: batch, reason: stopped) }
                     case "end":
-                        return try? decoder.decode(BatchStatus.self, from: Data(event.data.utf8))
+                        let status = try? decoder.decode(BatchStatus.self, from: Data(event.data.utf8))
+                        guard let status, status.state == "done" || status.state == "cancelled" else {
+                            throw DaemonGone(detail: "podpisd stopped before the batch was done")
+                        }
+                        return status
                     default:
                         continue
                     }
                 }
             }
+        } catch let error as Stopped {
+            throw error
+        } catch let error as DaemonGone {
+            throw error
         } catch {
             throw DaemonGone(detail: "\(error)")
         }

@@ -88,7 +88,13 @@ struct BatchRoutes: Sendable {
         let name = try Self.name(context)
         let limit = await batches.keys.profiles[batch.profile]?.settings.maxDocumentBytes ?? (64 << 20)
         if let existing = try batch.reserve(name) {
-            let (path, _, sha256) = try await BodySpool.write(request.body, limit: limit)
+            let path: String, sha256: String
+            do {
+                (path, _, sha256) = try await BodySpool.write(request.body, limit: limit)
+            } catch {
+                if (error as? StationProblem)?.code == "too-large" { throw SealBatchProblem.nameReused(name) }
+                throw error
+            }
             unlink(path)
             guard sha256 == existing.sha256 else { throw SealBatchProblem.nameReused(name) }
             return try jsonResponse(existing)
@@ -98,6 +104,7 @@ struct BatchRoutes: Sendable {
             spooled = try await BodySpool.write(request.body, limit: limit, path: batch.spoolPath())
         } catch {
             batch.release(name)
+            if (error as? StationProblem)?.code == "too-large" { throw SealBatchProblem.documentTooLarge(limit) }
             throw error
         }
         let document = try await batch.accept(name: name, spooled: spooled.path, size: spooled.size, sha256: spooled.sha256)
