@@ -18,8 +18,10 @@ public final class AtomicOutputFile {
     private var fd: Int32
     private var committed = false
 
-    public init(path: String, replacing: Bool = false, mode: mode_t = 0o644) throws(FileError) {
-        if !replacing, access(path, F_OK) == 0 { throw FileError(.exists, path) }
+    /// `checkingFirst: false` when the caller has just looked for `path`
+    /// itself (``commit()`` never overwrites it either way).
+    public init(path: String, replacing: Bool = false, mode: mode_t = 0o644, checkingFirst: Bool = true) throws(FileError) {
+        if !replacing, checkingFirst, access(path, F_OK) == 0 { throw FileError(.exists, path) }
         self.path = path
         self.replacing = replacing
         let slash = path.lastIndex(of: "/")

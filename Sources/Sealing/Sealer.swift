@@ -170,7 +170,7 @@ public final class Sealer: Sendable {
     /// it starts a batch: fewer fsyncs of the directory, the audit trail and
     /// the journal, for a few milliseconds more per document (hidden by the
     /// documents in flight).
-    static let commitLinger = 4000
+    static let commitLinger = 10_000
 
     /// Documents being read, canonicalized, signed and written at once per
     /// session: while one waits for the token, the others prepare.
@@ -244,7 +244,7 @@ public final class Sealer: Sendable {
         }
 
         let signature = try await produce(bytes, name: input.name, path: input.path, method: method, signer: signer)
-        let output = try AtomicOutputFile(path: outputPath)
+        let output = try AtomicOutputFile(path: outputPath, checkingFirst: false)
         try output.write(signature)
         return .commit(result, output)
     }
