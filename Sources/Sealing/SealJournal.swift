@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Synchronization
 
@@ -23,8 +24,17 @@ public final class SealJournal: Sendable {
 
     public static let fileName = ".podpis-seal-journal.jsonl"
     public let path: String
-    private let entries: Mutex<[String: Entry]>
+    private let entries: Locked<[String: Entry]>
     private let fd: Int32
+
+    /// Journal lines committed together: one write and one fsync for
+    /// every line waiting (see ``commit(_:)``).
+    private let group: GroupCommit<Line>
+
+    struct Line: Sendable {
+        let entry: Entry
+        let bytes: [UInt8]
+    }
 
     public init(directory: String) throws {
         path = directory + "/" + Self.fileName
@@ -37,9 +47,23 @@ public final class SealJournal: Sendable {
                 if let entry = try? decoder.decode(Entry.self, from: Data(line)) { loaded[entry.name] = entry }
             }
         }
-        entries = Mutex(loaded)
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let entries = Locked(loaded)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SealError("journal", .init(pl: "Nie można pisać dziennika \(path).", en: "Cannot write the journal \(path).")) }
+        self.entries = entries
+        self.fd = fd
+        let path = path
+        group = GroupCommit(label: "podpis.seal.journal") { lines in
+            var batch: [UInt8] = []
+            batch.reserveCapacity(lines.reduce(0) { $0 + $1.bytes.count })
+            for line in lines { batch.append(contentsOf: line.bytes) }
+            let failure = entries.withLock { table -> (any Error)? in
+                guard Self.writeAll(fd, batch), fsync(fd) == 0 else { return Self.cannotWrite(path) }
+                for line in lines { table[line.entry.name] = line.entry }
+                return nil
+            }
+            return Array(repeating: failure, count: lines.count)
+        }
     }
 
     deinit { close(fd) }
@@ -48,18 +72,69 @@ public final class SealJournal: Sendable {
 
     public var all: [Entry] { entries.withLock { Array($0.values) } }
 
+    /// Appends one line and fsyncs it before returning (on the caller's thread).
     public func record(_ entry: Entry) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        var line = try encoder.encode(entry)
-        line.append(0x0A)
+        let line = Self.line(entry)
         try entries.withLock { table in
-            let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard written == line.count, fsync(fd) == 0 else {
-                throw SealError("journal", .init(pl: "Nie można pisać dziennika \(path).", en: "Cannot write the journal \(path)."))
-            }
+            guard Self.writeAll(fd, line), fsync(fd) == 0 else { throw Self.cannotWrite(path) }
             table[entry.name] = entry
         }
+    }
+
+    /// Appends one line; returns when it is fsynced, together with the lines
+    /// of other documents that arrived meanwhile (group commit, on the
+    /// journal's own thread).
+    public func commit(_ entry: Entry) async throws {
+        try await group.commit(Line(entry: entry, bytes: Self.line(entry)))
+    }
+
+    static func cannotWrite(_ path: String) -> SealError {
+        SealError("journal", .init(pl: "Nie można pisać dziennika \(path).", en: "Cannot write the journal \(path)."))
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+
+    /// The entry as one JSON line, keys sorted (as JSONEncoder with
+    /// `.sortedKeys`, `.iso8601` dates, nil fields left out).
+    static func line(_ entry: Entry) -> [UInt8] {
+        var json = JSONLine(capacity: 160 + entry.name.utf8.count * 2)
+        json.raw("{")
+        var first = true
+        if let code = entry.code {
+            json.key("code", first: true)
+            json.string(code)
+            first = false
+        }
+        json.key("name", first: first)
+        json.string(entry.name)
+        if let output = entry.output {
+            json.key("output")
+            json.string(output)
+        }
+        if let recovered = entry.recovered {
+            json.key("recovered")
+            json.bool(recovered)
+        }
+        json.key("sha256")
+        json.string(entry.sha256)
+        json.key("state")
+        json.string(entry.state)
+        json.key("time")
+        json.iso8601(secondsSince1970: entry.time.timeIntervalSince1970)
+        json.raw("}\n")
+        return json.bytes
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 import Localization
 import PKCS11
 import Signing
+import Synchronization
 import Timestamping
 import XAdES
 
@@ -92,6 +93,13 @@ public final class Sealer: Sendable {
 
     /// Seals what `queue` hands out until it is finished (or cancelled) and
     /// empty; the results in the order the documents were added.
+    ///
+    /// Each worker reads, canonicalizes, signs and writes one document at a
+    /// time (at most ``producersPerLane`` per session hold a document in
+    /// memory), then waits for its commit while others go on: outputs,
+    /// audit lines and journal lines are committed in groups (one directory
+    /// fsync, one audit fsync, one journal fsync for every document waiting),
+    /// in that order for each document.
     public func seal(
         queue: SealQueue, into directory: String, journal: SealJournal, audit: (any SealAudit)? = nil,
         retryEvery: Duration = .seconds(1), progress: @escaping @Sendable (SealProgress) -> Void = { _ in }
@@ -99,6 +107,8 @@ public final class Sealer: Sendable {
         Self.removeStaleTemporaries(in: directory)
         let tally = Tally(progress: progress)
         let workers = key.lanes * Self.workersPerLane
+        let producing = AsyncSemaphore(permits: key.lanes * Self.producersPerLane)
+        let outputs = OutputDirectory(path: directory, linger: Self.commitLinger)
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
                 group.addTask {
@@ -107,6 +117,8 @@ public final class Sealer: Sendable {
                     var signer: Signer?
                     while let (index, input) = await queue.next() {
                         var result: SealResult
+                        await producing.acquire()
+                        var step: Step
                         while true {
                             do {
                                 if signer == nil {
@@ -115,7 +127,7 @@ public final class Sealer: Sendable {
                                         try await key.sign(digest: digest, algorithm: algorithm, lane: lane)
                                     })
                                 }
-                                result = try await self.sealOne(input, signer: signer!, into: directory, journal: journal, audit: audit)
+                                step = try await self.prepare(input, signer: signer!, into: directory, journal: journal, audit: audit)
                                 break
                             } catch let error as SealError where error.code == "token-absent" {
                                 await tally.pause(error)
@@ -130,13 +142,24 @@ public final class Sealer: Sendable {
                                 watch.cancel()
                                 await tally.resume()
                             } catch {
-                                result = Self.failure(input, error)
+                                step = .done(Self.failure(input, error))
                                 break
+                            }
+                        }
+                        producing.release()
+                        switch step {
+                        case .done(let done):
+                            result = done
+                        case .commit(let prepared, let output):
+                            do {
+                                result = try await self.commit(prepared, output: output, outputs: outputs, journal: journal, audit: audit)
+                            } catch {
+                                result = Self.failure(input, error)
                             }
                         }
                         if result.state == .failed { await audit?.record(result, key: key, settings: self.settings) }
                         if result.state == .failed, let sha = result.sha256 {
-                            try? journal.record(.init(
+                            try? await journal.commit(.init(
                                 name: input.name, sha256: sha, state: "failed", output: nil, code: result.code, time: Date(), recovered: nil))
                         }
                         await tally.add(result, at: index, total: await queue.count)
@@ -147,9 +170,27 @@ public final class Sealer: Sendable {
         return await tally.results()
     }
 
-    /// Workers per session: while one waits for the token, the others read,
-    /// canonicalize, hash and write.
-    static let workersPerLane = 3
+    /// Documents in flight per session: producing, or waiting for their
+    /// group commit (which holds no document in memory).
+    static let workersPerLane = 32
+
+    /// How long (µs) the output committer waits for more documents before
+    /// it starts a batch: fewer fsyncs of the directory, the audit trail and
+    /// the journal, for a few milliseconds more per document (hidden by the
+    /// documents in flight).
+    static let commitLinger = 10_000
+
+    /// Documents being read, canonicalized, signed and written at once per
+    /// session: while one waits for the token, the others prepare.
+    static let producersPerLane = 3
+
+    /// Where a document stands after its production.
+    enum Step {
+        /// Finished: skipped, recovered, or failed.
+        case done(SealResult)
+        /// Written to its temporary output, to be committed.
+        case commit(SealResult, AtomicOutputFile)
+    }
 
     func algorithm() throws -> SignatureAlgorithm {
         guard let privateKey = key.key else { throw SealError.tokenLost("not open", generation: key.generation) }
@@ -176,9 +217,10 @@ public final class Sealer: Sendable {
         MediaType.guess(fileName: name).hasSuffix("xml")
     }
 
-    private func sealOne(
+    /// Reads, checks and seals one document into its temporary output.
+    private func prepare(
         _ input: SealInput, signer: Signer, into directory: String, journal: SealJournal, audit: (any SealAudit)?
-    ) async throws -> SealResult {
+    ) async throws -> Step {
         let file = InputFile(path: input.path)
         let size = try file.size()
         guard size <= settings.maxDocumentBytes else { throw SealError.tooLarge(size, limit: settings.maxDocumentBytes) }
@@ -193,7 +235,7 @@ public final class Sealer: Sendable {
             guard entry.sha256 == sha256 else { throw SealError.nameReused(input.name) }
             result.state = .skipped
             result.recovered = true
-            return result
+            return .done(result)
         }
         if access(outputPath, F_OK) == 0 {
             // Committed by a run that stopped before its journal line: take it
@@ -205,16 +247,24 @@ public final class Sealer: Sendable {
                 recorded.state = .sealed
                 await audit.record(recorded, key: key, settings: settings)
             }
-            try journal.record(.init(name: input.name, sha256: sha256, state: "sealed", output: outputName, code: nil, time: Date(), recovered: true))
-            return result
+            try await journal.commit(.init(name: input.name, sha256: sha256, state: "sealed", output: outputName, code: nil, time: Date(), recovered: true))
+            return .done(result)
         }
 
         let signature = try await produce(bytes, name: input.name, path: input.path, method: method, signer: signer)
-        let output = try AtomicOutputFile(path: outputPath)
+        let output = try AtomicOutputFile(path: outputPath, checkingFirst: false)
         try output.write(signature)
-        try output.commit()
+        return .commit(result, output)
+    }
+
+    /// Output, then audit line, then journal line, each durable before the
+    /// next, each committed together with other documents'.
+    private func commit(
+        _ result: SealResult, output: AtomicOutputFile, outputs: OutputDirectory, journal: SealJournal, audit: (any SealAudit)?
+    ) async throws -> SealResult {
+        try await outputs.commit(output)
         if let audit { await audit.record(result, key: key, settings: settings) }
-        try journal.record(.init(name: input.name, sha256: sha256, state: "sealed", output: outputName, code: nil, time: Date(), recovered: nil))
+        try await journal.commit(.init(name: result.name, sha256: result.sha256 ?? "", state: "sealed", output: result.output, code: nil, time: Date(), recovered: nil))
         return result
     }
 
@@ -253,6 +303,48 @@ public final class Sealer: Sendable {
             result.size = data.count
         }
         return result
+    }
+}
+
+/// A counting semaphore for tasks: `acquire` suspends (never blocks a thread).
+final class AsyncSemaphore: Sendable {
+    private struct State {
+        var permits: Int
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(permits: Int) {
+        state = Mutex(State(permits: permits))
+    }
+
+    func acquire() async {
+        if state.withLock({ state -> Bool in
+            guard state.permits > 0 else { return false }
+            state.permits -= 1
+            return true
+        }) { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.permits > 0 {
+                    state.permits -= 1
+                    return true
+                }
+                state.waiting.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if !state.waiting.isEmpty { return state.waiting.removeFirst() }
+            state.permits += 1
+            return nil
+        }
+        next?.resume()
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PKCS11
 import X509
 
@@ -16,6 +17,10 @@ public struct Signer {
     public let chainDER: [[UInt8]]
     public let algorithm: SignatureAlgorithm
     public let sign: ([UInt8]) async throws -> [UInt8]
+    /// Text derived from the certificate (its base64, its digest, its
+    /// issuer and serial as a format writes them), made once per signer
+    /// and reused by every signature it makes.
+    public let memo = SignerMemo()
 
     public init(
         certificateDER: [UInt8], chainDER: [[UInt8]] = [], algorithm: SignatureAlgorithm,
@@ -26,5 +31,28 @@ public struct Signer {
         self.chainDER = chainDER
         self.algorithm = algorithm
         self.sign = sign
+    }
+}
+
+/// Values a format derives from the signer's certificate, kept by name.
+public final class SignerMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: String] = [:]
+
+    public init() {}
+
+    /// The value named `key`, made by `make` the first time.
+    public func value(_ key: String, _ make: () throws -> String) rethrows -> String {
+        lock.lock()
+        if let known = values[key] {
+            lock.unlock()
+            return known
+        }
+        lock.unlock()
+        let made = try make()
+        lock.lock()
+        values[key] = made
+        lock.unlock()
+        return made
     }
 }

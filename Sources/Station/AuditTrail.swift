@@ -1,6 +1,8 @@
 import Crypto
+import Files
 import Foundation
 import Signing
+import Synchronization
 
 /// The audit trail: one JSON line per signature and per refusal, appended
 /// and fsynced, each line chained to the one before by its SHA-256, so that
@@ -35,48 +37,199 @@ public actor AuditTrail {
 
     public static let genesis = String(repeating: "0", count: 64)
     public let path: String
-    private var previous: String?
+    /// Lines of every appender committed together by one thread: one
+    /// write and one fsync under an flock for all lines waiting.
+    private let writer: Writer
 
     public init(path: String) {
         self.path = path
+        writer = Writer(path: path)
     }
 
-    /// Appends one entry; a trail that cannot be written fails the request's
-    /// record loudly in the log, never silently.
-    public func append(_ entry: Entry) throws {
-        var entry = entry
-        entry.prev = try previousHash()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let body = try encoder.encode(entry)
-        let hash = SHA256.hash(data: body).hexString
-        var line = Data("{\"hash\":\"\(hash)\",\"entry\":".utf8)
-        line.append(body)
-        line.append(Data("}\n".utf8))
-        let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count, fsync(fd) == 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
-        previous = hash
+    /// Appends one entry and returns when it is durable (fsynced, chained to
+    /// the line before it); a trail that cannot be written fails the
+    /// request's record loudly in the log, never silently. Entries appended
+    /// meanwhile by others share the write and the fsync (group commit).
+    public func append(_ entry: Entry) async throws {
+        try await writer.group.commit(Self.split(entry, requester: writer.requester(entry.requester)))
     }
 
-    /// The hash of the last line (read once from the file at first use).
-    private func previousHash() throws -> String {
-        if let previous { return previous }
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return Self.genesis }
-        let lines = data.split(separator: UInt8(ascii: "\n"))
-        guard let last = lines.last, let parsed = AuditLine(Data(last)) else {
-            throw AuditError(path: path, reason: "its last line is not an audit line; check it with podpis audit verify")
+    /// The entry's JSON (as JSONEncoder writes it with `.sortedKeys`,
+    /// `.withoutEscapingSlashes`, `.iso8601`) in two parts around the value
+    /// of `prev`, which only the writer knows. Keys in sorted order; nil
+    /// fields left out, as the synthesized Encodable does.
+    static func split(_ entry: Entry, requester: [UInt8]) -> Writer.Pending {
+        var json = JSONLine(capacity: 512)
+        json.raw("{")
+        json.key("certificate", first: true)
+        json.string(entry.certificate)
+        json.key("documents")
+        json.raw("[")
+        for (index, document) in entry.documents.enumerated() {
+            if index > 0 { json.raw(",") }
+            json.raw("{")
+            json.key("name", first: true)
+            json.string(document.name)
+            if let sha256 = document.sha256 {
+                json.key("sha256")
+                json.string(sha256)
+            }
+            if let size = document.size {
+                json.key("size")
+                json.int(size)
+            }
+            json.raw("}")
         }
-        return parsed.hash
+        json.raw("]")
+        json.key("format")
+        json.string(entry.format)
+        json.key("holder")
+        json.string(entry.holder)
+        json.key("level")
+        json.string(entry.level)
+        json.key("packaging")
+        json.string(entry.packaging)
+        json.key("prev")
+        json.raw("\"")
+        let head = json.bytes
+        json = JSONLine(capacity: 256 + requester.count)
+        json.raw("\"")
+        if let problem = entry.problem {
+            json.key("problem")
+            json.string(problem)
+        }
+        json.key("requestId")
+        json.string(entry.requestId)
+        json.key("requester")
+        json.raw(requester)
+        json.key("result")
+        json.string(entry.result)
+        json.key("time")
+        json.iso8601(secondsSince1970: entry.time.timeIntervalSince1970)
+        json.key("token")
+        json.string(entry.token)
+        json.raw("}")
+        return Writer.Pending(head: head, tail: json.bytes)
+    }
+
+    /// The trail's file, written by one thread: the fd kept open, the last
+    /// hash kept in memory and read again from the file only when its size
+    /// is not what our last write left (another process appended).
+    final class Writer: Sendable {
+        struct Pending: Sendable {
+            let head: [UInt8]
+            let tail: [UInt8]
+        }
+
+        struct File: @unchecked Sendable {
+            var fd: Int32 = -1
+            var size: off_t = -1
+            var previous = AuditTrail.genesis
+        }
+
+        let path: String
+        let group: GroupCommit<Pending>
+        private let requesters = Mutex<[Requester: [UInt8]]>([:])
+
+        init(path: String) {
+            self.path = path
+            let file = Locked(File())
+            group = GroupCommit(label: "podpis.audit") { batch in
+                let result: Result<Void, AuditError> = file.withLock { file in
+                    Result { () throws(AuditError) in try Writer.write(batch, to: &file, path: path) }
+                }
+                if case .failure(let error) = result { return Array(repeating: error, count: batch.count) }
+                return Array(repeating: nil, count: batch.count)
+            }
+        }
+
+        /// The requester's JSON, encoded once per requester.
+        func requester(_ requester: Requester) -> [UInt8] {
+            if let known = requesters.withLock({ $0[requester] }) { return known }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let bytes = (try? encoder.encode(requester)).map { [UInt8]($0) } ?? Array("{}".utf8)
+            requesters.withLock { $0[requester] = bytes }
+            return bytes
+        }
+
+        static func write(_ batch: [Pending], to file: inout File, path: String) throws(AuditError) {
+            if file.fd < 0 {
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty, access(directory, F_OK) != 0 {
+                    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                }
+                file.fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+                guard file.fd >= 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
+                file.size = -1
+            }
+            // Another process (podpisd, podpis seal --local) may append to the same trail.
+            guard flock(file.fd, LOCK_EX) == 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
+            defer { flock(file.fd, LOCK_UN) }
+            var info = stat()
+            guard fstat(file.fd, &info) == 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
+            if info.st_size != file.size {
+                file.previous = try lastHash(fd: file.fd, size: info.st_size, path: path)
+                file.size = info.st_size
+            }
+            var lines: [UInt8] = []
+            lines.reserveCapacity(batch.reduce(0) { $0 + $1.head.count + $1.tail.count + 64 + 24 })
+            var previous = file.previous
+            for pending in batch {
+                var body = pending.head
+                body.append(contentsOf: previous.utf8)
+                body.append(contentsOf: pending.tail)
+                let hash = SHA256.hash(data: body).hexString
+                lines.append(contentsOf: AuditLine.prefix)
+                lines.append(contentsOf: hash.utf8)
+                lines.append(contentsOf: AuditLine.middle)
+                lines.append(contentsOf: body)
+                lines.append(contentsOf: "}\n".utf8)
+                previous = hash
+            }
+            var offset = 0
+            while offset < lines.count {
+                let written = lines.withUnsafeBytes { Glibc.write(file.fd, $0.baseAddress! + offset, $0.count - offset) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else {
+                    file.size = -1
+                    throw AuditError(path: path, reason: String(cString: strerror(errno)))
+                }
+                offset += written
+            }
+            guard fsync(file.fd) == 0 else {
+                file.size = -1
+                throw AuditError(path: path, reason: String(cString: strerror(errno)))
+            }
+            file.previous = previous
+            file.size = info.st_size + off_t(lines.count)
+        }
+
+        /// The hash of the file's last line (genesis for an empty file).
+        static func lastHash(fd: Int32, size: off_t, path: String) throws(AuditError) -> String {
+            guard size > 0 else { return AuditTrail.genesis }
+            var window: off_t = 64 << 10
+            while true {
+                let start = max(0, size - window)
+                var bytes = [UInt8](repeating: 0, count: Int(size - start))
+                let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, start) }
+                guard read == bytes.count else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
+                let lines = bytes.split(separator: UInt8(ascii: "\n"))
+                // The last line must be whole: seen from its start (or the file's).
+                if let last = lines.last, start == 0 || lines.count > 1 {
+                    guard let parsed = AuditLine(Data(last)) else {
+                        throw AuditError(path: path, reason: "its last line is not an audit line; check it with podpis audit verify")
+                    }
+                    return parsed.hash
+                }
+                if start == 0 { return AuditTrail.genesis }
+                window *= 4
+            }
+        }
     }
 }
 
-public struct AuditError: Error, CustomStringConvertible {
+public struct AuditError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let reason: String
     public var description: String { "audit trail \(path): \(reason)" }

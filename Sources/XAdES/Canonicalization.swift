@@ -42,6 +42,9 @@ enum NodeSelection {
     /// them) minus one signature (the enveloped-signature transform) or
     /// minus every ds:Signature (the XPath filter parallel signatures use).
     case document(excluding: xmlNodePtr?, allSignatures: Bool, comments: Bool)
+    /// Every node of the document (comments as asked): libxml2 needs no
+    /// visibility callback at all.
+    case all(comments: Bool)
 }
 
 /// Streams the canonical form of a node-set to a sink, in libxml2's chunks.
@@ -67,6 +70,8 @@ enum Canonicalizer {
             switch selection {
             case .subtree(let apex, _):
                 return element.isInside(apex)
+            case .all:
+                return true
             case .document(let excluded, let allSignatures, _):
                 var current: xmlNodePtr? = element
                 while let node = current, node.pointee.type != XML_DOCUMENT_NODE {
@@ -80,7 +85,7 @@ enum Canonicalizer {
 
         var commentsIncluded: Bool {
             switch selection {
-            case .document(_, _, let comments), .subtree(_, let comments): return comments
+            case .document(_, _, let comments), .subtree(_, let comments), .all(let comments): return comments
             }
         }
     }
@@ -100,15 +105,41 @@ enum Canonicalizer {
                 return length
             }, nil, opaque, nil)
         else { throw XAdESError(.canonicalization, "no output buffer") }
+        let visible: xmlC14NIsVisibleCallback? = { userData, node, parent in
+            guard let userData, let node else { return 0 }
+            let context = Unmanaged<Context>.fromOpaque(userData).takeUnretainedValue()
+            return context.isVisible(node, parent: parent) ? 1 : 0
+        }
+        let everything: Bool
+        if case .all = selection { everything = true } else { everything = false }
         let result = xmlC14NExecute(
-            document.pointer,
-            { userData, node, parent in
-                guard let userData, let node else { return 0 }
-                let context = Unmanaged<Context>.fromOpaque(userData).takeUnretainedValue()
-                return context.isVisible(node, parent: parent) ? 1 : 0
-            }, opaque, method.mode, nil, method.withComments ? 1 : 0, buffer)
+            document.pointer, everything ? nil : visible, everything ? nil : opaque, method.mode, nil,
+            context.commentsIncluded ? 1 : 0, buffer)
         let closed = xmlOutputBufferClose(buffer)
         guard result >= 0, closed >= 0 else { throw XAdESError(.canonicalization, "xmlC14NExecute: \(result)") }
+    }
+
+    /// The document without `node` (a signature just added, not yet signed),
+    /// as if it were not there: `node` is unlinked while libxml2
+    /// canonicalizes the rest with no visibility callback, then put back
+    /// where it was. For documents with no other signature, where this is
+    /// the node-set of the enveloped-signature transform and of the XPath
+    /// filter alike.
+    static func canonicalize(
+        _ document: XMLDocument, without node: xmlNodePtr, comments: Bool, method: Canonicalization,
+        into sink: @escaping (UnsafeRawBufferPointer) -> Void
+    ) throws(XAdESError) {
+        let parent = node.pointee.parent
+        let next = node.pointee.next
+        xmlUnlinkNode(node)
+        defer {
+            if let next {
+                xmlAddPrevSibling(next, node)
+            } else {
+                xmlAddChild(parent, node)
+            }
+        }
+        try canonicalize(document, .all(comments: comments), method: method, into: sink)
     }
 
     /// The canonical bytes (for small node-sets such as SignedInfo).

@@ -4,7 +4,9 @@ import CLibXML2
 /// must leave every ds:Signature out of what it signs, or adding ours inside
 /// the document would invalidate it.
 enum ExistingSignatures {
-    static func check(_ document: XMLDocument, root: xmlNodePtr) throws(XMLInputError) {
+    /// The document's signatures, each checked.
+    @discardableResult
+    static func check(_ document: XMLDocument, root: xmlNodePtr) throws(XMLInputError) -> [xmlNodePtr] {
         let rootIDs = ["Id", "ID", "id"].compactMap { root.attribute($0) }
         let signatures = root.descendants { $0.isElement("Signature", in: XMLName.dsig) }
         for signature in signatures {
@@ -17,6 +19,7 @@ enum ExistingSignatures {
                 throw XMLInputError(.wouldBreakSignature, document: document.name, detail: who)
             }
         }
+        return signatures
     }
 
     /// An XPath filter (1.0 or 2.0 subtract) that removes ds:Signature elements.

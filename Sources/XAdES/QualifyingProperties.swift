@@ -45,19 +45,21 @@ struct QualifyingProperties {
         let signatureProperties = signed.add("SignedSignatureProperties", xades)
         signatureProperties.add("SigningTime", xades, text: Self.dateTime(options.signingTime))
         let hash = options.digest
-        let certificateDigest = Data(hash.digest(signer.certificateDER)).base64EncodedString()
+        let certificateDigest = signer.memo.value("digest-base64-\(hash.rawValue)") { Data(hash.digest(signer.certificateDER)).base64EncodedString() }
         if options.signingCertificate != .v2 {
             let cert = signatureProperties.add("SigningCertificate", xades).add("Cert", xades)
             addDigest(certificateDigest, to: cert.add("CertDigest", xades), ds: ds)
             let issuerSerial = cert.add("IssuerSerial", xades)
-            issuerSerial.add("X509IssuerName", ds, text: String(describing: signer.certificate.issuer))
-            issuerSerial.add("X509SerialNumber", ds, text: Self.decimal(signer.certificate.serialNumber.bytes))
+            issuerSerial.add("X509IssuerName", ds, text: signer.memo.value("issuer-name") { String(describing: signer.certificate.issuer) })
+            issuerSerial.add("X509SerialNumber", ds, text: signer.memo.value("serial-decimal") { Self.decimal(signer.certificate.serialNumber.bytes) })
         }
         if options.signingCertificate != .v1 {
             let cert = signatureProperties.add("SigningCertificateV2", xades).add("Cert", xades)
             addDigest(certificateDigest, to: cert.add("CertDigest", xades), ds: ds)
-            let issuerSerial = try IssuerSerial(of: signer.certificate).derBytes()
-            cert.add("IssuerSerialV2", xades, text: Data(issuerSerial).base64EncodedString())
+            let issuerSerial = try signer.memo.value("issuer-serial-v2-base64") {
+                Data(try IssuerSerial(of: signer.certificate).derBytes()).base64EncodedString()
+            }
+            cert.add("IssuerSerialV2", xades, text: issuerSerial)
         }
         if let policy = options.policy {
             let id = signatureProperties.add("SignaturePolicyIdentifier", xades).add("SignaturePolicyId", xades)

@@ -44,7 +44,8 @@ final class SignatureAssembly {
         self.document = document
         self.signer = signer
         self.options = options
-        id = "id-" + (0..<16).map { _ in UInt8.random(in: 0...255) }.hexString
+        var random = SystemRandomNumberGenerator()
+        id = "id-" + [random.next(), random.next()].withUnsafeBytes { ($0 as UnsafeRawBufferPointer).hexString }
         if let parent {
             signature = xmlNewChild(parent, nil, "Signature", nil)
         } else {
@@ -61,8 +62,11 @@ final class SignatureAssembly {
         signatureValue.set("Id", "value-" + id)
         keyInfo = signature.add("KeyInfo", ds)
         let x509Data = keyInfo.add("X509Data", ds)
-        for der in [signer.certificateDER] + (options.includeChain ? signer.chainDER : []) {
-            x509Data.add("X509Certificate", ds, text: Data(der).base64EncodedString())
+        x509Data.add("X509Certificate", ds, text: signer.memo.value("base64") { Data(signer.certificateDER).base64EncodedString() })
+        if options.includeChain {
+            for (index, der) in signer.chainDER.enumerated() {
+                x509Data.add("X509Certificate", ds, text: signer.memo.value("chain-base64-\(index)") { Data(der).base64EncodedString() })
+            }
         }
     }
 

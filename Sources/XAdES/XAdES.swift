@@ -48,7 +48,7 @@ public enum XAdES {
     public static func signEnveloped(_ document: XMLDocument, signer: Signer, options: XAdESOptions) async throws -> [UInt8] {
         guard let root = document.root else { throw XMLInputError(.empty, document: document.name) }
         if root.isElement("Signature", in: XMLName.dsig) { throw XMLInputError(.signatureFile, document: document.name) }
-        try ExistingSignatures.check(document, root: root)
+        let existing = try ExistingSignatures.check(document, root: root)
         let assembly = try SignatureAssembly(document: document, parent: root, signer: signer, options: options)
         let comments = options.referenceCanonicalization.withComments
         assembly.addReference(
@@ -57,10 +57,15 @@ public enum XAdES {
                          .canonicalization(options.referenceCanonicalization)],
             mimeType: "text/xml"
         ) { signature, sink in
-            try Canonicalizer.canonicalize(
-                document,
-                .document(excluding: signature, allSignatures: options.envelopedTransform == .parallel, comments: comments),
-                method: options.referenceCanonicalization, into: sink)
+            if existing.isEmpty {
+                // Ours is the only signature: both transforms leave out just it.
+                try Canonicalizer.canonicalize(document, without: signature, comments: comments, method: options.referenceCanonicalization, into: sink)
+            } else {
+                try Canonicalizer.canonicalize(
+                    document,
+                    .document(excluding: signature, allSignatures: options.envelopedTransform == .parallel, comments: comments),
+                    method: options.referenceCanonicalization, into: sink)
+            }
         }
         try await assembly.complete()
         return document.serialized()

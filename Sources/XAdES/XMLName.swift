@@ -1,4 +1,7 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Namespaces and fixed strings of XML-DSig and XAdES, as libxml2 wants them.
 enum XMLName {
@@ -19,8 +22,12 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     var namespaceURI: String? { pointee.ns?.pointee.href.map { String(cString: $0) } }
     var isElement: Bool { pointee.type == XML_ELEMENT_NODE }
 
+    /// Compares the C strings in place (no String made: called for every
+    /// node of a document while canonicalizing).
     func isElement(_ name: String, in namespace: String) -> Bool {
-        isElement && localName == name && namespaceURI == namespace
+        guard isElement, let local = pointee.name, let href = pointee.ns?.pointee.href else { return false }
+        return name.withCString { strcmp($0, UnsafeRawPointer(local).assumingMemoryBound(to: CChar.self)) == 0 }
+            && namespace.withCString { strcmp($0, UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self)) == 0 }
     }
 
     /// Element children in document order.

@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Synchronization
+
+/// Durable writes of many callers gathered into one (group commit): each
+/// caller hands its item and waits; one dedicated thread at a time takes
+/// every item waiting, commits them together (one write, one fsync) and
+/// resumes their callers. Items that arrive during a commit form the next
+/// one, so a batch grows with the commit's own duration, no timer needed;
+/// `linger` (microseconds) lets the thread wait a little for more when it
+/// starts on a short batch (fewer fsyncs, a little more latency).
+///
+/// The flush runs on the committer's own thread, never on Swift's
+/// cooperative pool: a blocking fsync does not hold up the callers' work.
+public final class GroupCommit<Item: Sendable>: Sendable {
+    /// Commits a batch, in arrival order; one error (or nil) per item.
+    public typealias Flush = @Sendable (_ items: [Item]) -> [(any Error)?]
+
+    private struct Waiting: @unchecked Sendable {
+        let item: Item
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State: @unchecked Sendable {
+        var pending: [Waiting] = []
+        var running = false
+    }
+
+    private let state = Mutex(State())
+    private let queue: DispatchQueue
+    private let flush: Flush
+    private let linger: Int
+    private let maximumBatch: Int
+
+    public init(label: String, linger: Int = 0, maximumBatch: Int = 256, flush: @escaping Flush) {
+        queue = DispatchQueue(label: label)
+        self.flush = flush
+        self.linger = linger
+        self.maximumBatch = max(1, maximumBatch)
+    }
+
+    /// Returns when `item` is committed (its batch's flush returned no error for it).
+    public func commit(_ item: Item) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let start = state.withLock { state -> Bool in
+                state.pending.append(Waiting(item: item, continuation: continuation))
+                if state.running { return false }
+                state.running = true
+                return true
+            }
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    private func drain() {
+        var first = true
+        while true {
+            if first, linger > 0, state.withLock({ $0.pending.count }) < maximumBatch {
+                usleep(UInt32(linger))
+            }
+            first = false
+            let batch = state.withLock { state -> [Waiting] in
+                if state.pending.isEmpty {
+                    state.running = false
+                    return []
+                }
+                let count = min(state.pending.count, maximumBatch)
+                let batch = Array(state.pending.prefix(count))
+                state.pending.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            let errors = flush(batch.map(\.item))
+            for (index, waiting) in batch.enumerated() {
+                if index < errors.count, let error = errors[index] {
+                    waiting.continuation.resume(throwing: error)
+                } else {
+                    waiting.continuation.resume()
+                }
+            }
+        }
+    }
+}
+
+/// Runs blocking file calls (open, read, write, fsync) on a few threads of
+/// its own, so that Swift's cooperative threads (one per core) keep working
+/// while the kernel does.
+public enum BlockingIO {
+    private static let queues = (0..<3).map { DispatchQueue(label: "podpis.io\($0)") }
+    private static let next = Atomic<Int>(0)
+
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let queue = queues[next.add(1, ordering: .relaxed).oldValue % queues.count]
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
+/// A value behind a mutex, shared by reference (a flush closure and its owner).
+public final class Locked<Value>: Sendable {
+    private let mutex: Mutex<Value>
+
+    public init(_ value: sending Value) {
+        mutex = Mutex(value)
+    }
+
+    public func withLock<Result>(_ body: (inout sending Value) throws -> sending Result) rethrows -> sending Result {
+        try mutex.withLock(body)
+    }
+}
