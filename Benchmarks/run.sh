@@ -9,6 +9,7 @@ XADES_SIZE_MIB="${XADES_SIZE_MIB:-2048}"
 RUNS="${RUNS:-3}"
 
 swift build -c release --product podpis
+swift build -c release --product podpisd
 swift build -c release --product DetachedSigningBenchmark
 swift build -c release --product SealingBenchmark
 bash Benchmarks/baselines/install.sh

@@ -6,6 +6,10 @@
 //     signature;
 //   - `podpis seal --local` on COUNT documents: documents per second, and its
 //     CPU time per document (wait4's rusage) minus the token's per signature;
+//   - `podpis seal` through podpisd (a batch over the Unix socket; podpisd
+//     started from PODPISD_BINARY, by default beside PODPIS_BINARY): the
+//     same, with the CPU of both processes (podpisd's from /proc/PID/stat);
+//     the issue's limits are judged on this one;
 //   - one `openssl cms -sign` process per document through the pkcs11 engine,
 //     and python signxml driving python-pkcs11 (Benchmarks/baselines).
 // Prints one line per figure and PASS/FAIL against the issue's limits.
@@ -155,6 +159,10 @@ let certificateID = run("sh", ["-c", "sha256sum \(work)/cert.der | cut -c1-16"])
 try Data("""
     [server]
     audit_file = "\(work)/audit.jsonl"
+    port = 0
+    socket = "\(work)/podpisd.sock"
+    pairing_file = "\(work)/pairings.json"
+    batch_dir = "\(work)/batches"
     [pkcs11]
     modules = ["\(module)"]
     use_registered = false
@@ -185,6 +193,59 @@ print(String(format: "podpis seal --local, %d × 10 KB XML, XAdES enveloped B-B:
 print(String(format: "  = %.0f %% of the raw C_Sign rate (whole process), %.0f %% (sealing phase); own cost %.0f µs/doc beyond the token's",
              100 * ourRate / rawRate, 100 * sealingRate / rawRate, overhead * 1e6))
 
+// 2b. The same documents through podpisd: a batch streamed over the Unix
+// socket, the seals fetched back into --out.
+func processCPU(_ pid: pid_t) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return 0 }
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    // utime and stime: fields 14 and 15 of the line, 12 and 13 after "(comm)".
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+let podpisd = ProcessInfo.processInfo.environment["PODPISD_BINARY"]
+    ?? URL(fileURLWithPath: podpis).deletingLastPathComponent().appendingPathComponent("podpisd").path
+var daemonPID: pid_t = 0
+let configPath = work + "/podpisd.toml"
+let daemonArguments: [String] = [podpisd, "--config", configPath]
+let daemonArgv: [UnsafeMutablePointer<CChar>?] = daemonArguments.map { strdup($0) } + [nil]
+let daemonEnvironment = ProcessInfo.processInfo.environment.merging(["SOFTHSM2_CONF": softhsmConf]) { $1 }
+let daemonEnv: [UnsafeMutablePointer<CChar>?] = daemonEnvironment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+var daemonActions = posix_spawn_file_actions_t()
+posix_spawn_file_actions_init(&daemonActions)
+posix_spawn_file_actions_addopen(&daemonActions, 1, work + "/podpisd.log", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+posix_spawn_file_actions_addopen(&daemonActions, 2, work + "/podpisd.log", O_WRONLY | O_APPEND, 0o600)
+guard posix_spawn(&daemonPID, podpisd, &daemonActions, nil, daemonArgv, daemonEnv) == 0 else {
+    print("cannot start \(podpisd)")
+    exit(1)
+}
+var waited = 0
+while access(work + "/podpisd.sock", F_OK) != 0 && waited < 150 {
+    usleep(100_000)
+    waited += 1
+}
+usleep(300_000)
+let daemonCPUBefore = processCPU(daemonPID)
+let viaDaemon = run(podpis, ["seal", "--profile", "bench", "--config", work + "/podpisd.toml", "--socket", work + "/podpisd.sock", "--json",
+                             "--out", work + "/out-daemon", work + "/in"], environment: ["SOFTHSM2_CONF": softhsmConf])
+let daemonCPU = processCPU(daemonPID) - daemonCPUBefore
+kill(daemonPID, SIGTERM)
+var daemonStatus: Int32 = 0
+waitpid(daemonPID, &daemonStatus, 0)
+guard viaDaemon.status == 0, let daemonSummary = try? JSONSerialization.jsonObject(with: Data(viaDaemon.stdout.utf8)) as? [String: Any],
+    daemonSummary["sealed"] as? Int == count
+else {
+    print("podpis seal through podpisd failed (exit \(viaDaemon.status)): \(viaDaemon.stdout.prefix(500))")
+    exit(1)
+}
+let daemonRate = Double(count) / viaDaemon.seconds
+let daemonCPUPerDocument = (viaDaemon.cpuSeconds + daemonCPU) / Double(count)
+let daemonOverhead = daemonCPUPerDocument - tokenCPUPerSignature
+print(String(format: "podpis seal through podpisd, %d × 10 KB XML: %.0f docs/s = %.0f %% of the raw C_Sign rate; CPU %.0f µs/doc (podpis %.0f + podpisd %.0f), own cost %.0f µs/doc beyond the token's",
+             count, daemonRate, 100 * daemonRate / rawRate, daemonCPUPerDocument * 1e6, viaDaemon.cpuSeconds / Double(count) * 1e6,
+             daemonCPU / Double(count) * 1e6, daemonOverhead * 1e6))
+
 // 3. What an office would script today.
 let sample = min(count, 200)
 try FileManager.default.createDirectory(atPath: work + "/sample", withIntermediateDirectories: true)
@@ -204,15 +265,22 @@ let signxmlRate = baseline(run("/usr/bin/python3", [
     "\(baselines)/signxml_pkcs11.py", "--input", work + "/in", "--output", work + "/out-signxml", "--module", module,
     "--token", "Bench Seal", "--pin", pin, "--cert", work + "/token/cert.pem", "--key-type", keyType,
 ], environment: ["SOFTHSM2_CONF": softhsmConf]))
-if let opensslRate { print(String(format: "openssl cms -sign per document (pkcs11 engine), %d docs: %.1f docs/s → podpis %.1f×", sample, opensslRate, ourRate / opensslRate)) }
-if let signxmlRate { print(String(format: "signxml + python-pkcs11, one process, %d docs: %.1f docs/s → podpis %.1f×", count, signxmlRate, ourRate / signxmlRate)) }
+if let opensslRate {
+    print(String(format: "openssl cms -sign per document (pkcs11 engine), %d docs: %.1f docs/s → podpis through podpisd %.1f× (--local %.1f×)",
+                 sample, opensslRate, daemonRate / opensslRate, ourRate / opensslRate))
+}
+if let signxmlRate {
+    print(String(format: "signxml + python-pkcs11, one process, %d docs: %.1f docs/s → podpis through podpisd %.1f× (--local %.1f×)",
+                 count, signxmlRate, daemonRate / signxmlRate, ourRate / signxmlRate))
+}
 
 var failures: [String] = []
-if keyType == "rsa" && ourRate < 0.85 * rawRate { failures.append("under 85 % of the raw C_Sign rate") }
-if keyType == "ec" && overhead > 100e-6 { failures.append("own cost over 100 µs per document") }
-if let opensslRate, ourRate < 15 * opensslRate { failures.append("under 15× openssl per document") }
+// Judged through podpisd, as the issue asks.
+if keyType == "rsa" && daemonRate < 0.85 * rawRate { failures.append("under 85 % of the raw C_Sign rate through podpisd") }
+if keyType == "ec" && daemonOverhead > 100e-6 { failures.append("own cost over 100 µs per document through podpisd") }
+if let opensslRate, daemonRate < 15 * opensslRate { failures.append("under 15× openssl per document") }
 if opensslRate == nil { failures.append("openssl baseline did not run (Benchmarks/baselines/install.sh)") }
-if let signxmlRate, ourRate < 4 * signxmlRate { failures.append("under 4× signxml + python-pkcs11") }
+if let signxmlRate, daemonRate < 4 * signxmlRate { failures.append("under 4× signxml + python-pkcs11") }
 if signxmlRate == nil { failures.append("signxml baseline did not run (Benchmarks/baselines/install.sh)") }
 print(failures.isEmpty ? "PASS" : "FAIL: " + failures.joined(separator: "; "))
 exit(failures.isEmpty ? 0 : 1)
