@@ -38,6 +38,8 @@ extension ConfigurationFileReader {
                 if let text = string(value, path), let file = optionalAbsolutePath(text, path) { server.auditFile = file }
             case "pairing_file":
                 if let text = string(value, path), let file = optionalAbsolutePath(text, path) { server.pairingFile = file }
+            case "batch_dir":
+                if let text = string(value, path), let directory = optionalAbsolutePath(text, path) { server.batchDirectory = directory }
             default:
                 unknownKey(key, in: "server")
             }

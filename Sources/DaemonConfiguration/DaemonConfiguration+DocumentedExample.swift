@@ -15,6 +15,7 @@ extension DaemonConfiguration {
         idle_timeout_seconds = 60     # a connection idle this long is closed
         audit_file = ""               # the audit trail (JSON lines, each with the SHA-256 of the one before); "" = ~/.local/state/podpis/audit.jsonl, /var/lib/podpis/audit.jsonl with --system
         pairing_file = ""             # web origins the clerk allowed "always" (only hashes of their tokens); "" = ~/.local/state/podpis/pairings.json, /var/lib/podpis/pairings.json with --system
+        batch_dir = ""                # seal batches (documents, outputs, journals; kept until deleted); "" = ~/.local/state/podpis/batches, /var/lib/podpis/batches with --system
         [pkcs11]
         modules = []                  # PKCS#11 modules by path (vendor modules, HSMs)
         use_registered = true         # also the modules registered with p11-kit

@@ -74,6 +74,20 @@ extension DaemonConfiguration {
         return Self.trimmingSlashes(home) + "/.local/state/podpis/audit.jsonl"
     }
 
+    /// Where seal batches live: `batch_dir`, else `$STATE_DIRECTORY` or
+    /// /var/lib/podpis for the system service, else `$XDG_STATE_HOME/podpis`
+    /// or ~/.local/state/podpis; `batches/`.
+    public func batchDirectory(
+        system: Bool,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        if !server.batchDirectory.isEmpty { return server.batchDirectory }
+        if system { return (environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/podpis") + "/batches" }
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return Self.trimmingSlashes(state) + "/podpis/batches" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return Self.trimmingSlashes(home) + "/.local/state/podpis/batches"
+    }
+
     /// Where the paired web origins are kept: `pairing_file`, else
     /// `$STATE_DIRECTORY` or /var/lib/podpis for the system service, else
     /// `$XDG_STATE_HOME/podpis` or ~/.local/state/podpis; `pairings.json`.

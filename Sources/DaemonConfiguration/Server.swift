@@ -29,6 +29,10 @@ extension DaemonConfiguration {
         /// of their pairing tokens); empty for the default (see
         /// ``DaemonConfiguration/pairingPath(system:environment:)``).
         public var pairingFile: String
+        /// `batch_dir`: where seal batches keep their documents, outputs and
+        /// journals; empty for the default (see
+        /// ``DaemonConfiguration/batchDirectory(system:environment:)``).
+        public var batchDirectory: String
 
         public init(
             port: Int = 35900,
@@ -41,7 +45,8 @@ extension DaemonConfiguration {
             agentTimeoutSeconds: Double = 120,
             idleTimeoutSeconds: Double = 60,
             auditFile: String = "",
-            pairingFile: String = ""
+            pairingFile: String = "",
+            batchDirectory: String = ""
         ) {
             self.port = port
             self.socket = socket
@@ -54,6 +59,7 @@ extension DaemonConfiguration {
             self.idleTimeoutSeconds = idleTimeoutSeconds
             self.auditFile = auditFile
             self.pairingFile = pairingFile
+            self.batchDirectory = batchDirectory
         }
     }
 }

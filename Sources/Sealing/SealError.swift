@@ -35,6 +35,12 @@ public struct SealError: ClerkReadableError, Sendable {
         return error
     }
 
+    static func pinRejected(_ error: PKCS11Error) -> SealError {
+        SealError("seal-pin-rejected", ClerkText(
+            pl: "Token odrzucił PIN pieczęci przy ponownym logowaniu (\(error.description)); nie będzie on ponawiany, żeby nie zablokować tokenu. Popraw źródło PIN-u profilu i uruchom ponownie podpisd; partia czeka.",
+            en: "The token rejected the seal PIN when logging in again (\(error.description)); it is not retried, so as not to lock the token. Fix the profile's PIN source and restart podpisd; the batch waits."))
+    }
+
     static func certificateNotFound(_ id: String) -> SealError {
         SealError("certificate-not-found", ClerkText(
             pl: "Nie ma certyfikatu pieczęci \(id) z kluczem prywatnym na żadnym tokenie (podpis certs).",
@@ -49,6 +55,20 @@ public struct SealError: ClerkReadableError, Sendable {
 }
 
 extension PKCS11Error {
+    /// Errors a module may give when its device went away mid-call
+    /// (CKR_GENERAL_ERROR, CKR_FUNCTION_FAILED, CKR_DEVICE_MEMORY): a loss
+    /// only if the token is found gone.
+    var mayBeTokenLoss: Bool {
+        guard let returnValue else { return false }
+        return [0x05, 0x06, 0x31].contains(returnValue)
+    }
+
+    /// The token said no to the PIN itself (wrong, invalid, expired, locked).
+    var isPINRejection: Bool {
+        guard let returnValue else { return false }
+        return (0xA0...0xA4).contains(returnValue)
+    }
+
     /// The token or its login is gone: wait for it and log in again, do not
     /// fail the document.
     var isTokenLoss: Bool {

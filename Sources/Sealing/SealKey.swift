@@ -35,6 +35,11 @@ public final class SealKey: Sendable {
     /// does not reopen the newer one.
     private let opening = Mutex(0)
     private let recovering = Mutex<Task<Void, Never>?>(nil)
+    private let refused = Mutex<SealError?>(nil)
+
+    /// Set when the token rejected the seal PIN on a reopen: nothing is
+    /// retried with it.
+    public var loginRefused: SealError? { refused.withLock { $0 } }
 
     /// Finds the certificate (8+ hex digits of its SHA-256) with its private
     /// key, logs in once with a PIN from `pin`, opens `sessions` sessions.
@@ -70,8 +75,10 @@ public final class SealKey: Sendable {
                         throw error.withTriesLeft(of: token)
                     }
                 }
+                // The same certificate may show on several tokens of a card
+                // (OpenPGP: one per PIN); the key is on one of them.
                 guard let pair = try first.certificatesWithKeys().first(where: { $0.certificate.der == found.der }), let key = pair.key else {
-                    throw SealError.certificateNotFound(certificate)
+                    continue
                 }
                 var sessions = [first]
                 while sessions.count < lanes { sessions.append(try token.slot.openSession()) }
@@ -104,11 +111,27 @@ public final class SealKey: Sendable {
                     continuation.resume(returning: signature)
                 } catch let error as PKCS11Error where error.isTokenLoss {
                     continuation.resume(throwing: SealError.tokenLost(error.description, generation: generation))
+                } catch let error as PKCS11Error where error.mayBeTokenLoss && Self.gone(opened, lane: chosen) {
+                    // A card pulled mid-C_Sign may give CKR_GENERAL_ERROR
+                    // (OpenSC): when the token or its login is gone, it is a loss.
+                    continuation.resume(throwing: SealError.tokenLost(error.description, generation: generation))
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         }
+    }
+
+    /// Whether the token of `opened` is away, or its session no longer logged in.
+    /// The module may notice a pulled card only a moment after the failed
+    /// call, so it is asked for up to two seconds (on the lane's thread).
+    static func gone(_ opened: Opened, lane: Lane) -> Bool {
+        for _ in 0..<10 {
+            guard let slot = try? opened.token.slot.info(), slot.tokenPresent else { return true }
+            if opened.token.info.loginRequired && !lane.session.isLoggedIn { return true }
+            usleep(200_000)
+        }
+        return false
     }
 
     /// Drops the old sessions and opens the token again (it came back, or
@@ -125,13 +148,24 @@ public final class SealKey: Sendable {
     /// every `retryEvery` until the token is back (one attempt at a time,
     /// shared by every batch on this key). Returns at once when the key was
     /// already reopened since.
+    ///
+    /// A PIN the token rejects is never tried again (that would lock it):
+    /// ``loginRefused`` says why, and the key waits, paused, until podpisd
+    /// is restarted with a right PIN source.
     public func recover(after generation: Int?, retryEvery: Duration = .seconds(1)) async {
         if let generation, generation != self.generation { return }
         let task = recovering.withLock { current -> Task<Void, Never> in
             if let current { return current }
             let task = Task.detached { [self] in
                 while !Task.isCancelled {
-                    if (try? reopen()) != nil { break }
+                    if refused.withLock({ $0 }) == nil {
+                        do {
+                            try reopen()
+                            break
+                        } catch let error as PKCS11Error where error.isPINRejection {
+                            refused.withLock { $0 = SealError.pinRejected(error) }
+                        } catch {}
+                    }
                     try? await Task.sleep(for: retryEvery)
                 }
                 recovering.withLock { $0 = nil }

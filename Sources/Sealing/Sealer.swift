@@ -131,7 +131,15 @@ public final class Sealer: Sendable {
                                 break
                             } catch let error as SealError where error.code == "token-absent" {
                                 await tally.pause(error)
+                                let watch = Task {
+                                    // Say why, if the token refuses the PIN while the key is recovered.
+                                    while !Task.isCancelled {
+                                        if let refused = key.loginRefused { await tally.explain(refused) }
+                                        try? await Task.sleep(for: retryEvery)
+                                    }
+                                }
                                 await key.recover(after: error.generation, retryEvery: retryEvery)
+                                watch.cancel()
                                 await tally.resume()
                             } catch {
                                 step = .done(Self.failure(input, error))
@@ -370,6 +378,13 @@ actor Tally {
             reason = why
             report(nil)
         }
+    }
+
+    /// A better reason for the pause under way.
+    func explain(_ why: SealError) {
+        guard reason != nil, reason?.code != why.code else { return }
+        reason = why
+        report(nil)
     }
 
     func resume() {

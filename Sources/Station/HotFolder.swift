@@ -26,14 +26,14 @@ public actor HotFolder {
     let profile: String
     let folders: Folders
     let settings: SealSettings
-    let openKey: @Sendable () throws -> SealKey
+    let openKey: @Sendable () async throws -> SealKey
     let audit: AuditTrail?
     let logger = Logger(label: "podpisd.hotfolder")
     private var key: SealKey?
     private var seen: [String: (size: Int, modified: Date)] = [:]
     public private(set) var status = "idle"
 
-    public init(profile: String, folders: Folders, settings: SealSettings, audit: AuditTrail?, openKey: @escaping @Sendable () throws -> SealKey) {
+    public init(profile: String, folders: Folders, settings: SealSettings, audit: AuditTrail?, openKey: @escaping @Sendable () async throws -> SealKey) {
         self.profile = profile
         self.folders = folders
         self.settings = settings
@@ -51,7 +51,6 @@ public actor HotFolder {
             await poll()
             try? await Task.sleep(for: interval)
         }
-        key?.close()
     }
 
     /// One look: seals what is complete, moves the originals.
@@ -60,7 +59,7 @@ public actor HotFolder {
         guard !ready.isEmpty else { return }
         if key == nil {
             do {
-                key = try openKey()
+                key = try await openKey()
             } catch {
                 status = "waiting: \(error)"
                 logger.warning("hot folder \(profile): the seal key cannot be opened: \(error)")

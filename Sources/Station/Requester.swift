@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Who asks for a signature, as the clerk sees it: the transport, the web
 /// page's origin, and the local process behind the connection when the
@@ -21,10 +22,25 @@ public struct Requester: Sendable, Codable, Hashable {
         self.origin = origin
         self.uid = uid
         self.pid = pid
-        if let uid, let entry = getpwuid(uid), let name = entry.pointee.pw_name { user = String(cString: name) }
+        if let uid { user = Self.userName(uid) }
         if let pid, pid > 0, let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) {
             process = comm.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+    }
+
+    /// User names by uid, looked up once (getpwuid reads the user database
+    /// on every call; a batch makes thousands of requests).
+    private static let userNames = Mutex<[UInt32: String]>([:])
+
+    static func userName(_ uid: UInt32) -> String? {
+        if let known = userNames.withLock({ $0[uid] }) { return known }
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name else { return nil }
+        let text = String(cString: name)
+        userNames.withLock { $0[uid] = text }
+        return text
     }
 
     /// "https://ezd.example.gov.pl", or "curl (pid 4242, uid 1000 jan)".

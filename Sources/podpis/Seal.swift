@@ -7,6 +7,7 @@ import PKCS11
 import Sealing
 import Signing
 import Station
+import Synchronization
 import Timestamping
 import XAdES
 
@@ -28,6 +29,9 @@ struct Seal: AsyncParsableCommand {
     @Option(help: "Configuration file (default: /etc/podpis/podpisd.toml, then ~/.config/podpis/podpisd.toml).") var config: String?
     @Option(help: "Output directory (made if missing).") var out: String
     @Flag(help: "Seal in this process with the token itself (podpisd not needed).") var local = false
+    @Option(help: "podpisd's Unix socket (default: the user daemon's, or the system one with --system).") var socket: String?
+    @Flag(help: "Use the system service's socket (/run/podpis/podpisd.sock).") var system = false
+    @Flag(help: "Keep the batch on podpisd after all seals are fetched (default: deleted then).") var keep = false
     @Flag(help: "A JSON summary at the end (schema podpis.seal/1).") var json = false
     @Option(help: "The audit trail to append to (default: the daemon's, see audit_file).") var audit: String?
     @Argument(help: "Documents, or directories of documents (not recursive; hidden files skipped).") var inputs: [String]
@@ -46,16 +50,15 @@ struct Seal: AsyncParsableCommand {
                 en: "No seal profile [seal.\(profile)] in \(files.joined(separator: ", ")) (there are: \(known.isEmpty ? "none" : known))."),
                 PodpisExit.otherError)
         }
-        guard local else {
-            fail("daemon-batch-unavailable", ClerkText(
-                pl: "Pieczętowanie przez podpisd nie jest jeszcze dostępne; użyj --local (podpis sam używa tokenu).",
-                en: "Sealing through podpisd is not available yet; use --local (podpis uses the token itself)."), PodpisExit.otherError)
-        }
         let documents = try Self.collect(inputs)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
             fail("cannot-write", ClerkText(pl: "Nie można utworzyć \(out): \(error)", en: "Cannot create \(out): \(error)"), PodpisExit.otherError)
+        }
+
+        if !local {
+            return try await throughDaemon(documents, configuration: configuration, environment: environment)
         }
 
         let modules = ModuleSet.load(paths: configuration.pkcs11.modules, includeRegistered: configuration.pkcs11.useRegistered)
@@ -84,9 +87,45 @@ struct Seal: AsyncParsableCommand {
             display.show(progress)
         }
         display.finish()
+        try report(results, batch: batch, started: started)
+    }
+
+    /// `podpis seal` without --local: a batch on podpisd.
+    func throughDaemon(_ documents: [SealInput], configuration: DaemonConfiguration, environment: [String: String]) async throws {
+        let path = socket ?? configuration.socketPath(system: system, environment: environment)
+        let display = ProgressDisplay(terminal: isatty(2) == 1, total: documents.count)
+        let client = SealBatchClient(socket: path, profile: profile, out: out, keep: keep, display: display)
+        let started = Date()
+        let outcome: SealBatchClient.Outcome
+        do {
+            outcome = try await client.run(documents)
+        } catch let gone as SealBatchClient.DaemonGone {
+            display.finish()
+            let batch = (try? JSONDecoder().decode(SealBatchClient.Record.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/" + SealBatchClient.recordName))))?.batch
+            fail("daemon-unavailable", ClerkText(
+                pl: "Połączenie z podpisd (\(path)) zerwane: \(gone.detail). Dokumenty przyjęte przez podpisd są bezpieczne\(batch.map { " (partia \($0))" } ?? ""); uruchom to samo polecenie ponownie, aby dokończyć.",
+                en: "Lost podpisd (\(path)): \(gone.detail). Documents podpisd accepted are safe\(batch.map { " (batch \($0))" } ?? ""); run the same command again to finish."),
+                PodpisExit.noService)
+        } catch let stopped as SealBatchClient.Stopped {
+            display.finish()
+            fail(stopped.reason.code, ClerkText(
+                pl: "Partia \(stopped.batch) zatrzymana: \(stopped.reason.message.pl) Po naprawie uruchom ponownie podpisd i to samo polecenie.",
+                en: "Batch \(stopped.batch) stopped: \(stopped.reason.message.en) Once fixed, restart podpisd and run the same command again."),
+                PodpisExit.otherError)
+        } catch {
+            display.finish()
+            CommandFailure(error).report(json: json)
+        }
+        display.finish()
+        let results = documents.map { outcome.results[$0.name] ?? SealBatchClient.failed($0.name, "not-sealed", ClerkText(pl: "Nie zapieczętowano.", en: "Not sealed.")) }
+        try report(results, batch: outcome.batches.last ?? "", started: started)
+    }
+
+    /// The summary (text or --json) and the exit code.
+    func report(_ results: [SealResult], batch: String, started: Date) throws {
         let seconds = Date().timeIntervalSince(started)
         let summary = SealSummary(
-            schema: "podpis.seal/1", profile: profile.name, batch: batch, output: out, total: results.count,
+            schema: "podpis.seal/1", profile: profile, batch: batch, output: out, total: results.count,
             sealed: results.filter { $0.state == .sealed }.count, skipped: results.filter { $0.state == .skipped }.count,
             failed: results.filter { $0.state == .failed }.count, seconds: seconds,
             perSecond: seconds > 0 ? Double(results.filter { $0.state == .sealed }.count) / seconds : 0, results: results)
@@ -161,39 +200,82 @@ struct SealSummary: Codable {
 
 /// On a terminal a bar with count, rate and ETA (stderr, redrawn);
 /// otherwise a plain line every 5 % and when the batch pauses or resumes.
-final class ProgressDisplay: @unchecked Sendable {
+final class ProgressDisplay: Sendable {
     let terminal: Bool
-    let total: Int
     let started = Date()
-    private let lock = NSLock()
-    private var lastStep = -1
-    private var lastPaused: String?
+    private struct Counts {
+        var total = 0, sealed = 0, skipped = 0, failed = 0
+        var paused: ClerkText?
+        var lastStep = -1
+        var lastPaused: ClerkText?
+        var done: Int { sealed + skipped + failed }
+    }
+    private let counts = Mutex(Counts())
 
     init(terminal: Bool, total: Int) {
         self.terminal = terminal
-        self.total = total
+        counts.withLock { $0.total = total }
     }
 
-    func show(_ progress: SealProgress) {
-        lock.lock()
-        defer { lock.unlock() }
-        let elapsed = Date().timeIntervalSince(started)
-        let rate = elapsed > 0 ? Double(progress.done) / elapsed : 0
-        let eta = rate > 0 ? Double(total - progress.done) / rate : 0
-        let pausedText = progress.paused.map { " " + ClerkText(pl: "WSTRZYMANE: \($0.message.pl)", en: "PAUSED: \($0.message.en)").description } ?? ""
-        if terminal {
-            let width = 30
-            let filled = total > 0 ? width * progress.done / total : width
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            let line = "\r\(bar) \(progress.done)/\(total)  \(String(format: "%.1f", rate))/s  ETA \(Int(eta)) s  ✗ \(progress.failed)\(pausedText)   "
-            FileHandle.standardError.write(Data(line.utf8))
-            return
+    /// Through podpisd: the total, and what an earlier run already did.
+    func begin(total: Int, done: Int) {
+        counts.withLock {
+            $0.total = total
+            $0.skipped = done
         }
-        let step = total > 0 ? progress.done * 20 / total : 20
-        if step != lastStep || progress.paused?.code != lastPaused {
-            lastStep = step
-            lastPaused = progress.paused?.code
-            FileHandle.standardError.write(Data("seal: \(progress.done)/\(total) sealed=\(progress.sealed) skipped=\(progress.skipped) failed=\(progress.failed) rate=\(String(format: "%.1f", rate))/s\(pausedText)\n".utf8))
+        draw()
+    }
+
+    /// In this process (--local): the sealer's own progress.
+    func show(_ progress: SealProgress) {
+        counts.withLock {
+            $0.sealed = progress.sealed
+            $0.skipped = progress.skipped
+            $0.failed = progress.failed
+            $0.paused = progress.paused?.message
+        }
+        draw()
+    }
+
+    /// Through podpisd: one document finished.
+    func add(_ result: SealResult) {
+        counts.withLock {
+            switch result.state {
+            case .sealed: $0.sealed += 1
+            case .skipped: $0.skipped += 1
+            case .failed: $0.failed += 1
+            }
+        }
+        draw()
+    }
+
+    /// Through podpisd: the batch paused, resumed or stopped.
+    func status(_ status: BatchStatus) {
+        counts.withLock { $0.paused = (status.stopped ?? status.paused)?.message }
+        draw()
+    }
+
+    private func draw() {
+        counts.withLock { counts in
+            let total = counts.total
+            let elapsed = Date().timeIntervalSince(started)
+            let rate = elapsed > 0 ? Double(counts.done) / elapsed : 0
+            let eta = rate > 0 ? Double(total - counts.done) / rate : 0
+            let pausedText = counts.paused.map { " " + ClerkText(pl: "WSTRZYMANE: \($0.pl)", en: "PAUSED: \($0.en)").description } ?? ""
+            if terminal {
+                let width = 30
+                let filled = total > 0 ? min(width, width * counts.done / total) : width
+                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                let line = "\r\(bar) \(counts.done)/\(total)  \(String(format: "%.1f", rate))/s  ETA \(Int(eta)) s  ✗ \(counts.failed)\(pausedText)   "
+                FileHandle.standardError.write(Data(line.utf8))
+                return
+            }
+            let step = total > 0 ? counts.done * 20 / total : 20
+            if step != counts.lastStep || counts.paused != counts.lastPaused {
+                counts.lastStep = step
+                counts.lastPaused = counts.paused
+                FileHandle.standardError.write(Data("seal: \(counts.done)/\(total) sealed=\(counts.sealed) skipped=\(counts.skipped) failed=\(counts.failed) rate=\(String(format: "%.1f", rate))/s\(pausedText)\n".utf8))
+            }
         }
     }
 

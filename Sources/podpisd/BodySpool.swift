@@ -8,9 +8,10 @@ import Station
 /// size limit and its SHA-256, so that a document of any size is never held
 /// in memory.
 enum BodySpool {
-    static func write(_ body: RequestBody, limit: Int) async throws -> (path: String, size: Int, sha256: String) {
+    /// `path`: where to spool (default: a new file in the temporary directory).
+    static func write(_ body: RequestBody, limit: Int, path given: String? = nil) async throws -> (path: String, size: Int, sha256: String) {
         let directory = NSTemporaryDirectory()
-        let path = directory + (directory.hasSuffix("/") ? "" : "/") + "podpisd-body-\(UUID().uuidString)"
+        let path = given ?? directory + (directory.hasSuffix("/") ? "" : "/") + "podpisd-body-\(UUID().uuidString)"
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StationProblem.internalError("cannot create a temporary file in \(directory)") }
         var size = 0

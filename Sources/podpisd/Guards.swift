@@ -18,8 +18,14 @@ struct GuardMiddleware: RouterMiddleware {
         (#"^/v1/pairing$"#, "GET, POST, OPTIONS"),
         (#"^/v1/agent/requests/[^/]+$"#, "POST"),
         (#"^/v1/origins/[^/]+$"#, "DELETE"),
+        (#"^/v1/batches$"#, "GET, POST, OPTIONS"),
+        (#"^/v1/batches/[^/]+$"#, "GET, DELETE, OPTIONS"),
+        (#"^/v1/batches/[^/]+/(close|cancel)$"#, "POST, OPTIONS"),
+        (#"^/v1/batches/[^/]+/(events|documents)$"#, "GET, OPTIONS"),
+        (#"^/v1/batches/[^/]+/documents/[^/]+$"#, "GET, PUT, OPTIONS"),
+        (#"^/v1/batches/[^/]+/documents/[^/]+/seal$"#, "GET, OPTIONS"),
     ]
-    static let exposedHeaders = "X-Request-Id, Content-Disposition, X-Podpis-Signature-Name"
+    static let exposedHeaders = "X-Request-Id, Content-Disposition, X-Podpis-Signature-Name, X-Podpis-Document-SHA256, Location"
     let port: Int
     let pairings: PairingRegistry
     /// Members of this group may use the socket too.
@@ -83,7 +89,7 @@ struct GuardMiddleware: RouterMiddleware {
             var headers = HTTPFields()
             headers[.accessControlAllowOrigin] = origin
             headers[.vary] = "Origin"
-            headers[.accessControlAllowMethods] = path == "/v1/pairing" && !approved ? "POST" : "GET, POST, OPTIONS"
+            headers[.accessControlAllowMethods] = path == "/v1/pairing" && !approved ? "POST" : "GET, POST, PUT, DELETE, OPTIONS"
             headers[.accessControlAllowHeaders] = "Content-Type, Accept, Authorization"
             headers[.accessControlMaxAge] = "600"
             if request.headers[HTTPField.Name("Access-Control-Request-Private-Network")!] == "true" {

@@ -60,9 +60,27 @@ struct Podpisd: AsyncParsableCommand {
         }
         let tcpPort = port ?? configuration.server.port
         let socketPath = socket ?? configuration.socketPath(system: system, environment: environment)
+        // Seal profiles: their keys (opened once, shared), batches and hot folders.
+        var profiles: [SealKeys.Profile] = []
+        for profile in configuration.seals.values.sorted(by: { $0.name < $1.name }) {
+            let settings = try SealSettings(profile: profile, configuration: configuration)
+            let modules = station.pkcs11Modules
+            let pin = SealPINSource(profile.pin, prompt: { try AskPassword.seal(profile: profile.name) })
+            profiles.append(.init(name: profile.name, certificate: profile.certificate, settings: settings) {
+                try SealKey(certificate: profile.certificate, modules: modules, sessions: profile.sessions, pin: pin)
+            })
+        }
+        let sealKeys = SealKeys(profiles)
+        let stationSettings = settings
+        let batches = SealBatches(
+            directory: configuration.batchDirectory(system: system, environment: environment), keys: sealKeys, audit: station.audit,
+            policy: { stationSettings.policy(for: $0) })
+        await batches.load()
+        logger.info("seal batches: \(batches.directory)")
         let routes = Routes(
             station: station,
-            limits: .init(maximumBody: configuration.server.maxBodyBytes, maximumJSON: configuration.server.maxJSONBytes))
+            limits: .init(maximumBody: configuration.server.maxBodyBytes, maximumJSON: configuration.server.maxJSONBytes),
+            batches: batches)
         let idle = TimeAmount.nanoseconds(Int64(configuration.server.idleTimeoutSeconds * 1e9))
 
         var services: [any Service] = []
@@ -89,17 +107,15 @@ struct Podpisd: AsyncParsableCommand {
         }
         // Hot folders of the seal profiles that have one.
         for profile in configuration.seals.values.sorted(by: { $0.name < $1.name }) {
-            guard let folders = profile.hotFolder else { continue }
-            let settings = try SealSettings(profile: profile, configuration: configuration)
-            let modules = station.pkcs11Modules
-            let pin = SealPINSource(profile.pin, prompt: { try AskPassword.seal(profile: profile.name) })
+            guard let folders = profile.hotFolder, let settings = sealKeys.profiles[profile.name]?.settings else { continue }
             let hotFolder = HotFolder(
                 profile: profile.name,
                 folders: .init(inbox: folders.inbox, outbox: folders.outbox, done: folders.done, failed: folders.failed),
                 settings: settings, audit: station.audit,
-                openKey: { try SealKey(certificate: profile.certificate, modules: modules, sessions: profile.sessions, pin: pin) })
+                openKey: { try await sealKeys.key(profile.name) })
             services.append(HotFolderService(hotFolder: hotFolder))
         }
+        services.append(BatchService(batches: batches))
         // Last in the list, first to stop: it ends the event and agent streams
         // so that the HTTP servers are not kept waiting by open SSE responses.
         services.append(StationWatcher(station: station))
@@ -121,6 +137,16 @@ struct HotFolderService: Service {
     let hotFolder: HotFolder
     func run() async throws {
         try? await cancelWhenGracefulShutdown { await hotFolder.run() }
+    }
+}
+
+/// Seal batches: at shutdown the documents being sealed finish, the seal
+/// keys are logged out, the rest waits on disk for the next start.
+struct BatchService: Service {
+    let batches: SealBatches
+    func run() async throws {
+        try? await gracefulShutdown()
+        await batches.shutdown()
     }
 }
 

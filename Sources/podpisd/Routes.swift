@@ -12,6 +12,7 @@ import Station
 struct Routes: Sendable {
     let station: Station
     let limits: Limits
+    let batches: SealBatches
 
     struct Limits: Sendable {
         var maximumBody: Int
@@ -115,6 +116,7 @@ struct Routes: Sendable {
             return Response(status: .noContent)
         }
         router.post("/v1/sign") { request, context in try await sign(request, context: context) }
+        BatchRoutes(batches: batches).add(to: router)
         return router
     }
 

@@ -17,6 +17,13 @@ enum ServerSentEvents {
             self.data = (try? JSONEncoder.podpisd.encode(data)) ?? Data("{}".utf8)
         }
 
+        /// Data already encoded as JSON.
+        init(id: String?, event: String, raw: Data) {
+            self.id = id
+            self.event = event
+            self.data = raw
+        }
+
         var wire: ByteBuffer {
             var text = ""
             if let id { text += "id: \(id)\n" }

@@ -42,6 +42,7 @@ final class Daemon {
                 agent_timeout_seconds = \(agentTimeout)
                 audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
                 pairing_file = "\(pairingFile ?? dir.appendingPathComponent("pairings.json").path)"
+                batch_dir = "\(dir.appendingPathComponent("batches").path)"
                 \(extra)
                 \(extraSections.contains("[pkcs11]") ? extraSections : "[pkcs11]\nmodules = [\"\(env["PODPIS_SOFTHSM_MODULE"]!)\"]\nuse_registered = false\n" + extraSections)
                 [timestamp]

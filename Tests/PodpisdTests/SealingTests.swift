@@ -12,7 +12,7 @@ final class SealingTests: XCTestCase {
 
     static var podpis: String { URL(fileURLWithPath: Daemon.binary).deletingLastPathComponent().appendingPathComponent("podpis").path }
 
-    func sealID() throws -> String {
+    static func sealID() throws -> String {
         let der = try Data(contentsOf: URL(fileURLWithPath: try TestBench.pki("seal.der")))
         return String(try OpenSSL.digest("sha256", der).map { String(format: "%02x", $0) }.joined().prefix(16))
     }
@@ -30,7 +30,7 @@ final class SealingTests: XCTestCase {
             modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)"]
             use_registered = false
             [seal.zaswiadczenia]
-            certificate = "\(try sealID())"
+            certificate = "\(try Self.sealID())"
             xml = "xades-enveloped"
             other = "cades-detached"
             sessions = 4
@@ -41,7 +41,7 @@ final class SealingTests: XCTestCase {
     }
 
     /// `count` zaświadczenia of ~10 KB: half XML, half PDF.
-    func documents(_ dir: URL, count: Int) throws -> URL {
+    static func documents(_ dir: URL, count: Int) throws -> URL {
         let input = dir.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
         for index in 0..<count {
@@ -57,7 +57,7 @@ final class SealingTests: XCTestCase {
         return input
     }
 
-    func outputs(_ dir: URL) -> [String] {
+    static func outputs(_ dir: URL) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
@@ -65,17 +65,17 @@ final class SealingTests: XCTestCase {
         let dir = try TestBench.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = try configuration(dir)
-        let input = try documents(dir, count: 1000)
+        let input = try Self.documents(dir, count: 1000)
         let out = dir.appendingPathComponent("out")
         let arguments = ["seal", "--profile", "zaswiadczenia", "--config", config, "--local", "--out", out.path, "--json", input.path]
 
         // First run, killed with SIGKILL once a fifth is done.
         let first = try Background.start(Self.podpis, arguments, output: dir.appendingPathComponent("first.log").path)
-        XCTAssertTrue(TestBench.waitUntil(timeout: 60) { self.outputs(out).count >= 200 }, "the first run did not get going")
+        XCTAssertTrue(TestBench.waitUntil(timeout: 60) { Self.outputs(out).count >= 200 }, "the first run did not get going")
         kill(first, SIGKILL)
         var status: Int32 = 0
         waitpid(first, &status, 0)
-        let afterKill = outputs(out).count
+        let afterKill = Self.outputs(out).count
         XCTAssertLessThan(afterKill, 1000, "killed before the end")
 
         // Second run: the rest, nothing twice.
@@ -89,7 +89,7 @@ final class SealingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(summary["skipped"] as? Int ?? 0, afterKill)
 
         // Exactly one output per document, no temporary left.
-        let names = outputs(out)
+        let names = Self.outputs(out)
         XCTAssertEqual(names.count, 1000)
         XCTAssertEqual(Set(names), Set((0..<1000).map { String(format: "zaswiadczenie-%04d.", $0) + ($0 % 2 == 0 ? "xml.xades" : "pdf.p7s") }))
         let hidden = ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasPrefix(".") }
@@ -148,7 +148,7 @@ final class SealingTests: XCTestCase {
         let dir = try TestBench.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = try configuration(dir, extra: "max_document_mib = 1")
-        let input = try documents(dir, count: 4)
+        let input = try Self.documents(dir, count: 4)
         try Data("<zaswiadczenie><niedomkniete>".utf8).write(to: input.appendingPathComponent("zepsuty.xml"))
         try Data("<!DOCTYPE z [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]><z>&b;</z>".utf8).write(to: input.appendingPathComponent("encje.xml"))
         try Data(count: 2 << 20).write(to: input.appendingPathComponent("duzy.pdf"))
@@ -165,7 +165,7 @@ final class SealingTests: XCTestCase {
         XCTAssertEqual(codes["duzy.pdf"], "too-large")
         XCTAssertTrue(codes["zepsuty.xml"]?.hasPrefix("xml-") ?? false, "\(codes)")
         XCTAssertTrue(codes["encje.xml"]?.hasPrefix("xml-") ?? false, "\(codes)")
-        XCTAssertEqual(outputs(out).count, 4, "outputs only for the good ones")
+        XCTAssertEqual(Self.outputs(out).count, 4, "outputs only for the good ones")
     }
 
     func testTheHotFolderSealsCompleteDocumentsAndSortsOriginalsIntoDoneAndFailed() throws {
@@ -178,7 +178,7 @@ final class SealingTests: XCTestCase {
         func folder(_ name: String) -> URL { hot.appendingPathComponent(name) }
         let daemon = try Daemon(extraSections: """
             [seal.zaswiadczenia]
-            certificate = "\(try sealID())"
+            certificate = "\(try Self.sealID())"
             sessions = 2
             pin_file = "\(pin)"
             inbox = "\(folder("inbox").path)"
@@ -223,8 +223,8 @@ final class SealingTests: XCTestCase {
         XCTAssertTrue(TestBench.waitUntil(timeout: 20) {
             FileManager.default.fileExists(atPath: folder("done").appendingPathComponent("slow.xml").path)
         }, daemon.logText)
-        XCTAssertEqual(Set(outputs(folder("outbox"))), ["a.xml.xades", "b.pdf.p7s", "slow.xml.xades"])
-        XCTAssertEqual(outputs(folder("inbox")), [])
+        XCTAssertEqual(Set(Self.outputs(folder("outbox"))), ["a.xml.xades", "b.pdf.p7s", "slow.xml.xades"])
+        XCTAssertEqual(Self.outputs(folder("inbox")), [])
         for name in ["a.xml.xades", "slow.xml.xades"] {
             let verify = try TestBench.runCapturing("xmlsec1", [
                 "--verify", "--trusted-pem", try TestBench.pki("root.pem"), "--untrusted-pem", try TestBench.pki("ca.pem"),

@@ -1,0 +1,477 @@
+import Crypto
+import Files
+import Foundation
+import Localization
+import Logging
+import PKCS11
+import Sealing
+import Synchronization
+
+/// One batch of documents sealed with a profile's seal, kept in its own
+/// directory so that it survives podpisd being killed:
+///
+///     ID/batch.json        owner, profile, closed/cancelled (podpis.batch/1)
+///     ID/documents/NAME    each document as received (fsynced before 201)
+///     ID/seals/NAME.xades  outputs, and the journal .podpis-seal-journal.jsonl
+///
+/// Documents stream in while the first ones are sealed; a restart finds
+/// what the journal has not recorded and seals it, never anything twice.
+public final class SealBatch: Sendable {
+    public let id: String
+    public let profile: String
+    public let owner: BatchOwner
+    public let created: Date
+    let directory: String
+    let queue = SealQueue()
+    private let state: Mutex<State>
+    private let documentsSync: DirectorySync
+    let logger = Logger(label: "podpisd.batch")
+
+    struct State {
+        var closed = false
+        var cancelled = false
+        var documents: [String: BatchDocument] = [:]
+        var receiving: Set<String> = []
+        var counts: [BatchDocument.State: Int] = [:]
+        var paused: BatchStatus.Reason?
+        var stopped: BatchStatus.Reason?
+        var ended = false
+        /// podpisd is stopping: followers are let go without `end` (the batch goes on at the next start).
+        var shuttingDown = false
+        var subscribers: [UUID: AsyncStream<BatchEvent>.Continuation] = [:]
+        var runner: Task<Void, Never>?
+
+        mutating func set(_ document: BatchDocument) {
+            if let old = documents[document.name] { counts[old.state, default: 0] -= 1 }
+            documents[document.name] = document
+            counts[document.state, default: 0] += 1
+        }
+    }
+
+    var documentsDirectory: String { directory + "/documents" }
+    public var sealsDirectory: String { directory + "/seals" }
+
+    init(manifest: BatchManifest, directory: String) {
+        id = manifest.id
+        profile = manifest.profile
+        owner = manifest.owner
+        created = manifest.created
+        self.directory = directory
+        documentsSync = DirectorySync(path: directory + "/documents")
+        var state = State()
+        state.closed = manifest.closed
+        state.cancelled = manifest.cancelled
+        self.state = Mutex(state)
+    }
+
+    /// A new batch: its directories and manifest, durable.
+    static func create(id: String, profile: String, owner: BatchOwner, in parent: String) throws -> SealBatch {
+        let directory = parent + "/" + id
+        let manifest = BatchManifest(id: id, profile: profile, owner: owner, created: Date(), closed: false, cancelled: false)
+        for path in [directory, directory + "/documents", directory + "/seals"] {
+            guard mkdir(path, 0o700) == 0 else {
+                throw StationProblem.internalError("cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        let batch = SealBatch(manifest: manifest, directory: directory)
+        try batch.writeManifest()
+        fsyncDirectory(parent)
+        return batch
+    }
+
+    /// A batch found on disk at start: its documents, and what its journal
+    /// says became of them; the rest is queued again.
+    static func load(directory: String) throws -> SealBatch {
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/batch.json"))
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let manifest = try decoder.decode(BatchManifest.self, from: data)
+        let batch = SealBatch(manifest: manifest, directory: directory)
+        let journal = try SealJournal(directory: batch.sealsDirectory)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: batch.documentsDirectory)) ?? []
+        var queued: [SealInput] = []
+        for name in names.sorted() {
+            let path = batch.documentsDirectory + "/" + name
+            if name.hasPrefix(".") {
+                unlink(path)  // an upload cut by the crash: never acknowledged
+                continue
+            }
+            let size = Int((try? InputFile(path: path).size()) ?? 0)
+            var document: BatchDocument
+            if let entry = journal.entry(name) {
+                document = BatchDocument(name: name, size: size, sha256: entry.sha256, state: entry.state == "sealed" ? .sealed : .failed)
+                document.output = entry.output
+                document.code = entry.code
+                document.recovered = entry.recovered
+                if entry.state != "sealed" {
+                    document.message = ClerkText(
+                        pl: "Nie zapieczętowano przed ponownym uruchomieniem podpisd (\(entry.code ?? "seal-failed")).",
+                        en: "Not sealed before podpisd restarted (\(entry.code ?? "seal-failed")).")
+                }
+            } else {
+                let sha256 = (try? Self.sha256(of: path)) ?? ""
+                document = BatchDocument(name: name, size: size, sha256: sha256, state: manifest.cancelled ? .cancelled : .queued)
+                if !manifest.cancelled { queued.append(SealInput(name: name, path: path)) }
+            }
+            batch.state.withLock { $0.set(document) }
+        }
+        let queue = batch.queue
+        let closed = manifest.closed || manifest.cancelled
+        Task {
+            for input in queued { await queue.add(input) }
+            if closed { await queue.finish() }
+        }
+        return batch
+    }
+
+    /// The SHA-256 of a file, read in chunks (lower-case hex).
+    public static func sha256(of path: String) throws -> String {
+        var hasher = SHA256()
+        _ = try InputFile(path: path).forEachChunk { hasher.update(bufferPointer: $0) }
+        return hasher.finalize().hexString
+    }
+
+    private func writeManifest() throws {
+        let manifest = state.withLock {
+            BatchManifest(id: id, profile: profile, owner: owner, created: created, closed: $0.closed, cancelled: $0.cancelled)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let file = try AtomicOutputFile(path: directory + "/batch.json", replacing: true, mode: 0o600)
+        try file.write(Array(try encoder.encode(manifest)))
+        try file.commit()
+    }
+
+    // MARK: Documents
+
+    /// Where an upload is spooled before it is accepted (same file system: renamed into place).
+    public func spoolPath() -> String {
+        documentsDirectory + "/.upload-\(UUID().uuidString.lowercased()).tmp"
+    }
+
+    /// Reserves a name for an upload; nil when the same document is already
+    /// in (the upload is then only checked against it).
+    public func reserve(_ name: String) throws(StationProblem) -> BatchDocument? {
+        try state.withLock { state throws(StationProblem) -> BatchDocument? in
+            if let existing = state.documents[name] { return existing }
+            guard !state.closed, !state.cancelled else { throw SealBatchProblem.closed }
+            guard !state.receiving.contains(name) else { throw SealBatchProblem.uploading(name) }
+            state.receiving.insert(name)
+            return nil
+        }
+    }
+
+    /// Gives back a name reserved by an upload that failed.
+    public func release(_ name: String) {
+        if doneReceiving(name) { Task { await queue.finish() } }
+    }
+
+    /// The upload of `name` ended; true when the batch is closed and this
+    /// was the last one under way (the queue may be finished now).
+    private func doneReceiving(_ name: String) -> Bool {
+        state.withLock { state in
+            state.receiving.remove(name)
+            return state.closed && state.receiving.isEmpty
+        }
+    }
+
+    /// Accepts a spooled upload: fsynced, renamed into documents/, the
+    /// directory fsynced, then queued. Only then is the upload acknowledged.
+    public func accept(name: String, spooled: String, size: Int, sha256: String) async throws -> BatchDocument {
+        let target = documentsDirectory + "/" + name
+        do {
+            try await Blocking.run {
+                let fd = open(spooled, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0, fsync(fd) == 0 else {
+                    if fd >= 0 { Glibc.close(fd) }
+                    throw StationProblem.internalError("cannot fsync the upload")
+                }
+                Glibc.close(fd)
+                guard rename(spooled, target) == 0 else { throw StationProblem.internalError("cannot move the upload: \(String(cString: strerror(errno)))") }
+            }
+            // The rename is durable once the directory is: one fsync for the uploads that arrive together.
+            await documentsSync.sync()
+        } catch {
+            unlink(spooled)
+            release(name)
+            throw error
+        }
+        var document = BatchDocument(name: name, size: size, sha256: sha256, state: .queued)
+        state.withLock { $0.set(document) }
+        await queue.add(SealInput(name: name, path: target))
+        // Closed meanwhile: the queue is finished once the last upload under way is in.
+        if doneReceiving(name) { await queue.finish() }
+        // Cancelled meanwhile: it will not be sealed.
+        state.withLock { state in
+            if state.cancelled, state.documents[name]?.state == .queued {
+                document.state = .cancelled
+                state.set(document)
+            }
+        }
+        return document
+    }
+
+    public func document(_ name: String) -> BatchDocument? { state.withLock { $0.documents[name] } }
+
+    public func documents() -> [BatchDocument] {
+        state.withLock { $0.documents.values.sorted { $0.name < $1.name } }
+    }
+
+    /// The sealed file of a document.
+    public func sealPath(_ name: String) throws(StationProblem) -> (path: String, document: BatchDocument) {
+        guard let document = document(name) else { throw StationProblem.notFound }
+        guard document.state == .sealed, let output = document.output else { throw SealBatchProblem.notSealed(name, state: document.state) }
+        return (sealsDirectory + "/" + output, document)
+    }
+
+    // MARK: State
+
+    public func status() -> BatchStatus { state.withLock { status(of: $0) } }
+
+    private func status(of state: State) -> BatchStatus {
+        let queued = state.counts[.queued, default: 0]
+        let name: String
+        if state.cancelled {
+            name = "cancelled"
+        } else if state.stopped != nil {
+            name = "stopped"
+        } else if state.paused != nil {
+            name = "paused"
+        } else if queued > 0 || !state.receiving.isEmpty {
+            name = "sealing"
+        } else if state.closed {
+            name = "done"
+        } else {
+            name = "open"
+        }
+        return BatchStatus(
+            state: name, id: id, profile: profile, owner: owner, created: created, closed: state.closed || state.cancelled,
+            total: state.documents.count, queued: queued, sealed: state.counts[.sealed, default: 0],
+            failed: state.counts[.failed, default: 0], cancelled: state.counts[.cancelled, default: 0],
+            paused: state.paused, stopped: state.stopped)
+    }
+
+    /// No more documents: the batch is done when the queued ones are.
+    public func close() async throws {
+        let (changed, finish) = state.withLock { state -> (Bool, Bool) in
+            guard !state.closed else { return (false, false) }
+            state.closed = true
+            return (true, state.receiving.isEmpty)
+        }
+        if changed {
+            try writeManifest()
+            publishStatus()
+            // Uploads under way are still taken; the last one finishes the queue.
+            if finish { await queue.finish() }
+        }
+    }
+
+    /// Stops: queued documents are not sealed (those being sealed finish).
+    public func cancel() async throws {
+        let changed = state.withLock { state -> Bool in
+            guard !state.cancelled else { return false }
+            state.cancelled = true
+            state.closed = true
+            return true
+        }
+        guard changed else { return }
+        try writeManifest()
+        await queue.cancel()
+        publishStatus()
+    }
+
+    // MARK: Events
+
+    /// The batch's events: its status now, then documents and changes; ends with `end`.
+    public func subscribe() -> AsyncStream<BatchEvent> {
+        let (stream, continuation) = AsyncStream<BatchEvent>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let key = UUID()
+        state.withLock { state in
+            let status = status(of: state)
+            continuation.yield(Self.event("status", status))
+            if state.ended {
+                continuation.yield(Self.event("end", status))
+                continuation.finish()
+            } else {
+                state.subscribers[key] = continuation
+            }
+        }
+        continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.subscribers.removeValue(forKey: key) } }
+        return stream
+    }
+
+    static func event<T: Encodable>(_ name: String, _ value: T) -> BatchEvent {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return BatchEvent(name: name, data: (try? encoder.encode(value)) ?? Data("{}".utf8))
+    }
+
+    private func publishStatus() {
+        state.withLock { state in
+            let event = Self.event("status", status(of: state))
+            for subscriber in state.subscribers.values { subscriber.yield(event) }
+        }
+    }
+
+    // MARK: Sealing
+
+    /// Seals the queue with the profile's key until the batch is closed and
+    /// empty, or cancelled. While the key cannot be opened (token away) the
+    /// batch is paused and tries again every `retryEvery`.
+    func start(keys: SealKeys, audit: AuditTrail?, retryEvery: Duration) {
+        state.withLock { state in
+            guard state.runner == nil else { return }
+            state.runner = Task { await self.run(keys: keys, audit: audit, retryEvery: retryEvery) }
+        }
+    }
+
+    private func run(keys: SealKeys, audit: AuditTrail?, retryEvery: Duration) async {
+        var opened: SealKey?
+        while opened == nil {
+            if state.withLock({ $0.cancelled }) || Task.isCancelled { break }
+            do {
+                opened = try await keys.key(profile)
+                setPaused(nil)
+            } catch let error as PKCS11Error {
+                guard SealKeys.isPINRejection(error) else {
+                    setPaused(.init(code: "token-absent", message: ClerkText(
+                        pl: "Nie można otworzyć klucza pieczęci: \(error.message.pl) Partia czeka na token.",
+                        en: "Cannot open the seal key: \(error.message.en) The batch waits for the token.")))
+                    try? await Task.sleep(for: retryEvery)
+                    continue
+                }
+                setStopped(.init(code: error.code, message: ClerkText(
+                    pl: "Token odrzucił PIN pieczęci (\(error.message.pl)); nie będzie ponawiany. Popraw źródło PIN-u profilu i uruchom ponownie podpisd.",
+                    en: "The token rejected the seal PIN (\(error.message.en)); it is not retried. Fix the profile's PIN source and restart podpisd.")))
+                return
+            } catch let error as StationProblem where error.code == "unknown-profile" {
+                setStopped(.init(code: error.code, message: error.message))
+                return
+            } catch {
+                let readable = error as? any ClerkReadableError
+                func trimmed(_ text: String) -> String { text.hasSuffix(".") ? String(text.dropLast()) : text }
+                setPaused(.init(code: "token-absent", message: ClerkText(
+                    pl: "Nie można otworzyć klucza pieczęci: \(trimmed(readable?.message.pl ?? "\(error)")). Partia czeka na token.",
+                    en: "Cannot open the seal key: \(trimmed(readable?.message.en ?? "\(error)")). The batch waits for the token.")))
+                try? await Task.sleep(for: retryEvery)
+            }
+        }
+        if let key = opened, let profile = keys.profiles[profile] {
+            do {
+                let journal = try SealJournal(directory: sealsDirectory)
+                let requester = Requester(transport: .local, origin: owner.origin, uid: owner.uid)
+                let auditor = audit.map { SealAuditTrail(trail: $0, requester: requester, batch: "batch:\(id)") }
+                _ = await Sealer(key: key, settings: profile.settings).seal(
+                    queue: queue, into: sealsDirectory, journal: journal, audit: auditor, retryEvery: retryEvery
+                ) { [weak self] progress in self?.update(progress) }
+            } catch {
+                setStopped(.init(code: "journal", message: ClerkText(pl: "Nie można pisać dziennika partii: \(error)", en: "Cannot write the batch's journal: \(error)")))
+                return
+            }
+        }
+        end()
+    }
+
+    private func update(_ progress: SealProgress) {
+        let paused = progress.paused.map { BatchStatus.Reason(code: $0.code, message: $0.message) }
+        if paused != state.withLock({ $0.paused }) {
+            if let paused { logger.warning("batch \(id) paused: \(paused.code): \(paused.message.en)") } else { logger.info("batch \(id) resumed") }
+        }
+        state.withLock { state in
+            if paused != state.paused {
+                state.paused = paused
+                let event = Self.event("status", status(of: state))
+                for subscriber in state.subscribers.values { subscriber.yield(event) }
+            }
+            guard let result = progress.last, var document = state.documents[result.name] else { return }
+            document.state = result.state == .failed ? .failed : .sealed
+            document.output = result.output
+            document.method = result.method
+            document.code = result.code
+            document.message = result.message
+            document.recovered = result.recovered
+            state.set(document)
+            let status = status(of: state)
+            let event = Self.event("document", BatchDocumentEvent(
+                document: document, total: status.total, queued: status.queued, sealed: status.sealed, failed: status.failed))
+            for subscriber in state.subscribers.values { subscriber.yield(event) }
+        }
+    }
+
+    private func setPaused(_ reason: BatchStatus.Reason?) {
+        let changed = state.withLock { state -> Bool in
+            guard state.paused != reason else { return false }
+            state.paused = reason
+            let event = Self.event("status", status(of: state))
+            for subscriber in state.subscribers.values { subscriber.yield(event) }
+            return true
+        }
+        if changed, let reason { logger.warning("batch \(id) paused: \(reason.code): \(reason.message.en)") }
+        if changed, reason == nil { logger.info("batch \(id) resumed") }
+    }
+
+    private func setStopped(_ reason: BatchStatus.Reason) {
+        logger.error("batch \(id) stopped: \(reason.code): \(reason.message.en)")
+        state.withLock { state in
+            state.stopped = reason
+            state.paused = nil
+            let event = Self.event("status", status(of: state))
+            for subscriber in state.subscribers.values { subscriber.yield(event) }
+        }
+    }
+
+    /// Done or cancelled: what is still queued is cancelled; `end` to every follower.
+    /// At shutdown the followers are let go without `end`: the batch is not over.
+    private func end() {
+        let followers = state.withLock { state in
+            if state.shuttingDown && !state.cancelled { return state.subscribers }
+            if state.cancelled {
+                for document in state.documents.values where document.state == .queued {
+                    var cancelled = document
+                    cancelled.state = .cancelled
+                    state.set(cancelled)
+                }
+            }
+            state.ended = true
+            let event = Self.event("end", status(of: state))
+            for subscriber in state.subscribers.values { subscriber.yield(event) }
+            return state.subscribers
+        }
+        // Outside the lock: finishing runs their onTermination, which takes it.
+        for subscriber in followers.values { subscriber.finish() }
+    }
+
+    /// Waits for the sealing to stop (after cancel(), or at shutdown).
+    func stop(shutdown: Bool = false) async {
+        if shutdown { state.withLock { $0.shuttingDown = true } }
+        await queue.cancel()
+        let runner = state.withLock { $0.runner }
+        runner?.cancel()
+        await runner?.value
+        if shutdown {
+            // A stopped or never started batch has no runner to end its followers.
+            let followers = state.withLock { $0.subscribers }
+            for follower in followers.values { follower.finish() }
+        }
+    }
+
+    /// A batch found done or cancelled at start: nothing to run, its followers get `end` at once.
+    func markEnded() {
+        state.withLock { $0.ended = true }
+    }
+
+    func waitUntilStopped() async {
+        let runner = state.withLock { $0.runner }
+        await runner?.value
+    }
+}
+
+/// fsync of a directory, so that a rename in it survives a power cut.
+func fsyncDirectory(_ path: String) {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    fsync(fd)
+    close(fd)
+}

@@ -1,0 +1,337 @@
+import AsyncHTTPClient
+import Files
+import Foundation
+import Localization
+import NIOCore
+import NIOHTTP1
+import Sealing
+import Station
+import Synchronization
+
+/// `podpis seal` through podpisd: a batch on the daemon (POST /v1/batches),
+/// the documents streamed in, the seals fetched into --out as the daemon's
+/// events announce them. The batch's id is kept in `OUT/.podpis-batch.json`:
+/// a run cut short (by `kill -9` of either side) is repeated with the same
+/// command and takes the same batch up again. OUT's own journal
+/// (`.podpis-seal-journal.jsonl`) records each seal fetched.
+struct SealBatchClient {
+    let socket: String
+    let profile: String
+    let out: String
+    let keep: Bool
+    let display: ProgressDisplay
+
+    struct Record: Codable {
+        var schema = "podpis.batch-ref/1"
+        let batch: String
+        let profile: String
+        let socket: String
+    }
+
+    static let recordName = ".podpis-batch.json"
+
+    struct DaemonGone: Error {
+        let detail: String
+    }
+
+    /// The batch cannot go on until podpisd is restarted (e.g. the token rejected the seal PIN).
+    struct Stopped: Error {
+        let batch: String
+        let reason: BatchStatus.Reason
+    }
+
+    struct Outcome {
+        var results: [String: SealResult] = [:]
+        var batches: [String] = []
+    }
+
+    // MARK: HTTP
+
+    func call(_ method: HTTPMethod, _ uri: String, body: [UInt8]? = nil, json: Bool = false) async throws -> (status: UInt, headers: HTTPHeaders, body: Data) {
+        guard let url = URL(httpURLWithSocketPath: socket, uri: uri) else { throw DaemonGone(detail: "bad socket path \(socket)") }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = method
+        if let body {
+            request.body = .bytes(ByteBuffer(bytes: body))
+            request.headers.add(name: "Content-Type", value: json ? "application/json" : "application/octet-stream")
+        }
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let data = try await response.body.collect(upTo: 1 << 30)
+            return (response.status.code, response.headers, Data(data.readableBytesView))
+        } catch {
+            throw DaemonGone(detail: "\(error)")
+        }
+    }
+
+    static func problem(_ body: Data) -> (code: String, message: ClerkText) {
+        struct Problem: Decodable { let code: String?; let message: ClerkText? }
+        let problem = try? JSONDecoder().decode(Problem.self, from: body)
+        return (problem?.code ?? "daemon-error", problem?.message ?? ClerkText(pl: String(decoding: body, as: UTF8.self), en: String(decoding: body, as: UTF8.self)))
+    }
+
+    // MARK: The run
+
+    /// Seals `documents` through the daemon; results by document name.
+    func run(_ documents: [SealInput]) async throws -> Outcome {
+        let journal = try SealJournal(directory: out)
+        var outcome = Outcome()
+        // Sealed and fetched by an earlier run: nothing to do.
+        var remaining: [SealInput] = []
+        var hashes: [String: String] = [:]
+        for document in documents {
+            let sha256 = try Self.sha256(document.path)
+            hashes[document.name] = sha256
+            if let entry = journal.entry(document.name), entry.state == "sealed" {
+                var result = SealResult(name: document.name, sha256: sha256, state: .skipped)
+                result.output = entry.output
+                result.recovered = true
+                if entry.sha256 != sha256 {
+                    result.state = .failed
+                    result.code = "name-reused"
+                    result.message = ClerkText(
+                        pl: "„\(document.name)” zapieczętowano już z inną treścią; wynik nie zostanie nadpisany — zmień nazwę dokumentu.",
+                        en: "“\(document.name)” was already sealed with other content; the output is never overwritten — rename the document.")
+                }
+                outcome.results[document.name] = result
+            } else {
+                remaining.append(document)
+            }
+        }
+        display.begin(total: documents.count, done: outcome.results.count)
+        // A batch taken up again may be closed already: documents it does not
+        // have then go to a new batch.
+        var rounds = 0
+        while rounds < 3 {
+            rounds += 1
+            let batch = try await attachOrCreate()
+            outcome.batches.append(batch)
+            let rejected = try await seal(remaining, batch: batch, hashes: hashes, journal: journal, into: &outcome)
+            if rejected.isEmpty { break }
+            remaining = rejected
+            unlink(out + "/" + Self.recordName)
+        }
+        return outcome
+    }
+
+    /// The batch named in OUT/.podpis-batch.json if the daemon still has it, else a new one.
+    func attachOrCreate() async throws -> String {
+        let recordPath = out + "/" + Self.recordName
+        if let data = FileManager.default.contents(atPath: recordPath), let record = try? JSONDecoder().decode(Record.self, from: data),
+            record.profile == profile
+        {
+            let (status, _, _) = try await call(.GET, "/v1/batches/\(record.batch)")
+            if status == 200 { return record.batch }
+        }
+        let body = try JSONSerialization.data(withJSONObject: ["profile": profile])
+        let (status, _, response) = try await call(.POST, "/v1/batches", body: Array(body), json: true)
+        guard status == 201, let object = try? JSONSerialization.jsonObject(with: response) as? [String: Any], let id = object["id"] as? String else {
+            let (code, message) = Self.problem(response)
+            throw SealError(code, message)
+        }
+        let file = try AtomicOutputFile(path: recordPath, replacing: true, mode: 0o600)
+        try file.write(Array(try JSONEncoder().encode(Record(batch: id, profile: profile, socket: socket))))
+        try file.commit()
+        return id
+    }
+
+    /// One batch: upload what it lacks, close it, fetch every seal. Returns
+    /// the documents it refused because it was closed.
+    func seal(
+        _ documents: [SealInput], batch: String, hashes: [String: String], journal: SealJournal, into outcome: inout Outcome
+    ) async throws -> [SealInput] {
+        // What the batch already has.
+        let (status, _, listing) = try await call(.GET, "/v1/batches/\(batch)/documents")
+        guard status == 200 else { throw SealError(Self.problem(listing).code, Self.problem(listing).message) }
+        struct Listing: Decodable { let documents: [BatchDocument] }
+        let known = Dictionary((try JSONDecoder().decode(Listing.self, from: listing)).documents.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+        let collected = Collected()
+        // Fetch seals while the rest is uploaded and sealed.
+        let (announced, announce) = AsyncStream<BatchDocument>.makeStream()
+        let display = self.display
+        async let fetching: Void = withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    for await document in announced {
+                        let result = try await fetch(document, batch: batch, journal: journal)
+                        collected.fetched.withLock { $0[document.name] = result }
+                        display.add(result)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        async let following: BatchStatus? = follow(batch, announce: announce)
+
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var iterator = documents.makeIterator()
+                func next() -> SealInput? {
+                    while let document = iterator.next() {
+                        if let existing = known[document.name], existing.sha256 == hashes[document.name] { continue }
+                        return document
+                    }
+                    return nil
+                }
+                for _ in 0..<4 {
+                    guard let document = next() else { break }
+                    group.addTask { try await upload(document, batch: batch, collected: collected) }
+                }
+                while try await group.next() != nil {
+                    if let document = next() {
+                        group.addTask { try await upload(document, batch: batch, collected: collected) }
+                    }
+                }
+            }
+            let (closed, _, closeBody) = try await call(.POST, "/v1/batches/\(batch)/close")
+            guard closed == 200 else { throw SealError(Self.problem(closeBody).code, Self.problem(closeBody).message) }
+        } catch {
+            announce.finish()
+            _ = try? await following
+            _ = try? await fetching
+            throw error
+        }
+        let final = try await following
+        try await fetching
+        // Whatever the event stream did not bring (a run taken up again): fetch now.
+        let (again, _, body) = try await call(.GET, "/v1/batches/\(batch)/documents")
+        guard again == 200 else { throw DaemonGone(detail: "HTTP \(again)") }
+        for document in (try JSONDecoder().decode(Listing.self, from: body)).documents {
+            guard hashes[document.name] != nil, outcome.results[document.name] == nil else { continue }
+            if let result = collected.fetched.withLock({ $0[document.name] }) {
+                outcome.results[document.name] = result
+                continue
+            }
+            let result = try await fetch(document, batch: batch, journal: journal)
+            outcome.results[document.name] = result
+            display.add(result)
+        }
+        for (name, result) in collected.failures.withLock({ $0 }) where outcome.results[name] == nil {
+            outcome.results[name] = result
+            display.add(result)
+        }
+        if !keep, final?.state == "done", collected.rejected.withLock({ $0.isEmpty }) {
+            _ = try? await call(.DELETE, "/v1/batches/\(batch)")
+            unlink(out + "/" + Self.recordName)
+        }
+        return collected.rejected.withLock { $0 }
+    }
+
+    /// PUT one document; a refusal for this document alone is its failure.
+    /// What the uploads found: documents refused for themselves, and those a closed batch refused.
+    final class Collected: Sendable {
+        let failures = Mutex<[String: SealResult]>([:])
+        let rejected = Mutex<[SealInput]>([])
+        let fetched = Mutex<[String: SealResult]>([:])
+    }
+
+    func upload(_ document: SealInput, batch: String, collected: Collected) async throws {
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: document.path)))
+        } catch {
+            collected.failures.withLock { $0[document.name] = Self.failed(document.name, "cannot-read", ClerkText(pl: "Nie można czytać: \(error)", en: "Cannot read: \(error)")) }
+            return
+        }
+        let name = document.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? document.name
+        let (status, _, body) = try await call(.PUT, "/v1/batches/\(batch)/documents/\(name)", body: bytes)
+        switch status {
+        case 200, 201: return
+        case 409 where Self.problem(body).code == "batch-closed":
+            collected.rejected.withLock { $0.append(document) }
+        default:
+            let (code, message) = Self.problem(body)
+            collected.failures.withLock { $0[document.name] = Self.failed(document.name, code, message) }
+        }
+    }
+
+    static func failed(_ name: String, _ code: String, _ message: ClerkText) -> SealResult {
+        var result = SealResult(name: name, state: .failed)
+        result.code = code
+        result.message = message
+        return result
+    }
+
+    /// Follows the batch's events until `end`; each sealed document is announced for fetching.
+    func follow(_ batch: String, announce: AsyncStream<BatchDocument>.Continuation) async throws -> BatchStatus? {
+        defer { announce.finish() }
+        guard let url = URL(httpURLWithSocketPath: socket, uri: "/v1/batches/\(batch)/events") else { return nil }
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .hours(24 * 365))
+        } catch {
+            throw DaemonGone(detail: "\(error)")
+        }
+        guard response.status == .ok else { return nil }
+        var parser = ServerSentEventParser()
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        struct DocumentEvent: Decodable { let document: BatchDocument }
+        do {
+            for try await buffer in response.body {
+                for event in parser.feed(buffer) {
+                    switch event.name {
+                    case "document":
+                        guard let document = try? decoder.decode(DocumentEvent.self, from: Data(event.data.utf8)).document else { continue }
+                        if document.state == .sealed { announce.yield(document) }
+                    case "status":
+                        guard let status = try? decoder.decode(BatchStatus.self, from: Data(event.data.utf8)) else { continue }
+                        display.status(status)
+                        if let stopped = status.stopped { throw Stopped(batch: batch, reason: stopped) }
+                    case "end":
+                        let status = try? decoder.decode(BatchStatus.self, from: Data(event.data.utf8))
+                        guard let status, status.state == "done" || status.state == "cancelled" else {
+                            throw DaemonGone(detail: "podpisd stopped before the batch was done")
+                        }
+                        return status
+                    default:
+                        continue
+                    }
+                }
+            }
+        } catch let error as Stopped {
+            throw error
+        } catch let error as DaemonGone {
+            throw error
+        } catch {
+            throw DaemonGone(detail: "\(error)")
+        }
+        throw DaemonGone(detail: "the event stream ended before the batch did")
+    }
+
+    /// GET the seal, check it is for this document, write it atomically into
+    /// OUT (never over another file), journal it.
+    func fetch(_ document: BatchDocument, batch: String, journal: SealJournal) async throws -> SealResult {
+        var result = SealResult(name: document.name, sha256: document.sha256, size: document.size, state: document.state == .sealed ? .sealed : .failed)
+        result.method = document.method
+        result.output = document.output
+        result.code = document.code
+        result.message = document.message
+        guard document.state == .sealed, let output = document.output else { return result }
+        if let entry = journal.entry(document.name), entry.state == "sealed", entry.sha256 == document.sha256 { return result }
+        let path = out + "/" + output
+        if access(path, F_OK) != 0 {
+            let name = document.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? document.name
+            let (status, headers, body) = try await call(.GET, "/v1/batches/\(batch)/documents/\(name)/seal")
+            guard status == 200, headers.first(name: "X-Podpis-Document-SHA256") == document.sha256 else {
+                let (code, message) = Self.problem(body)
+                return Self.failed(document.name, code, message)
+            }
+            do {
+                let file = try AtomicOutputFile(path: path)
+                try file.write(Array(body))
+                try file.commit()
+            } catch {
+                // .exists: written by a run that stopped before its journal line.
+                guard error.kind == .exists else { throw error }
+            }
+        }
+        try journal.record(.sealed(name: document.name, sha256: document.sha256, output: output))
+        return result
+    }
+
+    static func sha256(_ path: String) throws -> String {
+        try SealBatch.sha256(of: path)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Sealing
+import Station
+
+/// The batch API (docs/protocol.md, "Seal batches"): a batch of documents
+/// sealed with a `[seal.NAME]` profile, without a clerk; streamed in,
+/// followed over SSE, results per document, cancel; only its owner sees it.
+struct BatchRoutes: Sendable {
+    let batches: SealBatches
+
+    func add(to router: Router<PodpisRequestContext>) {
+        router.get("/v1/batches") { request, context in
+            let requester = context.requester(origin: request.headers[.origin])
+            return try jsonResponse(BatchList(schema: "podpis.batches/1", batches: await batches.list(for: requester)))
+        }
+        router.post("/v1/batches") { request, context in
+            var request = request
+            let body: ByteBuffer
+            do { body = try await request.collectBody(upTo: 4096) } catch {
+                throw StationProblem("too-large", status: 413, title: "Too large", message: .init(pl: "Prośba przekracza 4 KiB.", en: "The request exceeds 4 KiB."))
+            }
+            let profile = try CreateBatch.profile(Data(buffer: body))
+            let requester = context.requester(origin: request.headers[.origin])
+            let batch = try await batches.create(profile: profile, requester: requester)
+            var response = try jsonResponse(batch.status(), status: .created)
+            response.headers[.location] = "/v1/batches/\(batch.id)"
+            return response
+        }
+        router.get("/v1/batches/{id}") { request, context in
+            try jsonResponse(try await batch(request, context).status())
+        }
+        router.delete("/v1/batches/{id}") { request, context in
+            let requester = context.requester(origin: request.headers[.origin])
+            try await batches.delete(try context.parameters.require("id"), for: requester)
+            return Response(status: .noContent)
+        }
+        router.post("/v1/batches/{id}/close") { request, context in
+            let batch = try await batch(request, context)
+            try await batch.close()
+            return try jsonResponse(batch.status())
+        }
+        router.post("/v1/batches/{id}/cancel") { request, context in
+            let batch = try await batch(request, context)
+            try await batch.cancel()
+            return try jsonResponse(batch.status())
+        }
+        router.get("/v1/batches/{id}/events") { request, context in
+            let events = try await batch(request, context).subscribe()
+            return ServerSentEvents.response(events.map { ServerSentEvents.Message(id: nil, event: $0.name, raw: $0.data) })
+        }
+        router.get("/v1/batches/{id}/documents") { request, context in
+            let batch = try await batch(request, context)
+            return try jsonResponse(DocumentList(schema: "podpis.batch-documents/1", batch: batch.id, documents: batch.documents()))
+        }
+        router.get("/v1/batches/{id}/documents/{name}") { request, context in
+            let batch = try await batch(request, context)
+            guard let document = batch.document(try Self.name(context)) else { throw StationProblem.notFound }
+            return try jsonResponse(document)
+        }
+        router.put("/v1/batches/{id}/documents/{name}") { request, context in
+            try await upload(request, context)
+        }
+        router.get("/v1/batches/{id}/documents/{name}/seal") { request, context in
+            let batch = try await batch(request, context)
+            let (path, document) = try batch.sealPath(try Self.name(context))
+            guard let bytes = FileManager.default.contents(atPath: path) else { throw StationProblem.internalError("the seal of \(document.name) is missing") }
+            var headers = HTTPFields()
+            headers[.contentType] = Self.mediaType(document.output ?? "")
+            headers[.contentDisposition] = ContentDisposition.attachment(document.output ?? document.name)
+            headers[HTTPField.Name("X-Podpis-Document-SHA256")!] = document.sha256
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+
+    func batch(_ request: Request, _ context: PodpisRequestContext) async throws -> SealBatch {
+        let requester = context.requester(origin: request.headers[.origin])
+        return try await batches.batch(try context.parameters.require("id"), for: requester)
+    }
+
+    /// PUT: the raw document, spooled beside its final place, fsynced and
+    /// renamed in before 201; the same content again is 200, other content
+    /// under the same name 409.
+    func upload(_ request: Request, _ context: PodpisRequestContext) async throws -> Response {
+        let batch = try await batch(request, context)
+        let name = try Self.name(context)
+        let limit = await batches.keys.profiles[batch.profile]?.settings.maxDocumentBytes ?? (64 << 20)
+        if let existing = try batch.reserve(name) {
+            let path: String, sha256: String
+            do {
+                (path, _, sha256) = try await BodySpool.write(request.body, limit: limit)
+            } catch {
+                if (error as? StationProblem)?.code == "too-large" { throw SealBatchProblem.nameReused(name) }
+                throw error
+            }
+            unlink(path)
+            guard sha256 == existing.sha256 else { throw SealBatchProblem.nameReused(name) }
+            return try jsonResponse(existing)
+        }
+        let spooled: (path: String, size: Int, sha256: String)
+        do {
+            spooled = try await BodySpool.write(request.body, limit: limit, path: batch.spoolPath())
+        } catch {
+            batch.release(name)
+            if (error as? StationProblem)?.code == "too-large" { throw SealBatchProblem.documentTooLarge(limit) }
+            throw error
+        }
+        let document = try await batch.accept(name: name, spooled: spooled.path, size: spooled.size, sha256: spooled.sha256)
+        var response = try jsonResponse(document, status: .created)
+        response.headers[.location] = "/v1/batches/\(batch.id)/documents/\(name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)"
+        return response
+    }
+
+    static func name(_ context: PodpisRequestContext) throws -> String {
+        let raw = try context.parameters.require("name")
+        let name = raw.removingPercentEncoding ?? raw
+        guard SignDocument.isAcceptableName(name), !name.hasPrefix("."), name.utf8.count <= 200 else { throw SealBatchProblem.badName(name) }
+        return name
+    }
+
+    static func mediaType(_ output: String) -> String {
+        if output.hasSuffix(".p7s") { return "application/pkcs7-signature" }
+        if output.hasSuffix(".p7m") { return "application/pkcs7-mime" }
+        return "application/xml"
+    }
+}
+
+struct BatchList: Encodable {
+    let schema: String
+    let batches: [BatchStatus]
+}
+
+struct DocumentList: Encodable {
+    let schema: String
+    let batch: String
+    let documents: [BatchDocument]
+}
+
+/// The body of POST /v1/batches: `{"profile": "NAME"}`.
+enum CreateBatch {
+    static func profile(_ data: Data) throws -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], Set(object.keys) == ["profile"],
+            let profile = object["profile"] as? String, !profile.isEmpty, profile.count <= 100
+        else {
+            throw StationProblem.badRequest("Expected {\"profile\": \"NAME\"} (a [seal.NAME] of podpisd.toml).", pl: "Oczekiwano {\"profile\": \"NAZWA\"} (profil [seal.NAZWA] z podpisd.toml).", code: "bad-json")
+        }
+        return profile
+    }
+}
