@@ -97,7 +97,11 @@ public final class AtomicOutputFile {
     /// The directory holding `path`, fsynced (its new names made durable).
     public static func syncDirectory(of path: String) {
         let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
+        syncDirectory(slash.map { String(path[..<$0]) } ?? ".")
+    }
+
+    /// A directory fsynced.
+    public static func syncDirectory(_ directory: String) {
         let dfd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
             fsync(dfd)
@@ -138,7 +142,7 @@ public final class OutputDirectory: Sendable {
                     errors.append(error)
                 }
             }
-            if errors.contains(where: { $0 == nil }) { AtomicOutputFile.syncDirectory(of: directory + "/x") }
+            if errors.contains(where: { $0 == nil }) { AtomicOutputFile.syncDirectory(directory) }
             return errors
         }
     }

@@ -84,21 +84,6 @@ public final class GroupCommit<Item: Sendable>: Sendable {
     }
 }
 
-/// Runs blocking file calls (open, read, write, fsync) on a few threads of
-/// its own, so that Swift's cooperative threads (one per core) keep working
-/// while the kernel does.
-public enum BlockingIO {
-    private static let queues = (0..<3).map { DispatchQueue(label: "podpis.io\($0)") }
-    private static let next = Atomic<Int>(0)
-
-    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        let queue = queues[next.add(1, ordering: .relaxed).oldValue % queues.count]
-        return try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
-        }
-    }
-}
-
 /// A value behind a mutex, shared by reference (a flush closure and its owner).
 public final class Locked<Value>: Sendable {
     private let mutex: Mutex<Value>

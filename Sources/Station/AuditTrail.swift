@@ -130,16 +130,25 @@ public actor AuditTrail {
         let path: String
         let group: GroupCommit<Pending>
         private let requesters = Mutex<[Requester: [UInt8]]>([:])
+        private let file: Locked<File>
 
         init(path: String) {
             self.path = path
             let file = Locked(File())
+            self.file = file
             group = GroupCommit(label: "podpis.audit") { batch in
                 let result: Result<Void, AuditError> = file.withLock { file in
                     Result { () throws(AuditError) in try Writer.write(batch, to: &file, path: path) }
                 }
                 if case .failure(let error) = result { return Array(repeating: error, count: batch.count) }
                 return Array(repeating: nil, count: batch.count)
+            }
+        }
+
+        deinit {
+            file.withLock { file in
+                if file.fd >= 0 { close(file.fd) }
+                file.fd = -1
             }
         }
 
@@ -154,6 +163,14 @@ public actor AuditTrail {
         }
 
         static func write(_ batch: [Pending], to file: inout File, path: String) throws(AuditError) {
+            if file.fd >= 0 {
+                // The trail renamed away (rotated) or removed since: write to the file now at `path`.
+                var named = stat(), opened = stat()
+                if stat(path, &named) != 0 || fstat(file.fd, &opened) != 0 || named.st_ino != opened.st_ino || named.st_dev != opened.st_dev {
+                    close(file.fd)
+                    file.fd = -1
+                }
+            }
             if file.fd < 0 {
                 let directory = (path as NSString).deletingLastPathComponent
                 if !directory.isEmpty, access(directory, F_OK) != 0 {

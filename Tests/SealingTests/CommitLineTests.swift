@@ -121,3 +121,27 @@ final class CommitLineTests: XCTestCase {
         XCTAssertEqual(names.filter { $0.hasSuffix(".tmp") }, [])
     }
 }
+
+extension CommitLineTests {
+    func testARotatedTrailStartsAFreshChainInTheNewFile() async throws {
+        let directory = NSTemporaryDirectory() + "podpis-rotate-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/audit.jsonl"
+        let trail = AuditTrail(path: path)
+        let requester = Requester(transport: .local, origin: nil)
+        func entry(_ index: Int) -> AuditTrail.Entry {
+            AuditTrail.Entry(
+                time: Date(), requestId: "r\(index)", requester: requester, certificate: "c", holder: "h", token: "t",
+                documents: [.init(name: "d\(index)", size: index, sha256: nil)], format: "xades", packaging: "enveloped",
+                level: "B-B", result: "signed", problem: nil, prev: "")
+        }
+        try await trail.append(entry(1))
+        try await trail.append(entry(2))
+        XCTAssertEqual(rename(path, path + ".1"), 0)
+        try await trail.append(entry(3))
+        XCTAssertNil(AuditLine.verify(try Data(contentsOf: URL(fileURLWithPath: path + ".1"))))
+        let fresh = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertNil(AuditLine.verify(fresh))
+        XCTAssertEqual(fresh.split(separator: 0x0A).count, 1)
+    }
+}
