@@ -20,6 +20,17 @@ struct SealBatchClient {
     let out: String
     let keep: Bool
     let display: ProgressDisplay
+    /// Seals fetched together share their fsyncs (directory, journal).
+    let outputs: OutputDirectory
+
+    init(socket: String, profile: String, out: String, keep: Bool, display: ProgressDisplay) {
+        self.socket = socket
+        self.profile = profile
+        self.out = out
+        self.keep = keep
+        self.display = display
+        outputs = OutputDirectory(path: out, linger: 2)
+    }
 
     struct Record: Codable {
         var schema = "podpis.batch-ref/1"
@@ -29,6 +40,10 @@ struct SealBatchClient {
     }
 
     static let recordName = ".podpis-batch.json"
+    /// Uploads and fetches in flight: enough to keep podpisd's sessions fed
+    /// and to let the outputs share their fsyncs.
+    static let uploading = 8
+    static let fetching = 8
 
     struct DaemonGone: Error {
         let detail: String
@@ -151,7 +166,7 @@ struct SealBatchClient {
         let (announced, announce) = AsyncStream<BatchDocument>.makeStream()
         let display = self.display
         async let fetching: Void = withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<3 {
+            for _ in 0..<Self.fetching {
                 group.addTask {
                     for await document in announced {
                         let result = try await fetch(document, batch: batch, journal: journal)
@@ -174,7 +189,7 @@ struct SealBatchClient {
                     }
                     return nil
                 }
-                for _ in 0..<4 {
+                for _ in 0..<Self.uploading {
                     guard let document = next() else { break }
                     group.addTask { try await upload(document, batch: batch, collected: collected) }
                 }
@@ -321,13 +336,13 @@ struct SealBatchClient {
             do {
                 let file = try AtomicOutputFile(path: path)
                 try file.write(Array(body))
-                try file.commit()
-            } catch {
+                try await outputs.commit(file)
+            } catch let error as FileError {
                 // .exists: written by a run that stopped before its journal line.
                 guard error.kind == .exists else { throw error }
             }
         }
-        try journal.record(.sealed(name: document.name, sha256: document.sha256, output: output))
+        try await journal.commit(.sealed(name: document.name, sha256: document.sha256, output: output))
         return result
     }
 
