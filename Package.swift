@@ -164,7 +164,7 @@ let package = Package(
         .executableTarget(
             name: "podpisd",
             dependencies: [
-                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11",
+                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "Signing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

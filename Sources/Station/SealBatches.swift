@@ -34,6 +34,10 @@ public actor SealBatches {
             return
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        // Batches deleted while podpisd was stopping: finish removing them.
+        for name in names where name.hasPrefix(".deleted-") {
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
         for name in names.sorted() where UUID(uuidString: name) != nil {
             do {
                 let batch = try SealBatch.load(directory: directory + "/" + name)
@@ -86,7 +90,12 @@ public actor SealBatches {
         batches[batch.id] = nil
         try? await batch.cancel()
         await batch.stop()
-        try FileManager.default.removeItem(atPath: batch.directory)
+        // Out of sight at once (a rename); its files are removed in the background.
+        let trash = directory + "/.deleted-" + batch.id
+        guard rename(batch.directory, trash) == 0 else {
+            throw StationProblem.internalError("cannot remove the batch: \(String(cString: strerror(errno)))")
+        }
+        Task.detached(priority: .background) { try? FileManager.default.removeItem(atPath: trash) }
         logger.info("batch \(batch.id) deleted by \(requester.summary)")
     }
 

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import NIOCore
+import Signing
 import Station
 
 /// Streams a request body into a private temporary file (mode 0600), with a
@@ -38,7 +39,7 @@ enum BodySpool {
             if error is StationProblem { throw error }
             throw StationProblem.badRequest("The request body was cut off.", pl: "Treść żądania została urwana.")
         }
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let hex = hasher.finalize().hexString
         return (path, size, hex)
     }
 }
