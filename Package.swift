@@ -51,6 +51,8 @@ let package = Package(
         // MARK: Shared by every layer: bilingual messages, atomic files
         .target(name: "Localization"),
         .target(name: "Files", dependencies: ["Localization"]),
+        // tar streams: many documents in one upload, the seals of a batch in one download
+        .target(name: "Tar"),
 
         // MARK: Hardware
         .target(
@@ -157,14 +159,14 @@ let package = Package(
             name: "podpis",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
-                "DaemonConfiguration", "Localization", "Station", "Sealing", "Doctor",
+                "DaemonConfiguration", "Localization", "Station", "Sealing", "Doctor", "Tar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .executableTarget(
             name: "podpisd",
             dependencies: [
-                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "Signing",
+                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "Signing", "Tar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -195,6 +197,7 @@ let package = Package(
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "Files"]),
+        .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(
             name: "XAdESTests",
             dependencies: ["XAdES", "Files", "PKCS11", "Signing", "SigningFixtures", "Timestamping", "TestBench"]),

@@ -1,0 +1,34 @@
+/// Why an archive could not be read.
+public enum TarError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A header whose checksum does not add up: not a tar archive, or damaged.
+    case badChecksum
+    /// A header field that cannot be read.
+    case badHeader(String)
+    /// A pax record that is not `LENGTH KEY=VALUE\n`.
+    case badPaxRecord
+    /// An extended header or long name over the limit.
+    case tooLong(Int)
+    /// The data ended inside an entry or before the end-of-archive blocks.
+    case truncated
+
+    /// A stable code for problems and logs.
+    public var code: String {
+        switch self {
+        case .badChecksum: "tar-bad-checksum"
+        case .badHeader: "tar-bad-header"
+        case .badPaxRecord: "tar-bad-pax"
+        case .tooLong: "tar-too-long"
+        case .truncated: "tar-truncated"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .badChecksum: "not a tar archive (a header's checksum is wrong)"
+        case .badHeader(let field): "a tar header's \(field) cannot be read"
+        case .badPaxRecord: "a pax extended header is malformed"
+        case .tooLong(let limit): "a tar extended header is over \(limit) bytes"
+        case .truncated: "the tar archive is cut off"
+        }
+    }
+}
