@@ -38,7 +38,9 @@ public final class SealBatch: Sendable {
         var ended = false
         /// podpisd is stopping: followers are let go without `end` (the batch goes on at the next start).
         var shuttingDown = false
-        var subscribers: [UUID: AsyncStream<BatchEvent>.Continuation] = [:]
+        var subscribers: [UUID: Subscriber] = [:]
+        /// Followers of the seals (GET …/seals): each sealed document, then `end`.
+        var sealWatchers: [UUID: AsyncStream<SealNotice>.Continuation] = [:]
         var runner: Task<Void, Never>?
 
         mutating func set(_ document: BatchDocument) {
@@ -46,6 +48,13 @@ public final class SealBatch: Sendable {
             documents[document.name] = document
             counts[document.state, default: 0] += 1
         }
+    }
+
+    struct Subscriber {
+        let continuation: AsyncStream<BatchEvent>.Continuation
+        /// Wants a `document` event per document (not only status changes).
+        let documents: Bool
+        func yield(_ event: BatchEvent) { continuation.yield(event) }
     }
 
     var documentsDirectory: String { directory + "/documents" }
@@ -284,7 +293,8 @@ public final class SealBatch: Sendable {
     // MARK: Events
 
     /// The batch's events: its status now, then documents and changes; ends with `end`.
-    public func subscribe() -> AsyncStream<BatchEvent> {
+    /// `documents: false`: status changes and `end` only, no event per document.
+    public func subscribe(documents: Bool = true) -> AsyncStream<BatchEvent> {
         let (stream, continuation) = AsyncStream<BatchEvent>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         let key = UUID()
         state.withLock { state in
@@ -294,10 +304,39 @@ public final class SealBatch: Sendable {
                 continuation.yield(Self.event("end", status))
                 continuation.finish()
             } else {
-                state.subscribers[key] = continuation
+                state.subscribers[key] = Subscriber(continuation: continuation, documents: documents)
             }
         }
         continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.subscribers.removeValue(forKey: key) } }
+        return stream
+    }
+
+    /// What a follower of the seals hears.
+    public enum SealNotice: Sendable {
+        case sealed(BatchDocument)
+        /// The batch is over (done or cancelled): no more seals.
+        case end
+    }
+
+    /// Every document sealed so far (by name), then each one as it is
+    /// sealed, then `end` when the batch is over. The stream finishes
+    /// without `end` when podpisd stops first (the batch goes on later).
+    /// `follow: false`: only those sealed now, then `end`.
+    public func seals(follow: Bool = true) -> AsyncStream<SealNotice> {
+        let (stream, continuation) = AsyncStream<SealNotice>.makeStream()
+        let key = UUID()
+        state.withLock { state in
+            for document in state.documents.values.sorted(by: { $0.name < $1.name }) where document.state == .sealed {
+                continuation.yield(.sealed(document))
+            }
+            if state.ended || !follow {
+                continuation.yield(.end)
+                continuation.finish()
+            } else {
+                state.sealWatchers[key] = continuation
+            }
+        }
+        continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.sealWatchers.removeValue(forKey: key) } }
         return stream
     }
 
@@ -393,10 +432,15 @@ public final class SealBatch: Sendable {
             document.message = result.message
             document.recovered = result.recovered
             state.set(document)
+            if document.state == .sealed {
+                for watcher in state.sealWatchers.values { watcher.yield(.sealed(document)) }
+            }
+            // JSON only for those who want it.
+            guard state.subscribers.values.contains(where: \.documents) else { return }
             let status = status(of: state)
             let event = Self.event("document", BatchDocumentEvent(
                 document: document, total: status.total, queued: status.queued, sealed: status.sealed, failed: status.failed))
-            for subscriber in state.subscribers.values { subscriber.yield(event) }
+            for subscriber in state.subscribers.values where subscriber.documents { subscriber.yield(event) }
         }
     }
 
@@ -425,8 +469,8 @@ public final class SealBatch: Sendable {
     /// Done or cancelled: what is still queued is cancelled; `end` to every follower.
     /// At shutdown the followers are let go without `end`: the batch is not over.
     private func end() {
-        let followers = state.withLock { state in
-            if state.shuttingDown && !state.cancelled { return state.subscribers }
+        let (followers, watchers) = state.withLock { state in
+            if state.shuttingDown && !state.cancelled { return (state.subscribers, state.sealWatchers) }
             if state.cancelled {
                 for document in state.documents.values where document.state == .queued {
                     var cancelled = document
@@ -437,10 +481,12 @@ public final class SealBatch: Sendable {
             state.ended = true
             let event = Self.event("end", status(of: state))
             for subscriber in state.subscribers.values { subscriber.yield(event) }
-            return state.subscribers
+            for watcher in state.sealWatchers.values { watcher.yield(.end) }
+            return (state.subscribers, state.sealWatchers)
         }
         // Outside the lock: finishing runs their onTermination, which takes it.
-        for subscriber in followers.values { subscriber.finish() }
+        for subscriber in followers.values { subscriber.continuation.finish() }
+        for watcher in watchers.values { watcher.finish() }
     }
 
     /// Waits for the sealing to stop (after cancel(), or at shutdown).
@@ -452,8 +498,9 @@ public final class SealBatch: Sendable {
         await runner?.value
         if shutdown {
             // A stopped or never started batch has no runner to end its followers.
-            let followers = state.withLock { $0.subscribers }
-            for follower in followers.values { follower.finish() }
+            let (followers, watchers) = state.withLock { ($0.subscribers, $0.sealWatchers) }
+            for follower in followers.values { follower.continuation.finish() }
+            for watcher in watchers.values { watcher.finish() }
         }
     }
 

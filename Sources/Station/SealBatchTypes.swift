@@ -153,6 +153,25 @@ public enum SealBatchProblem {
                 en: "The document “\(name)” is not sealed (state: \(state.rawValue))."))
     }
 
+    /// A tar upload that cannot be read on; the entries before the fault were taken.
+    public static func badArchive(_ detail: String, code: String, accepted: Int) -> StationProblem {
+        StationProblem(
+            "bad-archive", status: 400, title: "Bad tar archive",
+            message: ClerkText(
+                pl: "Nie można czytać archiwum tar dalej (\(detail)); przyjęto \(accepted) dokumentów sprzed błędu (GET …/documents).",
+                en: "Cannot read the tar archive any further (\(detail)); \(accepted) documents before the fault were taken (GET …/documents)."),
+            reason: code)
+    }
+
+    /// A tar entry that is not a regular file (link, device...).
+    public static func notAFile(_ name: String) -> StationProblem {
+        StationProblem(
+            "not-a-file", status: 400, title: "Not a file",
+            message: ClerkText(
+                pl: "„\(name)” w archiwum nie jest zwykłym plikiem (dowiązanie, urządzenie…); pominięto.",
+                en: "“\(name)” in the archive is not a regular file (link, device…); skipped."))
+    }
+
     public static let webPageNotAllowed = StationProblem(
         "origin-not-allowed-for-seal", status: 403, title: "Web pages may not seal",
         message: ClerkText(

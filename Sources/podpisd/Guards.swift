@@ -21,7 +21,8 @@ struct GuardMiddleware: RouterMiddleware {
         (#"^/v1/batches$"#, "GET, POST, OPTIONS"),
         (#"^/v1/batches/[^/]+$"#, "GET, DELETE, OPTIONS"),
         (#"^/v1/batches/[^/]+/(close|cancel)$"#, "POST, OPTIONS"),
-        (#"^/v1/batches/[^/]+/(events|documents)$"#, "GET, OPTIONS"),
+        (#"^/v1/batches/[^/]+/(events|seals)$"#, "GET, OPTIONS"),
+        (#"^/v1/batches/[^/]+/documents$"#, "GET, POST, OPTIONS"),
         (#"^/v1/batches/[^/]+/documents/[^/]+$"#, "GET, PUT, OPTIONS"),
         (#"^/v1/batches/[^/]+/documents/[^/]+/seal$"#, "GET, OPTIONS"),
     ]

@@ -59,6 +59,12 @@ extension StationProblem {
                 en: "The page \(origin) is not allowed to use signing on this computer: first POST /v1/pairing (the user approves it in the signing agent), or an administrator adds it to allowed_origins."))
     }
 
+    static let tarExpected = StationProblem(
+        "unsupported-media-type", status: 415, title: "Unsupported media type",
+        message: ClerkText(
+            pl: "Wiele dokumentów naraz wysyła się jako archiwum tar (Content-Type: application/x-tar); jeden dokument: PUT …/documents/{name}.",
+            en: "Many documents at once are sent as a tar archive (Content-Type: application/x-tar); one document: PUT …/documents/{name}."))
+
     static let unsupportedMediaType = StationProblem(
         "unsupported-media-type", status: 415, title: "Unsupported media type",
         message: ClerkText(

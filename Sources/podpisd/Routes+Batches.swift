@@ -48,7 +48,8 @@ struct BatchRoutes: Sendable {
             return try jsonResponse(batch.status())
         }
         router.get("/v1/batches/{id}/events") { request, context in
-            let events = try await batch(request, context).subscribe()
+            let documents = request.uri.queryParameters["documents"].map { String($0) != "false" } ?? true
+            let events = try await batch(request, context).subscribe(documents: documents)
             return ServerSentEvents.response(events.map { ServerSentEvents.Message(id: nil, event: $0.name, raw: $0.data) })
         }
         router.get("/v1/batches/{id}/documents") { request, context in
@@ -59,6 +60,17 @@ struct BatchRoutes: Sendable {
             let batch = try await batch(request, context)
             guard let document = batch.document(try Self.name(context)) else { throw StationProblem.notFound }
             return try jsonResponse(document)
+        }
+        router.post("/v1/batches/{id}/documents") { request, context in
+            let batch = try await batch(request, context)
+            let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard type == "application/x-tar" || type == "application/tar" else { throw StationProblem.tarExpected }
+            let limit = await batches.keys.profiles[batch.profile]?.settings.maxDocumentBytes ?? (64 << 20)
+            return try jsonResponse(try await BatchUpload(batch: batch, limit: limit).run(request.body))
+        }
+        router.get("/v1/batches/{id}/seals") { request, context in
+            let follow = request.uri.queryParameters["follow"].map { String($0) != "false" } ?? true
+            return BatchSealStream.response(try await batch(request, context), follow: follow)
         }
         router.put("/v1/batches/{id}/documents/{name}") { request, context in
             try await upload(request, context)
