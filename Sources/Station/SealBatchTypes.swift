@@ -91,6 +91,20 @@ struct BatchManifest: Codable {
     var cancelled: Bool
 }
 
+/// The pax records of each entry of a batch's seal stream (GET …/seals):
+/// what document a seal is for. Named as extended attributes, so that GNU
+/// tar and bsdtar read them without a warning and `tar --xattrs -x` puts them
+/// on the extracted seal as `user.podpis.*`.
+public enum SealStreamRecord {
+    /// The document's name in the batch.
+    public static let document = "SCHILY.xattr.user.podpis.document"
+    /// The document's SHA-256 (lower-case hex) and size in bytes.
+    public static let sha256 = "SCHILY.xattr.user.podpis.sha256"
+    public static let size = "SCHILY.xattr.user.podpis.size"
+    /// How it was sealed (xades-enveloped, cades-detached...).
+    public static let method = "SCHILY.xattr.user.podpis.method"
+}
+
 /// The problems of the batch API.
 public enum SealBatchProblem {
     public static func unknownProfile(_ name: String, known: [String]) -> StationProblem {

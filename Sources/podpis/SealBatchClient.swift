@@ -7,6 +7,7 @@ import NIOHTTP1
 import Sealing
 import Station
 import Synchronization
+import Tar
 
 /// `podpis seal` through podpisd: a batch on the daemon (POST /v1/batches),
 /// the documents streamed in, the seals fetched into --out as the daemon's
@@ -40,10 +41,13 @@ struct SealBatchClient {
     }
 
     static let recordName = ".podpis-batch.json"
-    /// Uploads and fetches in flight: enough to keep podpisd's sessions fed
-    /// and to let the outputs share their fsyncs.
-    static let uploading = 8
-    static let fetching = 8
+    /// Tar uploads in flight, and what one holds: while podpisd fsyncs one,
+    /// the next is on its way.
+    static let uploading = 2
+    static let documentsPerUpload = 64
+    static let bytesPerUpload = 8 << 20
+    /// Seals being written into OUT at once: they share their fsyncs.
+    static let storing = 64
 
     struct DaemonGone: Error {
         let detail: String
@@ -62,13 +66,15 @@ struct SealBatchClient {
 
     // MARK: HTTP
 
-    func call(_ method: HTTPMethod, _ uri: String, body: [UInt8]? = nil, json: Bool = false) async throws -> (status: UInt, headers: HTTPHeaders, body: Data) {
+    func call(
+        _ method: HTTPMethod, _ uri: String, body: [UInt8]? = nil, json: Bool = false, contentType: String? = nil
+    ) async throws -> (status: UInt, headers: HTTPHeaders, body: Data) {
         guard let url = URL(httpURLWithSocketPath: socket, uri: uri) else { throw DaemonGone(detail: "bad socket path \(socket)") }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
         if let body {
             request.body = .bytes(ByteBuffer(bytes: body))
-            request.headers.add(name: "Content-Type", value: json ? "application/json" : "application/octet-stream")
+            request.headers.add(name: "Content-Type", value: contentType ?? (json ? "application/json" : "application/octet-stream"))
         }
         do {
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
@@ -93,11 +99,9 @@ struct SealBatchClient {
         var outcome = Outcome()
         // Sealed and fetched by an earlier run: nothing to do.
         var remaining: [SealInput] = []
-        var hashes: [String: String] = [:]
         for document in documents {
-            let sha256 = try Self.sha256(document.path)
-            hashes[document.name] = sha256
             if let entry = journal.entry(document.name), entry.state == "sealed" {
+                let sha256 = try Self.sha256(document.path)
                 var result = SealResult(name: document.name, sha256: sha256, state: .skipped)
                 result.output = entry.output
                 result.recovered = true
@@ -121,7 +125,7 @@ struct SealBatchClient {
             rounds += 1
             let batch = try await attachOrCreate()
             outcome.batches.append(batch)
-            let rejected = try await seal(remaining, batch: batch, hashes: hashes, journal: journal, into: &outcome)
+            let rejected = try await seal(remaining, batch: batch, journal: journal, into: &outcome)
             if rejected.isEmpty { break }
             remaining = rejected
             unlink(out + "/" + Self.recordName)
@@ -150,70 +154,49 @@ struct SealBatchClient {
         return id
     }
 
-    /// One batch: upload what it lacks, close it, fetch every seal. Returns
-    /// the documents it refused because it was closed.
-    func seal(
-        _ documents: [SealInput], batch: String, hashes: [String: String], journal: SealJournal, into outcome: inout Outcome
-    ) async throws -> [SealInput] {
-        // What the batch already has.
+    /// One batch: upload what it lacks (tar archives of many documents),
+    /// close it, and take every seal from its tar stream of seals as it
+    /// comes. Returns the documents it refused because it was closed.
+    func seal(_ documents: [SealInput], batch: String, journal: SealJournal, into outcome: inout Outcome) async throws -> [SealInput] {
+        // What the batch already has (a run taken up again).
         let (status, _, listing) = try await call(.GET, "/v1/batches/\(batch)/documents")
         guard status == 200 else { throw SealError(Self.problem(listing).code, Self.problem(listing).message) }
         struct Listing: Decodable { let documents: [BatchDocument] }
         let known = Dictionary((try JSONDecoder().decode(Listing.self, from: listing)).documents.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var missing: [SealInput] = []
+        for document in documents {
+            if let existing = known[document.name], existing.sha256 == (try? Self.sha256(document.path)) { continue }
+            missing.append(document)
+        }
+        let names = Set(documents.map(\.name))
+        let toUpload = missing
 
         let collected = Collected()
-        // Fetch seals while the rest is uploaded and sealed.
-        let (announced, announce) = AsyncStream<BatchDocument>.makeStream()
-        let display = self.display
-        async let fetching: Void = withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<Self.fetching {
-                group.addTask {
-                    for await document in announced {
-                        let result = try await fetch(document, batch: batch, journal: journal)
-                        collected.fetched.withLock { $0[document.name] = result }
-                        display.add(result)
-                    }
-                }
+        let final: BatchStatus? = try await withThrowingTaskGroup(of: BatchStatus?.self) { group in
+            group.addTask { try await receiveSeals(batch: batch, names: names, journal: journal, collected: collected) }
+            group.addTask { try await follow(batch) }
+            group.addTask {
+                try await uploadAll(toUpload, batch: batch, collected: collected)
+                let (closed, _, closeBody) = try await call(.POST, "/v1/batches/\(batch)/close")
+                guard closed == 200 else { throw SealError(Self.problem(closeBody).code, Self.problem(closeBody).message) }
+                return nil
             }
-            try await group.waitForAll()
-        }
-        async let following: BatchStatus? = follow(batch, announce: announce)
-
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                var iterator = documents.makeIterator()
-                func next() -> SealInput? {
-                    while let document = iterator.next() {
-                        if let existing = known[document.name], existing.sha256 == hashes[document.name] { continue }
-                        return document
-                    }
-                    return nil
+            var final: BatchStatus?
+            do {
+                while let status = try await group.next() {
+                    if let status { final = status }
                 }
-                for _ in 0..<Self.uploading {
-                    guard let document = next() else { break }
-                    group.addTask { try await upload(document, batch: batch, collected: collected) }
-                }
-                while try await group.next() != nil {
-                    if let document = next() {
-                        group.addTask { try await upload(document, batch: batch, collected: collected) }
-                    }
-                }
+            } catch {
+                group.cancelAll()
+                throw error
             }
-            let (closed, _, closeBody) = try await call(.POST, "/v1/batches/\(batch)/close")
-            guard closed == 200 else { throw SealError(Self.problem(closeBody).code, Self.problem(closeBody).message) }
-        } catch {
-            announce.finish()
-            _ = try? await following
-            _ = try? await fetching
-            throw error
+            return final
         }
-        let final = try await following
-        try await fetching
-        // Whatever the event stream did not bring (a run taken up again): fetch now.
+        // Whatever the seal stream did not bring (failures; a run taken up again): ask now.
         let (again, _, body) = try await call(.GET, "/v1/batches/\(batch)/documents")
         guard again == 200 else { throw DaemonGone(detail: "HTTP \(again)") }
         for document in (try JSONDecoder().decode(Listing.self, from: body)).documents {
-            guard hashes[document.name] != nil, outcome.results[document.name] == nil else { continue }
+            guard names.contains(document.name), outcome.results[document.name] == nil else { continue }
             if let result = collected.fetched.withLock({ $0[document.name] }) {
                 outcome.results[document.name] = result
                 continue
@@ -233,32 +216,165 @@ struct SealBatchClient {
         return collected.rejected.withLock { $0 }
     }
 
-    /// PUT one document; a refusal for this document alone is its failure.
+    /// The documents in tar archives of up to ``documentsPerUpload`` documents or ``bytesPerUpload`` bytes.
+    func uploadAll(_ documents: [SealInput], batch: String, collected: Collected) async throws {
+        var chunks: [[SealInput]] = []
+        var chunk: [SealInput] = []
+        var bytes = 0
+        for document in documents {
+            var info = stat()
+            let size = stat(document.path, &info) == 0 ? Int(info.st_size) : 0
+            if !chunk.isEmpty && (chunk.count == Self.documentsPerUpload || bytes + size > Self.bytesPerUpload) {
+                chunks.append(chunk)
+                chunk = []
+                bytes = 0
+            }
+            chunk.append(document)
+            bytes += size
+        }
+        if !chunk.isEmpty { chunks.append(chunk) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var iterator = chunks.makeIterator()
+            for _ in 0..<Self.uploading {
+                guard let next = iterator.next() else { break }
+                group.addTask { try await upload(next, batch: batch, collected: collected) }
+            }
+            while try await group.next() != nil {
+                if let next = iterator.next() { group.addTask { try await upload(next, batch: batch, collected: collected) } }
+            }
+        }
+    }
+
+    /// One tar archive of documents; a refusal of one entry is that document's failure.
+    func upload(_ documents: [SealInput], batch: String, collected: Collected) async throws {
+        var archive: [UInt8] = []
+        var sent: [String: SealInput] = [:]
+        let now = Int(Date().timeIntervalSince1970)
+        for document in documents {
+            let bytes: [UInt8]
+            do {
+                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: document.path)))
+            } catch {
+                collected.failures.withLock { $0[document.name] = Self.failed(document.name, "cannot-read", ClerkText(pl: "Nie można czytać: \(error)", en: "Cannot read: \(error)")) }
+                continue
+            }
+            archive += TarWriter.entry(name: document.name, data: bytes, mtime: now)
+            sent[document.name] = document
+        }
+        guard !sent.isEmpty else { return }
+        archive += TarWriter.end
+        let (status, _, body) = try await call(.POST, "/v1/batches/\(batch)/documents", body: archive, contentType: "application/x-tar")
+        guard status == 200 else {
+            let (code, message) = Self.problem(body)
+            if code == "batch-closed" {
+                collected.rejected.withLock { $0 += sent.values }
+            } else {
+                collected.failures.withLock { failures in
+                    for name in sent.keys { failures[name] = Self.failed(name, code, message) }
+                }
+            }
+            return
+        }
+        struct Answer: Decodable {
+            struct Entry: Decodable { let status: String; let name: String; let code: String?; let message: ClerkText? }
+            let documents: [Entry]
+        }
+        let answer = try JSONDecoder().decode(Answer.self, from: body)
+        for entry in answer.documents where entry.status == "refused" {
+            guard let document = sent[entry.name] else { continue }
+            if entry.code == "batch-closed" {
+                collected.rejected.withLock { $0.append(document) }
+            } else {
+                collected.failures.withLock {
+                    $0[entry.name] = Self.failed(entry.name, entry.code ?? "refused", entry.message ?? ClerkText(pl: "Odrzucony.", en: "Refused."))
+                }
+            }
+        }
+    }
+
+    /// GET …/seals: each seal written into OUT (atomically, with its journal
+    /// line, committed in groups) as the stream brings it, until the batch is over.
+    func receiveSeals(batch: String, names: Set<String>, journal: SealJournal, collected: Collected) async throws -> BatchStatus? {
+        guard let url = URL(httpURLWithSocketPath: socket, uri: "/v1/batches/\(batch)/seals") else { return nil }
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .hours(24 * 365))
+        } catch {
+            throw DaemonGone(detail: "\(error)")
+        }
+        guard response.status == .ok else { throw DaemonGone(detail: "GET …/seals: HTTP \(response.status.code)") }
+        var reader = TarReader()
+        var entry: TarEntry?
+        var data: [UInt8] = []
+        let display = self.display
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var storing = 0
+            do {
+                for try await buffer in response.body {
+                    let events = try buffer.withUnsafeReadableBytes { try reader.feed($0) }
+                    for event in events {
+                        switch event {
+                        case .entry(let begun):
+                            entry = begun
+                            data = []
+                            data.reserveCapacity(begun.size)
+                        case .data(let bytes):
+                            data += bytes
+                        case .entryEnd:
+                            guard let done = entry, let name = done.pax[SealStreamRecord.document], let sha256 = done.pax[SealStreamRecord.sha256],
+                                names.contains(name)
+                            else { continue }
+                            var result = SealResult(name: name, sha256: sha256, size: done.pax[SealStreamRecord.size].flatMap { Int($0) }, state: .sealed)
+                            result.method = done.pax[SealStreamRecord.method].flatMap { SealMethod(rawValue: $0) }
+                            result.output = done.name
+                            let bytes = data
+                            if storing == Self.storing {
+                                try await group.next()
+                                storing -= 1
+                            }
+                            storing += 1
+                            group.addTask {
+                                try await store(bytes, as: result, journal: journal)
+                                collected.fetched.withLock { $0[name] = result }
+                                display.add(result)
+                            }
+                        case .end:
+                            break
+                        }
+                    }
+                }
+            } catch let error as DaemonGone {
+                throw error
+            } catch {
+                throw DaemonGone(detail: "\(error)")
+            }
+            try await group.waitForAll()
+        }
+        // Without the end-of-archive blocks podpisd stopped before the batch was over.
+        guard reader.isFinished else { throw DaemonGone(detail: "the seal stream ended before the batch did") }
+        return nil
+    }
+
+    /// One seal into OUT: atomically, never over another file, then its journal line.
+    func store(_ bytes: [UInt8], as result: SealResult, journal: SealJournal) async throws {
+        guard let output = result.output, let sha256 = result.sha256, !output.contains("/"), !output.hasPrefix(".") else { return }
+        if let entry = journal.entry(result.name), entry.state == "sealed", entry.sha256 == sha256 { return }
+        do {
+            let file = try AtomicOutputFile(path: out + "/" + output)
+            try file.write(bytes)
+            try await outputs.commit(file)
+        } catch let error as FileError {
+            // .exists: written by a run that stopped before its journal line.
+            guard error.kind == .exists else { throw error }
+        }
+        try await journal.commit(.sealed(name: result.name, sha256: sha256, output: output))
+    }
+
     /// What the uploads found: documents refused for themselves, and those a closed batch refused.
     final class Collected: Sendable {
         let failures = Mutex<[String: SealResult]>([:])
         let rejected = Mutex<[SealInput]>([])
         let fetched = Mutex<[String: SealResult]>([:])
-    }
-
-    func upload(_ document: SealInput, batch: String, collected: Collected) async throws {
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: document.path)))
-        } catch {
-            collected.failures.withLock { $0[document.name] = Self.failed(document.name, "cannot-read", ClerkText(pl: "Nie można czytać: \(error)", en: "Cannot read: \(error)")) }
-            return
-        }
-        let name = document.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? document.name
-        let (status, _, body) = try await call(.PUT, "/v1/batches/\(batch)/documents/\(name)", body: bytes)
-        switch status {
-        case 200, 201: return
-        case 409 where Self.problem(body).code == "batch-closed":
-            collected.rejected.withLock { $0.append(document) }
-        default:
-            let (code, message) = Self.problem(body)
-            collected.failures.withLock { $0[document.name] = Self.failed(document.name, code, message) }
-        }
     }
 
     static func failed(_ name: String, _ code: String, _ message: ClerkText) -> SealResult {
@@ -268,10 +384,9 @@ struct SealBatchClient {
         return result
     }
 
-    /// Follows the batch's events until `end`; each sealed document is announced for fetching.
-    func follow(_ batch: String, announce: AsyncStream<BatchDocument>.Continuation) async throws -> BatchStatus? {
-        defer { announce.finish() }
-        guard let url = URL(httpURLWithSocketPath: socket, uri: "/v1/batches/\(batch)/events") else { return nil }
+    /// Follows the batch's status (paused, stopped) until `end`.
+    func follow(_ batch: String) async throws -> BatchStatus? {
+        guard let url = URL(httpURLWithSocketPath: socket, uri: "/v1/batches/\(batch)/events?documents=false") else { return nil }
         let response: HTTPClientResponse
         do {
             response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .hours(24 * 365))
@@ -282,14 +397,10 @@ struct SealBatchClient {
         var parser = ServerSentEventParser()
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        struct DocumentEvent: Decodable { let document: BatchDocument }
         do {
             for try await buffer in response.body {
                 for event in parser.feed(buffer) {
                     switch event.name {
-                    case "document":
-                        guard let document = try? decoder.decode(DocumentEvent.self, from: Data(event.data.utf8)).document else { continue }
-                        if document.state == .sealed { announce.yield(document) }
                     case "status":
                         guard let status = try? decoder.decode(BatchStatus.self, from: Data(event.data.utf8)) else { continue }
                         display.status(status)

@@ -203,8 +203,9 @@ struct BatchUpload {
 }
 
 /// GET /v1/batches/{id}/seals: the seals as one tar stream (pax format), each
-/// entry named as the seal's file, with the records `PODPIS.document` (the
-/// document's name) and `PODPIS.sha256` (its SHA-256); those sealed so far,
+/// entry named as the seal's file, with pax records naming its document,
+/// that document's SHA-256 and size, and the method (``SealStreamRecord``);
+/// those sealed so far,
 /// then each as it is sealed; the end-of-archive blocks once the batch is
 /// done or cancelled. A stream that stops without them (podpisd stopping)
 /// is cut off: the client asks again later.
@@ -222,9 +223,11 @@ enum BatchSealStream {
                 case .sealed(let document):
                     guard let output = document.output else { continue }
                     let bytes = try await Self.read(directory + "/" + output)
-                    pending.writeBytes(TarWriter.header(
-                        name: output, size: bytes.count, mtime: Int(Date().timeIntervalSince1970),
-                        pax: ["PODPIS.document": document.name, "PODPIS.sha256": document.sha256]))
+                    var records = [
+                        SealStreamRecord.document: document.name, SealStreamRecord.sha256: document.sha256, SealStreamRecord.size: String(document.size),
+                    ]
+                    if let method = document.method { records[SealStreamRecord.method] = method.rawValue }
+                    pending.writeBytes(TarWriter.header(name: output, size: bytes.count, mtime: Int(Date().timeIntervalSince1970), pax: records))
                     pending.writeBytes(bytes)
                     pending.writeBytes(TarWriter.padding(bytes.count))
                 case .end:

@@ -317,4 +317,114 @@ final class SealBatchTests: XCTestCase {
         XCTAssertEqual(try daemon.tcp("/v1/batches/\(id)", auth + ["-X", "DELETE"]).status, 204)
         XCTAssertEqual(try daemon.tcp("/v1/batches/\(id)", auth).status, 404)
     }
+
+    /// Many documents in one tar archive made by GNU tar (with `./`, a
+    /// directory entry, a long Polish name, a symbolic link and a broken
+    /// XML), sent with curl; the seals fetched as one tar stream, unpacked by
+    /// GNU tar and read by Python's tarfile, each verified.
+    func testManyDocumentsGoInAsOneTarAndTheSealsComeBackAsOneTar() throws {
+        let sealing = SealingTests.self
+        let pinFile = try TestBench.temporaryDirectory().appendingPathComponent("seal.pin").path
+        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))
+        chmod(pinFile, 0o600)
+        let daemon = try Daemon(extraSections: """
+            [seal.zaswiadczenia]
+            certificate = "\(try sealing.sealID())"
+            sessions = 2
+            pin_file = "\(pinFile)"
+            """)
+        let input = try sealing.documents(daemon.dir, count: 40)
+        let longName = "zaświadczenie-o-niezaleganiu-w-podatkach-lokalnych-dla-gminy-testowo-wydane-na-wniosek-strony-2026.xml"
+        XCTAssertGreaterThan(longName.utf8.count, 100)
+        try Data("<?xml version=\"1.0\"?>\n<zaswiadczenie nr=\"długie\"/>\n".utf8).write(to: input.appendingPathComponent(longName))
+        try Data("<zaswiadczenie><niedomkniete></zaswiadczenie>".utf8).write(to: input.appendingPathComponent("zepsute.xml"))
+        try FileManager.default.createSymbolicLink(atPath: input.appendingPathComponent("dowiazanie.xml").path, withDestinationPath: "zepsute.xml")
+        let names = sealing.outputs(input)
+        XCTAssertEqual(names.count, 43)
+        let archive = daemon.dir.appendingPathComponent("upload.tar").path
+        _ = try TestBench.run("tar", ["--format=posix", "-C", input.path, "-cf", archive, "."])
+
+        let created = try daemon.unix("/v1/batches", ["-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"profile\":\"zaswiadczenia\"}"])
+        XCTAssertEqual(created.status, 201, created.text)
+        let id = try XCTUnwrap(created.json["id"] as? String)
+        let upload = ["-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@\(archive)"]
+        let sent = try daemon.unix("/v1/batches/\(id)/documents", upload)
+        XCTAssertEqual(sent.status, 200, sent.text)
+        XCTAssertEqual(sent.json["schema"] as? String, "podpis.batch-upload/1")
+        XCTAssertEqual(sent.json["added"] as? Int, 42, sent.text)
+        XCTAssertEqual(sent.json["refused"] as? Int, 1, sent.text)
+        let entries = try XCTUnwrap(sent.json["documents"] as? [[String: Any]])
+        XCTAssertEqual(Set(entries.compactMap { $0["name"] as? String }), Set(names), "./ taken off, the directory skipped")
+        let link = try XCTUnwrap(entries.first { $0["name"] as? String == "dowiazanie.xml" })
+        XCTAssertEqual(link["code"] as? String, "not-a-file")
+        let long = try XCTUnwrap(entries.first { $0["name"] as? String == longName })
+        let longSHA = String(try TestBench.run("sha256sum", [input.appendingPathComponent(longName).path]).prefix(64))
+        XCTAssertEqual(long["sha256"] as? String, longSHA)
+
+        // The same archive again changes nothing; a cut one is refused after what it held whole; not tar is 415.
+        let again = try daemon.unix("/v1/batches/\(id)/documents", upload)
+        XCTAssertEqual(again.json["unchanged"] as? Int, 42, again.text)
+        XCTAssertEqual(again.json["added"] as? Int, 0)
+        let cut = daemon.dir.appendingPathComponent("cut.tar")
+        try Data(try Data(contentsOf: URL(fileURLWithPath: archive)).prefix(30_000)).write(to: cut)
+        let truncated = try daemon.unix("/v1/batches/\(id)/documents", ["-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@\(cut.path)"])
+        XCTAssertEqual(truncated.status, 400, truncated.text)
+        XCTAssertEqual(truncated.problem, "bad-archive")
+        let plain = try daemon.unix("/v1/batches/\(id)/documents", ["-X", "POST", "-H", "Content-Type: application/pdf", "--data-binary", "@\(archive)"])
+        XCTAssertEqual(plain.status, 415)
+        XCTAssertEqual((try daemon.unix("/v1/batches/\(id)/documents").json["documents"] as? [Any])?.count, 42, "nothing added twice, no temporaries shown")
+
+        // The seals, followed while they are made, until the batch is done: one tar, unpacked by GNU tar.
+        let closed = try daemon.unix("/v1/batches/\(id)/close", ["-X", "POST"])
+        XCTAssertEqual(closed.status, 200, closed.text)
+        let stream = daemon.dir.appendingPathComponent("seals.tar").path
+        let fetched = try TestBench.runCapturing("curl", ["-sS", "--fail", "--max-time", "120", "-o", stream, "--unix-socket", daemon.socket, "http://localhost/v1/batches/\(id)/seals"])
+        XCTAssertEqual(fetched.status, 0, fetched.stderr)
+        let out = daemon.dir.appendingPathComponent("seals", isDirectory: true)
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let unpacked = try TestBench.runCapturing("tar", ["-C", out.path, "-xf", stream])
+        XCTAssertEqual(unpacked.status, 0, unpacked.stderr)
+        XCTAssertEqual(unpacked.stderr, "", "a complete archive: no warning from tar")
+        let status = try daemon.unix("/v1/batches/\(id)").json
+        XCTAssertEqual(status["state"] as? String, "done")
+        XCTAssertEqual(status["sealed"] as? Int, 41)
+        XCTAssertEqual(status["failed"] as? Int, 1, "zepsute.xml")
+        let sealed = sealing.outputs(out)
+        XCTAssertEqual(sealed.count, 41)
+        XCTAssertFalse(sealed.contains { $0.hasPrefix("zepsute") })
+        XCTAssertTrue(sealed.contains(longName + ".xades"), "\(sealed)")
+        for name in names where name != "zepsute.xml" && name != "dowiazanie.xml" {
+            let output = out.appendingPathComponent(name.hasSuffix(".xml") ? name + ".xades" : name + ".p7s")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: output.path), output.lastPathComponent)
+            try verify(output, document: input.appendingPathComponent(name))
+        }
+        // Each entry names its document and that document's SHA-256 (pax records), as Python reads them.
+        let rows = try TestBench.run("python3", ["-c", """
+            import tarfile, sys
+            with tarfile.open(sys.argv[1]) as t:
+                for m in t: print(m.name + "\\t" + m.pax_headers["SCHILY.xattr.user.podpis.document"] + "\\t" + m.pax_headers["SCHILY.xattr.user.podpis.sha256"] + "\\t" + m.pax_headers["SCHILY.xattr.user.podpis.size"])
+            """, stream]).split(separator: "\n")
+        XCTAssertEqual(rows.count, 41)
+        for row in rows {
+            let fields = row.split(separator: "\t").map(String.init)
+            let document = input.appendingPathComponent(fields[1]).path
+            XCTAssertTrue(fields[0].hasPrefix(fields[1] + "."), "\(fields)")
+            XCTAssertEqual(fields[2], String(try TestBench.run("sha256sum", [document]).prefix(64)), fields[1])
+            XCTAssertEqual(Int(fields[3]), (try FileManager.default.attributesOfItem(atPath: document)[.size] as? Int), fields[1])
+        }
+        // Asked again once done (or without following): the same 41, at once.
+        let snapshot = try daemon.unix("/v1/batches/\(id)/seals?follow=false")
+        XCTAssertEqual(snapshot.headers["content-type"], "application/x-tar")
+        let snapshotPath = daemon.dir.appendingPathComponent("snapshot.tar").path
+        try snapshot.body.write(to: URL(fileURLWithPath: snapshotPath))
+        let listed = try TestBench.run("tar", ["-tf", snapshotPath]).split(separator: "\n").map(String.init).sorted()
+        XCTAssertEqual(listed, sealed)
+        // With --xattrs, GNU tar puts the records on each seal as user.podpis.* attributes.
+        let attributed = daemon.dir.appendingPathComponent("attributed", isDirectory: true)
+        try FileManager.default.createDirectory(at: attributed, withIntermediateDirectories: true)
+        _ = try TestBench.run("tar", ["--xattrs", "--xattrs-include=user.*", "-C", attributed.path, "-xf", snapshotPath])
+        let attribute = try TestBench.run("python3", ["-c", "import os,sys; print(os.getxattr(sys.argv[1], 'user.podpis.document').decode())",
+                                                      attributed.appendingPathComponent(longName + ".xades").path])
+        XCTAssertEqual(attribute.trimmingCharacters(in: .whitespacesAndNewlines), longName)
+    }
 }
