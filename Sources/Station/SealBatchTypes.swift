@@ -168,12 +168,12 @@ public enum SealBatchProblem {
     }
 
     /// A tar upload that cannot be read on; the entries before the fault were taken.
-    public static func badArchive(_ detail: String, code: String, accepted: Int) -> StationProblem {
+    public static func badArchive(_ detail: ClerkText, code: String, accepted: Int) -> StationProblem {
         StationProblem(
             "bad-archive", status: 400, title: "Bad tar archive",
             message: ClerkText(
-                pl: "Nie można czytać archiwum tar dalej (\(detail)); przyjęto \(accepted) dokumentów sprzed błędu (GET …/documents).",
-                en: "Cannot read the tar archive any further (\(detail)); \(accepted) documents before the fault were taken (GET …/documents)."),
+                pl: "Nie można czytać archiwum tar dalej (\(detail.pl)); wpisy przeczytane w całości przed błędem (\(accepted)) przyjęto albo odrzucono każdy z osobna: GET …/documents.",
+                en: "Cannot read the tar archive any further (\(detail.en)); the entries read whole before the fault (\(accepted)) were each taken or refused: GET …/documents."),
             reason: code)
     }
 

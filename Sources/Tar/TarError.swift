@@ -22,6 +22,17 @@ public enum TarError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The same in Polish, for messages a clerk or an administrator reads.
+    public var polishDescription: String {
+        switch self {
+        case .badChecksum: "to nie jest archiwum tar (suma kontrolna nagłówka się nie zgadza)"
+        case .badHeader(let field): "nie można odczytać pola \(field) nagłówka tar"
+        case .badPaxRecord: "rozszerzony nagłówek pax jest uszkodzony"
+        case .tooLong(let limit): "rozszerzony nagłówek tar przekracza \(limit) bajtów"
+        case .truncated: "archiwum tar jest urwane"
+        }
+    }
+
     public var description: String {
         switch self {
         case .badChecksum: "not a tar archive (a header's checksum is wrong)"

@@ -54,6 +54,8 @@ struct BatchUpload {
         var reader = TarReader()
         var entries: [Int: Entry] = [:]
         var count = 0
+        /// Entries read whole: taken (or refused) whatever comes after.
+        var completed = 0
         var current = Current.skipping
         let batch = self.batch
         func refuse(_ name: String, _ problem: StationProblem) {
@@ -75,8 +77,7 @@ struct BatchUpload {
                         events = try buffer.withUnsafeReadableBytes { bytes in try reader.feed(bytes) }
                     } catch {
                         abandon()
-                        let fault = error as? TarError ?? .truncated
-                        throw SealBatchProblem.badArchive(fault.description, code: fault.code, accepted: entries.count)
+                        throw Self.bad(error as? TarError ?? .truncated, accepted: completed)
                     }
                     for event in events {
                         switch event {
@@ -86,7 +87,7 @@ struct BatchUpload {
                             guard count <= Self.maxEntries else {
                                 throw StationProblem.badRequest(
                                     "At most \(Self.maxEntries) documents per request; send the rest in another.",
-                                    pl: "Najwyżej \(Self.maxEntries) dokumentów w jednym żądaniu; resztę wyślij w następnym.", code: "too-many-documents")
+                                    pl: "Najwyżej \(Self.maxEntries) dokumentów w jednym żądaniu; resztę wyślij w następnym.", code: "too-many-entries")
                             }
                             current = try begin(entry, refuse: refuse)
                         case .data(let bytes):
@@ -105,6 +106,7 @@ struct BatchUpload {
                                 break
                             }
                         case .entryEnd:
+                            completed += 1
                             let index = count - 1
                             switch current {
                             case .writing(let name, let fd, let path, let hasher, let size):
@@ -136,7 +138,7 @@ struct BatchUpload {
                 }
                 if !reader.isBetweenEntries {
                     abandon()
-                    throw SealBatchProblem.badArchive(TarError.truncated.description, code: TarError.truncated.code, accepted: entries.count)
+                    throw Self.bad(.truncated, accepted: completed)
                 }
             } catch {
                 abandon()
@@ -186,6 +188,10 @@ struct BatchUpload {
             throw StationProblem.internalError("cannot create \(path): \(String(cString: strerror(errno)))")
         }
         return .writing(name: name, fd: fd, path: path, hasher: SHA256(), size: 0)
+    }
+
+    static func bad(_ fault: TarError, accepted: Int) -> StationProblem {
+        SealBatchProblem.badArchive(ClerkText(pl: fault.polishDescription, en: fault.description), code: fault.code, accepted: accepted)
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
