@@ -191,6 +191,26 @@ public struct InputFile: Sendable {
         return total
     }
 
+    /// `count` bytes from `offset` (a document kept inside a pack file):
+    /// fails if the file is shorter.
+    public func readRange(offset: Int, count: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var total = 0
+        while total < count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + total, count - total, off_t(offset + total)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))")
+            }
+            guard n > 0 else { throw FileError(.cannotRead, "\(path): \(count) bytes at \(offset) expected, the file ends before") }
+            total += n
+        }
+        return bytes
+    }
+
     /// The whole file, for inputs known to be small: read straight into
     /// the array (one open, one fstat, reads of what is left), no chunk buffer.
     public func readAll(limit: Int) throws -> [UInt8] {

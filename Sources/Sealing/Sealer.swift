@@ -22,13 +22,31 @@ public struct SealSettings: Sendable {
 }
 
 /// One document to seal: its name (shown, recorded, used for the output)
-/// and where its bytes are.
+/// and where its bytes are: a file of its own, or `length` bytes at
+/// `offset` in a pack file holding many documents.
 public struct SealInput: Sendable, Hashable {
     public let name: String
     public let path: String
-    public init(name: String, path: String) {
+    public let offset: Int
+    /// nil: the whole file.
+    public let length: Int?
+    public init(name: String, path: String, offset: Int = 0, length: Int? = nil) {
         self.name = name
         self.path = path
+        self.offset = offset
+        self.length = length
+    }
+
+    /// The document's bytes, up to `limit`.
+    func read(limit: Int) throws -> [UInt8] {
+        let file = InputFile(path: path)
+        guard let length else {
+            let size = try file.size()
+            guard size <= limit else { throw SealError.tooLarge(size, limit: limit) }
+            return try file.readAll(limit: limit)
+        }
+        guard length <= limit else { throw SealError.tooLarge(length, limit: limit) }
+        return try file.readRange(offset: offset, count: length)
     }
 }
 
@@ -221,10 +239,8 @@ public final class Sealer: Sendable {
     private func prepare(
         _ input: SealInput, signer: Signer, into directory: String, journal: SealJournal, audit: (any SealAudit)?
     ) async throws -> Step {
-        let file = InputFile(path: input.path)
-        let size = try file.size()
-        guard size <= settings.maxDocumentBytes else { throw SealError.tooLarge(size, limit: settings.maxDocumentBytes) }
-        let bytes = try file.readAll(limit: settings.maxDocumentBytes)
+        let bytes = try input.read(limit: settings.maxDocumentBytes)
+        let size = bytes.count
         let sha256 = SHA256.hash(data: bytes).hexString
         let method = Self.isXML(input.name) ? settings.xml : settings.other
         let outputName = method.outputName(for: input.name)
@@ -251,7 +267,7 @@ public final class Sealer: Sendable {
             return .done(result)
         }
 
-        let signature = try await produce(bytes, name: input.name, path: input.path, method: method, signer: signer)
+        let signature = try await produce(bytes, name: input.name, method: method, signer: signer)
         let output = try AtomicOutputFile(path: outputPath, checkingFirst: false)
         try output.write(signature)
         return .commit(result, output)
@@ -268,7 +284,7 @@ public final class Sealer: Sendable {
         return result
     }
 
-    private func produce(_ bytes: [UInt8], name: String, path: String, method: SealMethod, signer: Signer) async throws -> [UInt8] {
+    private func produce(_ bytes: [UInt8], name: String, method: SealMethod, signer: Signer) async throws -> [UInt8] {
         let mimeType = MediaType.guess(fileName: name)
         switch method {
         case .xadesEnveloped, .xadesEnveloping, .xadesDetached:
@@ -281,7 +297,7 @@ public final class Sealer: Sendable {
                 let document = try XMLDocument.parse(bytes: bytes, name: name, limits: settings.xmlLimits)
                 return try await XAdES.signEnveloping(xml: document, signer: signer, options: options)
             case .xadesEnveloping:
-                return try await XAdES.signEnveloping(file: .init(name: name, file: InputFile(path: path), mimeType: mimeType), signer: signer, options: options)
+                return try await XAdES.signEnveloping(bytes: bytes, name: name, mimeType: mimeType, signer: signer, options: options)
             default:
                 return try await XAdES.signDetached(
                     [.init(name: name, digest: settings.digest.digest(bytes), mimeType: mimeType)], signer: signer, options: options)
@@ -298,9 +314,9 @@ public final class Sealer: Sendable {
         var result = SealResult(name: input.name, state: .failed)
         result.code = readable?.code ?? "seal-failed"
         result.message = readable?.message ?? ClerkText(pl: "\(error)", en: "\(error)")
-        if let data = FileManager.default.contents(atPath: input.path) {
-            result.sha256 = SHA256.hash(data: data).hexString
-            result.size = data.count
+        if let bytes = try? input.read(limit: Int.max) {
+            result.sha256 = SHA256.hash(data: bytes).hexString
+            result.size = bytes.count
         }
         return result
     }

@@ -6,12 +6,15 @@ import Logging
 import PKCS11
 import Sealing
 import Synchronization
+import Tar
 
 /// One batch of documents sealed with a profile's seal, kept in its own
 /// directory so that it survives podpisd being killed:
 ///
 ///     ID/batch.json        owner, profile, closed/cancelled (podpis.batch/1)
-///     ID/documents/NAME    each document as received (fsynced before 201)
+///     ID/documents/NAME    each document PUT, as received (fsynced before 201)
+///     ID/packs/pack-U.tar  documents of tar uploads, many per file (a tar
+///                          of its own: only the entries taken, fsynced before the answer)
 ///     ID/seals/NAME.xades  outputs, and the journal .podpis-seal-journal.jsonl
 ///
 /// Documents stream in while the first ones are sealed; a restart finds
@@ -25,6 +28,7 @@ public final class SealBatch: Sendable {
     let queue = SealQueue()
     private let state: Mutex<State>
     private let documentsSync: DirectorySync
+    private let packsSync: DirectorySync
     let logger = Logger(label: "podpisd.batch")
 
     struct State {
@@ -58,6 +62,7 @@ public final class SealBatch: Sendable {
     }
 
     var documentsDirectory: String { directory + "/documents" }
+    var packsDirectory: String { directory + "/packs" }
     public var sealsDirectory: String { directory + "/seals" }
 
     init(manifest: BatchManifest, directory: String) {
@@ -67,6 +72,7 @@ public final class SealBatch: Sendable {
         created = manifest.created
         self.directory = directory
         documentsSync = DirectorySync(path: directory + "/documents")
+        packsSync = DirectorySync(path: directory + "/packs")
         var state = State()
         state.closed = manifest.closed
         state.cancelled = manifest.cancelled
@@ -77,7 +83,7 @@ public final class SealBatch: Sendable {
     static func create(id: String, profile: String, owner: BatchOwner, in parent: String) throws -> SealBatch {
         let directory = parent + "/" + id
         let manifest = BatchManifest(id: id, profile: profile, owner: owner, created: Date(), closed: false, cancelled: false)
-        for path in [directory, directory + "/documents", directory + "/seals"] {
+        for path in [directory, directory + "/documents", directory + "/packs", directory + "/seals"] {
             guard mkdir(path, 0o700) == 0 else {
                 throw StationProblem.internalError("cannot create \(path): \(String(cString: strerror(errno)))")
             }
@@ -99,13 +105,34 @@ public final class SealBatch: Sendable {
         let journal = try SealJournal(directory: batch.sealsDirectory)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: batch.documentsDirectory)) ?? []
         var queued: [SealInput] = []
+        var found: [SealInput] = []
         for name in names.sorted() {
             let path = batch.documentsDirectory + "/" + name
             if name.hasPrefix(".") {
                 unlink(path)  // an upload cut by the crash: never acknowledged
                 continue
             }
-            let size = Int((try? InputFile(path: path).size()) ?? 0)
+            found.append(SealInput(name: name, path: path))
+        }
+        // Batches made before packs existed have no packs/.
+        mkdir(batch.packsDirectory, 0o700)
+        let packs = (try? FileManager.default.contentsOfDirectory(atPath: batch.packsDirectory)) ?? []
+        for pack in packs.sorted() {
+            let path = batch.packsDirectory + "/" + pack
+            if pack.hasPrefix(".") {
+                unlink(path)  // a tar upload cut by the crash before its answer
+                continue
+            }
+            do {
+                for entry in try Self.packEntries(path) { found.append(SealInput(name: entry.name, path: path, offset: entry.offset, length: entry.size)) }
+            } catch {
+                batch.logger.error("batch \(manifest.id): cannot read \(path): \(error)")
+            }
+        }
+        var seen: Set<String> = []
+        for input in found where seen.insert(input.name).inserted {
+            let name = input.name
+            let size = input.length ?? Int((try? InputFile(path: input.path).size()) ?? 0)
             var document: BatchDocument
             if let entry = journal.entry(name) {
                 document = BatchDocument(name: name, size: size, sha256: entry.sha256, state: entry.state == "sealed" ? .sealed : .failed)
@@ -118,9 +145,9 @@ public final class SealBatch: Sendable {
                         en: "Not sealed before podpisd restarted (\(entry.code ?? "seal-failed")).")
                 }
             } else {
-                let sha256 = (try? Self.sha256(of: path)) ?? ""
+                let sha256 = (try? Self.sha256(of: input)) ?? ""
                 document = BatchDocument(name: name, size: size, sha256: sha256, state: manifest.cancelled ? .cancelled : .queued)
-                if !manifest.cancelled { queued.append(SealInput(name: name, path: path)) }
+                if !manifest.cancelled { queued.append(input) }
             }
             batch.state.withLock { $0.set(document) }
         }
@@ -138,6 +165,24 @@ public final class SealBatch: Sendable {
         var hasher = SHA256()
         _ = try InputFile(path: path).forEachChunk { hasher.update(bufferPointer: $0) }
         return hasher.finalize().hexString
+    }
+
+    static func sha256(of input: SealInput) throws -> String {
+        guard let length = input.length else { return try sha256(of: input.path) }
+        return SHA256.hash(data: try InputFile(path: input.path).readRange(offset: input.offset, count: length)).hexString
+    }
+
+    /// The documents in a pack (regular entries, with where their data is).
+    static func packEntries(_ path: String) throws -> [TarEntry] {
+        var reader = TarReader()
+        var entries: [TarEntry] = []
+        try InputFile(path: path).forEachChunk { chunk in
+            for event in try reader.feed(chunk) {
+                if case .entry(let entry) = event, entry.kind == .file { entries.append(entry) }
+            }
+        }
+        try reader.finish()
+        return entries
     }
 
     private func writeManifest() throws {
@@ -219,6 +264,70 @@ public final class SealBatch: Sendable {
             }
         }
         return document
+    }
+
+    /// Where a tar upload writes the documents it takes, before they are accepted.
+    public func packSpoolPath() -> String {
+        packsDirectory + "/.pack-\(UUID().uuidString.lowercased()).tmp"
+    }
+
+    /// A document inside a pack being written.
+    public struct PackedDocument: Sendable {
+        public let name: String
+        public let offset: Int
+        public let size: Int
+        public let sha256: String
+        public init(name: String, offset: Int, size: Int, sha256: String) {
+            self.name = name
+            self.offset = offset
+            self.size = size
+            self.sha256 = sha256
+        }
+    }
+
+    /// Accepts a pack of documents (their names reserved): fsynced, renamed
+    /// to packs/pack-U.tar, the directory fsynced, then every document in it
+    /// queued. Only then is the upload answered.
+    public func accept(pack spooled: String, documents packed: [PackedDocument]) async throws -> [BatchDocument] {
+        let name = URL(fileURLWithPath: spooled).lastPathComponent
+        let target = packsDirectory + "/" + String(name.dropFirst().dropLast(".tmp".count)) + ".tar"
+        do {
+            try await Blocking.run {
+                let fd = open(spooled, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0, fsync(fd) == 0 else {
+                    if fd >= 0 { Glibc.close(fd) }
+                    throw StationProblem.internalError("cannot fsync the upload")
+                }
+                Glibc.close(fd)
+                guard rename(spooled, target) == 0 else { throw StationProblem.internalError("cannot move the upload: \(String(cString: strerror(errno)))") }
+            }
+            await packsSync.sync()
+        } catch {
+            unlink(spooled)
+            for document in packed { release(document.name) }
+            throw error
+        }
+        var accepted: [BatchDocument] = []
+        for document in packed {
+            let queuedDocument = BatchDocument(name: document.name, size: document.size, sha256: document.sha256, state: .queued)
+            state.withLock { $0.set(queuedDocument) }
+            await queue.add(SealInput(name: document.name, path: target, offset: document.offset, length: document.size))
+            accepted.append(queuedDocument)
+        }
+        // Closed meanwhile: the queue is finished once the last upload under way is in.
+        var finish = false
+        for document in packed where doneReceiving(document.name) { finish = true }
+        if finish { await queue.finish() }
+        // Cancelled meanwhile: they will not be sealed.
+        return state.withLock { state in
+            accepted.map { document in
+                guard state.cancelled, state.documents[document.name]?.state == .queued else { return document }
+                var cancelled = document
+                cancelled.state = .cancelled
+                state.set(cancelled)
+                return cancelled
+            }
+        }
     }
 
     public func document(_ name: String) -> BatchDocument? { state.withLock { $0.documents[name] } }

@@ -7,12 +7,15 @@ public struct TarEntry: Sendable, Equatable {
     public var kind: TarHeader.Kind
     public var mtime: Int
     public var pax: [String: String]
+    /// Where its data starts in the archive (bytes from the start).
+    public var offset: Int
 
-    public init(name: String, size: Int, kind: TarHeader.Kind = .file, mtime: Int = 0, pax: [String: String] = [:]) {
+    public init(name: String, size: Int, kind: TarHeader.Kind = .file, mtime: Int = 0, pax: [String: String] = [:], offset: Int = 0) {
         self.name = name
         self.size = size
         self.kind = kind
         self.mtime = mtime
         self.pax = pax
+        self.offset = offset
     }
 }

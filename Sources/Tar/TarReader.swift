@@ -31,6 +31,8 @@ public struct TarReader: Sendable {
     private var collected: [UInt8] = []
     private var nextPax: [String: String] = [:]
     private var nextLongName: String?
+    /// Bytes of the archive consumed by earlier feeds.
+    public private(set) var position = 0
 
     public init() {}
 
@@ -52,6 +54,7 @@ public struct TarReader: Sendable {
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(TarError) -> [Event] {
         var events: [Event] = []
         var offset = 0
+        defer { position += offset }
         while offset < bytes.count {
             switch phase {
             case .ended:
@@ -68,7 +71,7 @@ public struct TarReader: Sendable {
                     events.append(.end)
                     return events
                 }
-                try begin(header, into: &events)
+                try begin(header, dataOffset: position + offset, into: &events)
             case .data(let remaining, let padding):
                 let take = min(remaining, bytes.count - offset)
                 if take > 0 { events.append(.data(Array(bytes[offset..<(offset + take)]))) }
@@ -104,7 +107,7 @@ public struct TarReader: Sendable {
         guard isBetweenEntries else { throw .truncated }
     }
 
-    private mutating func begin(_ header: TarHeader, into events: inout [Event]) throws(TarError) {
+    private mutating func begin(_ header: TarHeader, dataOffset: Int, into events: inout [Event]) throws(TarError) {
         let padding = TarHeader.padding(header.size)
         switch header.kind {
         case .paxExtended, .paxGlobal, .gnuLongName:
@@ -116,7 +119,7 @@ public struct TarReader: Sendable {
                 phase = .metadata(header.kind, remaining: header.size, padding: padding)
             }
         default:
-            var entry = TarEntry(name: header.name, size: header.size, kind: header.kind, mtime: header.mtime, pax: nextPax)
+            var entry = TarEntry(name: header.name, size: header.size, kind: header.kind, mtime: header.mtime, pax: nextPax, offset: dataOffset)
             if let long = nextLongName { entry.name = long }
             if let path = nextPax["path"] { entry.name = path }
             if let size = nextPax["size"] {

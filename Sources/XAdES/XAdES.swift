@@ -103,6 +103,13 @@ public enum XAdES {
         } catch let error as FileError where error.kind == .tooLarge {
             throw XAdESError(.tooLarge, file.name)
         }
+        return try await signEnveloping(bytes: bytes, name: file.name, mimeType: file.mimeType, signer: signer, options: options)
+    }
+
+    /// The same for bytes already in memory.
+    public static func signEnveloping(bytes: [UInt8], name: String, mimeType: String, signer: Signer, options: XAdESOptions) async throws -> [UInt8] {
+        guard bytes.count <= options.maximumEmbeddedSize else { throw XAdESError(.tooLarge, name) }
+        let file = (name: name, mimeType: mimeType)
         let document = XMLDocument.empty(name: file.name)
         let assembly = try SignatureAssembly(document: document, parent: nil, signer: signer, options: options)
         let object = assembly.addObject()

@@ -42,12 +42,57 @@ struct BatchUpload {
 
     /// The entry being read.
     private enum Current {
-        /// Written to its spool file.
-        case writing(name: String, fd: Int32, path: String, hasher: SHA256, size: Int)
+        /// Written into the pack.
+        case writing(name: String, index: Int, offset: Int, hasher: SHA256, size: Int)
         /// Already in the batch: only hashed, to compare.
         case checking(name: String, existing: BatchDocument, hasher: SHA256)
         /// Refused or not a document: its data is skipped.
         case skipping
+    }
+
+    /// Documents taken go into a pack file, a tar of its own, 64 or 8 MiB at
+    /// a time: one file, one fsync and one rename for all of them instead of
+    /// one each. A full pack is accepted while the next is read.
+    static let documentsPerPack = 64
+    static let bytesPerPack = 8 << 20
+
+    /// The pack being written, owned by one upload.
+    private final class Pack {
+        let path: String
+        let fd: Int32
+        var position = 0
+        var documents: [SealBatch.PackedDocument] = []
+        var indices: [Int] = []
+
+        init(path: String) throws {
+            self.path = path
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw StationProblem.internalError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        }
+
+        func write(_ bytes: [UInt8]) throws {
+            guard BatchUpload.writeAll(fd, bytes) else { throw StationProblem.internalError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            position += bytes.count
+        }
+
+        /// Cuts what was written of an entry not finished, ends the archive, closes.
+        func seal(cuttingAt end: Int? = nil) throws {
+            if let end, end < position {
+                guard ftruncate(fd, off_t(end)) == 0, lseek(fd, off_t(end), SEEK_SET) >= 0 else {
+                    throw StationProblem.internalError("cannot truncate \(path)")
+                }
+                position = end
+            }
+            try write(TarWriter.end)
+            close(fd)
+        }
+
+        /// Gives up: nothing in it was answered.
+        func discard(_ batch: SealBatch) {
+            close(fd)
+            unlink(path)
+            for document in documents { batch.release(document.name) }
+        }
     }
 
     func run(_ body: RequestBody) async throws -> Answer {
@@ -57,26 +102,48 @@ struct BatchUpload {
         /// Entries read whole: taken (or refused) whatever comes after.
         var completed = 0
         var current = Current.skipping
+        var pack: Pack?
+        /// Where the entry being written starts in the pack (its header).
+        var entryStart = 0
         let batch = self.batch
         func refuse(_ name: String, _ problem: StationProblem) {
             entries[count - 1] = Entry(status: "refused", name: name, code: problem.code, message: problem.message)
         }
-        func abandon() {
-            if case .writing(let name, let fd, let path, _, _) = current {
-                close(fd)
-                unlink(path)
-                batch.release(name)
-            }
+        /// The entry being written is dropped (its name given back).
+        func dropCurrent() {
+            if case .writing(let name, _, _, _, _) = current { batch.release(name) }
             current = .skipping
         }
-        return try await withThrowingTaskGroup(of: (Int, Entry).self) { accepting in
+        return try await withThrowingTaskGroup(of: [(Int, Entry)].self) { accepting in
+            /// The pack's documents are accepted (in the background); a new pack comes next.
+            func commit(cuttingAt end: Int? = nil) throws {
+                guard let full = pack else { return }
+                pack = nil
+                guard !full.documents.isEmpty else {
+                    full.discard(batch)
+                    return
+                }
+                do { try full.seal(cuttingAt: end) } catch {
+                    full.discard(batch)
+                    throw error
+                }
+                let documents = full.documents, indices = full.indices, path = full.path
+                accepting.addTask {
+                    do {
+                        let accepted = try await batch.accept(pack: path, documents: documents)
+                        return zip(indices, accepted).map { ($0, Entry(status: "added", name: $1.name, sha256: $1.sha256, size: $1.size)) }
+                    } catch {
+                        let problem = StationProblem(error)
+                        return zip(indices, documents).map { ($0, Entry(status: "refused", name: $1.name, code: problem.code, message: problem.message)) }
+                    }
+                }
+            }
             do {
                 reading: for try await buffer in body {
                     let events: [TarReader.Event]
                     do {
                         events = try buffer.withUnsafeReadableBytes { bytes in try reader.feed(bytes) }
                     } catch {
-                        abandon()
                         throw Self.bad(error as? TarError ?? .truncated, accepted: completed)
                     }
                     for event in events {
@@ -89,16 +156,19 @@ struct BatchUpload {
                                     "At most \(Self.maxEntries) documents per request; send the rest in another.",
                                     pl: "Najwyżej \(Self.maxEntries) dokumentów w jednym żądaniu; resztę wyślij w następnym.", code: "too-many-entries")
                             }
-                            current = try begin(entry, refuse: refuse)
+                            current = begin(entry, refuse: refuse)
+                            if case .writing(let name, let index, _, let hasher, _) = current {
+                                if pack == nil { pack = try Pack(path: batch.packSpoolPath()) }
+                                entryStart = pack!.position
+                                try pack!.write(TarWriter.header(name: name, size: entry.size, mtime: entry.mtime))
+                                current = .writing(name: name, index: index, offset: pack!.position, hasher: hasher, size: 0)
+                            }
                         case .data(let bytes):
                             switch current {
-                            case .writing(let name, let fd, let path, var hasher, let size):
+                            case .writing(let name, let index, let offset, var hasher, let size):
                                 hasher.update(data: bytes)
-                                guard Self.writeAll(fd, bytes) else {
-                                    abandon()
-                                    throw StationProblem.internalError("cannot write the upload of \(name)")
-                                }
-                                current = .writing(name: name, fd: fd, path: path, hasher: hasher, size: size + bytes.count)
+                                try pack!.write(bytes)
+                                current = .writing(name: name, index: index, offset: offset, hasher: hasher, size: size + bytes.count)
                             case .checking(let name, let existing, var hasher):
                                 hasher.update(data: bytes)
                                 current = .checking(name: name, existing: existing, hasher: hasher)
@@ -109,18 +179,12 @@ struct BatchUpload {
                             completed += 1
                             let index = count - 1
                             switch current {
-                            case .writing(let name, let fd, let path, let hasher, let size):
-                                close(fd)
-                                let sha256 = hasher.finalize().hexString
-                                accepting.addTask {
-                                    do {
-                                        let document = try await batch.accept(name: name, spooled: path, size: size, sha256: sha256)
-                                        return (index, Entry(status: "added", name: name, sha256: document.sha256, size: document.size))
-                                    } catch {
-                                        let problem = StationProblem(error)
-                                        return (index, Entry(status: "refused", name: name, code: problem.code, message: problem.message))
-                                    }
-                                }
+                            case .writing(let name, _, let offset, let hasher, let size):
+                                try pack!.write(TarWriter.padding(size))
+                                pack!.documents.append(.init(name: name, offset: offset, size: size, sha256: hasher.finalize().hexString))
+                                pack!.indices.append(index)
+                                current = .skipping
+                                if pack!.documents.count >= Self.documentsPerPack || pack!.position >= Self.bytesPerPack { try commit() }
                             case .checking(let name, let existing, let hasher):
                                 if hasher.finalize().hexString == existing.sha256 {
                                     entries[index] = Entry(status: "unchanged", name: name, sha256: existing.sha256, size: existing.size)
@@ -136,18 +200,24 @@ struct BatchUpload {
                         }
                     }
                 }
-                if !reader.isBetweenEntries {
-                    abandon()
-                    throw Self.bad(.truncated, accepted: completed)
-                }
+                if !reader.isBetweenEntries { throw Self.bad(.truncated, accepted: completed) }
+                try commit()
             } catch {
-                abandon()
-                // What was read whole is in (or refused); wait for it before answering.
-                while let (index, entry) = try await accepting.next() { entries[index] = entry }
-                if error is StationProblem { throw error }
+                // What was read whole is taken (or refused): the entry cut off is not.
+                let cut = { if case .writing = current { return true } else { return false } }()
+                dropCurrent()
+                let problem = error as? StationProblem
+                if problem?.code == "internal" {
+                    pack?.discard(batch)
+                    pack = nil
+                } else {
+                    try? commit(cuttingAt: cut ? entryStart : nil)
+                }
+                while let done = try await accepting.next() { for (index, entry) in done { entries[index] = entry } }
+                if let problem { throw problem }
                 throw StationProblem.badRequest("The request body was cut off.", pl: "Treść żądania została urwana.")
             }
-            while let (index, entry) = try await accepting.next() { entries[index] = entry }
+            while let done = try await accepting.next() { for (index, entry) in done { entries[index] = entry } }
             let documents = (0..<count).compactMap { entries[$0] }
             return Answer(
                 batch: batch.id, added: documents.filter { $0.status == "added" }.count,
@@ -156,8 +226,8 @@ struct BatchUpload {
         }
     }
 
-    /// The start of an entry: refused, checked against the document of that name, or spooled.
-    private func begin(_ entry: TarEntry, refuse: (String, StationProblem) -> Void) throws -> Current {
+    /// The start of an entry: refused, checked against the document of that name, or to be written.
+    private func begin(_ entry: TarEntry, refuse: (String, StationProblem) -> Void) -> Current {
         var name = entry.name
         while name.hasPrefix("./") { name.removeFirst(2) }
         guard entry.kind == .file else {
@@ -181,13 +251,7 @@ struct BatchUpload {
             refuse(name, SealBatchProblem.documentTooLarge(limit))
             return .skipping
         }
-        let path = batch.spoolPath()
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            batch.release(name)
-            throw StationProblem.internalError("cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-        return .writing(name: name, fd: fd, path: path, hasher: SHA256(), size: 0)
+        return .writing(name: name, index: 0, offset: 0, hasher: SHA256(), size: 0)
     }
 
     static func bad(_ fault: TarError, accepted: Int) -> StationProblem {

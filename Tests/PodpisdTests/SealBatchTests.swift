@@ -169,7 +169,14 @@ final class SealBatchTests: XCTestCase {
         let hidden = ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasPrefix(".") }.sorted()
         XCTAssertEqual(hidden, [".podpis-batch.json", ".podpis-seal-journal.jsonl"])
         XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: seals)) ?? []).filter { $0.hasSuffix(".tmp") }, [])
-        XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: daemon.batches + "/" + batch + "/documents")) ?? []).count, 1000)
+        // The uploads went into packs, each a tar GNU tar lists: 1000 documents, each once, no pack left half-written.
+        let packs = daemon.batches + "/" + batch + "/packs"
+        let packNames = (try? FileManager.default.contentsOfDirectory(atPath: packs)) ?? []
+        XCTAssertEqual(packNames.filter { !($0.hasPrefix("pack-") && $0.hasSuffix(".tar")) }, [])
+        var packed: [String] = []
+        for pack in packNames { packed += try TestBench.run("tar", ["-tf", packs + "/" + pack]).split(separator: "\n").map(String.init) }
+        XCTAssertEqual(packed.count, 1000)
+        XCTAssertEqual(Set(packed), Set((0..<1000).map { String(format: "zaswiadczenie-%04d.", $0) + ($0 % 2 == 0 ? "xml" : "pdf") }))
 
         // Every output verifies, over its document.
         for name in names {
@@ -373,6 +380,31 @@ final class SealBatchTests: XCTestCase {
         let plain = try daemon.unix("/v1/batches/\(id)/documents", ["-X", "POST", "-H", "Content-Type: application/pdf", "--data-binary", "@\(archive)"])
         XCTAssertEqual(plain.status, 415)
         XCTAssertEqual((try daemon.unix("/v1/batches/\(id)/documents").json["documents"] as? [Any])?.count, 42, "nothing added twice, no temporaries shown")
+
+        // Cut in the middle of its third document, an archive of new ones gives the first two and not the third.
+        let fresh = daemon.dir.appendingPathComponent("fresh", isDirectory: true)
+        try FileManager.default.createDirectory(at: fresh, withIntermediateDirectories: true)
+        for index in 1...3 {
+            let text = "<?xml version=\"1.0\"?>\n<zaswiadczenie nr=\"n\(index)\">" + String(repeating: "x", count: 4940) + "</zaswiadczenie>\n"
+            try Data(text.utf8).write(to: fresh.appendingPathComponent("nowe-\(index).xml"))
+        }
+        let freshTar = daemon.dir.appendingPathComponent("fresh.tar")
+        _ = try TestBench.run("tar", ["--format=ustar", "-C", fresh.path, "-cf", freshTar.path, "nowe-1.xml", "nowe-2.xml", "nowe-3.xml"])
+        let entrySize = 512 + (4999 + 511) / 512 * 512  // header, data padded to a block
+        try Data(try Data(contentsOf: freshTar).prefix(2 * entrySize + 512 + 1000)).write(to: freshTar)
+        let second = try daemon.unix("/v1/batches", ["-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"profile\":\"zaswiadczenia\"}"])
+        let secondID = try XCTUnwrap(second.json["id"] as? String)
+        let partly = try daemon.unix("/v1/batches/\(secondID)/documents", ["-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@\(freshTar.path)"])
+        XCTAssertEqual(partly.status, 400, partly.text)
+        XCTAssertEqual(partly.problem, "bad-archive")
+        XCTAssertEqual(partly.json["reason"] as? String, "tar-truncated")
+        let taken = (try daemon.unix("/v1/batches/\(secondID)/documents").json["documents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        XCTAssertEqual(taken, ["nowe-1.xml", "nowe-2.xml"])
+        let secondPacks = daemon.dir.appendingPathComponent("batches/\(secondID)/packs").path
+        let packFiles = try FileManager.default.contentsOfDirectory(atPath: secondPacks)
+        XCTAssertEqual(packFiles.count, 1, "one pack, no temporary left: \(packFiles)")
+        XCTAssertEqual(try TestBench.run("tar", ["-tf", secondPacks + "/" + packFiles[0]]).split(separator: "\n"), ["nowe-1.xml", "nowe-2.xml"])
+        XCTAssertEqual(try daemon.unix("/v1/batches/\(secondID)", ["-X", "DELETE"]).status, 204)
 
         // The seals, followed while they are made, until the batch is done: one tar, unpacked by GNU tar.
         let closed = try daemon.unix("/v1/batches/\(id)/close", ["-X", "POST"])

@@ -116,8 +116,11 @@ final class TarInteropTests: XCTestCase {
             let sha = try TestBench.run("sha256sum", [directory.appendingPathComponent(name).path]).prefix(64)
             XCTAssertEqual(row[4] as? String, String(sha))
         }
-        // And ours reads it back, pax records included.
+        // And ours reads it back, pax records included, with where each entry's data is.
         let read = try Self.read(archive, chunk: 100)
+        for entry in read.entries {
+            XCTAssertEqual(Array(archive[entry.offset..<(entry.offset + entry.size)]), files[entry.name], "offset of \(entry.name)")
+        }
         XCTAssertEqual(read.entries.map { $0.pax["PODPIS.sha256"] }, files.keys.sorted().map { "ab" + $0.prefix(3) })
         XCTAssertEqual(read.data, files)
     }
