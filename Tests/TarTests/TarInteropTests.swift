@@ -145,6 +145,38 @@ final class TarInteropTests: XCTestCase {
     }
 }
 
+extension TarInteropTests {
+    /// Hostile archives: random bytes and a valid archive with bytes flipped,
+    /// cut or repeated never crash the reader or make it hold more than its
+    /// limit: each is read whole or refused with a TarError.
+    func testMangledArchivesAreReadOrRefusedNeverCrash() throws {
+        var generator = SystemRandomNumberGenerator()
+        let valid = TarWriter.entry(name: String(repeating: "długa-", count: 30) + ".xml", data: Array(repeating: 0x41, count: 3000), pax: ["PODPIS.x": "y"])
+            + TarWriter.entry(name: "b.pdf", data: Array(repeating: 0x42, count: 700)) + TarWriter.end
+        var refused = 0
+        for round in 0..<3000 {
+            var bytes = valid
+            switch round % 3 {
+            case 0:
+                for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+            case 1:
+                bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &generator)))
+            default:
+                bytes = (0..<Int.random(in: 0...4096, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            }
+            do {
+                let read = try Self.read(bytes, chunk: Int.random(in: 1...1024, using: &generator))
+                XCTAssertLessThanOrEqual(read.data.values.reduce(0) { $0 + $1.count }, bytes.count, "data never exceeds the input")
+            } catch is TarError {
+                refused += 1
+            }
+        }
+        XCTAssertGreaterThan(refused, 1000, "most mangled archives are refused")
+    }
+}
+
 extension URL {
     func creatingDirectory() throws -> URL {
         try FileManager.default.createDirectory(at: self, withIntermediateDirectories: true)
