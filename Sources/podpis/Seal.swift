@@ -208,6 +208,8 @@ final class ProgressDisplay: Sendable {
         var paused: ClerkText?
         var lastStep = -1
         var lastPaused: ClerkText?
+        /// When the bar was last drawn: at most 10 times a second.
+        var lastDrawn = Date.distantPast
         var done: Int { sealed + skipped + failed }
     }
     private let counts = Mutex(Counts())
@@ -263,6 +265,10 @@ final class ProgressDisplay: Sendable {
             let eta = rate > 0 ? Double(total - counts.done) / rate : 0
             let pausedText = counts.paused.map { " " + ClerkText(pl: "WSTRZYMANE: \($0.pl)", en: "PAUSED: \($0.en)").description } ?? ""
             if terminal {
+                let now = Date()
+                guard counts.done == total || counts.paused != counts.lastPaused || now.timeIntervalSince(counts.lastDrawn) >= 0.1 else { return }
+                counts.lastDrawn = now
+                counts.lastPaused = counts.paused
                 let width = 30
                 let filled = total > 0 ? min(width, width * counts.done / total) : width
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)

@@ -43,7 +43,7 @@ struct BatchUpload {
     /// The entry being read.
     private enum Current {
         /// Written into the pack.
-        case writing(name: String, index: Int, offset: Int, hasher: SHA256, size: Int)
+        case writing(name: String, offset: Int, hasher: SHA256, size: Int)
         /// Already in the batch: only hashed, to compare.
         case checking(name: String, existing: BatchDocument, hasher: SHA256)
         /// Refused or not a document: its data is skipped.
@@ -111,7 +111,7 @@ struct BatchUpload {
         }
         /// The entry being written is dropped (its name given back).
         func dropCurrent() {
-            if case .writing(let name, _, _, _, _) = current { batch.release(name) }
+            if case .writing(let name, _, _, _) = current { batch.release(name) }
             current = .skipping
         }
         return try await withThrowingTaskGroup(of: [(Int, Entry)].self) { accepting in
@@ -157,18 +157,18 @@ struct BatchUpload {
                                     pl: "Najwyżej \(Self.maxEntries) dokumentów w jednym żądaniu; resztę wyślij w następnym.", code: "too-many-entries")
                             }
                             current = begin(entry, refuse: refuse)
-                            if case .writing(let name, let index, _, let hasher, _) = current {
+                            if case .writing(let name, _, let hasher, _) = current {
                                 if pack == nil { pack = try Pack(path: batch.packSpoolPath()) }
                                 entryStart = pack!.position
                                 try pack!.write(TarWriter.header(name: name, size: entry.size, mtime: entry.mtime))
-                                current = .writing(name: name, index: index, offset: pack!.position, hasher: hasher, size: 0)
+                                current = .writing(name: name, offset: pack!.position, hasher: hasher, size: 0)
                             }
                         case .data(let bytes):
                             switch current {
-                            case .writing(let name, let index, let offset, var hasher, let size):
+                            case .writing(let name, let offset, var hasher, let size):
                                 hasher.update(data: bytes)
                                 try pack!.write(bytes)
-                                current = .writing(name: name, index: index, offset: offset, hasher: hasher, size: size + bytes.count)
+                                current = .writing(name: name, offset: offset, hasher: hasher, size: size + bytes.count)
                             case .checking(let name, let existing, var hasher):
                                 hasher.update(data: bytes)
                                 current = .checking(name: name, existing: existing, hasher: hasher)
@@ -179,7 +179,7 @@ struct BatchUpload {
                             completed += 1
                             let index = count - 1
                             switch current {
-                            case .writing(let name, _, let offset, let hasher, let size):
+                            case .writing(let name, let offset, let hasher, let size):
                                 try pack!.write(TarWriter.padding(size))
                                 pack!.documents.append(.init(name: name, offset: offset, size: size, sha256: hasher.finalize().hexString))
                                 pack!.indices.append(index)
@@ -251,7 +251,7 @@ struct BatchUpload {
             refuse(name, SealBatchProblem.documentTooLarge(limit))
             return .skipping
         }
-        return .writing(name: name, index: 0, offset: 0, hasher: SHA256(), size: 0)
+        return .writing(name: name, offset: 0, hasher: SHA256(), size: 0)
     }
 
     static func bad(_ fault: TarError, accepted: Int) -> StationProblem {
