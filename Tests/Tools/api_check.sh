@@ -8,7 +8,9 @@
 #       application/problem+json only; the problem codes of the responses and
 #       of the ProblemCode table agree; every example matches its schema;
 #       docs/openapi.yaml is the same file, and the JSON examples of
-#       docs/protocol.md match the schemas. Exit 0 valid, 1 not.
+#       docs/protocol.md match the schemas (json blocks, problems, events,
+#       and the batch API's answers and events in plain blocks, told by
+#       their shape). Exit 0 valid, 1 not.
 #
 #   Tests/Tools/api_check.sh fuzz BASE_URL [MAX_EXAMPLES]
 #       schemathesis against a live daemon on loopback TCP (BASE_URL such as
@@ -215,6 +217,38 @@ if os.path.realpath(spec_path) == os.path.realpath(canonical):
     for m in re.finditer(r"^event: ([a-z-]+)\n(?:id: \d+\n)?data: (.*)$", text, re.M):
         samples.append(({"consent": "ConsentRequest", "withdrawn": "ConsentWithdrawn"}.get(m.group(1), "event:" + m.group(1)),
                         m.group(2), f"event {m.group(1)}"))
+    # The batch API's answers and events: whole JSON lines in plain blocks
+    # (after HTTP headers, or as sed prints an event's data), told by shape.
+    def batch_shape(value):
+        if not isinstance(value, dict):
+            return None
+        by_schema = {"podpis.batch-upload/1": "BatchUpload", "podpis.batch-documents/1": "BatchDocumentList",
+                     "podpis.batches/1": "BatchList"}
+        if value.get("schema") in by_schema:
+            return by_schema[value["schema"]]
+        if {"profile", "owner", "state", "total"} <= value.keys():
+            return "BatchStatus"
+        if {"document", "total", "sealed"} <= value.keys():
+            return "BatchDocumentEvent"
+        if {"name", "sha256", "size", "state"} <= value.keys():
+            return "BatchDocument"
+        return None
+    fence = None  # the language of the open code block, "" for a plain one
+    for line in text.split("\n"):
+        if line.startswith("```"):
+            fence = line[3:].strip() if fence is None else None
+            continue
+        if fence == "":
+            line = line.strip()
+            if not (line.startswith("{") and line.endswith("}")):
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            shape = batch_shape(value)
+            if shape:
+                samples.append((shape, line, "batch example"))
     for name, raw, where in samples:
         try:
             value = json.loads(raw)
