@@ -230,20 +230,25 @@ public final class SealBatch: Sendable {
         }
     }
 
+    /// An upload's file fsynced and renamed to its place (off the cooperative pool).
+    private static func place(_ spooled: String, at target: String) async throws {
+        try await Blocking.run {
+            let fd = open(spooled, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0, fsync(fd) == 0 else {
+                if fd >= 0 { Glibc.close(fd) }
+                throw StationProblem.internalError("cannot fsync the upload")
+            }
+            Glibc.close(fd)
+            guard rename(spooled, target) == 0 else { throw StationProblem.internalError("cannot move the upload: \(String(cString: strerror(errno)))") }
+        }
+    }
+
     /// Accepts a spooled upload: fsynced, renamed into documents/, the
     /// directory fsynced, then queued. Only then is the upload acknowledged.
     public func accept(name: String, spooled: String, size: Int, sha256: String) async throws -> BatchDocument {
         let target = documentsDirectory + "/" + name
         do {
-            try await Blocking.run {
-                let fd = open(spooled, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0, fsync(fd) == 0 else {
-                    if fd >= 0 { Glibc.close(fd) }
-                    throw StationProblem.internalError("cannot fsync the upload")
-                }
-                Glibc.close(fd)
-                guard rename(spooled, target) == 0 else { throw StationProblem.internalError("cannot move the upload: \(String(cString: strerror(errno)))") }
-            }
+            try await Self.place(spooled, at: target)
             // The rename is durable once the directory is: one fsync for the uploads that arrive together.
             await documentsSync.sync()
         } catch {
@@ -292,15 +297,7 @@ public final class SealBatch: Sendable {
         let name = URL(fileURLWithPath: spooled).lastPathComponent
         let target = packsDirectory + "/" + String(name.dropFirst().dropLast(".tmp".count)) + ".tar"
         do {
-            try await Blocking.run {
-                let fd = open(spooled, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0, fsync(fd) == 0 else {
-                    if fd >= 0 { Glibc.close(fd) }
-                    throw StationProblem.internalError("cannot fsync the upload")
-                }
-                Glibc.close(fd)
-                guard rename(spooled, target) == 0 else { throw StationProblem.internalError("cannot move the upload: \(String(cString: strerror(errno)))") }
-            }
+            try await Self.place(spooled, at: target)
             await packsSync.sync()
         } catch {
             unlink(spooled)

@@ -261,16 +261,23 @@ final class SealBatchTests: XCTestCase {
         for name in names { try verify(out.appendingPathComponent(name), document: input.appendingPathComponent(String(name.dropLast(4)))) }
     }
 
-    func testABatchIsSeenAndFedByItsOwnerOnlyAndCanBeCancelled() throws {
-        let sealing = SealingTests.self
+    /// The test daemon with the seal profile `zaswiadczenia` on SoftHSM (its PIN in a 0600 file).
+    func sealDaemon(sessions: Int, extra: String = "") throws -> Daemon {
         let pinFile = try TestBench.temporaryDirectory().appendingPathComponent("seal.pin").path
         try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))
         chmod(pinFile, 0o600)
-        let daemon = try Daemon(extraSections: """
+        return try Daemon(extraSections: """
             [seal.zaswiadczenia]
-            certificate = "\(try sealing.sealID())"
-            sessions = 1
+            certificate = "\(try SealingTests.sealID())"
+            sessions = \(sessions)
             pin_file = "\(pinFile)"
+            \(extra)
+            """)
+    }
+
+    func testABatchIsSeenAndFedByItsOwnerOnlyAndCanBeCancelled() throws {
+        let sealing = SealingTests.self
+        let daemon = try sealDaemon(sessions: 1, extra: """
             [[policy]]
             certificate = "\(try sealing.sealID())"
             origins = ["https://ezd.example.gov.pl"]
@@ -331,15 +338,7 @@ final class SealBatchTests: XCTestCase {
     /// GNU tar and read by Python's tarfile, each verified.
     func testManyDocumentsGoInAsOneTarAndTheSealsComeBackAsOneTar() throws {
         let sealing = SealingTests.self
-        let pinFile = try TestBench.temporaryDirectory().appendingPathComponent("seal.pin").path
-        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))
-        chmod(pinFile, 0o600)
-        let daemon = try Daemon(extraSections: """
-            [seal.zaswiadczenia]
-            certificate = "\(try sealing.sealID())"
-            sessions = 2
-            pin_file = "\(pinFile)"
-            """)
+        let daemon = try sealDaemon(sessions: 2)
         let input = try sealing.documents(daemon.dir, count: 40)
         let longName = "zaświadczenie-o-niezaleganiu-w-podatkach-lokalnych-dla-gminy-testowo-wydane-na-wniosek-strony-2026.xml"
         XCTAssertGreaterThan(longName.utf8.count, 100)
