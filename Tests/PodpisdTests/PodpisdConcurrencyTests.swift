@@ -95,7 +95,10 @@ final class PodpisdConcurrencyTests: XCTestCase {
         FileManager.default.createFile(atPath: release, contents: Data())
         XCTAssertEqual(first.wait(), 200)
         XCTAssertEqual(second.wait(), 200)
-        let finished = events.events.filter { $0.name == "request-finished" && $0.data["token"] as? String == seal }
+        // The event may come a moment after the HTTP answer: wait for both.
+        func sealFinished() -> [(name: String, data: [String: Any])] { events.events.filter { $0.name == "request-finished" && $0.data["token"] as? String == seal } }
+        XCTAssertTrue(events.waitFor("request-finished") { _ in sealFinished().count == 2 })
+        let finished = sealFinished()
         let consentIDs = agent.consents.filter { ($0["token"] as? [String: Any])?["label"] as? String == seal }.compactMap { $0["id"] as? String }
         XCTAssertEqual(consentIDs.count, 2)
         XCTAssertEqual(finished.compactMap { $0.data["requestId"] as? String }, consentIDs, "served in arrival order")
