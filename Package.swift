@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(name: "PodpisdTests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
-        .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "Files"]),
+        .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "Files", "TestBench"]),
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(
             name: "XAdESTests",

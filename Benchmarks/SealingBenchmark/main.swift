@@ -15,6 +15,8 @@
 // Prints one line per figure and PASS/FAIL against the limits.
 //
 // Usage: SealingBenchmark PODPIS_BINARY [COUNT] [SESSIONS] [rsa|ec]
+// (SEALBENCH_BASELINES=0 skips the openssl and signxml baselines, for
+// profiling runs; the verdict then says they did not run.)
 import Dispatch
 import Foundation
 import PKCS11
@@ -259,9 +261,10 @@ func baseline(_ result: Child) -> Double? {
     else { return nil }
     return object["perSecond"] as? Double
 }
-let opensslRate = baseline(run("bash", ["\(baselines)/openssl_engine_cms.sh", work + "/sample", work + "/out-openssl", pin, keyType],
+let skipBaselines = ProcessInfo.processInfo.environment["SEALBENCH_BASELINES"] == "0"
+let opensslRate = skipBaselines ? nil : baseline(run("bash", ["\(baselines)/openssl_engine_cms.sh", work + "/sample", work + "/out-openssl", pin, keyType],
                                 environment: ["SOFTHSM2_CONF": softhsmConf]))
-let signxmlRate = baseline(run("/usr/bin/python3", [
+let signxmlRate = skipBaselines ? nil : baseline(run("/usr/bin/python3", [
     "\(baselines)/signxml_pkcs11.py", "--input", work + "/in", "--output", work + "/out-signxml", "--module", module,
     "--token", "Bench Seal", "--pin", pin, "--cert", work + "/token/cert.pem", "--key-type", keyType,
 ], environment: ["SOFTHSM2_CONF": softhsmConf]))

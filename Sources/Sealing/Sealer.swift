@@ -122,11 +122,18 @@ public final class Sealer: Sendable {
         queue: SealQueue, into directory: String, journal: SealJournal, audit: (any SealAudit)? = nil,
         retryEvery: Duration = .seconds(1), progress: @escaping @Sendable (SealProgress) -> Void = { _ in }
     ) async -> [SealResult] {
-        Self.removeStaleTemporaries(in: directory)
+        await seal(queue: queue, into: SealOutputFiles(directory: directory), journal: journal, audit: audit, retryEvery: retryEvery, progress: progress)
+    }
+
+    /// The same, the seals committed into `outputs`.
+    public func seal(
+        queue: SealQueue, into outputs: any SealOutputs, journal: SealJournal, audit: (any SealAudit)? = nil,
+        retryEvery: Duration = .seconds(1), progress: @escaping @Sendable (SealProgress) -> Void = { _ in }
+    ) async -> [SealResult] {
+        outputs.prepare()
         let tally = Tally(progress: progress)
         let workers = key.lanes * Self.workersPerLane
         let producing = AsyncSemaphore(permits: key.lanes * Self.producersPerLane)
-        let outputs = OutputDirectory(path: directory, linger: Self.commitLinger)
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
                 group.addTask {
@@ -145,7 +152,7 @@ public final class Sealer: Sendable {
                                         try await key.sign(digest: digest, algorithm: algorithm, lane: lane)
                                     })
                                 }
-                                step = try await self.prepare(input, signer: signer!, into: directory, journal: journal, audit: audit)
+                                step = try await self.prepare(input, signer: signer!, into: outputs, journal: journal, audit: audit)
                                 break
                             } catch let error as SealError where error.code == "token-absent" {
                                 await tally.pause(error)
@@ -168,9 +175,9 @@ public final class Sealer: Sendable {
                         switch step {
                         case .done(let done):
                             result = done
-                        case .commit(let prepared, let output):
+                        case .commit(let prepared, let signature):
                             do {
-                                result = try await self.commit(prepared, output: output, outputs: outputs, journal: journal, audit: audit)
+                                result = try await self.commit(prepared, signature: signature, outputs: outputs, journal: journal, audit: audit)
                             } catch {
                                 result = Self.failure(input, error)
                             }
@@ -196,7 +203,7 @@ public final class Sealer: Sendable {
     /// it starts a batch: fewer fsyncs of the directory, the audit trail and
     /// the journal, for a few milliseconds more per document (hidden by the
     /// documents in flight).
-    static let commitLinger = 10_000
+    public static let commitLinger = 10_000
 
     /// Documents being read, canonicalized, signed and written at once per
     /// session: while one waits for the token, the others prepare.
@@ -206,8 +213,8 @@ public final class Sealer: Sendable {
     enum Step {
         /// Finished: skipped, recovered, or failed.
         case done(SealResult)
-        /// Written to its temporary output, to be committed.
-        case commit(SealResult, AtomicOutputFile)
+        /// Made, to be committed into the outputs.
+        case commit(SealResult, [UInt8])
     }
 
     func algorithm() throws -> SignatureAlgorithm {
@@ -235,16 +242,15 @@ public final class Sealer: Sendable {
         MediaType.guess(fileName: name).hasSuffix("xml")
     }
 
-    /// Reads, checks and seals one document into its temporary output.
+    /// Reads, checks and seals one document (not yet committed).
     private func prepare(
-        _ input: SealInput, signer: Signer, into directory: String, journal: SealJournal, audit: (any SealAudit)?
+        _ input: SealInput, signer: Signer, into outputs: any SealOutputs, journal: SealJournal, audit: (any SealAudit)?
     ) async throws -> Step {
         let bytes = try input.read(limit: settings.maxDocumentBytes)
         let size = bytes.count
         let sha256 = SHA256.hash(data: bytes).hexString
         let method = Self.isXML(input.name) ? settings.xml : settings.other
         let outputName = method.outputName(for: input.name)
-        let outputPath = directory + "/" + outputName
         var result = SealResult(name: input.name, sha256: sha256, size: size, state: .sealed, method: method, output: outputName)
 
         if let entry = journal.entry(input.name), entry.state == "sealed" {
@@ -253,7 +259,7 @@ public final class Sealer: Sendable {
             result.recovered = true
             return .done(result)
         }
-        if access(outputPath, F_OK) == 0 {
+        if outputs.contains(outputName) {
             // Committed by a run that stopped before its journal line: take it
             // as sealed, complete the audit trail if the line is missing there too.
             result.state = .skipped
@@ -267,18 +273,15 @@ public final class Sealer: Sendable {
             return .done(result)
         }
 
-        let signature = try await produce(bytes, name: input.name, method: method, signer: signer)
-        let output = try AtomicOutputFile(path: outputPath, checkingFirst: false)
-        try output.write(signature)
-        return .commit(result, output)
+        return .commit(result, try await produce(bytes, name: input.name, method: method, signer: signer))
     }
 
     /// Output, then audit line, then journal line, each durable before the
     /// next, each committed together with other documents'.
     private func commit(
-        _ result: SealResult, output: AtomicOutputFile, outputs: OutputDirectory, journal: SealJournal, audit: (any SealAudit)?
+        _ result: SealResult, signature: [UInt8], outputs: any SealOutputs, journal: SealJournal, audit: (any SealAudit)?
     ) async throws -> SealResult {
-        try await outputs.commit(output)
+        try await outputs.commit(signature, as: result.output ?? result.name, for: result)
         if let audit { await audit.record(result, key: key, settings: settings) }
         try await journal.commit(.init(name: result.name, sha256: result.sha256 ?? "", state: "sealed", output: result.output, code: nil, time: Date(), recovered: nil))
         return result

@@ -15,7 +15,8 @@ import Tar
 ///     ID/documents/NAME    each document PUT, as received (fsynced before 201)
 ///     ID/packs/pack-U.tar  documents of tar uploads, many per file (a tar
 ///                          of its own: only the entries taken, fsynced before the answer)
-///     ID/seals/NAME.xades  outputs, and the journal .podpis-seal-journal.jsonl
+///     ID/seals/pack-N.tar  the seals, many per file (``SealPacks``), and
+///                          the journal .podpis-seal-journal.jsonl
 ///
 /// Documents stream in while the first ones are sealed; a restart finds
 /// what the journal has not recorded and seals it, never anything twice.
@@ -29,6 +30,8 @@ public final class SealBatch: Sendable {
     private let state: Mutex<State>
     private let documentsSync: DirectorySync
     private let packsSync: DirectorySync
+    /// The seals made so far, and where new ones go.
+    let seals: SealPacks
     let logger = Logger(label: "podpisd.batch")
 
     struct State {
@@ -73,6 +76,7 @@ public final class SealBatch: Sendable {
         self.directory = directory
         documentsSync = DirectorySync(path: directory + "/documents")
         packsSync = DirectorySync(path: directory + "/packs")
+        seals = SealPacks(directory: directory + "/seals")
         var state = State()
         state.closed = manifest.closed
         state.cancelled = manifest.cancelled
@@ -333,11 +337,38 @@ public final class SealBatch: Sendable {
         state.withLock { $0.documents.values.sorted { $0.name < $1.name } }
     }
 
-    /// The sealed file of a document.
-    public func sealPath(_ name: String) throws(StationProblem) -> (path: String, document: BatchDocument) {
+    /// The seal of a document, and the document.
+    public func seal(_ name: String) throws -> (bytes: [UInt8], document: BatchDocument) {
+        let (document, location) = try sealed(name)
+        guard let location else { return (try legacySeal(document), document) }
+        return (try seals.bytes(at: location), document)
+    }
+
+    /// The seal of a sealed document as one tar entry of the seal stream:
+    /// named as its output, with the ``SealStreamRecord`` records.
+    public func sealEntry(_ document: BatchDocument) throws -> [UInt8] {
+        guard let output = document.output else { throw SealBatchProblem.notSealed(document.name, state: document.state) }
+        if let location = seals.location(output) { return try seals.entry(at: location) }
+        let bytes = try legacySeal(document)
+        var records = [SealStreamRecord.document: document.name, SealStreamRecord.sha256: document.sha256, SealStreamRecord.size: String(document.size)]
+        if let method = document.method { records[SealStreamRecord.method] = method.rawValue }
+        records[SealStreamRecord.sealSHA256] = SHA256.hash(data: bytes).hexString
+        return TarWriter.entry(name: output, data: bytes, mtime: Int(Date().timeIntervalSince1970), pax: records)
+    }
+
+    private func sealed(_ name: String) throws(StationProblem) -> (BatchDocument, SealPacks.Location?) {
         guard let document = document(name) else { throw StationProblem.notFound }
         guard document.state == .sealed, let output = document.output else { throw SealBatchProblem.notSealed(name, state: document.state) }
-        return (sealsDirectory + "/" + output, document)
+        return (document, seals.location(output))
+    }
+
+    /// A seal kept as a file of its own (batches sealed before packs existed).
+    private func legacySeal(_ document: BatchDocument) throws -> [UInt8] {
+        let path = sealsDirectory + "/" + (document.output ?? document.name)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StationProblem.internalError("the seal of \(document.name) is missing")
+        }
+        return Array(data)
     }
 
     // MARK: State
@@ -509,7 +540,7 @@ public final class SealBatch: Sendable {
                 let requester = Requester(transport: .local, origin: owner.origin, uid: owner.uid)
                 let auditor = audit.map { SealAuditTrail(trail: $0, requester: requester, batch: "batch:\(id)") }
                 _ = await Sealer(key: key, settings: profile.settings).seal(
-                    queue: queue, into: sealsDirectory, journal: journal, audit: auditor, retryEvery: retryEvery
+                    queue: queue, into: seals, journal: journal, audit: auditor, retryEvery: retryEvery
                 ) { [weak self] progress in self?.update(progress) }
             } catch {
                 setStopped(.init(code: "journal", message: ClerkText(pl: "Nie można pisać dziennika partii: \(error)", en: "Cannot write the batch's journal: \(error)")))

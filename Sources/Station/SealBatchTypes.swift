@@ -103,6 +103,8 @@ public enum SealStreamRecord {
     public static let size = "SCHILY.xattr.user.podpis.size"
     /// How it was sealed (xades-enveloped, cades-detached...).
     public static let method = "SCHILY.xattr.user.podpis.method"
+    /// The seal's own SHA-256 (lower-case hex), over the entry's data.
+    public static let sealSHA256 = "SCHILY.xattr.user.podpis.seal-sha256"
 }
 
 /// The problems of the batch API.

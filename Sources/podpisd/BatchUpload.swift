@@ -274,32 +274,23 @@ struct BatchUpload {
 
 /// GET /v1/batches/{id}/seals: the seals as one tar stream (pax format), each
 /// entry named as the seal's file, with pax records naming its document,
-/// that document's SHA-256 and size, and the method (``SealStreamRecord``);
-/// those sealed so far,
-/// then each as it is sealed; the end-of-archive blocks once the batch is
-/// done or cancelled. A stream that stops without them (podpisd stopping)
-/// is cut off: the client asks again later.
+/// that document's SHA-256 and size, the method and the seal's own SHA-256
+/// (``SealStreamRecord``); those sealed so far, then each as it is sealed;
+/// the end-of-archive blocks once the batch is done or cancelled. A stream
+/// that stops without them (podpisd stopping) is cut off: the client asks
+/// again later. Each entry is sent as kept in the batch's seal packs.
 enum BatchSealStream {
     static func response(_ batch: SealBatch, follow: Bool) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/x-tar"
         headers[.cacheControl] = "no-store"
         let notices = batch.seals(follow: follow)
-        let directory = batch.sealsDirectory
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var pending = ByteBuffer()
             for await notice in notices {
                 switch notice {
                 case .sealed(let document):
-                    guard let output = document.output else { continue }
-                    let bytes = try await Self.read(directory + "/" + output)
-                    var records = [
-                        SealStreamRecord.document: document.name, SealStreamRecord.sha256: document.sha256, SealStreamRecord.size: String(document.size),
-                    ]
-                    if let method = document.method { records[SealStreamRecord.method] = method.rawValue }
-                    pending.writeBytes(TarWriter.header(name: output, size: bytes.count, mtime: Int(Date().timeIntervalSince1970), pax: records))
-                    pending.writeBytes(bytes)
-                    pending.writeBytes(TarWriter.padding(bytes.count))
+                    pending.writeBytes(try batch.sealEntry(document))
                 case .end:
                     pending.writeBytes(TarWriter.end)
                 }
@@ -308,12 +299,5 @@ enum BatchSealStream {
             }
             try await writer.finish(nil)
         })
-    }
-
-    static func read(_ path: String) async throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StationProblem.internalError("the seal \(path) is missing")
-        }
-        return Array(data)
     }
 }

@@ -77,8 +77,7 @@ struct BatchRoutes: Sendable {
         }
         router.get("/v1/batches/{id}/documents/{name}/seal") { request, context in
             let batch = try await batch(request, context)
-            let (path, document) = try batch.sealPath(try Self.name(context))
-            guard let bytes = FileManager.default.contents(atPath: path) else { throw StationProblem.internalError("the seal of \(document.name) is missing") }
+            let (bytes, document) = try batch.seal(try Self.name(context))
             var headers = HTTPFields()
             headers[.contentType] = Self.mediaType(document.output ?? "")
             headers[.contentDisposition] = ContentDisposition.attachment(document.output ?? document.name)

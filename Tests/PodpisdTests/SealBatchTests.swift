@@ -168,7 +168,18 @@ final class SealBatchTests: XCTestCase {
         XCTAssertEqual(Set(names), Set((0..<1000).map { String(format: "zaswiadczenie-%04d.", $0) + ($0 % 2 == 0 ? "xml.xades" : "pdf.p7s") }))
         let hidden = ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasPrefix(".") }.sorted()
         XCTAssertEqual(hidden, [".podpis-batch.json", ".podpis-seal-journal.jsonl"])
-        XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: seals)) ?? []).filter { $0.hasSuffix(".tmp") }, [])
+        // podpisd's seals are in seal packs, each a tar GNU tar lists: every output once, nothing else.
+        let sealFiles = ((try? FileManager.default.contentsOfDirectory(atPath: seals)) ?? []).sorted()
+        XCTAssertEqual(sealFiles.filter { !($0.hasPrefix("pack-") && $0.hasSuffix(".tar")) }, [".podpis-seal-journal.jsonl"])
+        XCTAssertGreaterThanOrEqual(sealFiles.count, 3, "a pack for the run killed and one for the run after it: \(sealFiles)")
+        var sealEntries: [String] = []
+        for pack in sealFiles where pack.hasPrefix("pack-") {
+            let listed = try TestBench.runCapturing("tar", ["-tf", seals + "/" + pack])
+            XCTAssertEqual(listed.status, 0, listed.stderr)
+            sealEntries += listed.stdout.split(separator: "\n").map(String.init)
+        }
+        XCTAssertEqual(sealEntries.sorted(), (0..<1000).map { String(format: "zaswiadczenie-%04d.", $0) + ($0 % 2 == 0 ? "xml.xades" : "pdf.p7s") },
+                       "each document sealed once by podpisd")
         // The uploads went into packs, each a tar GNU tar lists: 1000 documents, each once, no pack left half-written.
         let packs = daemon.batches + "/" + batch + "/packs"
         let packNames = (try? FileManager.default.contentsOfDirectory(atPath: packs)) ?? []
