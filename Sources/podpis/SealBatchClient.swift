@@ -360,7 +360,8 @@ struct SealBatchClient {
         guard let output = result.output, let sha256 = result.sha256, !output.contains("/"), !output.hasPrefix(".") else { return }
         if let entry = journal.entry(result.name), entry.state == "sealed", entry.sha256 == sha256 { return }
         do {
-            let file = try AtomicOutputFile(path: out + "/" + output)
+            // No look first: the link at the commit refuses a taken name all the same.
+            let file = try AtomicOutputFile(path: out + "/" + output, checkingFirst: false)
             try file.write(bytes)
             try await outputs.commit(file)
         } catch let error as FileError {

@@ -2,6 +2,7 @@ import ArgumentParser
 import DaemonConfiguration
 import Foundation
 import Hummingbird
+import Localization
 import Logging
 import NIOCore
 import PKCS11
@@ -71,6 +72,22 @@ struct Podpisd: AsyncParsableCommand {
             })
         }
         let sealKeys = SealKeys(profiles)
+        // Unattended profiles (PIN from a credential or a file) log in now, in
+        // the background: a wrong PIN or a missing token is in the log at
+        // start, and the first batch does not wait for the login. A profile
+        // whose PIN is asked for logs in when first needed.
+        for profile in configuration.seals.values where profile.pin != .prompt {
+            let name = profile.name
+            Task {
+                do {
+                    let key = try await sealKeys.key(name)
+                    logger.info("seal profile \(name): logged in, \(key.lanes) session(s)")
+                } catch {
+                    let readable = error as? any ClerkReadableError
+                    logger.warning("seal profile \(name): not logged in yet: \(readable?.message.en ?? "\(error)")", metadata: readable.map { ["code": "\($0.code)"] })
+                }
+            }
+        }
         let stationSettings = settings
         let batches = SealBatches(
             directory: configuration.batchDirectory(system: system, environment: environment), keys: sealKeys, audit: station.audit,

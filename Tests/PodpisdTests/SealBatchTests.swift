@@ -298,6 +298,8 @@ final class SealBatchTests: XCTestCase {
         let token = try daemon.pair(origin: nil)
         defer { withExtendedLifetime(agent) {} }
         let auth = ["-H", "Authorization: Bearer \(token)"]
+        // The profile's PIN is in a file: podpisd logged in at start, before any batch asked.
+        XCTAssertTrue(TestBench.waitUntil(timeout: 20) { daemon.logText.contains("seal profile zaswiadczenia: logged in, 1 session(s)") }, daemon.logText)
         let created = try daemon.tcp("/v1/batches", auth + ["-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"profile\":\"zaswiadczenia\"}"])
         XCTAssertEqual(created.status, 201, created.text)
         let id = try XCTUnwrap(created.json["id"] as? String)
