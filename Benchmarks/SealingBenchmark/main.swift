@@ -125,8 +125,9 @@ let signatures = counts.reduce(0, +)
 let rawRate = Double(signatures) / rawSeconds
 let tokenCPUPerSignature = (cpuNow() - cpuBefore) / Double(signatures)
 
-// 1b. For information: the same loop while one more thread keeps another
-// core busy (SHA-256 over 10 KB in a loop), as the sealer's own work does.
+// 1b. The same loop while one more thread keeps another core busy (a hash
+// over 10 KB in a loop), as the sealer's own work does; with one session the
+// limit is the higher of 1 and 1b.
 // On a machine whose cores share caches and clock (a 2-vCPU VM), the token
 // signs slower then: the ceiling of any sealer that uses a second core.
 let busy = Atomic<Bool>(true)
@@ -189,12 +190,16 @@ let sealingRate = summary["perSecond"] as? Double ?? 0
 let ourCPUPerDocument = ours.cpuSeconds / Double(count)
 let overhead = ourCPUPerDocument - tokenCPUPerSignature
 
+// The limit: the higher of the two loops when they used the same single
+// session (this VM's token rate swings run to run; judging against the
+// lower one would flatter us).
+let limitRate = sessions == 1 ? max(rawRate, contendedRate) : rawRate
 print(String(format: "raw C_Sign (%@, %d session(s)): %.0f signatures/s, token CPU %.0f µs/signature", keyType, sessions, rawRate, tokenCPUPerSignature * 1e6))
-print(String(format: "  (for information: 1 session while another core is busy: %.0f signatures/s = %.0f %% of the raw rate)", contendedRate, 100 * contendedRate / rawRate))
+print(String(format: "  1 session while another core is busy: %.0f signatures/s; the limit below is the higher: %.0f signatures/s", contendedRate, limitRate))
 print(String(format: "podpis seal --local, %d × 10 KB XML, XAdES enveloped B-B: %.0f docs/s whole process (%.0f docs/s sealing phase), CPU %.0f µs/doc",
              count, ourRate, sealingRate, ourCPUPerDocument * 1e6))
 print(String(format: "  = %.0f %% of the raw C_Sign rate (whole process), %.0f %% (sealing phase); own cost %.0f µs/doc beyond the token's",
-             100 * ourRate / rawRate, 100 * sealingRate / rawRate, overhead * 1e6))
+             100 * ourRate / limitRate, 100 * sealingRate / limitRate, overhead * 1e6))
 
 // 2b. The same documents through podpisd: a batch streamed over the Unix
 // socket, the seals fetched back into --out.
@@ -247,7 +252,7 @@ let daemonSealingRate = daemonSummary["perSecond"] as? Double ?? 0
 let daemonCPUPerDocument = (viaDaemon.cpuSeconds + daemonCPU) / Double(count)
 let daemonOverhead = daemonCPUPerDocument - tokenCPUPerSignature
 print(String(format: "podpis seal through podpisd, %d × 10 KB XML: %.0f docs/s whole process (%.0f docs/s as podpis counts it, after its start-up) = %.0f %% of the raw C_Sign rate; CPU %.0f µs/doc (podpis %.0f + podpisd %.0f), own cost %.0f µs/doc beyond the token's",
-             count, daemonRate, daemonSealingRate, 100 * daemonRate / rawRate, daemonCPUPerDocument * 1e6, viaDaemon.cpuSeconds / Double(count) * 1e6,
+             count, daemonRate, daemonSealingRate, 100 * daemonRate / limitRate, daemonCPUPerDocument * 1e6, viaDaemon.cpuSeconds / Double(count) * 1e6,
              daemonCPU / Double(count) * 1e6, daemonOverhead * 1e6))
 print(String(format: "  podpis and podpisd kept %.2f of the %d cores busy on average (token included)",
              daemonCPUPerDocument * daemonRate, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -272,18 +277,22 @@ let signxmlRate = skipBaselines ? nil : baseline(run("/usr/bin/python3", [
     "\(baselines)/signxml_pkcs11.py", "--input", work + "/in", "--output", work + "/out-signxml", "--module", module,
     "--token", "Bench Seal", "--pin", pin, "--cert", work + "/token/cert.pem", "--key-type", keyType,
 ], environment: ["SOFTHSM2_CONF": softhsmConf]))
+/// Said when a bar is above what the token itself signs: no program on this token can reach it.
+func beyondToken(_ bar: Double) -> String {
+    bar > limitRate ? String(format: " (the bar, %.0f docs/s, is above the token's own %.0f signatures/s)", bar, limitRate) : ""
+}
 if let opensslRate {
     print(String(format: "openssl cms -sign per document (pkcs11 engine), %d docs: %.1f docs/s → podpis through podpisd %.1f× (--local %.1f×)",
-                 sample, opensslRate, daemonRate / opensslRate, ourRate / opensslRate))
+                 sample, opensslRate, daemonRate / opensslRate, ourRate / opensslRate) + beyondToken(15 * opensslRate))
 }
 if let signxmlRate {
     print(String(format: "signxml + python-pkcs11, one process, %d docs: %.1f docs/s → podpis through podpisd %.1f× (--local %.1f×)",
-                 count, signxmlRate, daemonRate / signxmlRate, ourRate / signxmlRate))
+                 count, signxmlRate, daemonRate / signxmlRate, ourRate / signxmlRate) + beyondToken(4 * signxmlRate))
 }
 
 var failures: [String] = []
 // Judged through podpisd, as the issue asks.
-if keyType == "rsa" && daemonRate < 0.85 * rawRate { failures.append("under 85 % of the raw C_Sign rate through podpisd") }
+if keyType == "rsa" && daemonRate < 0.85 * limitRate { failures.append("under 85 % of the raw C_Sign rate through podpisd") }
 if keyType == "ec" && daemonOverhead > 100e-6 { failures.append("own cost over 100 µs per document through podpisd") }
 if let opensslRate, daemonRate < 15 * opensslRate { failures.append("under 15× openssl per document") }
 if opensslRate == nil { failures.append("openssl baseline did not run (Benchmarks/baselines/install.sh)") }
