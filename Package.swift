@@ -160,6 +160,7 @@ let package = Package(
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
                 "DaemonConfiguration", "Localization", "Station", "Sealing", "Doctor", "Tar",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),

@@ -338,10 +338,13 @@ public final class SealBatch: Sendable {
     }
 
     /// The seal of a document, and the document.
-    public func seal(_ name: String) throws -> (bytes: [UInt8], document: BatchDocument) {
+    /// `sealSHA256`: the SHA-256 recorded for the seal when it was committed
+    /// (nil for a seal kept as a file of its own, which has no record).
+    public func seal(_ name: String) throws -> (bytes: [UInt8], document: BatchDocument, sealSHA256: String?) {
         let (document, location) = try sealed(name)
-        guard let location else { return (try legacySeal(document), document) }
-        return (try seals.bytes(at: location), document)
+        guard let location else { return (try legacySeal(document), document, nil) }
+        let (bytes, sealSHA256) = try seals.sealWithRecord(at: location)
+        return (bytes, document, sealSHA256)
     }
 
     /// The seal of a sealed document as one tar entry of the seal stream:

@@ -192,6 +192,19 @@ final class SealPacks: SealOutputs {
         try InputFile(path: location.path).readRange(offset: location.dataStart, count: location.size)
     }
 
+    /// The seal and the SHA-256 recorded for it when it was committed (its
+    /// entry's `seal-sha256` record), for a reader to check the bytes against.
+    func sealWithRecord(at location: Location) throws -> (bytes: [UInt8], sealSHA256: String?) {
+        let entry = try self.entry(at: location)
+        var reader = TarReader()
+        var records: [String: String] = [:]
+        for event in try entry.withUnsafeBytes({ try reader.feed($0) }) {
+            if case .entry(let begun) = event { records = begun.pax }
+        }
+        let dataStart = location.dataStart - location.entryStart
+        return (Array(entry[dataStart..<dataStart + location.size]), records[SealStreamRecord.sealSHA256])
+    }
+
     /// The seal's whole tar entry (header with its records, data, padding), as the seal stream sends it.
     func entry(at location: Location) throws -> [UInt8] {
         try InputFile(path: location.path).readRange(offset: location.entryStart, count: location.entryEnd - location.entryStart)

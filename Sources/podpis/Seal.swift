@@ -106,6 +106,12 @@ struct Seal: AsyncParsableCommand {
                 pl: "Połączenie z podpisd (\(path)) zerwane: \(gone.detail). Dokumenty przyjęte przez podpisd są bezpieczne\(batch.map { " (partia \($0))" } ?? ""); uruchom to samo polecenie ponownie, aby dokończyć.",
                 en: "Lost podpisd (\(path)): \(gone.detail). Documents podpisd accepted are safe\(batch.map { " (batch \($0))" } ?? ""); run the same command again to finish."),
                 PodpisExit.noService)
+        } catch let damaged as SealBatchClient.DamagedSeal {
+            display.finish()
+            fail("seal-damaged", ClerkText(
+                pl: "Pieczęć dokumentu „\(damaged.document)” dotarła z podpisd uszkodzona (jej SHA-256 nie zgadza się z zapisanym przy pieczętowaniu) i nie została zapisana w \(out). Uruchom to samo polecenie ponownie, aby pobrać ją jeszcze raz; jeśli błąd się powtarza, sprawdź dysk serwera podpisd.",
+                en: "The seal of “\(damaged.document)” arrived from podpisd damaged (its SHA-256 is not the one recorded when it was sealed) and was not stored in \(out). Run the same command again to fetch it anew; if this happens again, check podpisd's disk."),
+                PodpisExit.otherError)
         } catch let stopped as SealBatchClient.Stopped {
             display.finish()
             fail(stopped.reason.code, ClerkText(

@@ -1,10 +1,12 @@
 import AsyncHTTPClient
+import Crypto
 import Files
 import Foundation
 import Localization
 import NIOCore
 import NIOHTTP1
 import Sealing
+import Signing
 import Station
 import Synchronization
 import Tar
@@ -51,6 +53,13 @@ struct SealBatchClient {
 
     struct DaemonGone: Error {
         let detail: String
+    }
+
+    /// A seal whose bytes are not those podpisd hashed when it made it (the
+    /// stream's `seal-sha256` record, the `X-Podpis-Seal-SHA256` header): it is
+    /// not stored, and the run stops.
+    struct DamagedSeal: Error {
+        let document: String
     }
 
     /// The batch cannot go on until podpisd is restarted (e.g. the token rejected the seal PIN).
@@ -328,12 +337,17 @@ struct SealBatchClient {
                             result.method = done.pax[SealStreamRecord.method].flatMap { SealMethod(rawValue: $0) }
                             result.output = done.name
                             let bytes = data
+                            let sealSHA256 = done.pax[SealStreamRecord.sealSHA256]
                             if storing == Self.storing {
                                 try await group.next()
                                 storing -= 1
                             }
                             storing += 1
                             group.addTask {
+                                // Damaged on the way (or in podpisd's pack): never stored; the next run fetches it again.
+                                if let sealSHA256, SHA256.hash(data: bytes).hexString != sealSHA256 {
+                                    throw DamagedSeal(document: name)
+                                }
                                 try await store(bytes, as: result, journal: journal)
                                 collected.fetched.withLock { $0[name] = result }
                                 display.add(result)
@@ -344,6 +358,8 @@ struct SealBatchClient {
                     }
                 }
             } catch let error as DaemonGone {
+                throw error
+            } catch let error as DamagedSeal {
                 throw error
             } catch {
                 throw DaemonGone(detail: "\(error)")
@@ -444,6 +460,9 @@ struct SealBatchClient {
             guard status == 200, headers.first(name: "X-Podpis-Document-SHA256") == document.sha256 else {
                 let (code, message) = Self.problem(body)
                 return Self.failed(document.name, code, message)
+            }
+            if let sealSHA256 = headers.first(name: "X-Podpis-Seal-SHA256"), SHA256.hash(data: body).hexString != sealSHA256 {
+                throw DamagedSeal(document: document.name)
             }
             do {
                 let file = try AtomicOutputFile(path: path)

@@ -26,7 +26,7 @@ struct GuardMiddleware: RouterMiddleware {
         (#"^/v1/batches/[^/]+/documents/[^/]+$"#, "GET, PUT, OPTIONS"),
         (#"^/v1/batches/[^/]+/documents/[^/]+/seal$"#, "GET, OPTIONS"),
     ]
-    static let exposedHeaders = "X-Request-Id, Content-Disposition, X-Podpis-Signature-Name, X-Podpis-Document-SHA256, Location"
+    static let exposedHeaders = "X-Request-Id, Content-Disposition, X-Podpis-Signature-Name, X-Podpis-Document-SHA256, X-Podpis-Seal-SHA256, Location"
     let port: Int
     let pairings: PairingRegistry
     /// Members of this group may use the socket too.

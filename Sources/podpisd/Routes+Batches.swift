@@ -77,11 +77,12 @@ struct BatchRoutes: Sendable {
         }
         router.get("/v1/batches/{id}/documents/{name}/seal") { request, context in
             let batch = try await batch(request, context)
-            let (bytes, document) = try batch.seal(try Self.name(context))
+            let (bytes, document, sealSHA256) = try batch.seal(try Self.name(context))
             var headers = HTTPFields()
             headers[.contentType] = Self.mediaType(document.output ?? "")
             headers[.contentDisposition] = ContentDisposition.attachment(document.output ?? document.name)
             headers[HTTPField.Name("X-Podpis-Document-SHA256")!] = document.sha256
+            if let sealSHA256 { headers[HTTPField.Name("X-Podpis-Seal-SHA256")!] = sealSHA256 }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }

@@ -273,6 +273,84 @@ final class SealBatchTests: XCTestCase {
     }
 
     /// The test daemon with the seal profile `zaswiadczenia` on SoftHSM (its PIN in a 0600 file).
+    /// A seal whose bytes no longer match the SHA-256 podpisd recorded when it
+    /// made it (a byte flipped in podpisd's seal pack) is not stored by
+    /// `podpis seal`, which says which document and stops; GET …/seal sends the
+    /// recorded SHA-256 in a header; once the pack is mended the same command
+    /// fetches the seal whole.
+    func testASealDamagedInPodpisdsPackIsNeverStoredAndIsFetchedWholeOnceMended() throws {
+        let dir = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sealing = SealingTests.self
+        let daemon = try Seald(dir: dir, profile: try profile(
+            certificate: try sealing.sealID(), pin: env["PODPIS_SEAL_PIN"]!, dir: dir, modules: [env["PODPIS_SOFTHSM_MODULE"]!], sessions: 1))
+        let input = try sealing.documents(dir, count: 6)
+        let out = dir.appendingPathComponent("out")
+        let arguments = ["seal", "--profile", "zaswiadczenia", "--config", daemon.config, "--socket", daemon.socket, "--keep", "--out", out.path, "--json", input.path]
+        try daemon.start()
+        defer { daemon.stop() }
+        let first = try TestBench.runCapturing(Self.podpis, arguments, environment: ["LANG": "en_US.UTF-8"])
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr + daemon.logText)
+        XCTAssertEqual(sealing.outputs(out).count, 6)
+        let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent(".podpis-batch.json"))) as? [String: Any])
+        let batch = try XCTUnwrap(record["batch"] as? String)
+
+        // The first seal of podpisd's pack: its name, its document, where its data starts.
+        let pack = daemon.batches + "/" + batch + "/seals/pack-1.tar"
+        let located = try TestBench.run("python3", ["-c", """
+            import tarfile, sys
+            with tarfile.open(sys.argv[1]) as t:
+                m = t.next()
+                print(m.name + "\t" + m.pax_headers["SCHILY.xattr.user.podpis.document"] + "\t" + str(m.offset_data))
+            """, pack]).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\t").map(String.init)
+        XCTAssertEqual(located.count, 3, "\(located)")
+        let (victim, document, offset) = (located[0], located[1], try XCTUnwrap(Int(located[2])))
+        let whole = try Data(contentsOf: out.appendingPathComponent(victim))
+        let wholeSHA = String(try TestBench.run("sha256sum", [out.appendingPathComponent(victim).path]).prefix(64))
+        func flip() throws {
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: pack))
+            try handle.seek(toOffset: UInt64(offset + 200))
+            let byte = try XCTUnwrap(try handle.read(upToCount: 1)).first!
+            try handle.seek(toOffset: UInt64(offset + 200))
+            try handle.write(contentsOf: [byte ^ 0x20])
+            try handle.close()
+        }
+        try flip()
+        // OUT as if the earlier run had never fetched anything (the batch record kept).
+        for name in sealing.outputs(out) { try FileManager.default.removeItem(at: out.appendingPathComponent(name)) }
+        try FileManager.default.removeItem(at: out.appendingPathComponent(".podpis-seal-journal.jsonl"))
+
+        let damaged = try TestBench.runCapturing(Self.podpis, arguments, environment: ["LANG": "en_US.UTF-8"])
+        XCTAssertEqual(damaged.status, 1, damaged.stdout + damaged.stderr)
+        XCTAssertTrue((damaged.stdout + damaged.stderr).contains("seal-damaged"), damaged.stdout + damaged.stderr)
+        XCTAssertTrue((damaged.stdout + damaged.stderr).contains(document), damaged.stdout + damaged.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(victim).path), "a damaged seal is never stored")
+        XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasSuffix(".tmp") }, [], "no temporary left")
+        let journaledNow = try journaled(out.appendingPathComponent(".podpis-seal-journal.jsonl").path)
+        XCTAssertNil(journaledNow[document], "nor journaled")
+
+        // One seal over GET: the header carries the SHA-256 recorded when it was made, not that of the damaged bytes.
+        let headers = dir.appendingPathComponent("headers.txt").path
+        let body = dir.appendingPathComponent("body").path
+        let one = try TestBench.runCapturing("curl", ["-sS", "--fail", "-D", headers, "-o", body, "--unix-socket", daemon.socket,
+                                                      "http://localhost/v1/batches/\(batch)/documents/\(document)/seal"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let header = try String(contentsOfFile: headers, encoding: .utf8).split(separator: "\r\n").first { $0.lowercased().hasPrefix("x-podpis-seal-sha256:") }
+        XCTAssertEqual(header.map { $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces) }, wholeSHA)
+        XCTAssertNotEqual(String(try TestBench.run("sha256sum", [body]).prefix(64)), wholeSHA)
+
+        // Mended, the same command fetches it whole.
+        try flip()
+        let mended = try TestBench.runCapturing(Self.podpis, arguments, environment: ["LANG": "en_US.UTF-8"])
+        XCTAssertEqual(mended.status, 0, mended.stdout + mended.stderr)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent(victim)), whole)
+        XCTAssertEqual(sealing.outputs(out).count, 6)
+        for name in sealing.outputs(out) {
+            let source = input.appendingPathComponent(String(name[..<name.lastIndex(of: ".")!]))
+            try verify(out.appendingPathComponent(name), document: source)
+        }
+    }
+
     func sealDaemon(sessions: Int, extra: String = "") throws -> Daemon {
         let pinFile = try TestBench.temporaryDirectory().appendingPathComponent("seal.pin").path
         try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))

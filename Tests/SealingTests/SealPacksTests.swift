@@ -51,6 +51,10 @@ final class SealPacksTests: XCTestCase {
             let location = try XCTUnwrap(again.location("z-\(index).xml.xades"))
             XCTAssertEqual(try again.bytes(at: location), Self.seal(index))
             XCTAssertTrue(again.contains("z-\(index).xml.xades"))
+            // With the SHA-256 recorded at the commit, as GET …/seal sends it in X-Podpis-Seal-SHA256.
+            let (bytes, recorded) = try again.sealWithRecord(at: location)
+            XCTAssertEqual(bytes, Self.seal(index))
+            XCTAssertEqual(recorded, SHA256.hash(data: Self.seal(index)).hexString)
         }
         XCTAssertFalse(again.contains("z-5.xml.xades"))
         // The restarted run writes a pack of its own.
