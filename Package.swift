@@ -178,7 +178,7 @@ let package = Package(
 
         // MARK: Benchmarks (make bench)
         .executableTarget(name: "DetachedSigningBenchmark", path: "Benchmarks/DetachedSigningBenchmark"),
-        .executableTarget(name: "SealingBenchmark", dependencies: ["PKCS11"], path: "Benchmarks/SealingBenchmark"),
+        .executableTarget(name: "SealingBenchmark", dependencies: ["PKCS11", "CLibXML2"], path: "Benchmarks/SealingBenchmark"),
 
         // MARK: Tests
         .target(name: "TestBench", path: "Tests/TestBench"),
