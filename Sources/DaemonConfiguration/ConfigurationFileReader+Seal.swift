@@ -46,6 +46,8 @@ extension ConfigurationFileReader {
                 if let digest: DaemonConfiguration.Digest = choice(value, path) { profile.digest = digest } else { valid = false }
             case "sessions":
                 if let count = integer(value, path, in: 1...64) { profile.sessions = count } else { valid = false }
+            case "signing_nice":
+                if let nice = integer(value, path, in: -20...19) { profile.signingNice = nice } else { valid = false }
             case "max_document_mib":
                 if let bytes = mebibytes(value, path, in: 1...4096) { profile.maxDocumentBytes = bytes } else { valid = false }
             case "pin_credential":

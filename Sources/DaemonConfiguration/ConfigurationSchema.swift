@@ -13,7 +13,7 @@ enum ConfigurationSchema {
         ("limits", ["xml_max_mib", "xml_max_depth", "xml_max_nodes"]),
         ("policy", ["certificate", "users", "origins", "pin_cache_seconds", "max_documents"]),
         ("seal", [
-            "certificate", "xml", "other", "level", "digest", "sessions", "pin_credential", "pin_file", "pin_prompt",
+            "certificate", "xml", "other", "level", "digest", "sessions", "signing_nice", "pin_credential", "pin_file", "pin_prompt",
             "max_document_mib", "inbox", "outbox", "done", "failed",
         ]),
     ]

@@ -44,6 +44,7 @@ extension DaemonConfiguration {
         # level = "B-B"               # B-B | B-T
         # digest = "SHA-256"
         # sessions = 4                # PKCS#11 sessions signing in parallel (an HSM: several; a card: 1)
+        # signing_nice = -10          # nice of the threads calling C_Sign; below 0 needs LimitNICE=-10 in the unit
         # pin_credential = "podpis-seal-pin"  # $CREDENTIALS_DIRECTORY/NAME (LoadCredentialEncrypted=); or:
         # pin_file = "/etc/podpis/seal.pin"   # readable by root / the daemon only; or:
         # pin_prompt = false          # true: asked once at start (agent or systemd-ask-password)

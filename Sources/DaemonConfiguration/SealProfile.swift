@@ -33,6 +33,9 @@ extension DaemonConfiguration {
         public var digest: Digest
         /// `sessions`: PKCS#11 sessions signing in parallel (HSMs allow many; a card one).
         public var sessions: Int
+        /// `signing_nice`: the nice of the sessions' signing threads (-20…19);
+        /// below 0 needs `LimitNICE=` (or CAP_SYS_NICE), else they stay at 0.
+        public var signingNice: Int
         /// `pin_credential` / `pin_file` / `pin_prompt = true`.
         public var pin: PINSource
         /// `max_document_mib`, in bytes.
@@ -49,7 +52,7 @@ extension DaemonConfiguration {
 
         public init(
             name: String, certificate: String, xml: Method = .xadesEnveloped, other: Method = .cadesDetached,
-            level: Level = .baselineB, digest: Digest = .sha256, sessions: Int = 4, pin: PINSource = .prompt,
+            level: Level = .baselineB, digest: Digest = .sha256, sessions: Int = 4, signingNice: Int = -10, pin: PINSource = .prompt,
             maxDocumentBytes: Int = 64 * DaemonConfiguration.mebibyte, hotFolder: HotFolder? = nil
         ) {
             self.name = name
@@ -59,6 +62,7 @@ extension DaemonConfiguration {
             self.level = level
             self.digest = digest
             self.sessions = sessions
+            self.signingNice = signingNice
             self.pin = pin
             self.maxDocumentBytes = maxDocumentBytes
             self.hotFolder = hotFolder

@@ -7,7 +7,8 @@ import Synchronization
 
 /// The seal's key on its token, logged in once and kept logged in, with
 /// several sessions ("lanes") that sign in parallel, each on its own thread
-/// (C_Sign blocks; a session is used by one thread at a time).
+/// (C_Sign blocks; a session is used by one thread at a time) at the
+/// profile's `signing_nice` (``LaneThread``).
 ///
 /// When the token goes away (pulled, HSM restarted, login lost) a signature
 /// throws ``SealError/tokenLost(_:)``; ``reopen()`` finds the token again
@@ -15,7 +16,7 @@ import Synchronization
 public final class SealKey: Sendable {
     struct Lane: @unchecked Sendable {
         let session: Session
-        let queue: DispatchQueue
+        let thread: LaneThread
     }
 
     struct Opened: @unchecked Sendable {
@@ -30,6 +31,8 @@ public final class SealKey: Sendable {
     let modules: [Module]
     let pin: SealPINSource
     let laneCount: Int
+    /// The nice asked for the lanes' threads.
+    public let signingNice: Int32
     private let state: Mutex<Opened?>
     /// How many times the key was opened; a loss seen on an older opening
     /// does not reopen the newer one.
@@ -42,12 +45,14 @@ public final class SealKey: Sendable {
     public var loginRefused: SealError? { refused.withLock { $0 } }
 
     /// Finds the certificate (8+ hex digits of its SHA-256) with its private
-    /// key, logs in once with a PIN from `pin`, opens `sessions` sessions.
-    public init(certificate: String, modules: [Module], sessions: Int, pin: SealPINSource) throws {
+    /// key, logs in once with a PIN from `pin`, opens `sessions` sessions,
+    /// each signing on its own thread at `nice` (when the process may).
+    public init(certificate: String, modules: [Module], sessions: Int, nice: Int32 = 0, pin: SealPINSource) throws {
         self.modules = modules
         self.pin = pin
         self.laneCount = max(1, sessions)
-        let (opened, der, facts) = try Self.open(certificate: certificate.lowercased(), modules: modules, lanes: laneCount, pin: pin)
+        self.signingNice = nice
+        let (opened, der, facts) = try Self.open(certificate: certificate.lowercased(), modules: modules, lanes: laneCount, nice: nice, pin: pin)
         certificateDER = der
         self.facts = facts
         tokenLabel = opened.token.info.label
@@ -59,7 +64,7 @@ public final class SealKey: Sendable {
     /// The key's type and size decide the signature algorithm.
     public var key: PrivateKeyObject? { state.withLock { $0?.key } }
 
-    private static func open(certificate: String, modules: [Module], lanes: Int, pin: SealPINSource) throws -> (Opened, [UInt8], CertificateFacts) {
+    private static func open(certificate: String, modules: [Module], lanes: Int, nice: Int32, pin: SealPINSource) throws -> (Opened, [UInt8], CertificateFacts) {
         for module in modules {
             for token in (try? module.tokens()) ?? [] {
                 guard let probe = try? token.slot.openSession(), let certificates = try? probe.certificates() else { continue }
@@ -84,12 +89,18 @@ public final class SealKey: Sendable {
                 while sessions.count < lanes { sessions.append(try token.slot.openSession()) }
                 let opened = Opened(
                     token: token,
-                    lanes: sessions.enumerated().map { Lane(session: $1, queue: DispatchQueue(label: "podpis.seal.lane\($0)")) },
+                    lanes: sessions.enumerated().map { Lane(session: $1, thread: LaneThread(name: "podpis.lane\($0)", nice: nice)) },
                     key: key)
                 return (opened, found.der, facts)
             }
         }
         throw SealError.certificateNotFound(certificate)
+    }
+
+    /// Whether every lane's thread runs at ``signingNice`` (false: the
+    /// process may not lower a nice; systemd's `LimitNICE=` allows it).
+    public var signingNiceGranted: Bool {
+        state.withLock { $0?.lanes.allSatisfy(\.thread.granted) ?? false }
     }
 
     /// Which opening of the key is current.
@@ -103,7 +114,7 @@ public final class SealKey: Sendable {
         let key = opened.key
         let source = pin
         return try await withCheckedThrowingContinuation { continuation in
-            chosen.queue.async {
+            chosen.thread.submit {
                 do {
                     let signature = try chosen.session.sign(digest: digest, with: key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in
                         do { return try source.read() } catch { throw PKCS11Error(.unsupportedAlgorithm("no PIN for CKA_ALWAYS_AUTHENTICATE"), function: "C_Login") }
@@ -138,7 +149,7 @@ public final class SealKey: Sendable {
     /// its login was lost). Throws while it is still away.
     public func reopen() throws {
         state.withLock { $0 = nil }
-        let (opened, der, _) = try Self.open(certificate: Self.hex(certificateDER), modules: modules, lanes: laneCount, pin: pin)
+        let (opened, der, _) = try Self.open(certificate: Self.hex(certificateDER), modules: modules, lanes: laneCount, nice: signingNice, pin: pin)
         guard der == certificateDER else { throw SealError.certificateNotFound(facts.sha256) }
         state.withLock { $0 = opened }
         opening.withLock { $0 += 1 }

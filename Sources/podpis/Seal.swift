@@ -64,7 +64,7 @@ struct Seal: AsyncParsableCommand {
         let modules = ModuleSet.load(paths: configuration.pkcs11.modules, includeRegistered: configuration.pkcs11.useRegistered)
         let key: SealKey
         do {
-            key = try SealKey(certificate: profile.certificate, modules: modules.modules, sessions: profile.sessions, pin: SealPINSource(profile.pin, prompt: Self.terminalPrompt))
+            key = try SealKey(certificate: profile.certificate, modules: modules.modules, sessions: profile.sessions, nice: Int32(profile.signingNice), pin: SealPINSource(profile.pin, prompt: Self.terminalPrompt))
         } catch let error as PKCS11Error {
             CommandFailure(error).report(json: json)
         } catch {

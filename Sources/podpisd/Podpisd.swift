@@ -68,7 +68,7 @@ struct Podpisd: AsyncParsableCommand {
             let modules = station.pkcs11Modules
             let pin = SealPINSource(profile.pin, prompt: { try AskPassword.seal(profile: profile.name) })
             profiles.append(.init(name: profile.name, certificate: profile.certificate, settings: settings) {
-                try SealKey(certificate: profile.certificate, modules: modules, sessions: profile.sessions, pin: pin)
+                try SealKey(certificate: profile.certificate, modules: modules, sessions: profile.sessions, nice: Int32(profile.signingNice), pin: pin)
             })
         }
         let sealKeys = SealKeys(profiles)
@@ -81,7 +81,12 @@ struct Podpisd: AsyncParsableCommand {
             Task {
                 do {
                     let key = try await sealKeys.key(name)
-                    logger.info("seal profile \(name): logged in, \(key.lanes) session(s)")
+                    logger.info("seal profile \(name): logged in, \(key.lanes) session(s), signing at nice \(key.signingNiceGranted ? key.signingNice : 0)")
+                    if !key.signingNiceGranted {
+                        logger.warning(
+                            "seal profile \(name): the signing threads stay at nice 0, not \(key.signingNice): the process may not lower its nice (systemd: LimitNICE=\(key.signingNice) in the unit; or signing_nice = 0)",
+                            metadata: ["code": "signing-nice-refused"])
+                    }
                 } catch {
                     let readable = error as? any ClerkReadableError
                     logger.warning("seal profile \(name): not logged in yet: \(readable?.message.en ?? "\(error)")", metadata: readable.map { ["code": "\($0.code)"] })

@@ -165,3 +165,29 @@ final class LoadingTests: XCTestCase {
         XCTAssertEqual(configuration.limits.xmlMaxNodes, 1000)
     }
 }
+
+final class SealProfileLoadingTests: XCTestCase {
+    func testSigningNiceIsReadDefaultsToMinusTenAndOutOfRangeLeavesTheProfileOut() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("podpisd.toml", """
+            [seal.szybka]
+            certificate = "f194d32f02c78d47"
+            sessions = 2
+            signing_nice = -5
+
+            [seal.zwykla]
+            certificate = "f194d32f02c78d47"
+
+            [seal.zla]
+            certificate = "f194d32f02c78d47"
+            signing_nice = -21
+            """)
+        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: [:])
+        XCTAssertEqual(configuration.seals["szybka"]?.signingNice, -5)
+        XCTAssertEqual(configuration.seals["szybka"]?.sessions, 2)
+        XCTAssertEqual(configuration.seals["zwykla"]?.signingNice, -10)
+        XCTAssertNil(configuration.seals["zla"], "a profile with a mistake is left out whole")
+        XCTAssertEqual(problems.map(\.code), ["out-of-range"])
+        XCTAssertEqual(problems.map(\.line), [11])
+    }
+}

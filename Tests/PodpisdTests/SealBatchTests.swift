@@ -351,6 +351,35 @@ final class SealBatchTests: XCTestCase {
         }
     }
 
+    func testEachSessionSignsOnAThreadOfItsOwnAtTheProfilesNice() throws {
+        let daemon = try sealDaemon(sessions: 2, extra: "signing_nice = -7")
+        // Root (CI) may lower a nice; anyone else only with RLIMIT_NICE (systemd's LimitNICE=).
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(__RLIMIT_NICE.rawValue), &limit)
+        let allowed = geteuid() == 0 || limit.rlim_cur >= 27
+        let expected = allowed ? -7 : 0
+        XCTAssertTrue(TestBench.waitUntil(timeout: 20) {
+            daemon.logText.contains("seal profile zaswiadczenia: logged in, 2 session(s), signing at nice \(expected)")
+        }, daemon.logText)
+        XCTAssertEqual(daemon.logText.contains("signing-nice-refused"), !allowed, daemon.logText)
+        // The threads, as the kernel sees them: one per session, named, at that nice.
+        let tasks = "/proc/\(daemon.pid)/task"
+        var lanes: [String: Int] = [:]
+        for tid in try FileManager.default.contentsOfDirectory(atPath: tasks) {
+            guard let comm = try? String(contentsOfFile: "\(tasks)/\(tid)/comm", encoding: .utf8), comm.hasPrefix("podpis.lane"),
+                let stat = try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // Field 19 (nice) is the 17th after "(comm)".
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            lanes[comm.trimmingCharacters(in: .whitespacesAndNewlines)] = Int(fields[16])
+        }
+        XCTAssertEqual(lanes, ["podpis.lane0": expected, "podpis.lane1": expected])
+        // No other thread of podpisd was moved.
+        let main = try String(contentsOfFile: "/proc/\(daemon.pid)/stat", encoding: .utf8)
+        XCTAssertEqual(main[main.index(after: main.lastIndex(of: ")")!)...].split(separator: " ")[16], "0")
+    }
+
     func sealDaemon(sessions: Int, extra: String = "") throws -> Daemon {
         let pinFile = try TestBench.temporaryDirectory().appendingPathComponent("seal.pin").path
         try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))
