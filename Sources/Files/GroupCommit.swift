@@ -10,7 +10,8 @@ import Synchronization
 /// resumes their callers. Items that arrive during a commit form the next
 /// one, so a batch grows with the commit's own duration, no timer needed;
 /// `linger` (microseconds) lets the thread wait a little for more when it
-/// starts on a short batch (fewer fsyncs, a little more latency).
+/// starts on a short batch (fewer fsyncs, a little more latency), as long
+/// as more keep coming.
 ///
 /// The flush runs on the committer's own thread, never on Swift's
 /// cooperative pool: a blocking fsync does not hold up the callers' work.
@@ -54,12 +55,29 @@ public final class GroupCommit<Item: Sendable>: Sendable {
         }
     }
 
+    /// Waits up to `linger` µs for more items, in steps of at most
+    /// ``lingerStep``, and stops early when a step brought none (nobody else
+    /// is on the way: the end of a batch, a lone document) or the batch is full.
+    private func lingerWhileItemsCome() {
+        var waited = 0
+        var seen = state.withLock { $0.pending.count }
+        while waited < linger, seen < maximumBatch {
+            let step = min(Self.lingerStep, linger - waited)
+            usleep(UInt32(step))
+            waited += step
+            let now = state.withLock { $0.pending.count }
+            if now == seen { return }
+            seen = now
+        }
+    }
+
+    /// The longest wait (µs) for one more item while lingering.
+    static var lingerStep: Int { 2_000 }
+
     private func drain() {
         var first = true
         while true {
-            if first, linger > 0, state.withLock({ $0.pending.count }) < maximumBatch {
-                usleep(UInt32(linger))
-            }
+            if first, linger > 0 { lingerWhileItemsCome() }
             first = false
             let batch = state.withLock { state -> [Waiting] in
                 if state.pending.isEmpty {

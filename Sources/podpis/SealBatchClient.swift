@@ -47,6 +47,9 @@ struct SealBatchClient {
     /// the next is on its way.
     static let uploading = 2
     static let documentsPerUpload = 64
+    /// The first archive is small, so that podpisd starts sealing while the
+    /// next ones are on their way.
+    static let documentsInFirstUpload = 8
     static let bytesPerUpload = 8 << 20
     /// Seals being written into OUT at once: they share their fsyncs.
     static let storing = 64
@@ -233,7 +236,8 @@ struct SealBatchClient {
         for document in documents {
             var info = stat()
             let size = stat(document.path, &info) == 0 ? Int(info.st_size) : 0
-            if !chunk.isEmpty && (chunk.count == Self.documentsPerUpload || bytes + size > Self.bytesPerUpload) {
+            let most = chunks.isEmpty ? Self.documentsInFirstUpload : Self.documentsPerUpload
+            if !chunk.isEmpty && (chunk.count == most || bytes + size > Self.bytesPerUpload) {
                 chunks.append(chunk)
                 chunk = []
                 bytes = 0

@@ -90,6 +90,21 @@ final class CommitLineTests: XCTestCase {
         XCTAssertEqual(failures.withLock { $0 }, 1)
     }
 
+    func testALoneItemIsNotHeldForTheWholeLinger() async throws {
+        // Nothing else is on the way (the end of a batch, one document from the
+        // hot folder): the committer stops lingering after one quiet step.
+        let flushes = Locked<[[Int]]>([])
+        let group = GroupCommit<Int>(label: "test", linger: 30_000_000) { items in
+            flushes.withLock { $0.append(items) }
+            return items.map { _ in nil }
+        }
+        let start = ContinuousClock.now
+        try await group.commit(1)
+        XCTAssertLessThan(ContinuousClock.now - start, .seconds(5), "held for the 30 s linger")
+        try await group.commit(2)
+        XCTAssertEqual(flushes.withLock { $0 }, [[1], [2]])
+    }
+
     func testOutputsOfOneDirectoryCommittedTogether() async throws {
         let directory = NSTemporaryDirectory() + "podpis-out-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
