@@ -21,7 +21,8 @@
 // (SEALBENCH_BASELINES=0 skips the openssl and signxml baselines, for
 // profiling runs; the verdict then says they did not run. SEALBENCH_KEEP=1
 // leaves the work directory in place, SEALBENCH_STDERR=FILE keeps the
-// children's standard error.)
+// children's standard error, SEALBENCH_SIGNING_NICE=N sets the seal
+// profile's signing_nice.)
 import CLibXML2
 import Dispatch
 import Foundation
@@ -36,6 +37,8 @@ guard arguments.count >= 2 else {
 let podpis = arguments[1]
 let count = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
 let sessions = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
+// The profile's signing_nice (podpisd's default, -10, when unset).
+let signingNice = ProcessInfo.processInfo.environment["SEALBENCH_SIGNING_NICE"].flatMap { Int($0) }
 let keyType = arguments.count > 4 ? arguments[4] : "rsa"
 let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let baselines = repo.appendingPathComponent("Benchmarks/baselines").path
@@ -221,6 +224,7 @@ try Data("""
     level = "B-B"
     sessions = \(sessions)
     pin_file = "\(work)/pin"
+    \(signingNice.map { "signing_nice = \($0)" } ?? "")
     """.utf8).write(to: URL(fileURLWithPath: work + "/podpisd.toml"))
 let ours = run(podpis, ["seal", "--profile", "bench", "--config", work + "/podpisd.toml", "--local", "--json", "--out", work + "/out", work + "/in"],
                environment: ["SOFTHSM2_CONF": softhsmConf])
@@ -284,6 +288,9 @@ let daemonCPUBefore = processCPU(daemonPID)
 let viaDaemon = run(podpis, ["seal", "--profile", "bench", "--config", work + "/podpisd.toml", "--socket", work + "/podpisd.sock", "--json",
                              "--out", work + "/out-daemon", work + "/in"], environment: ["SOFTHSM2_CONF": softhsmConf])
 let daemonCPU = processCPU(daemonPID) - daemonCPUBefore
+// How podpisd's signing thread ran (the profile's signing_nice, -10 by default; root may).
+let daemonLog = (try? String(contentsOfFile: work + "/podpisd.log", encoding: .utf8)) ?? ""
+let signingLine = daemonLog.range(of: "signing at nice").map { found in String(daemonLog[found.lowerBound...].prefix { $0 != "\n" }) }
 kill(daemonPID, SIGTERM)
 var daemonStatus: Int32 = 0
 waitpid(daemonPID, &daemonStatus, 0)
@@ -302,6 +309,7 @@ print(String(format: "podpis seal through podpisd, %d × 10 KB XML: %.0f docs/s 
              daemonCPU / Double(count) * 1e6, daemonOverhead * 1e6))
 print(String(format: "  podpis and podpisd kept %.2f of the %d cores busy on average (token included)",
              daemonCPUPerDocument * daemonRate, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+print("  podpisd's session thread: \(signingLine ?? "no \"signing at nice\" line in podpisd.log")")
 
 // 3. What an office would script today.
 let sample = min(count, 200)
