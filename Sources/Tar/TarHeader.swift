@@ -60,12 +60,12 @@ public struct TarHeader: Sendable, Equatable {
 
     /// Parses a header block; nil for an all-zero block (the end of the archive).
     static func parse(_ block: [UInt8]) throws(TarError) -> TarHeader? {
-        precondition(block.count == blockSize)
+        guard block.count == blockSize else { throw .truncated }
         if block.allSatisfy({ $0 == 0 }) { return nil }
         var sum = 0
         for (index, byte) in block.enumerated() { sum += (148..<156).contains(index) ? 32 : Int(byte) }
         guard let stored = octal(block, 148, 8), stored == sum else { throw .badChecksum }
-        guard let size = number(block, 124, 12), size >= 0 else { throw .badHeader("size") }
+        guard let size = number(block, 124, 12), size >= 0, size <= TarReader.sizeLimit else { throw .badHeader("size") }
         var name = string(block, 0, 100)
         let ustar = block[257] == UInt8(ascii: "u") && block[258] == UInt8(ascii: "s") && block[259] == UInt8(ascii: "t")
             && block[260] == UInt8(ascii: "a") && block[261] == UInt8(ascii: "r")
@@ -85,6 +85,9 @@ public struct TarHeader: Sendable, Equatable {
             for (index, byte) in text.prefix(width).enumerated() { block[offset + index] = byte }
         }
         func putOctal(_ value: Int, at offset: Int, width: Int) {
+            // What does not fit the field's octal digits (or is negative) is written as 0.
+            let largest = (1 << (3 * (width - 1))) - 1
+            let value = (0...largest).contains(value) ? value : 0
             let digits = Array(String(value, radix: 8).utf8)
             let padded = [UInt8](repeating: UInt8(ascii: "0"), count: max(0, width - 1 - digits.count)) + digits
             put(padded, at: offset, width: width - 1)

@@ -15,6 +15,10 @@ public struct TarReader: Sendable {
 
     /// The most an extended header or long name may hold.
     public static let metadataLimit = 64 << 10
+    /// The largest entry size taken (1 PiB): larger sizes in a header or a
+    /// pax `size` record are refused, so that no reader's offset arithmetic
+    /// (offset + size + padding) can overflow.
+    public static let sizeLimit = 1 << 50
 
     private enum Phase {
         case header
@@ -123,10 +127,14 @@ public struct TarReader: Sendable {
             if let long = nextLongName { entry.name = long }
             if let path = nextPax["path"] { entry.name = path }
             if let size = nextPax["size"] {
-                guard let value = Int(size), value >= 0 else { throw .badPaxRecord }
+                guard let value = Int(size), value >= 0, value <= Self.sizeLimit else { throw .badPaxValue("size") }
                 entry.size = value
             }
-            if let mtime = nextPax["mtime"], let seconds = Double(mtime) { entry.mtime = Int(seconds) }
+            if let mtime = nextPax["mtime"] {
+                // Seconds with an optional fraction; nan, inf or 1e300 have no Int.
+                guard let seconds = Double(mtime), let whole = Int(exactly: seconds.rounded(.down)) else { throw .badPaxValue("mtime") }
+                entry.mtime = whole
+            }
             nextPax = [:]
             nextLongName = nil
             events.append(.entry(entry))
@@ -159,7 +167,7 @@ public struct TarReader: Sendable {
         while start < bytes.count {
             guard let space = bytes[start...].firstIndex(of: 32),
                 let length = Int(String(decoding: bytes[start..<space], as: UTF8.self)), length > space - start + 2,
-                start + length <= bytes.count, bytes[start + length - 1] == 0x0A,
+                length <= bytes.count - start, bytes[start + length - 1] == 0x0A,
                 let equals = bytes[(space + 1)..<(start + length)].firstIndex(of: UInt8(ascii: "="))
             else { throw .badPaxRecord }
             let key = String(decoding: bytes[(space + 1)..<equals], as: UTF8.self)
