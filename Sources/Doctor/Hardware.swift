@@ -263,15 +263,23 @@ struct Hardware {
         if case .read(let pairs)? = token.objects {
             let group = module.realPath + "|" + (token.slotInfo?.description ?? "")
             for pair in pairs {
-                guard let facts = try? CertificateFacts(der: pair.certificate.der), !facts.isCA,
-                    let certificate = try? Certificate(derEncoded: pair.certificate.der)
-                else { continue }
+                let facts: CertificateFacts
+                do { facts = try CertificateFacts(der: pair.certificate.der) } catch {
+                    findings.append(CertificateReadCheck(certificate: pair.certificate, error: error).run())
+                    continue
+                }
+                guard !facts.isCA else { continue }
                 var certificateFindings = [
                     CertificateValidityCheck(facts: facts, now: options.now).run(),
                     QualificationCheck(facts: facts).run(),
                 ]
                 if let usage = KeyUsageCheck(facts: facts).run() { certificateFindings.append(usage) }
-                certificateFindings.append(ChainCheck(certificate: certificate, facts: facts, pool: pool).run())
+                do {
+                    let certificate = try Certificate(derEncoded: pair.certificate.der)
+                    certificateFindings.append(ChainCheck(certificate: certificate, facts: facts, pool: pool).run())
+                } catch {
+                    certificateFindings.append(CertificateReadCheck.keyUnsupported(facts, reason: String(describing: error)))
+                }
                 certificateFindings.append(KeyPairCheck(
                     pair: pair, facts: facts, keyOnAnotherSlot: keyed[group]?.contains(pair.certificate.der) ?? false).run())
                 certificates.append(CertificateEntry(
@@ -279,7 +287,9 @@ struct Hardware {
                     issuer: facts.issuer, notAfter: facts.notAfter, qualifiedForSigning: facts.qualifiedForSigning,
                     qualifiedForSealing: facts.qualifiedForSealing, findings: certificateFindings))
             }
-            if certificates.isEmpty { findings.append(TokenObjectsCheck.noCertificate(label: token.info.label)) }
+            if certificates.isEmpty, !findings.contains(where: { $0.check == CertificateReadCheck.name }) {
+                findings.append(TokenObjectsCheck.noCertificate(label: token.info.label))
+            }
         }
         return TokenEntry(
             label: token.info.label, serialNumber: token.info.serialNumber, manufacturer: token.info.manufacturer,

@@ -53,12 +53,14 @@ public struct CertificateReport: Sendable, Codable, Hashable {
     /// after login: `login` is asked for a PIN per token that needs one (nil:
     /// do not log in, report the certificates with what is visible). A token
     /// that cannot be read (removed meanwhile, unrecognised) becomes a problem
-    /// in the result; a failed login is thrown, since the user asked for it.
+    /// in the result, and so does a certificate object that is no readable
+    /// certificate (never skipped); a failed login is thrown, since the user asked for it.
     public static func all(
         in modules: [Module], onlyToken: String? = nil, login: ((Token) throws -> SecretPIN?)? = nil
-    ) throws -> (certificates: [(report: CertificateReport, der: [UInt8])], problems: [TokenProblem]) {
+    ) throws -> (certificates: [(report: CertificateReport, der: [UInt8])], problems: [TokenProblem], unreadable: [CertificateProblem]) {
         var out: [(CertificateReport, [UInt8])] = []
         var problems: [TokenProblem] = []
+        var unreadable: [CertificateProblem] = []
         for module in modules {
             for token in (try? module.tokens()) ?? [] {
                 if let onlyToken, token.info.label != onlyToken, token.info.serialNumber != onlyToken { continue }
@@ -81,12 +83,16 @@ public struct CertificateReport: Sendable, Codable, Hashable {
                     continue
                 }
                 for pair in pairs {
-                    guard let facts = try? CertificateFacts(der: pair.certificate.der) else { continue }
-                    out.append((CertificateReport(pair: pair, facts: facts, token: token), pair.certificate.der))
+                    do {
+                        let facts = try CertificateFacts(der: pair.certificate.der)
+                        out.append((CertificateReport(pair: pair, facts: facts, token: token), pair.certificate.der))
+                    } catch {
+                        unreadable.append(CertificateProblem(certificate: pair.certificate, error: error, token: token))
+                    }
                 }
             }
         }
-        return (out, problems)
+        return (out, problems, unreadable)
     }
 }
 

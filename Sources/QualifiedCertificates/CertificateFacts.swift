@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Localization
 import SwiftASN1
 import X509
 
@@ -39,26 +40,33 @@ public struct CertificateFacts: Sendable, Hashable, Codable {
         public let legislation: [String]
     }
 
+    /// The facts of a certificate's DER. Its public key is not read: a
+    /// certificate whose key swift-crypto refuses (RSA under 2048 bits) still
+    /// has a holder, an issuer and QCStatements to show (`CertificateFields`).
     public init(der: [UInt8]) throws(CertificateFactsError) {
-        let certificate: Certificate
-        do { certificate = try Certificate(derEncoded: der) } catch {
+        let certificate: CertificateFields
+        do { certificate = try CertificateFields(der: der) } catch {
             throw CertificateFactsError.notACertificate(String(describing: error))
         }
-        self.init(certificate: certificate, der: der)
+        self.init(certificate, der: der)
     }
 
     public init(certificate: Certificate, der: [UInt8]) {
-        sha256 = SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
-        subject = certificate.subject.description
-        issuer = certificate.issuer.description
-        serialNumber = certificate.serialNumber.bytes.map { String(format: "%02X", $0) }.joined()
-        notBefore = certificate.notValidBefore
-        notAfter = certificate.notValidAfter
+        self.init(CertificateFields(certificate: certificate), der: der)
+    }
+
+    init(_ certificate: CertificateFields, der: [UInt8]) {
+        sha256 = Self.sha256(der)
+        subject = DirectoryText.readable(certificate.subject).description
+        issuer = DirectoryText.readable(certificate.issuer).description
+        serialNumber = certificate.serialNumber.map { String(format: "%02X", $0) }.joined()
+        notBefore = certificate.notBefore
+        notAfter = certificate.notAfter
 
         func first(_ oid: ASN1ObjectIdentifier) -> String? {
             for rdn in certificate.subject {
                 for attribute in rdn where attribute.type == oid {
-                    return String(attribute.value) ?? attribute.value.description
+                    return DirectoryText.text(attribute.value)
                 }
             }
             return nil
@@ -103,6 +111,11 @@ public struct CertificateFacts: Sendable, Hashable, Codable {
             types: statements?.types ?? [],
             pds: statements?.pdsLocations ?? [],
             legislation: statements?.legislationCountries ?? [])
+    }
+
+    /// SHA-256 of a certificate's DER, lower-case hex (also of one that cannot be read).
+    public static func sha256(_ der: [UInt8]) -> String {
+        SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
     }
 
     /// A short id for the command line: the first 16 hex digits of the SHA-256.
@@ -156,4 +169,17 @@ public enum CertificateFactsError: Error, Sendable, Hashable {
     case notACertificate(String)
 
     public var code: String { "certificate-unreadable" }
+
+    /// What the parser said, for the technically minded.
+    public var reason: String {
+        switch self {
+        case .notACertificate(let reason): return reason
+        }
+    }
+
+    public var message: ClerkText {
+        ClerkText(
+            pl: "Obiektu certyfikatu nie da się odczytać jako certyfikatu X.509 (\(reason)); nie można nim podpisać.",
+            en: "The certificate object cannot be read as an X.509 certificate (\(reason)); it cannot be used to sign.")
+    }
 }

@@ -19,6 +19,8 @@ public struct CertificateList: Sendable, Codable {
     public let certificates: [CertificateReport]
     public let moduleProblems: [ModuleProblem]
     public let tokenProblems: [TokenProblem]
+    /// Certificate objects that could not be read (`certificate-unreadable`).
+    public let certificateProblems: [CertificateProblem]
 }
 
 /// GET /v1/status.

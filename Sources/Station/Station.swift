@@ -71,16 +71,17 @@ public final class Station: Sendable {
     }
 
     public func certificates() async throws -> CertificateList {
-        let (list, problems) = try await certificateList()
+        let (list, problems, unreadable) = try await certificateList()
         return CertificateList(
-            schema: "podpis.certs/1", certificates: list.map(\.report), moduleProblems: modules.problems, tokenProblems: problems)
+            schema: "podpis.certs/1", certificates: list.map(\.report), moduleProblems: modules.problems, tokenProblems: problems,
+            certificateProblems: unreadable)
     }
 
-    func certificateList() async throws -> ([(report: CertificateReport, der: [UInt8])], [TokenProblem]) {
+    func certificateList() async throws -> ([(report: CertificateReport, der: [UInt8])], [TokenProblem], [CertificateProblem]) {
         let modules = self.modules.modules
-        let (list, problems) = try await onInventory { try CertificateReport.all(in: modules) }
+        let (list, problems, unreadable) = try await onInventory { try CertificateReport.all(in: modules) }
         // Tuples are not Sendable; rebuild them on this side.
-        return (list.map { ($0.report, $0.der) }, problems)
+        return (list.map { ($0.report, $0.der) }, problems, unreadable)
     }
 
     /// One certificate by id (or a unique prefix of 8+ hex digits), with its DER.

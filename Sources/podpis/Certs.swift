@@ -36,6 +36,8 @@ struct Certs: ParsableCommand {
         let certificates: [CertificateReport]
         let moduleProblems: [ModuleProblem]
         let tokenProblems: [TokenProblem]
+        /// Certificate objects that could not be read, each with its problem.
+        let certificateProblems: [CertificateProblem]
     }
 
     func run() throws {
@@ -45,8 +47,9 @@ struct Certs: ParsableCommand {
         }
         let list: [(report: CertificateReport, der: [UInt8])]
         let tokenProblems: [TokenProblem]
+        let unreadable: [CertificateProblem]
         do {
-            (list, tokenProblems) = try CertificateReport.all(
+            (list, tokenProblems, unreadable) = try CertificateReport.all(
                 in: set.modules, onlyToken: token,
                 login: login ? { token in try PINReader.read(for: token, fd: pinFD) } : nil)
         } catch let error as PKCS11Error {
@@ -84,7 +87,7 @@ struct Certs: ParsableCommand {
         }
         if output.json {
             try printJSON(Output(schema: "podpis.certs/1", certificates: list.map(\.report), moduleProblems: set.problems,
-                tokenProblems: tokenProblems))
+                tokenProblems: tokenProblems, certificateProblems: unreadable))
             return
         }
         var table = Table("ID", "HOLDER", "IDENTIFIER", "QUALIFIED", "VALID TO", "KEY", "TOKEN")
@@ -100,7 +103,14 @@ struct Certs: ParsableCommand {
                 qualified, formatter.string(from: f.notAfter) + (r.validity == .valid ? "" : " \(r.validity.rawValue)"),
                 key, r.token)
         }
-        print(list.isEmpty ? "Brak certyfikatów / no certificates." : table.render())
+        if !list.isEmpty {
+            print(table.render())
+        } else if unreadable.isEmpty {
+            print("Brak certyfikatów / no certificates.")
+        }
         for problem in tokenProblems { print("! \(problem.token): \(problem.message)") }
+        for problem in unreadable {
+            print("! \(problem.token): \(problem.label.isEmpty ? problem.objectID : problem.label) [\(problem.code), SHA-256 \(problem.sha256.prefix(16))]: \(problem.message)")
+        }
     }
 }
