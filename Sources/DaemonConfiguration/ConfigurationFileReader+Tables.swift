@@ -40,6 +40,12 @@ extension ConfigurationFileReader {
                 if let text = string(value, path), let file = optionalAbsolutePath(text, path) { server.pairingFile = file }
             case "batch_dir":
                 if let text = string(value, path), let directory = optionalAbsolutePath(text, path) { server.batchDirectory = directory }
+            case "development_origins":
+                if let flag = boolean(value, path) { server.developmentOrigins = flag }
+            case "max_pairing_questions":
+                if let count = integer(value, path, in: 1...100) { server.maxPairingQuestions = count }
+            case "max_connections":
+                if let count = integer(value, path, in: 16...65536) { server.maxConnections = count }
             default:
                 unknownKey(key, in: "server")
             }

@@ -5,7 +5,7 @@ enum ConfigurationSchema {
         ("server", [
             "port", "socket", "socket_mode", "socket_group", "allowed_origins",
             "max_body_mib", "max_json_mib", "agent_timeout_seconds", "idle_timeout_seconds", "audit_file",
-            "pairing_file", "batch_dir",
+            "pairing_file", "batch_dir", "development_origins", "max_pairing_questions", "max_connections",
         ]),
         ("pkcs11", ["modules", "use_registered"]),
         ("timestamp", ["urls", "timeout_seconds"]),

@@ -4,7 +4,7 @@ extension DaemonConfiguration {
     public static let documentedExample: String = """
         # /etc/podpis/podpisd.toml (system), overridden key by key by ~/.config/podpis/podpisd.toml (user)
         [server]
-        port = 35900                  # loopback TCP port (127.0.0.1 and ::1); 0 disables TCP
+        port = 35900                  # loopback TCP port (127.0.0.1 and ::1); 0 disables TCP; with --system no TCP unless a file sets port
         socket = ""                   # Unix socket path; "" = default: $XDG_RUNTIME_DIR/podpis/podpisd.sock for a user daemon, /run/podpis/podpisd.sock with --system
         socket_mode = "0600"          # octal string; "0660" for a system service shared with a group
         socket_group = ""             # group name owning the socket ("" = the daemon's group)
@@ -16,6 +16,9 @@ extension DaemonConfiguration {
         audit_file = ""               # the audit trail (JSON lines, each with the SHA-256 of the one before); "" = ~/.local/state/podpis/audit.jsonl, /var/lib/podpis/audit.jsonl with --system
         pairing_file = ""             # web origins the clerk allowed "always" (only hashes of their tokens); "" = ~/.local/state/podpis/pairings.json, /var/lib/podpis/pairings.json with --system
         batch_dir = ""                # seal batches (documents, outputs, journals; kept until deleted); "" = ~/.local/state/podpis/batches, /var/lib/podpis/batches with --system
+        development_origins = false   # true: http://localhost and http://127.0.0.1 pages (any port) may ask to pair; otherwise only https:// pages
+        max_pairing_questions = 3     # pairing questions open at once (all pages together); more get 429 too-many-pairings
+        max_connections = 4096        # open connections per listener; more wait in the kernel's queue
         [pkcs11]
         modules = []                  # PKCS#11 modules by path (vendor modules, HSMs)
         use_registered = true         # also the modules registered with p11-kit

@@ -1,8 +1,12 @@
+import TOMLKit
+
 extension DaemonConfiguration {
     /// `[server]`: the loopback TCP port and the Unix socket, and the bounds
     /// on what a request may send and how long it may take.
     public struct Server: Sendable, Equatable {
         /// `port`: the loopback TCP port (127.0.0.1 and ::1); 0 disables TCP.
+        /// A system service (`--system`) opens it only when a file sets it:
+        /// see ``DaemonConfiguration/tcpPort(system:files:problems:)``.
         public var port: Int
         /// `socket`: the Unix socket path; empty for the default (see
         /// ``DaemonConfiguration/socketPath(system:environment:)``).
@@ -33,6 +37,16 @@ extension DaemonConfiguration {
         /// journals; empty for the default (see
         /// ``DaemonConfiguration/batchDirectory(system:environment:)``).
         public var batchDirectory: String
+        /// `development_origins`: `http://localhost` and `http://127.0.0.1`
+        /// (any port) may ask to pair, for developing a web application;
+        /// otherwise only `https://` pages may.
+        public var developmentOrigins: Bool
+        /// `max_pairing_questions`: pairing questions open at once, all
+        /// origins together; more get 429 `too-many-pairings`.
+        public var maxPairingQuestions: Int
+        /// `max_connections`: open connections per listener (the Unix socket,
+        /// each loopback address); more wait in the kernel's queue.
+        public var maxConnections: Int
 
         public init(
             port: Int = 35900,
@@ -46,7 +60,10 @@ extension DaemonConfiguration {
             idleTimeoutSeconds: Double = 60,
             auditFile: String = "",
             pairingFile: String = "",
-            batchDirectory: String = ""
+            batchDirectory: String = "",
+            developmentOrigins: Bool = false,
+            maxPairingQuestions: Int = 3,
+            maxConnections: Int = 4096
         ) {
             self.port = port
             self.socket = socket
@@ -60,6 +77,25 @@ extension DaemonConfiguration {
             self.auditFile = auditFile
             self.pairingFile = pairingFile
             self.batchDirectory = batchDirectory
+            self.developmentOrigins = developmentOrigins
+            self.maxPairingQuestions = maxPairingQuestions
+            self.maxConnections = maxConnections
         }
+    }
+
+    /// The loopback TCP port to open (0: none). A user daemon opens `port`
+    /// (default 35900); a system service opens one only when one of `files`
+    /// sets `port` to a valid value: a shared machine's service is not
+    /// reachable over TCP by accident.
+    public func tcpPort(system: Bool, files: [String], problems: [ConfigurationProblem]) -> Int {
+        guard system else { return server.port }
+        guard !problems.contains(where: { $0.key == "server.port" }) else { return 0 }
+        let set = files.contains { file in
+            guard case .contents(let bytes) = FileSystem.contents(of: file),
+                let root = try? TOMLTable(string: String(decoding: bytes, as: UTF8.self))
+            else { return false }
+            return root["server"]?.table?["port"] != nil
+        }
+        return set ? server.port : 0
     }
 }
