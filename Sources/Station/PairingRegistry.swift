@@ -39,6 +39,10 @@ public actor PairingRegistry {
     private var refusedUntil: [String: Date] = [:]
     private var asking: Set<String> = []
     public private(set) var loadProblem: String?
+    /// Pairing questions open at once, all origins together (`max_pairing_questions`).
+    public private(set) var maximumQuestions = 3
+    /// `http://localhost` and `http://127.0.0.1` may ask to pair (`development_origins`).
+    public private(set) var developmentOrigins = false
 
     public init(path: String?, preapproved: Set<String>) {
         self.path = path
@@ -77,9 +81,41 @@ public actor PairingRegistry {
         return false
     }
 
-    /// One open question per origin: false when the clerk is already being asked.
-    public func beginAsking(_ origin: String?) -> Bool {
-        asking.insert(origin ?? "").inserted
+    /// The limits of `[server]`, set once at start.
+    public func configure(maximumQuestions: Int, developmentOrigins: Bool) {
+        self.maximumQuestions = max(1, maximumQuestions)
+        self.developmentOrigins = developmentOrigins
+    }
+
+    /// One open question per origin, and at most ``maximumQuestions`` in
+    /// all: `pairing-pending` when this origin is being asked about,
+    /// `too-many-pairings` when the clerk has enough questions already.
+    public func beginAsking(_ origin: String?) throws(StationProblem) {
+        let key = origin ?? ""
+        guard !asking.contains(key) else { throw StationProblem.pairingPending(origin) }
+        guard asking.count < maximumQuestions else { throw StationProblem.tooManyPairings }
+        asking.insert(key)
+    }
+
+    /// Whether a page with this `Origin` may ask the clerk to pair: an
+    /// `https://` origin a browser can send (`scheme://host[:port]`, lower
+    /// case, no default port, nothing after it), or with
+    /// ``developmentOrigins`` `http://localhost` / `http://127.0.0.1`.
+    /// Never `null` (sandboxed frames, `file:` pages), extension schemes or
+    /// anything malformed: those are not a page the clerk could recognise.
+    public func isPairable(_ origin: String) -> Bool {
+        Self.isPairable(origin, development: developmentOrigins)
+    }
+
+    static func isPairable(_ origin: String, development: Bool) -> Bool {
+        let pattern = #"^(https)://([a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*|\[[0-9a-f:.]+\])(:[1-9][0-9]{0,4})?$"#
+        if origin.utf8.count <= 300, origin.range(of: pattern, options: .regularExpression) != nil {
+            let port = origin.split(separator: ":").dropFirst(2).last.flatMap { Int($0) }
+            return port.map { $0 <= 65535 && $0 != 443 } ?? true
+        }
+        guard development else { return false }
+        return origin.range(of: #"^http://(localhost|127\.0\.0\.1)(:[1-9][0-9]{0,4})?$"#, options: .regularExpression) != nil
+            && (origin.split(separator: ":").dropFirst(2).first.flatMap { Int($0) }.map { $0 <= 65535 && $0 != 80 } ?? true)
     }
 
     public func endAsking(_ origin: String?) {

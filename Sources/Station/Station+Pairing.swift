@@ -19,10 +19,18 @@ extension Station {
         let origin = requester.origin
         do {
             if let origin, settings.preapprovedOrigins.contains(origin) {
+                // Listed by the administrator, but anyone on this machine can
+                // send that Origin: only the desk's own user gets its token.
+                guard let uid = requester.uid, uid == getuid() else {
+                    logger.warning(
+                        "pre-approved origin asked by another user", metadata: ["origin": "\(origin)", "uid": "\(requester.uid.map(String.init) ?? "?")", "requestId": "\(requestID)"])
+                    throw StationProblem.peerNotDeskUser(requester.uid)
+                }
                 return PairingResult(token: try await pairings.issue(origin: origin, kind: "configured"), origin: origin, kind: "configured")
             }
+            if let origin, await !pairings.isPairable(origin) { throw StationProblem.originNotPairable(origin) }
             if await pairings.recentlyRefused(origin) { throw StationProblem.pairingRefused(origin) }
-            guard await pairings.beginAsking(origin) else { throw StationProblem.pairingPending(origin) }
+            try await pairings.beginAsking(origin)
             let decision: ConsentDecision
             do {
                 decision = try await consent.ask(
@@ -51,6 +59,32 @@ extension Station {
 }
 
 extension StationProblem {
+    /// The seconds a page refused with `too-many-pairings` is told to wait (Retry-After).
+    public static let pairingRetrySeconds = 30
+
+    public static func originNotPairable(_ origin: String) -> StationProblem {
+        let shown = String(origin.unicodeScalars.prefix(100).map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" })
+        return StationProblem(
+            "origin-not-pairable", status: 403, title: "Origin cannot pair",
+            message: ClerkText(
+                pl: "Strona o pochodzeniu „\(shown)” nie może prosić o parowanie: tylko strony https:// (oraz http://localhost przy development_origins = true).",
+                en: "A page with origin “\(shown)” cannot ask to pair: only https:// pages may (and http://localhost with development_origins = true)."))
+    }
+
+    public static func peerNotDeskUser(_ uid: UInt32?) -> StationProblem {
+        StationProblem(
+            "peer-not-desk-user", status: 403, title: "Not the desk's user",
+            message: ClerkText(
+                pl: "Stronę z allowed_origins może sparować tylko użytkownik, dla którego działa podpisd; to połączenie należy do \(uid.map { "uid \($0)" } ?? "nieznanego użytkownika").",
+                en: "A page of allowed_origins pairs only for the user podpisd runs for; this connection belongs to \(uid.map { "uid \($0)" } ?? "an unknown user")."))
+    }
+
+    public static let tooManyPairings = StationProblem(
+        "too-many-pairings", status: 429, title: "Too many pairing requests",
+        message: ClerkText(
+            pl: "Użytkownik ma już kilka pytań o parowanie; spróbuj ponownie za \(pairingRetrySeconds) s.",
+            en: "The user already has several pairing questions open; try again in \(pairingRetrySeconds) s."))
+
     public static func pairingRefused(_ origin: String?) -> StationProblem {
         StationProblem(
             "pairing-refused", status: 403, title: "Pairing refused",
