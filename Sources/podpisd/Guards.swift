@@ -1,5 +1,7 @@
 import HTTPTypes
 import Hummingbird
+import Logging
+import NIOCore
 import Station
 
 /// Every request: an id, problems for every error, and on TCP the defences a
@@ -7,7 +9,11 @@ import Station
 /// web page (Origin) must be paired — approved by the clerk or listed by the
 /// administrator — before it reads anything; every state-changing call
 /// carries the pairing token (`Authorization: Bearer`); CORS headers only
-/// for approved origins. On the Unix socket: the peer's uid (SO_PEERCRED).
+/// for approved origins; a request a browser marks as cross-site
+/// (`Sec-Fetch-Site`) without an approved Origin reads nothing. On the Unix
+/// socket: the peer's uid (SO_PEERCRED). Every response says
+/// `X-Content-Type-Options: nosniff`, and every request, answered or refused,
+/// is one line of the request log (``RequestLog``).
 struct GuardMiddleware: RouterMiddleware {
     typealias Context = PodpisRequestContext
     /// The routes of Routes.swift: a known path with another method is 405, not 404.
@@ -31,15 +37,22 @@ struct GuardMiddleware: RouterMiddleware {
     let pairings: PairingRegistry
     /// Members of this group may use the socket too.
     let socketGroup: UInt32?
+    let log: RequestLog
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = context.id
         var response: Response
         var allow: String?
+        var problemCode: String?
+        var context = context
         do {
-            response = try await guarded(request, context: context, next: next)
+            response = try await guarded(request, context: &context, next: next)
         } catch let problem as StationProblem {
+            problemCode = problem.code
             response = problem.response(requestID: requestID)
+            if problem.code == StationProblem.tooManyPairings.code {
+                response.headers[.retryAfter] = String(StationProblem.pairingRetrySeconds)
+            }
         } catch let error as HTTPError {
             let problem: StationProblem
             switch error.status {
@@ -57,11 +70,16 @@ struct GuardMiddleware: RouterMiddleware {
             case .contentTooLarge: problem = .tooLarge(context.maxUploadSize)
             default: problem = StationProblem("bad-request", status: Int(error.status.code), title: error.status.reasonPhrase, message: .init(pl: error.body ?? error.status.reasonPhrase, en: error.body ?? error.status.reasonPhrase))
             }
+            problemCode = problem.code
             response = problem.response(requestID: requestID)
         } catch {
-            response = StationProblem(error).response(requestID: requestID)
+            let problem = StationProblem(error)
+            problemCode = problem.code
+            response = problem.response(requestID: requestID)
         }
         response.headers[HTTPField.Name("X-Request-Id")!] = requestID
+        response.headers[.xContentTypeOptions] = "nosniff"
+        log.record(request, context: context, status: response.status, problem: problemCode)
         if let allow { response.headers[.allow] = allow }
         if context.transport == .tcp, let origin = request.headers[.origin], await pairings.isApproved(origin) {
             response.headers[.accessControlAllowOrigin] = origin
@@ -71,9 +89,8 @@ struct GuardMiddleware: RouterMiddleware {
         return response
     }
 
-    private func guarded(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    private func guarded(_ request: Request, context: inout Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard context.transport == .tcp else {
-            var context = context
             context.peer = try await PeerCredentials.check(context.channel, allowedGroup: socketGroup)
             return try await next(request, context)
         }
@@ -84,6 +101,12 @@ struct GuardMiddleware: RouterMiddleware {
         let origin = request.headers[.origin]
         let approved: Bool
         if let origin { approved = await pairings.isApproved(origin) } else { approved = true }
+        // A browser marks what a page makes it load (<script src>, <img>, a
+        // no-cors fetch: no Origin header); only a page that shows its
+        // approved Origin, or the user typing the address, reads anything.
+        if origin == nil, let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased(), site != "none", site != "same-origin" {
+            throw StationProblem.crossSiteRequest
+        }
         if request.method == .options, let origin {
             // A page that is not paired yet may only preflight its pairing request.
             guard approved || path == "/v1/pairing" else { throw StationProblem.originNotAllowed(origin) }

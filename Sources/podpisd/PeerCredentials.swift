@@ -14,10 +14,11 @@ enum PeerCredentials {
         var gid: UInt32 = 0
     }
 
-    /// The peer, if admitted; throws `peer-not-allowed` otherwise.
+    /// The peer, if admitted; throws `peer-not-allowed` otherwise, also
+    /// when the kernel cannot tell who it is (fails closed).
     @discardableResult
-    static func check(_ channel: any Channel, allowedGroup: UInt32?) async throws -> PeerCredential? {
-        guard let provider = channel as? any SocketOptionProvider else { return nil }
+    static func check(_ channel: any Channel, allowedGroup: UInt32?) async throws -> PeerCredential {
+        guard let provider = channel as? any SocketOptionProvider else { throw StationProblem.peerNotAllowed("?") }
         let credentials: PeerCredential
         do {
             let future: EventLoopFuture<PeerCredential> = provider.unsafeGetSocketOption(

@@ -59,7 +59,9 @@ struct Podpisd: AsyncParsableCommand {
         for problem in station.moduleProblems {
             logger.warning("PKCS#11 module \(problem.path): \(problem.message)", metadata: ["code": "\(problem.code)"])
         }
-        let tcpPort = port ?? configuration.server.port
+        let tcpPort = port ?? configuration.tcpPort(system: system, files: files, problems: problems)
+        await station.pairings.configure(
+            maximumQuestions: configuration.server.maxPairingQuestions, developmentOrigins: configuration.server.developmentOrigins)
         let socketPath = socket ?? configuration.socketPath(system: system, environment: environment)
         // Seal profiles: their keys (opened once, shared), batches and hot folders.
         var profiles: [SealKeys.Profile] = []
@@ -102,7 +104,7 @@ struct Podpisd: AsyncParsableCommand {
         let routes = Routes(
             station: station,
             limits: .init(maximumBody: configuration.server.maxBodyBytes, maximumJSON: configuration.server.maxJSONBytes),
-            batches: batches)
+            batches: batches, log: RequestLog(logger: logger))
         let idle = TimeAmount.nanoseconds(Int64(configuration.server.idleTimeoutSeconds * 1e9))
 
         var services: [any Service] = []
@@ -111,7 +113,9 @@ struct Podpisd: AsyncParsableCommand {
         services.append(Application(
             router: routes.build(port: tcpPort, socketGroup: socketGroup.isEmpty ? nil : getgrnam(socketGroup)?.pointee.gr_gid),
             server: .http1(configuration: .init(idleTimeout: idle)),
-            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "podpisd"),
+            configuration: .init(
+                address: .unixDomainSocket(path: socketPath), serverName: "podpisd",
+                availableConnectionsDelegate: .maximum(configuration.server.maxConnections, logger: logger)),
             onServerRunning: { _ in
                 Listeners.secureSocket(socketPath, mode: mode, group: socketGroup, logger: logger)
                 logger.info("listening on unix:\(socketPath)")
@@ -122,7 +126,9 @@ struct Podpisd: AsyncParsableCommand {
                 services.append(Application(
                     router: routes.build(port: tcpPort),
                     server: .http1(configuration: .init(idleTimeout: idle)),
-                    configuration: .init(address: .hostname(host, port: tcpPort), serverName: "podpisd"),
+                    configuration: .init(
+                        address: .hostname(host, port: tcpPort), serverName: "podpisd",
+                        availableConnectionsDelegate: .maximum(configuration.server.maxConnections, logger: logger)),
                     onServerRunning: { _ in logger.info("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(tcpPort)") },
                     logger: logger))
             }

@@ -43,6 +43,12 @@ extension StationProblem {
             pl: "Ten adres jest dostępny tylko przez gniazdo Unix, dla agenta użytkownika (podpis agent).",
             en: "This address is served only on the Unix socket, to the user's agent (podpis agent)."))
 
+    static let crossSiteRequest = StationProblem(
+        "cross-site-request", status: 403, title: "Cross-site request",
+        message: ClerkText(
+            pl: "Przeglądarka oznaczyła to żądanie jako wysłane przez inną stronę (Sec-Fetch-Site) bez zatwierdzonego nagłówka Origin; odrzucono.",
+            en: "The browser marked this request as made by another site (Sec-Fetch-Site) without an approved Origin; refused."))
+
     static func badHost(_ host: String) -> StationProblem {
         StationProblem(
             "bad-host", status: 403, title: "Host not allowed",

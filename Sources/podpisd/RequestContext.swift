@@ -11,6 +11,8 @@ struct PodpisRequestContext: RequestContext {
     let transport: Requester.Transport
     /// The Unix socket's peer (SO_PEERCRED), set by the guard.
     var peer: PeerCredentials.PeerCredential?
+    /// The loopback TCP peer, looked up when first needed.
+    let tcpPeer = LoopbackPeerMemo()
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

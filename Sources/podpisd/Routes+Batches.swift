@@ -99,7 +99,10 @@ struct BatchRoutes: Sendable {
         let batch = try await batch(request, context)
         let name = try Self.name(context)
         let limit = await batches.keys.profiles[batch.profile]?.settings.maxDocumentBytes ?? (64 << 20)
+        // A body announced over the limit is refused before a byte is spooled.
+        let announcedTooLarge = request.headers[.contentLength].flatMap { Int($0) }.map { $0 > limit } ?? false
         if let existing = try batch.reserve(name) {
+            if announcedTooLarge { throw SealBatchProblem.nameReused(name) }
             let path: String, sha256: String
             do {
                 (path, _, sha256) = try await BodySpool.write(request.body, limit: limit)
@@ -110,6 +113,10 @@ struct BatchRoutes: Sendable {
             unlink(path)
             guard sha256 == existing.sha256 else { throw SealBatchProblem.nameReused(name) }
             return try jsonResponse(existing)
+        }
+        if announcedTooLarge {
+            batch.release(name)
+            throw SealBatchProblem.documentTooLarge(limit)
         }
         let spooled: (path: String, size: Int, sha256: String)
         do {

@@ -13,6 +13,7 @@ struct Routes: Sendable {
     let station: Station
     let limits: Limits
     let batches: SealBatches
+    let log: RequestLog
 
     struct Limits: Sendable {
         var maximumBody: Int
@@ -21,7 +22,7 @@ struct Routes: Sendable {
 
     func build(port: Int, socketGroup: UInt32? = nil) -> Router<PodpisRequestContext> {
         let router = Router(context: PodpisRequestContext.self)
-        router.add(middleware: GuardMiddleware(port: port, pairings: station.pairings, socketGroup: socketGroup))
+        router.add(middleware: GuardMiddleware(port: port, pairings: station.pairings, socketGroup: socketGroup, log: log))
         router.get("/v1/status") { _, _ in try jsonResponse(await station.status()) }
         router.get("/v1/readers") { _, _ in try jsonResponse(try await station.readers()) }
         router.get("/v1/tokens") { _, _ in try jsonResponse(try await station.tokens()) }
@@ -139,6 +140,7 @@ struct Routes: Sendable {
             guard request.uri.queryParameters.isEmpty else {
                 throw StationProblem.badRequest("The JSON form takes its parameters in the body, not the query.", pl: "Forma JSON przyjmuje parametry w treści, nie w adresie.", code: "unknown-field")
             }
+            try Self.refuseAnnouncedLength(request, over: limits.maximumJSON)
             let body: ByteBuffer
             do { body = try await request.collectBody(upTo: limits.maximumJSON) } catch { throw StationProblem.tooLarge(limits.maximumJSON) }
             signRequest = try SignRequest.fromJSON(Data(buffer: body), settings: station.settings)
@@ -159,6 +161,11 @@ struct Routes: Sendable {
                 certificate: parameters["certificate"], commitment: parameters["commitment"], role: parameters["role"],
                 digest: parameters["digest"], settings: station.settings)
             let mimeType = parameters["mimeType"] ?? (contentType == "application/octet-stream" ? nil : contentType.split(separator: ";").first.map(String.init))
+            // Nothing is spooled for a request that would be refused anyway:
+            // its announced size, the certificate's policy for this
+            // requester and the token's queue are known before the body.
+            try Self.refuseAnnouncedLength(request, over: limits.maximumBody)
+            try await station.precheck(certificate: parsed.certificate, requester: requester, documents: 1)
             let (path, size, sha256) = try await BodySpool.write(request.body, limit: limits.maximumBody)
             spooled = path
             parsed.documents = [SignDocument(name: name, mimeType: mimeType, content: .file(path: path), size: size, sha256: sha256)]
@@ -186,6 +193,14 @@ struct Routes: Sendable {
         headers[.contentDisposition] = ContentDisposition.attachment(output.name)
         headers[HTTPField.Name("X-Podpis-Signature-Name")!] = output.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? output.name
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: output.bytes)))
+    }
+}
+
+extension Routes {
+    /// `too-large` at once for a body whose Content-Length is over `limit`
+    /// (a body without one is counted as it streams).
+    static func refuseAnnouncedLength(_ request: Request, over limit: Int) throws {
+        if let text = request.headers[.contentLength], let length = Int(text), length > limit { throw StationProblem.tooLarge(limit) }
     }
 }
 

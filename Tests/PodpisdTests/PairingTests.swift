@@ -83,7 +83,7 @@ final class PairingTests: XCTestCase {
         let daemon = try Daemon()
         let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!], pairing: "always")
         let seal = try sealID(daemon)
-        let origin = "http://app.example:8080"
+        let origin = "https://app.example:8080"
 
         XCTAssertEqual(try daemon.tcp("/v1/status", ["-H", "Origin: \(origin)"]).problem, "origin-not-allowed", "no reading before pairing")
         // A new page may preflight its pairing request (Private Network Access), nothing else.

@@ -68,8 +68,8 @@ final class PolicyTests: XCTestCase {
         XCTAssertEqual(ec.status, 403, ec.text)
         XCTAssertEqual(ec.problem, "user-not-allowed")
 
-        let otherPage = try daemon.pair(origin: "http://app.example:8080")
-        let (page, _) = try sign(daemon, try id("seal"), name: "b.txt", tcp: ["Origin: http://app.example:8080", "Authorization: Bearer \(otherPage)"])
+        let otherPage = try daemon.pair(origin: "https://app.example:8080")
+        let (page, _) = try sign(daemon, try id("seal"), name: "b.txt", tcp: ["Origin: https://app.example:8080", "Authorization: Bearer \(otherPage)"])
         XCTAssertEqual(page.status, 403, page.text)
         XCTAssertEqual(page.problem, "origin-not-allowed-for-certificate")
 
