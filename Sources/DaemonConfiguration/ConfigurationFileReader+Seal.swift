@@ -50,6 +50,8 @@ extension ConfigurationFileReader {
                 if let nice = integer(value, path, in: -20...19) { profile.signingNice = nice } else { valid = false }
             case "max_document_mib":
                 if let bytes = mebibytes(value, path, in: 1...4096) { profile.maxDocumentBytes = bytes } else { valid = false }
+            case "max_batch_mib":
+                if let bytes = mebibytes(value, path, in: 1...1_048_576) { profile.maxBatchBytes = bytes } else { valid = false }
             case "pin_credential":
                 guard let text = string(value, path), !text.isEmpty, !text.contains("/") else {
                     report(path, "bad-credential", ProblemMessages.badCredential)

@@ -14,7 +14,7 @@ enum ConfigurationSchema {
         ("policy", ["certificate", "users", "origins", "pin_cache_seconds", "max_documents"]),
         ("seal", [
             "certificate", "xml", "other", "level", "digest", "sessions", "signing_nice", "pin_credential", "pin_file", "pin_prompt",
-            "max_document_mib", "inbox", "outbox", "done", "failed",
+            "max_document_mib", "max_batch_mib", "inbox", "outbox", "done", "failed",
         ]),
     ]
 

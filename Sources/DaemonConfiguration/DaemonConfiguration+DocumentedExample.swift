@@ -52,6 +52,7 @@ extension DaemonConfiguration {
         # pin_file = "/etc/podpis/seal.pin"   # readable by root / the daemon only; or:
         # pin_prompt = false          # true: asked once at start (agent or systemd-ask-password)
         # max_document_mib = 64
+        # max_batch_mib = 16384       # all documents of one batch together (tar uploads and PUTs); over it: batch-too-large
         # inbox = "/var/spool/podpis/inbox"   # hot folder: all four or none
         # outbox = "/var/spool/podpis/outbox"
         # done = "/var/spool/podpis/done"

@@ -40,6 +40,8 @@ extension DaemonConfiguration {
         public var pin: PINSource
         /// `max_document_mib`, in bytes.
         public var maxDocumentBytes: Int
+        /// `max_batch_mib`, in bytes: all documents one batch holds together.
+        public var maxBatchBytes: Int
         /// `inbox`, `outbox`, `done`, `failed`: the hot folder (all four, or none).
         public var hotFolder: HotFolder?
 
@@ -53,7 +55,8 @@ extension DaemonConfiguration {
         public init(
             name: String, certificate: String, xml: Method = .xadesEnveloped, other: Method = .cadesDetached,
             level: Level = .baselineB, digest: Digest = .sha256, sessions: Int = 4, signingNice: Int = -10, pin: PINSource = .prompt,
-            maxDocumentBytes: Int = 64 * DaemonConfiguration.mebibyte, hotFolder: HotFolder? = nil
+            maxDocumentBytes: Int = 64 * DaemonConfiguration.mebibyte, maxBatchBytes: Int = 16384 * DaemonConfiguration.mebibyte,
+            hotFolder: HotFolder? = nil
         ) {
             self.name = name
             self.certificate = certificate
@@ -65,6 +68,7 @@ extension DaemonConfiguration {
             self.signingNice = signingNice
             self.pin = pin
             self.maxDocumentBytes = maxDocumentBytes
+            self.maxBatchBytes = maxBatchBytes
             self.hotFolder = hotFolder
         }
     }

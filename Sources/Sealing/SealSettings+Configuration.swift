@@ -15,6 +15,7 @@ extension SealSettings {
         level = BaselineLevel(rawValue: profile.level.rawValue) ?? .bb
         digest = DigestAlgorithm(rawValue: profile.digest.rawValue) ?? .sha256
         maxDocumentBytes = profile.maxDocumentBytes
+        maxBatchBytes = profile.maxBatchBytes
         xmlLimits = XMLParseLimits(
             maximumBytes: configuration.limits.xmlMaxBytes, maximumDepth: configuration.limits.xmlMaxDepth,
             maximumNodes: configuration.limits.xmlMaxNodes)

@@ -17,6 +17,8 @@ public struct SealSettings: Sendable {
     public var digest: DigestAlgorithm = .sha256
     public var timeStamp: TimeStampClient?
     public var maxDocumentBytes = 64 << 20
+    /// All documents of one batch together.
+    public var maxBatchBytes = 16 << 30
     public var xmlLimits = XMLParseLimits()
     public init() {}
 }

@@ -26,6 +26,8 @@ public final class SealBatch: Sendable {
     public let owner: BatchOwner
     public let created: Date
     let directory: String
+    /// The profile's `max_batch_mib`: all documents held and being received, together.
+    let maxBytes: Int
     let queue = SealQueue()
     private let state: Mutex<State>
     private let documentsSync: DirectorySync
@@ -39,6 +41,11 @@ public final class SealBatch: Sendable {
         var cancelled = false
         var documents: [String: BatchDocument] = [:]
         var receiving: Set<String> = []
+        /// Bytes of the documents held (whatever their state: each is on disk).
+        var heldBytes = 0
+        /// Bytes announced by uploads under way (a tar entry's size), by name.
+        var receivingBytes: [String: Int] = [:]
+        var receivingTotal = 0
         var counts: [BatchDocument.State: Int] = [:]
         var paused: BatchStatus.Reason?
         var stopped: BatchStatus.Reason?
@@ -51,9 +58,26 @@ public final class SealBatch: Sendable {
         var runner: Task<Void, Never>?
 
         mutating func set(_ document: BatchDocument) {
-            if let old = documents[document.name] { counts[old.state, default: 0] -= 1 }
+            if let old = documents[document.name] {
+                counts[old.state, default: 0] -= 1
+                heldBytes -= old.size
+            }
             documents[document.name] = document
             counts[document.state, default: 0] += 1
+            heldBytes += document.size
+            // Taken: its bytes are held now, no longer announced.
+            if let bytes = receivingBytes.removeValue(forKey: document.name) { receivingTotal -= bytes }
+        }
+
+        /// Whether `size` more bytes fit under `limit`.
+        func fits(_ size: Int, under limit: Int) -> Bool {
+            size <= limit - heldBytes - receivingTotal
+        }
+
+        /// The upload of `name` ended (taken or not): its announced bytes are no longer counted.
+        mutating func stopReceiving(_ name: String) {
+            receiving.remove(name)
+            if let bytes = receivingBytes.removeValue(forKey: name) { receivingTotal -= bytes }
         }
     }
 
@@ -68,8 +92,9 @@ public final class SealBatch: Sendable {
     var packsDirectory: String { directory + "/packs" }
     public var sealsDirectory: String { directory + "/seals" }
 
-    init(manifest: BatchManifest, directory: String) {
+    init(manifest: BatchManifest, directory: String, maxBytes: Int) {
         id = manifest.id
+        self.maxBytes = maxBytes
         profile = manifest.profile
         owner = manifest.owner
         created = manifest.created
@@ -84,7 +109,7 @@ public final class SealBatch: Sendable {
     }
 
     /// A new batch: its directories and manifest, durable.
-    static func create(id: String, profile: String, owner: BatchOwner, in parent: String) throws -> SealBatch {
+    static func create(id: String, profile: String, owner: BatchOwner, in parent: String, maxBytes: Int) throws -> SealBatch {
         let directory = parent + "/" + id
         let manifest = BatchManifest(id: id, profile: profile, owner: owner, created: Date(), closed: false, cancelled: false)
         for path in [directory, directory + "/documents", directory + "/packs", directory + "/seals"] {
@@ -92,7 +117,7 @@ public final class SealBatch: Sendable {
                 throw StationProblem.internalError("cannot create \(path): \(String(cString: strerror(errno)))")
             }
         }
-        let batch = SealBatch(manifest: manifest, directory: directory)
+        let batch = SealBatch(manifest: manifest, directory: directory, maxBytes: maxBytes)
         try batch.writeManifest()
         fsyncDirectory(parent)
         return batch
@@ -100,12 +125,12 @@ public final class SealBatch: Sendable {
 
     /// A batch found on disk at start: its documents, and what its journal
     /// says became of them; the rest is queued again.
-    static func load(directory: String) throws -> SealBatch {
+    static func load(directory: String, maxBytes: (String) -> Int) throws -> SealBatch {
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/batch.json"))
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let manifest = try decoder.decode(BatchManifest.self, from: data)
-        let batch = SealBatch(manifest: manifest, directory: directory)
+        let batch = SealBatch(manifest: manifest, directory: directory, maxBytes: maxBytes(manifest.profile))
         let journal = try SealJournal(directory: batch.sealsDirectory)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: batch.documentsDirectory)) ?? []
         var queued: [SealInput] = []
@@ -220,6 +245,18 @@ public final class SealBatch: Sendable {
         }
     }
 
+    /// Counts `size` bytes for a name reserved by a tar upload (its entry's
+    /// size, known before its data) against `max_batch_mib`; refused when
+    /// the batch's documents and the uploads under way would go over it.
+    public func count(_ size: Int, for name: String) throws(StationProblem) {
+        try state.withLock { state throws(StationProblem) in
+            let announced = state.receivingBytes[name] ?? 0
+            guard state.fits(size - announced, under: maxBytes) else { throw SealBatchProblem.batchTooLarge(maxBytes) }
+            state.receivingBytes[name] = size
+            state.receivingTotal += size - announced
+        }
+    }
+
     /// Gives back a name reserved by an upload that failed.
     public func release(_ name: String) {
         if doneReceiving(name) { Task { await queue.finish() } }
@@ -229,7 +266,7 @@ public final class SealBatch: Sendable {
     /// was the last one under way (the queue may be finished now).
     private func doneReceiving(_ name: String) -> Bool {
         state.withLock { state in
-            state.receiving.remove(name)
+            state.stopReceiving(name)
             return state.closed && state.receiving.isEmpty
         }
     }
@@ -237,7 +274,7 @@ public final class SealBatch: Sendable {
     /// An upload's file fsynced and renamed to its place (off the cooperative pool).
     private static func place(_ spooled: String, at target: String) async throws {
         try await Blocking.run {
-            let fd = open(spooled, O_RDONLY | O_CLOEXEC)
+            let fd = open(spooled, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0, fsync(fd) == 0 else {
                 if fd >= 0 { Glibc.close(fd) }
                 throw StationProblem.internalError("cannot fsync the upload")
@@ -252,6 +289,8 @@ public final class SealBatch: Sendable {
     public func accept(name: String, spooled: String, size: Int, sha256: String) async throws -> BatchDocument {
         let target = documentsDirectory + "/" + name
         do {
+            // A PUT's size is known once spooled: it too must fit the batch.
+            try count(size, for: name)
             try await Self.place(spooled, at: target)
             // The rename is durable once the directory is: one fsync for the uploads that arrive together.
             await documentsSync.sync()

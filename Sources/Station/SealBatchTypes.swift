@@ -145,6 +145,24 @@ public enum SealBatchProblem {
                 en: "The document exceeds the seal profile's max_document_mib (\(limit >> 20) MiB)."))
     }
 
+    /// The batch's documents (with those being uploaded) would go over `max_batch_mib`.
+    public static func batchTooLarge(_ limit: Int) -> StationProblem {
+        StationProblem(
+            "batch-too-large", status: 413, title: "Batch too large",
+            message: ClerkText(
+                pl: "Dokumenty partii razem przekroczyłyby max_batch_mib profilu pieczęci (\(limit >> 20) MiB); wyślij je w nowej partii.",
+                en: "The batch's documents together would exceed the seal profile's max_batch_mib (\(limit >> 20) MiB); send them in a new batch."))
+    }
+
+    /// A name that comes a second time in one tar upload: only its first entry counts.
+    public static func nameRepeated(_ name: String) -> StationProblem {
+        StationProblem(
+            "name-repeated", status: 409, title: "Name repeated in the archive",
+            message: ClerkText(
+                pl: "Nazwa „\(name)” występuje w archiwum drugi raz; liczy się tylko pierwszy wpis, ten pominięto.",
+                en: "The name “\(name)” comes a second time in the archive; only the first entry counts, this one was skipped."))
+    }
+
     public static func uploading(_ name: String) -> StationProblem {
         StationProblem(
             "upload-in-progress", status: 409, title: "Upload in progress",

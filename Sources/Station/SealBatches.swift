@@ -40,7 +40,7 @@ public actor SealBatches {
         }
         for name in names.sorted() where UUID(uuidString: name) != nil {
             do {
-                let batch = try SealBatch.load(directory: directory + "/" + name)
+                let batch = try SealBatch.load(directory: directory + "/" + name, maxBytes: maxBytes(of:))
                 batches[batch.id] = batch
                 let status = batch.status()
                 if status.state == "done" || status.state == "cancelled" {
@@ -67,11 +67,17 @@ public actor SealBatches {
         let owner = BatchOwner(requester)
         guard batches.values.filter({ $0.owner == owner }).count < Self.perOwner else { throw SealBatchProblem.tooManyBatches }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let batch = try SealBatch.create(id: UUID().uuidString.lowercased(), profile: profile, owner: owner, in: directory)
+        let batch = try SealBatch.create(
+            id: UUID().uuidString.lowercased(), profile: profile, owner: owner, in: directory, maxBytes: maxBytes(of: profile))
         batches[batch.id] = batch
         batch.start(keys: keys, audit: audit, retryEvery: retryEvery)
         logger.info("batch \(batch.id) (\(profile)) created by \(requester.summary)")
         return batch
+    }
+
+    /// The profile's `max_batch_mib` (a profile gone from the configuration: the default).
+    nonisolated func maxBytes(of profile: String) -> Int {
+        keys.profiles[profile]?.settings.maxBatchBytes ?? SealSettings().maxBatchBytes
     }
 
     /// The requester's batch; someone else's is not found.

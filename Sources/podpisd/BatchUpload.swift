@@ -66,7 +66,7 @@ struct BatchUpload {
 
         init(path: String) throws {
             self.path = path
-            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw StationProblem.internalError("cannot create \(path): \(String(cString: strerror(errno)))") }
         }
 
@@ -98,6 +98,8 @@ struct BatchUpload {
     func run(_ body: RequestBody) async throws -> Answer {
         var reader = TarReader()
         var entries: [Int: Entry] = [:]
+        /// Names met in this archive: a name again is refused (`name-repeated`), its data skipped.
+        var names: Set<String> = []
         var count = 0
         /// Entries read whole: taken (or refused) whatever comes after.
         var completed = 0
@@ -156,7 +158,7 @@ struct BatchUpload {
                                     "At most \(Self.maxEntries) documents per request; send the rest in another.",
                                     pl: "Najwyżej \(Self.maxEntries) dokumentów w jednym żądaniu; resztę wyślij w następnym.", code: "too-many-entries")
                             }
-                            current = begin(entry, refuse: refuse)
+                            current = begin(entry, names: &names, refuse: refuse)
                             if case .writing(let name, _, let hasher, _) = current {
                                 if pack == nil { pack = try Pack(path: batch.packSpoolPath()) }
                                 entryStart = pack!.position
@@ -227,9 +229,13 @@ struct BatchUpload {
     }
 
     /// The start of an entry: refused, checked against the document of that name, or to be written.
-    private func begin(_ entry: TarEntry, refuse: (String, StationProblem) -> Void) -> Current {
+    private func begin(_ entry: TarEntry, names: inout Set<String>, refuse: (String, StationProblem) -> Void) -> Current {
         var name = entry.name
         while name.hasPrefix("./") { name.removeFirst(2) }
+        guard names.insert(name).inserted else {
+            refuse(name, SealBatchProblem.nameRepeated(name))
+            return .skipping
+        }
         guard entry.kind == .file else {
             refuse(name, SealBatchProblem.notAFile(name))
             return .skipping
@@ -249,6 +255,13 @@ struct BatchUpload {
         guard entry.size <= limit else {
             batch.release(name)
             refuse(name, SealBatchProblem.documentTooLarge(limit))
+            return .skipping
+        }
+        do {
+            try batch.count(entry.size, for: name)
+        } catch {
+            batch.release(name)
+            refuse(name, error)
             return .skipping
         }
         return .writing(name: name, offset: 0, hasher: SHA256(), size: 0)
