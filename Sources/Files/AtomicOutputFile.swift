@@ -28,7 +28,7 @@ public final class AtomicOutputFile {
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         temporary = (directory.isEmpty ? "/" : directory) + "/.\(name).podpis-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         if fd < 0 { throw FileError(.cannotWrite, "\(path): \(String(cString: strerror(errno)))") }
     }
 
@@ -153,26 +153,93 @@ public final class OutputDirectory: Sendable {
     }
 }
 
-/// A file read in chunks, in constant memory.
-public struct InputFile: Sendable {
+/// A file read in chunks, in constant memory; the one way this project
+/// opens an input. Every open is by path without following a symbolic link
+/// (`O_NOFOLLOW`, `O_CLOEXEC`, and `O_NONBLOCK` so that a FIFO put in its
+/// place cannot hang the reader), and the opened descriptor is checked
+/// (`fstat`) before a byte is read: a regular file, and, when the caller
+/// picked the file earlier (a hot folder's `lstat`), that same file — same
+/// device, inode and size. A name swapped for a link to a secret (the seal
+/// PIN file, the credentials directory) or for another file between the
+/// look and the open is refused, never read.
+public struct InputFile: Sendable, Hashable {
     public let path: String
+    /// The file the caller picked; nil: whatever regular file is at `path`.
+    public let expected: Identity?
     public static let chunkSize = 1 << 20
 
-    public init(path: String) { self.path = path }
+    /// Which file: device and inode, and its size when it was looked at.
+    public struct Identity: Sendable, Hashable {
+        public let device: UInt64
+        public let inode: UInt64
+        public let size: Int
 
-    /// The file's size; fails if it is not a readable regular file.
-    public func size() throws(FileError) -> Int {
+        public init(device: UInt64, inode: UInt64, size: Int) {
+            self.device = device
+            self.inode = inode
+            self.size = size
+        }
+
+        init(_ info: stat) {
+            self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size))
+        }
+
+        /// What `lstat` says of `path` (the link itself, never its target);
+        /// nil unless it is a regular file.
+        public static func of(_ path: String) -> (identity: Identity, modified: timespec)? {
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return (Identity(info), info.st_mtim)
+        }
+    }
+
+    /// Whatever regular file is at `path` when it is opened.
+    public init(path: String) {
+        self.init(path: path, expected: nil)
+    }
+
+    /// The file at `path` only if it is still the one picked.
+    public init(path: String, expected: Identity?) {
+        self.path = path
+        self.expected = expected
+    }
+
+    /// Opens the file for reading: no symbolic link followed, a regular
+    /// file, the one expected. The caller closes the descriptor.
+    public func open() throws(FileError) -> (fd: Int32, size: Int) {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw FileError(.notAFile, "\(path): a symbolic link (not followed)") }
+            throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))")
+        }
         var info = stat()
-        guard stat(path, &info) == 0 else { throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw FileError(.cannotRead, "\(path): not a regular file") }
-        return Int(info.st_size)
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw FileError(.cannotRead, "\(path): \(reason)")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw FileError(.notAFile, "\(path): not a regular file")
+        }
+        if let expected, Identity(info) != expected {
+            close(fd)
+            throw FileError(.changed, path)
+        }
+        return (fd, Int(info.st_size))
+    }
+
+    /// The file's size; fails if it is not a readable regular file (or not the one expected).
+    public func size() throws(FileError) -> Int {
+        let (fd, size) = try open()
+        close(fd)
+        return size
     }
 
     /// Calls `body` with each chunk of the file in order; returns the bytes read.
     @discardableResult
     public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))") }
+        let (fd, _) = try open()
         defer { close(fd) }
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 64)
@@ -194,9 +261,11 @@ public struct InputFile: Sendable {
     /// `count` bytes from `offset` (a document kept inside a pack file):
     /// fails if the file is shorter.
     public func readRange(offset: Int, count: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))") }
+        let (fd, size) = try open()
         defer { close(fd) }
+        guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
+            throw FileError(.cannotRead, "\(path): \(count) bytes at \(offset) expected, the file has \(size)")
+        }
         var bytes = [UInt8](repeating: 0, count: count)
         var total = 0
         while total < count {
@@ -214,13 +283,8 @@ public struct InputFile: Sendable {
     /// The whole file, for inputs known to be small: read straight into
     /// the array (one open, one fstat, reads of what is left), no chunk buffer.
     public func readAll(limit: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))") }
+        let (fd, size) = try open()
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw FileError(.cannotRead, "\(path): \(String(cString: strerror(errno)))") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw FileError(.cannotRead, "\(path): not a regular file") }
-        let size = Int(info.st_size)
         guard size <= limit else { throw FileError(.tooLarge, "\(path): \(size) bytes, limit \(limit)") }
         var bytes = [UInt8](repeating: 0, count: size + 1)
         var total = 0
@@ -252,6 +316,8 @@ public struct FileError: ClerkReadableError, Sendable, Hashable {
         case cannotRead = "cannot-read"
         case tooLarge = "too-large"
         case changed = "input-changed"
+        /// A symbolic link (never followed), a directory, a FIFO, a device.
+        case notAFile = "not-a-regular-file"
     }
 
     public let kind: Kind
@@ -274,6 +340,8 @@ public struct FileError: ClerkReadableError, Sendable, Hashable {
             return ClerkText(pl: "Nie można odczytać pliku: \(detail).", en: "Cannot read the file: \(detail).")
         case .tooLarge:
             return ClerkText(pl: "Plik jest za duży: \(detail).", en: "The file is too large: \(detail).")
+        case .notAFile:
+            return ClerkText(pl: "To nie jest zwykły plik (dowiązań symbolicznych się nie otwiera): \(detail).", en: "Not a regular file (symbolic links are not followed): \(detail).")
         case .changed:
             return ClerkText(
                 pl: "Plik \(detail) zmienił się w trakcie podpisywania; nic nie zapisano. Spróbuj ponownie.",

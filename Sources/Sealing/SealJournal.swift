@@ -39,7 +39,8 @@ public final class SealJournal: Sendable {
     public init(directory: String) throws {
         path = directory + "/" + Self.fileName
         var loaded: [String: Entry] = [:]
-        if let data = FileManager.default.contents(atPath: path) {
+        // Read and appended to without following a symbolic link put in its place.
+        if let data = try? InputFile(path: path).readAll(limit: .max) {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             // A torn last line (power cut mid-write) is ignored: its document is redone.
@@ -48,7 +49,7 @@ public final class SealJournal: Sendable {
             }
         }
         let entries = Locked(loaded)
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SealError("journal", .init(pl: "Nie można pisać dziennika \(path).", en: "Cannot write the journal \(path).")) }
         self.entries = entries
         self.fd = fd

@@ -32,16 +32,21 @@ public struct SealInput: Sendable, Hashable {
     public let offset: Int
     /// nil: the whole file.
     public let length: Int?
-    public init(name: String, path: String, offset: Int = 0, length: Int? = nil) {
+    /// The file as it was picked (a hot folder's `lstat`): another file
+    /// found under `path` when it is opened is refused (`input-changed`).
+    public let expected: InputFile.Identity?
+    public init(name: String, path: String, offset: Int = 0, length: Int? = nil, expected: InputFile.Identity? = nil) {
         self.name = name
         self.path = path
         self.offset = offset
         self.length = length
+        self.expected = expected
     }
 
-    /// The document's bytes, up to `limit`.
+    /// The document's bytes, up to `limit`: opened without following a
+    /// symbolic link, and only if it is still the file picked.
     func read(limit: Int) throws -> [UInt8] {
-        let file = InputFile(path: path)
+        let file = InputFile(path: path, expected: expected)
         guard let length else {
             let size = try file.size()
             guard size <= limit else { throw SealError.tooLarge(size, limit: limit) }

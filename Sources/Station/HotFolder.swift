@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Inventory
 import Logging
@@ -9,6 +10,12 @@ import Sealing
 /// complete: its size and time unchanged since the last look and no process
 /// holding it open for writing. The outbox's journal makes a restart resume
 /// without sealing anything twice.
+///
+/// The inbox is written by others: a file is picked by `lstat` (a regular
+/// file, never a link) and the sealer opens it with `O_NOFOLLOW` and reads
+/// it only if it is still that file (same device, inode and size), so a
+/// name swapped for a link to the seal PIN file or to any other file
+/// between the look and the open is not sealed (``InputFile``).
 public actor HotFolder {
     public struct Folders: Sendable {
         public let inbox: String
@@ -30,7 +37,14 @@ public actor HotFolder {
     let audit: AuditTrail?
     let logger = Logger(label: "podpisd.hotfolder")
     private var key: SealKey?
-    private var seen: [String: (size: Int, modified: Date)] = [:]
+    private var seen: [String: Look] = [:]
+
+    /// What one look found of a file: which file, and when it was last written.
+    struct Look: Equatable {
+        let identity: InputFile.Identity
+        let seconds: Int
+        let nanoseconds: Int
+    }
     public private(set) var status = "idle"
 
     public init(profile: String, folders: Folders, settings: SealSettings, audit: AuditTrail?, openKey: @escaping @Sendable () async throws -> SealKey) {
@@ -85,7 +99,10 @@ public actor HotFolder {
             case .failed:
                 let target = move(input.path, to: folders.failed)
                 let reason = "\(result.code ?? "seal-failed")\n\(result.message?.pl ?? "")\n\(result.message?.en ?? "")\n"
-                try? Data(reason.utf8).write(to: URL(fileURLWithPath: (target ?? folders.failed + "/" + input.name) + ".reason.txt"), options: .atomic)
+                if let file = try? AtomicOutputFile(path: (target ?? folders.failed + "/" + input.name) + ".reason.txt", replacing: true, mode: 0o640) {
+                    try? file.write(Array(reason.utf8))
+                    try? file.commit()
+                }
                 logger.warning("hot folder \(profile): \(input.name) failed: \(result.code ?? "")")
             }
         }
@@ -97,16 +114,16 @@ public actor HotFolder {
     func completeDocuments() -> [SealInput] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folders.inbox) else { return [] }
         var ready: [SealInput] = []
-        var current: [String: (Int, Date)] = [:]
+        var current: [String: Look] = [:]
         for name in names.sorted() where !name.hasPrefix(".") && !name.hasSuffix(".part") && !name.hasSuffix(".tmp") {
             let path = folders.inbox + "/" + name
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                attributes[.type] as? FileAttributeType == .typeRegular,
-                let size = (attributes[.size] as? NSNumber)?.intValue, let modified = attributes[.modificationDate] as? Date
-            else { continue }
-            current[name] = (size, modified)
-            if let before = seen[name], before.size == size, before.modified == modified, !Self.openForWriting(path) {
-                ready.append(SealInput(name: name, path: path))
+            // lstat: a symbolic link is not a document, whatever it points to.
+            guard let (identity, modified) = InputFile.Identity.of(path) else { continue }
+            let look = Look(identity: identity, seconds: modified.tv_sec, nanoseconds: modified.tv_nsec)
+            current[name] = look
+            if seen[name] == look, !Self.openForWriting(path) {
+                // The sealer reads it only if it is still this file.
+                ready.append(SealInput(name: name, path: path, expected: identity))
             }
         }
         seen = current

@@ -38,7 +38,7 @@ final class SealPacks: SealOutputs {
 
         init(path: String) throws(FileError) {
             self.path = path
-            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw FileError(.cannotWrite, "\(path): \(String(cString: strerror(errno)))") }
         }
 
@@ -74,7 +74,7 @@ final class SealPacks: SealOutputs {
             let path = directory + "/" + name
             for (output, location) in Self.read(pack: path) { found[output] = location }
             // What a killed run wrote but had not fsynced yet is durable from here on.
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
             if fd >= 0 {
                 fsync(fd)
                 close(fd)
