@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A PIN held only as long as a login needs it.
 ///
 /// The bytes live in one heap buffer this object owns; `wipe()` (called at the
@@ -17,7 +13,7 @@ public final class SecretPIN: @unchecked Sendable, CustomStringConvertible {
         buffer.initialize(repeating: 0)
         for i in bytes.indices { buffer[i] = bytes[i] }
         count = bytes.count
-        for i in bytes.indices { bytes[i] = 0 }
+        Wipe.bytes(&bytes)
         bytes.removeAll()
     }
 
@@ -38,9 +34,7 @@ public final class SecretPIN: @unchecked Sendable, CustomStringConvertible {
     /// Overwrites the PIN with zeros.
     public func wipe() {
         guard !wiped else { return }
-        // memset_explicit is not in glibc 2.36; a volatile-style loop through
-        // the raw pointer is not elided because the buffer escapes to C above.
-        _ = memset(buffer.baseAddress!, 0, buffer.count)
+        Wipe.bytes(UnsafeMutableRawBufferPointer(buffer))
         wiped = true
     }
 

@@ -49,7 +49,7 @@ public enum SealPINSource: Sendable {
             }
         }
         var buffer = [UInt8](repeating: 0, count: 256)
-        defer { for index in buffer.indices { buffer[index] = 0 } }
+        defer { Wipe.bytes(&buffer) }
         let count = Glibc.read(fd, &buffer, buffer.count)
         guard count > 0 else { throw SealError.pinUnavailable("\(path) is empty") }
         var length = count

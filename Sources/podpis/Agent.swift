@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import DaemonConfiguration
 import Foundation
 import NIOCore
+import PKCS11
 
 /// `podpis agent`: the clerk's terminal for podpisd. Shows who asks, what is
 /// signed (name, size, type, SHA-256 as signed), how and with which
@@ -21,6 +22,7 @@ struct Agent: AsyncParsableCommand {
     @Flag(help: "Use the system service's socket (/run/podpis/podpisd.sock).") var system = false
 
     func run() async throws {
+        ProcessDumps.forbid()  // the clerk's PINs pass through: no core file, no ptrace by the same uid
         let environment = ProcessInfo.processInfo.environment
         let path = socket ?? DaemonConfiguration().socketPath(system: system, environment: environment)
         guard let url = URL(httpURLWithSocketPath: path, uri: "/v1/agent/requests") else {
@@ -87,8 +89,11 @@ struct Agent: AsyncParsableCommand {
             body = Array(#"{"decision":"once"}"#.utf8)
         case .always:
             body = Array(#"{"decision":"always"}"#.utf8)
-        case .approve(var pin):
-            body = Array(#"{"decision":"approve""#.utf8)
+        case .approve(let pin):
+            // Reserved once for the longest body (every PIN byte escaped): a growing array would leave copies.
+            body = []
+            body.reserveCapacity(32 + 2 * pin.count)
+            body += Array(#"{"decision":"approve""#.utf8)
             if !pin.isEmpty {
                 body += Array(#","pin":""#.utf8)
                 for byte in pin {
@@ -98,14 +103,14 @@ struct Agent: AsyncParsableCommand {
                 body += Array("\"".utf8)
             }
             body += Array("}".utf8)
-            for index in pin.indices { pin[index] = 0 }
+            Wipe.storage(of: pin)
         }
         var post = HTTPClientRequest(url: url.absoluteString)
         post.method = .POST
         post.headers.add(name: "Content-Type", value: "application/json")
         if let agent { post.headers.add(name: "X-Podpis-Agent", value: agent) }
         post.body = .bytes(ByteBuffer(bytes: body))
-        for index in body.indices { body[index] = 0 }
+        Wipe.bytes(&body)
         do {
             let response = try await client.execute(post, timeout: .seconds(30))
             if response.status.code == 404 {

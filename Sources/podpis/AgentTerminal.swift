@@ -1,5 +1,6 @@
 import Foundation
 import Localization
+import PKCS11
 
 /// Questions on /dev/tty without echo and without the terminal's own Ctrl-C:
 /// Ctrl-C arrives as a byte and refuses the request, the agent goes on.
@@ -63,6 +64,7 @@ final class AgentTerminal {
             _ = Foundation.write(tty, "\n", 1)
         }
         var line: [UInt8] = []
+        line.reserveCapacity(256)  // never grows: no copies of a PIN left behind
         var byte: UInt8 = 0
         while line.count < 256 {
             let n = Foundation.read(tty, &byte, 1)
@@ -90,7 +92,7 @@ final class AgentTerminal {
     }
 
     private func wipe(_ line: inout [UInt8]) {
-        for index in line.indices { line[index] = 0 }
+        Wipe.bytes(&line)
         line.removeAll()
     }
 }

@@ -41,6 +41,7 @@ enum PINReader {
     nonisolated(unsafe) private static var terminalFD: Int32 = -1
 
     private static func readPIN(prompt: String, fd: Int32?) throws -> SecretPIN {
+        ProcessDumps.forbid()  // before any PIN byte is in memory: no core file, no ptrace by the same uid
         if let fd { return try readLine(from: fd) }
         let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard tty >= 0 else {
@@ -73,7 +74,7 @@ enum PINReader {
     /// (the next PIN for an always-authenticate key comes on the next line).
     static func readLine(from fd: Int32) throws -> SecretPIN {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
+        bytes.reserveCapacity(256)  // the most read: the array never grows, so no copy is left behind
         var byte: UInt8 = 0
         while bytes.count < 256 {
             let n = Foundation.read(fd, &byte, 1)

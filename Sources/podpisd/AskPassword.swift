@@ -29,21 +29,22 @@ enum AskPassword {
         close(fds[1])
         defer { close(fds[0]) }
         guard rc == 0 else { throw SealError("pin-unavailable", ClerkText(pl: "systemd-ask-password: \(rc)", en: "systemd-ask-password: \(rc)")) }
-        var bytes: [UInt8] = []
+        // One fixed buffer (a growing array would leave copies of the PIN behind).
         var buffer = [UInt8](repeating: 0, count: 256)
-        while true {
-            let count = read(fds[0], &buffer, buffer.count)
+        defer { Wipe.bytes(&buffer) }
+        var length = 0
+        while length < buffer.count {
+            let count = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress! + length, $0.count - length) }
             if count <= 0 { break }
-            bytes += buffer[..<count]
+            length += count
         }
-        for index in buffer.indices { buffer[index] = 0 }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
-        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
-        guard status == 0, !bytes.isEmpty else {
-            for index in bytes.indices { bytes[index] = 0 }
+        while length > 0, buffer[length - 1] == 0x0A || buffer[length - 1] == 0x0D { length -= 1 }
+        guard status == 0, length > 0 else {
             throw SealError("pin-unavailable", ClerkText(pl: "Nie podano PIN-u pieczęci.", en: "No seal PIN was given."))
         }
+        var bytes = Array(buffer[..<length])
         return SecretPIN(consuming: &bytes)
     }
 }

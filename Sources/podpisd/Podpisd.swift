@@ -34,6 +34,7 @@ struct Podpisd: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds (for tests); default: run until stopped.") var seconds: Double?
 
     func run() async throws {
+        ProcessDumps.forbid()  // PINs pass through: no core file, no ptrace by the same uid
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var mutableLogger = Logger(label: "podpisd")
         mutableLogger.logLevel = .info

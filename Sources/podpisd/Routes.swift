@@ -236,25 +236,22 @@ enum AgentAnswer {
     static func parse(_ body: inout ByteBuffer) throws -> ConsentDecision {
         var bytes = body.readBytes(length: body.readableBytes) ?? []
         defer {
-            for i in bytes.indices { bytes[i] = 0 }
+            Wipe.bytes(&bytes)
             body.clear()
-            body.withUnsafeMutableWritableBytes { raw in
-                for i in raw.indices { raw[i] = 0 }
-            }
+            body.withUnsafeMutableWritableBytes { Wipe.bytes($0) }
         }
         let bad = StationProblem.badRequest(
             "Expected {\"decision\": \"approve\"|\"refuse\"|\"once\"|\"always\"|\"deny\", \"pin\"?: \"…\"}.", code: "bad-json")
-        guard var fields = FlatJSON.parse(bytes), Set(fields.keys).isSubset(of: ["decision", "pin"]), let decision = fields["decision"] else {
-            throw bad
-        }
-        defer { for key in fields.keys { fields[key]!.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = 0 } } } }
+        guard var fields = FlatJSON.parse(bytes) else { throw bad }
+        // Every way out wipes what is left (a PIN next to an unknown key too).
+        defer { Wipe.values(&fields) }
+        guard Set(fields.keys).isSubset(of: ["decision", "pin"]), let decision = fields["decision"] else { throw bad }
         switch String(decoding: decision, as: UTF8.self) {
         case "refuse", "deny": return .refuse
         case "once": return .allowOnce
         case "always": return .allowAlways
         case "approve":
-            guard var pin = fields["pin"] else { return .approve(pin: nil) }
-            fields["pin"] = nil
+            guard var pin = fields.removeValue(forKey: "pin") else { return .approve(pin: nil) }
             return .approve(pin: SecretPIN(consuming: &pin))
         default:
             throw bad

@@ -87,9 +87,9 @@ require "$SYSTEM_UNIT" "ExecStart=$DAEMON --system" "User=podpis" "Group=podpis"
     "RuntimeDirectory=podpis" "RuntimeDirectoryMode=0750" "StateDirectory=podpis" \
     "ConfigurationDirectory=podpis" "UMask=0077" "NoNewPrivileges=yes" "ProtectSystem=strict" \
     "CapabilityBoundingSet=" "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6" \
-    "SystemCallFilter=@system-service" "SystemCallFilter=@chown" "WantedBy=multi-user.target"
+    "SystemCallFilter=@system-service" "SystemCallFilter=@chown" "WantedBy=multi-user.target" "LimitCORE=0"
 require "$USER_UNIT" "ExecStart=$DAEMON" "RuntimeDirectory=podpis" "RuntimeDirectoryMode=0700" \
-    "UMask=0077" "PrivateUsers=yes" "ProtectSystem=strict" \
+    "UMask=0077" "PrivateUsers=yes" "ProtectSystem=strict" "LimitCORE=0" \
     "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6" "SystemCallFilter=@chown" "WantedBy=default.target"
 # (@chown: podpisd gives its socket to server.socket_group.)
 # A user manager cannot see system units (pcscd.socket) nor switch users.
