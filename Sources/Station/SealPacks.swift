@@ -70,7 +70,8 @@ final class SealPacks: SealOutputs {
         var highest = 0
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names where name.hasPrefix("pack-") && name.hasSuffix(".tar") {
-            if let number = Int(name.dropFirst(5).dropLast(4)) { highest = max(highest, number) }
+            // A number of a pack not written here (pack-9223372036854775807.tar) is no reason to trap on +1.
+            if let number = Int(name.dropFirst(5).dropLast(4)), number < 1 << 40 { highest = max(highest, number) }
             let path = directory + "/" + name
             for (output, location) in Self.read(pack: path) { found[output] = location }
             // What a killed run wrote but had not fsynced yet is durable from here on.

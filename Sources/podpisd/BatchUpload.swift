@@ -160,16 +160,17 @@ struct BatchUpload {
                             }
                             current = begin(entry, names: &names, refuse: refuse)
                             if case .writing(let name, _, let hasher, _) = current {
-                                if pack == nil { pack = try Pack(path: batch.packSpoolPath()) }
-                                entryStart = pack!.position
-                                try pack!.write(TarWriter.header(name: name, size: entry.size, mtime: entry.mtime))
-                                current = .writing(name: name, offset: pack!.position, hasher: hasher, size: 0)
+                                let writing = try pack ?? Pack(path: batch.packSpoolPath())
+                                pack = writing
+                                entryStart = writing.position
+                                try writing.write(TarWriter.header(name: name, size: entry.size, mtime: entry.mtime))
+                                current = .writing(name: name, offset: writing.position, hasher: hasher, size: 0)
                             }
                         case .data(let bytes):
                             switch current {
                             case .writing(let name, let offset, var hasher, let size):
                                 hasher.update(data: bytes)
-                                try pack!.write(bytes)
+                                try Self.writing(pack).write(bytes)
                                 current = .writing(name: name, offset: offset, hasher: hasher, size: size + bytes.count)
                             case .checking(let name, let existing, var hasher):
                                 hasher.update(data: bytes)
@@ -182,11 +183,12 @@ struct BatchUpload {
                             let index = count - 1
                             switch current {
                             case .writing(let name, let offset, let hasher, let size):
-                                try pack!.write(TarWriter.padding(size))
-                                pack!.documents.append(.init(name: name, offset: offset, size: size, sha256: hasher.finalize().hexString))
-                                pack!.indices.append(index)
+                                let writing = try Self.writing(pack)
+                                try writing.write(TarWriter.padding(size))
+                                writing.documents.append(.init(name: name, offset: offset, size: size, sha256: hasher.finalize().hexString))
+                                writing.indices.append(index)
                                 current = .skipping
-                                if pack!.documents.count >= Self.documentsPerPack || pack!.position >= Self.bytesPerPack { try commit() }
+                                if writing.documents.count >= Self.documentsPerPack || writing.position >= Self.bytesPerPack { try commit() }
                             case .checking(let name, let existing, let hasher):
                                 if hasher.finalize().hexString == existing.sha256 {
                                     entries[index] = Entry(status: "unchanged", name: name, sha256: existing.sha256, size: existing.size)
@@ -265,6 +267,12 @@ struct BatchUpload {
             return .skipping
         }
         return .writing(name: name, offset: 0, hasher: SHA256(), size: 0)
+    }
+
+    /// The pack an entry being written goes into (opened at its header).
+    private static func writing(_ pack: Pack?) throws -> Pack {
+        guard let pack else { throw StationProblem.internalError("a tar entry is being written without a pack") }
+        return pack
     }
 
     static func bad(_ fault: TarError, accepted: Int) -> StationProblem {
