@@ -126,7 +126,7 @@ public final class SealBatch: Sendable {
     /// A batch found on disk at start: its documents, and what its journal
     /// says became of them; the rest is queued again.
     static func load(directory: String, maxBytes: (String) -> Int) throws -> SealBatch {
-        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/batch.json"))
+        let data = Data(try InputFile(path: directory + "/batch.json").readAll(limit: 1 << 20))
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let manifest = try decoder.decode(BatchManifest.self, from: data)
@@ -407,10 +407,10 @@ public final class SealBatch: Sendable {
     /// A seal kept as a file of its own (batches sealed before packs existed).
     private func legacySeal(_ document: BatchDocument) throws -> [UInt8] {
         let path = sealsDirectory + "/" + (document.output ?? document.name)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = try? InputFile(path: path).readAll(limit: 1 << 30) else {
             throw StationProblem.internalError("the seal of \(document.name) is missing")
         }
-        return Array(data)
+        return bytes
     }
 
     // MARK: State
