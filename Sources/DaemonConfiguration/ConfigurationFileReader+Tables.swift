@@ -24,6 +24,12 @@ extension ConfigurationFileReader {
                 }
             case "socket_group":
                 if let group = string(value, path) { server.socketGroup = group }
+            case "agent_users":
+                guard let users = strings(value, path) else { continue }
+                for user in users where !FileSystem.userExists(user) {
+                    report(path, "unknown-user", ProblemMessages.unknownUser(user), severity: .warning, element: user)
+                }
+                server.agentUsers = users
             case "allowed_origins":
                 if let texts = strings(value, path), let origins = origins(texts, path) { server.allowedOrigins = origins }
             case "max_body_mib":
@@ -183,6 +189,9 @@ extension ConfigurationFileReader {
             case "max_documents":
                 guard let count = integer(value, path, in: 1...100_000) else { valid = false; continue }
                 policy.maxDocuments = count
+            case "digest_only":
+                guard let rule: DaemonConfiguration.Policy.DigestOnly = choice(value, path) else { valid = false; continue }
+                policy.digestOnly = rule
             default:
                 unknownKey(key, in: "policy")
                 valid = false

@@ -3,7 +3,7 @@
 enum ConfigurationSchema {
     static let tables: [(name: String, keys: [String])] = [
         ("server", [
-            "port", "socket", "socket_mode", "socket_group", "allowed_origins",
+            "port", "socket", "socket_mode", "socket_group", "agent_users", "allowed_origins",
             "max_body_mib", "max_json_mib", "agent_timeout_seconds", "idle_timeout_seconds", "audit_file",
             "pairing_file", "batch_dir", "development_origins", "max_pairing_questions", "max_connections",
         ]),
@@ -11,7 +11,7 @@ enum ConfigurationSchema {
         ("timestamp", ["urls", "timeout_seconds"]),
         ("defaults", ["format", "packaging", "level", "digest"]),
         ("limits", ["xml_max_mib", "xml_max_depth", "xml_max_nodes"]),
-        ("policy", ["certificate", "users", "origins", "pin_cache_seconds", "max_documents"]),
+        ("policy", ["certificate", "users", "origins", "pin_cache_seconds", "max_documents", "digest_only"]),
         ("seal", [
             "certificate", "xml", "other", "level", "digest", "sessions", "signing_nice", "pin_credential", "pin_file", "pin_prompt",
             "max_document_mib", "max_batch_mib", "inbox", "outbox", "done", "failed",

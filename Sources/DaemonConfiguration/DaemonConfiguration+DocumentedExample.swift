@@ -8,6 +8,7 @@ extension DaemonConfiguration {
         socket = ""                   # Unix socket path; "" = default: $XDG_RUNTIME_DIR/podpis/podpisd.sock for a user daemon, /run/podpis/podpisd.sock with --system
         socket_mode = "0600"          # octal string; "0660" for a system service shared with a group
         socket_group = ""             # group name owning the socket ("" = the daemon's group)
+        agent_users = []              # users (names or uids) besides the daemon's own who may run `podpis agent` (a system service: the clerks)
         allowed_origins = []          # web origins allowed to call the TCP API: "https://ezd.example.gov.pl" or "http://localhost:8080" (scheme://host[:port], no path, never "*")
         max_body_mib = 2048           # largest raw document body
         max_json_mib = 32             # largest JSON request
@@ -40,6 +41,7 @@ extension DaemonConfiguration {
         # origins = ["https://ezd.example.gov.pl"]  # web origins (after pairing) that may use it; absent = any paired; [] = none
         # pin_cache_seconds = 0       # keep the token logged in this long after a PIN (yes/no only meanwhile); never for always-authenticate keys
         # max_documents = 100         # the most documents one consent may cover
+        # digest_only = "local"       # a digest sent without the content: local = programs on the Unix socket only (never TCP/web pages) | always | never
         # [seal.NAME]                 # e.g. [seal.zaswiadczenia]: a seal profile for unattended sealing
         # certificate = "f194d32f02c78d47"  # 8+ hex digits of the seal certificate's SHA-256
         # xml = "xades-enveloped"     # XML documents: xades-enveloped | xades-enveloping | xades-detached | cades-attached | cades-detached

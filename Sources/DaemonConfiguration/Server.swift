@@ -15,6 +15,10 @@ extension DaemonConfiguration {
         public var socketMode: UInt16
         /// `socket_group`: the group owning the socket; empty for the daemon's group.
         public var socketGroup: String
+        /// `agent_users`: users (names or uids) besides the daemon's own
+        /// whose connections may be the clerk's agent (a system service:
+        /// the clerks at the desk).
+        public var agentUsers: [String]
         /// `allowed_origins`: web origins allowed to call the TCP API, normalised
         /// as browsers send them (`scheme://host[:port]`, lower case, no default port).
         public var allowedOrigins: [String]
@@ -53,6 +57,7 @@ extension DaemonConfiguration {
             socket: String = "",
             socketMode: UInt16 = 0o600,
             socketGroup: String = "",
+            agentUsers: [String] = [],
             allowedOrigins: [String] = [],
             maxBodyBytes: Int = 2048 * DaemonConfiguration.mebibyte,
             maxJSONBytes: Int = 32 * DaemonConfiguration.mebibyte,
@@ -69,6 +74,7 @@ extension DaemonConfiguration {
             self.socket = socket
             self.socketMode = socketMode
             self.socketGroup = socketGroup
+            self.agentUsers = agentUsers
             self.allowedOrigins = allowedOrigins
             self.maxBodyBytes = maxBodyBytes
             self.maxJSONBytes = maxJSONBytes

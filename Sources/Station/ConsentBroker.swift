@@ -9,7 +9,9 @@ import Foundation
 /// connection, or the last that answered); if that agent goes away, its open
 /// questions go to the next. A question nobody answers within the timeout
 /// fails with `no-agent`; one whose client goes away is withdrawn and never
-/// signed.
+/// signed. Only the agent that holds a question may answer it (its id from
+/// `hello`, known only to its connection, and the same uid); when another
+/// agent registers, the others are told who and on which terminal.
 public actor ConsentBroker {
     private struct Pending {
         let question: AgentQuestion
@@ -21,6 +23,7 @@ public actor ConsentBroker {
     private struct Agent {
         let continuation: AsyncStream<AgentEvent>.Continuation
         var lastActive: Date
+        let identity: AgentIdentity
     }
 
     private var pending: [String: Pending] = [:]
@@ -38,11 +41,13 @@ public actor ConsentBroker {
         subscribeAgent().events
     }
 
-    /// The same, with the agent's id for ``disconnect(_:)``.
-    public func subscribeAgent() -> (id: UUID, events: AsyncStream<AgentEvent>) {
+    /// The same, with the agent's id for ``disconnect(_:)``. The agents
+    /// already connected are told that this one registered.
+    public func subscribeAgent(_ identity: AgentIdentity = AgentIdentity(uid: nil, pid: nil, terminal: nil)) -> (id: UUID, events: AsyncStream<AgentEvent>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream<AgentEvent>.makeStream(bufferingPolicy: .unbounded)
-        agents[id] = Agent(continuation: continuation, lastActive: Date())
+        for agent in agents.values { agent.continuation.yield(.agentRegistered(identity)) }
+        agents[id] = Agent(continuation: continuation, lastActive: Date(), identity: identity)
         continuation.onTermination = { _ in Task { await self.removeAgent(id) } }
         continuation.yield(.hello(agent: id.uuidString))
         for requestID in order where pending[requestID]?.agent == nil { deliver(requestID) }
@@ -110,13 +115,22 @@ public actor ConsentBroker {
         }
     }
 
-    public enum AnswerResult: Sendable { case accepted, unknown, wrongKind }
+    public enum AnswerResult: Sendable { case accepted, unknown, wrongKind, wrongAgent }
 
-    /// An agent's answer.
-    public func answer(_ id: String, _ decision: ConsentDecision, from agent: String? = nil) -> AnswerResult {
-        guard let question = pending[id]?.question else {
+    /// An agent's answer, accepted only from the agent that holds the
+    /// question: `agent` is the id from its `hello`, and `uid` (the answering
+    /// peer's) must be that agent's. Any other answer leaves the question open.
+    public func answer(_ id: String, _ decision: ConsentDecision, from agent: String?, uid: UInt32?) -> AnswerResult {
+        guard let held = pending[id] else {
             if case .approve(let pin?) = decision { pin.wipe() }
             return .unknown
+        }
+        let question = held.question
+        guard let holder = held.agent, agent.flatMap(UUID.init(uuidString:)) == holder, let asked = agents[holder],
+            asked.identity.uid == uid
+        else {
+            if case .approve(let pin?) = decision { pin.wipe() }
+            return .wrongAgent
         }
         guard decision.answers(question) else {
             if case .approve(let pin?) = decision { pin.wipe() }

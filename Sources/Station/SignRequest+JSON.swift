@@ -1,4 +1,5 @@
 import Foundation
+import Localization
 import Signing
 import XAdES
 
@@ -29,9 +30,10 @@ extension SignRequest {
             if let unknown = Set(document.keys).subtracting(documentFields).sorted().first {
                 throw StationProblem.badRequest("Unknown field \"documents[\(index)].\(unknown)\".", pl: "Nieznane pole „documents[\(index)].\(unknown)”.", code: "unknown-field")
             }
-            guard let name = try string(document, "name"), SignDocument.isAcceptableName(name) else {
+            guard let name = try string(document, "name") else {
                 throw StationProblem.badRequest("documents[\(index)].name must be a file name without a path.", pl: "documents[\(index)].name musi być nazwą pliku bez ścieżki.")
             }
+            guard SignDocument.isAcceptableName(name) else { throw StationProblem.badDocumentName(index: index) }
             guard !request.documents.contains(where: { $0.name == name }) else {
                 throw StationProblem.badRequest("Two documents are named \(name).", pl: "Dwa dokumenty mają nazwę \(name).")
             }
@@ -100,8 +102,15 @@ extension SignRequest {
     }
 
     /// Combinations that cannot be signed are refused before anything else.
+    /// What the requester supplies and the clerk reads is refused when it
+    /// could forge the consent screen (``VisibleText``): a `role` or a
+    /// `mimeType` out of its grammar.
     public func validate() throws(StationProblem) {
         if documents.isEmpty { throw StationProblem.badRequest("No documents.", pl: "Brak dokumentów.") }
+        if let role, !Self.isAcceptableRole(role) { throw StationProblem.badRole }
+        for (index, document) in documents.enumerated() where !SignDocument.isAcceptableMediaType(document.mimeType) {
+            throw StationProblem.badMediaType(index: index)
+        }
         if format == .cades && packaging == .enveloped {
             throw StationProblem.badRequest(
                 "CAdES has no enveloped packaging: use detached (.p7s beside the document) or enveloping (the document inside).",
@@ -117,7 +126,11 @@ extension SignRequest {
                 }
             }
         }
-        if role?.count ?? 0 > 256 { throw StationProblem.badRequest("role is longer than 256 characters.", pl: "role ma ponad 256 znaków.") }
+    }
+
+    /// `role`, the claimed role signed into the signature: 1 to 256
+    /// characters, none of them a control, bidi or invisible character.
+    public static func isAcceptableRole(_ role: String) -> Bool {
+        !role.isEmpty && role.unicodeScalars.count <= 256 && !VisibleText.containsUnsafe(role)
     }
 }
-

@@ -1,4 +1,5 @@
 import Foundation
+import Localization
 import Signing
 import XAdES
 
@@ -48,11 +49,72 @@ public struct SignDocument: Sendable {
     /// SHA-256 of the bytes (computed while receiving them), hex.
     public let sha256: String?
 
-    /// A plain file name: no path, no control characters, not "." or "..",
-    /// at most 255 bytes (it becomes a reference URI and a download name).
+    /// Only the digest was sent: the daemon never saw the content.
+    public var isDigestOnly: Bool {
+        if case .digest = content { return true }
+        return false
+    }
+
+    /// A plain file name: no path, not "." or "..", at most 255 bytes (it
+    /// becomes a reference URI and a download name), and nothing the clerk's
+    /// screen could not show as it is: no control, bidi, zero-width or other
+    /// invisible character (``VisibleText/isUnsafe(_:)``).
     public static func isAcceptableName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 255 && name != "." && name != ".."
-            && !name.contains("/") && !name.contains("\\") && !name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+            && !name.contains("/") && !name.contains("\\") && !VisibleText.containsUnsafe(name)
+    }
+
+    /// A media type by RFC 6838 §4.2: `type/subtype`, each a restricted-name
+    /// (a letter or digit, then up to 126 of letters, digits and
+    /// `!#$&-^_.+`), optionally followed by parameters `; name=value` whose
+    /// name is a restricted-name and whose value is an RFC 9110 token or a
+    /// quoted string of printable ASCII; at most 255 bytes in all.
+    public static func isAcceptableMediaType(_ text: String) -> Bool {
+        guard text.utf8.count <= 255 else { return false }
+        var bytes = Array(text.utf8)[...]
+        func restrictedName() -> Bool {
+            guard let first = bytes.first, isAlphaNumeric(first) else { return false }
+            var count = 0
+            while let byte = bytes.first, isAlphaNumeric(byte) || Array("!#$&-^_.+".utf8).contains(byte) {
+                bytes.removeFirst()
+                count += 1
+            }
+            return count <= 127
+        }
+        func skipSpaces() { while bytes.first == UInt8(ascii: " ") { bytes.removeFirst() } }
+        guard restrictedName(), bytes.popFirst() == UInt8(ascii: "/"), restrictedName() else { return false }
+        while !bytes.isEmpty {
+            skipSpaces()
+            guard bytes.popFirst() == UInt8(ascii: ";") else { return false }
+            skipSpaces()
+            guard restrictedName(), bytes.popFirst() == UInt8(ascii: "=") else { return false }
+            if bytes.first == UInt8(ascii: "\"") {
+                bytes.removeFirst()
+                var closed = false
+                while let byte = bytes.popFirst() {
+                    if byte == UInt8(ascii: "\"") { closed = true; break }
+                    if byte == UInt8(ascii: "\\") {
+                        guard let escaped = bytes.popFirst(), (0x20...0x7E).contains(escaped) else { return false }
+                    } else if !(0x20...0x7E).contains(byte) {
+                        return false
+                    }
+                }
+                guard closed else { return false }
+            } else {
+                var count = 0
+                while let byte = bytes.first, isAlphaNumeric(byte) || Array("!#$%&'*+-.^_`|~".utf8).contains(byte) {
+                    bytes.removeFirst()
+                    count += 1
+                }
+                guard count > 0 else { return false }
+            }
+        }
+        return true
+    }
+
+    private static func isAlphaNumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     public init(name: String, mimeType: String?, content: Content, size: Int?, sha256: String?) {
@@ -97,6 +159,9 @@ public struct StationSettings: Sendable {
     public var preapprovedOrigins: Set<String> = []
     /// `[[policy]]`, first match wins.
     public var policies: [SigningPolicy] = []
+    /// `[server] agent_users`: users (names or uids) besides the daemon's own
+    /// whose connections may be the clerk's agent.
+    public var agentUsers: [String] = []
 
     public init(
         modulePaths: [String] = [], useRegisteredModules: Bool = true, timeStampURLs: [URL] = [],

@@ -14,16 +14,34 @@ public struct SigningPolicy: Sendable, Equatable {
     public var pinCacheSeconds: Double
     /// The most documents one consent may cover.
     public var maxDocuments: Int
+    /// Who may have a document signed from its digest alone (the daemon
+    /// never sees the content, so neither can the clerk).
+    public var digestOnly: DigestOnly
+
+    /// `digest_only`: `local` (the default): programs on the Unix socket and
+    /// the daemon itself, never TCP or a web page; `always`; `never`.
+    public enum DigestOnly: String, Sendable, CaseIterable {
+        case local, always, never
+
+        func allows(_ transport: Requester.Transport) -> Bool {
+            switch self {
+            case .always: return true
+            case .never: return false
+            case .local: return transport != .tcp
+            }
+        }
+    }
 
     public init(
         certificate: String = "*", users: [String]? = nil, origins: [String]? = nil,
-        pinCacheSeconds: Double = 0, maxDocuments: Int = 100
+        pinCacheSeconds: Double = 0, maxDocuments: Int = 100, digestOnly: DigestOnly = .local
     ) {
         self.certificate = certificate
         self.users = users
         self.origins = origins
         self.pinCacheSeconds = pinCacheSeconds
         self.maxDocuments = maxDocuments
+        self.digestOnly = digestOnly
     }
 
     func matches(_ certificateID: String) -> Bool {
@@ -31,8 +49,9 @@ public struct SigningPolicy: Sendable, Equatable {
     }
 
     /// Refuses a requester or a request the policy does not allow, before
-    /// the clerk is asked or the token touched.
-    func admit(_ requester: Requester, documents: Int, holder: String) throws(StationProblem) {
+    /// the clerk is asked or the token touched. `digestOnly`: some document
+    /// came as its digest alone.
+    func admit(_ requester: Requester, documents: Int, holder: String, digestOnly: Bool = false) throws(StationProblem) {
         if let users {
             let allowed = requester.uid.map { uid in users.contains(String(uid)) || requester.user.map(users.contains) == true } ?? false
             guard allowed else {
@@ -51,6 +70,7 @@ public struct SigningPolicy: Sendable, Equatable {
                     pl: "Strona \(origin) nie może używać certyfikatu „\(holder)” (polityka w podpisd.toml).",
                     en: "The page \(origin) may not use the certificate “\(holder)” (policy in podpisd.toml)."))
         }
+        if digestOnly && !self.digestOnly.allows(requester.transport) { throw StationProblem.digestOnlyNotAllowed }
         guard documents <= maxDocuments else {
             throw StationProblem(
                 "too-many-documents", status: 422, title: "Too many documents for one consent",

@@ -27,8 +27,10 @@ extension Station {
         let parsed = try prepareXML(request)
         let (report, der) = try await chooseCertificate(request.certificate)
         // The certificate's policy: who may use it, how many documents per consent.
+        // A digest sent alone only where the policy allows it (digest_only).
         try settings.policy(for: report.facts.sha256).admit(
-            requester, documents: request.documents.count, holder: report.facts.commonName ?? report.facts.subject)
+            requester, documents: request.documents.count, holder: report.facts.commonName ?? report.facts.subject,
+            digestOnly: request.documents.contains { $0.isDigestOnly })
         let worker = await workers.worker(key: "\(report.module)|\(report.tokenSerial)|\(report.token)", label: report.token)
         if await worker.gate.waiting >= settings.maximumQueuePerToken { throw StationProblem.queueFull }
         await events.publish("request-queued", ["requestId": requestID, "token": report.token])
@@ -120,7 +122,10 @@ extension Station {
         let needsPIN = kept == nil && info.loginRequired && !info.protectedAuthenticationPath
         let consentRequest = ConsentRequest(
             id: requestID, requester: requester,
-            documents: request.documents.map { .init(name: $0.name, size: $0.size, mimeType: $0.mimeType, sha256: $0.sha256) },
+            // A digest sent alone: the size is the application's word, not shown as measured.
+            documents: request.documents.map {
+                .init(name: $0.name, size: $0.isDigestOnly ? nil : $0.size, mimeType: $0.mimeType, sha256: $0.sha256, digestOnly: $0.isDigestOnly)
+            },
             format: request.format.rawValue, packaging: request.packaging.rawValue, level: request.level.rawValue,
             commitment: request.commitment?.rawValue, role: request.role,
             certificate: .init(

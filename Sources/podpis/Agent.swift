@@ -25,7 +25,10 @@ struct Agent: AsyncParsableCommand {
         ProcessDumps.forbid()  // the clerk's PINs pass through: no core file, no ptrace by the same uid
         let environment = ProcessInfo.processInfo.environment
         let path = socket ?? DaemonConfiguration().socketPath(system: system, environment: environment)
-        guard let url = URL(httpURLWithSocketPath: path, uri: "/v1/agent/requests") else {
+        // The terminal this agent asks on, named to the daemon so that another agent's clerk sees where questions go.
+        let here = Self.terminalName()
+        let query = here.flatMap { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) }.map { "?terminal=" + $0 } ?? ""
+        guard let url = URL(httpURLWithSocketPath: path, uri: "/v1/agent/requests" + query) else {
             throw ValidationError("bad socket path \(path)")
         }
         let client = HTTPClient.shared
@@ -42,9 +45,10 @@ struct Agent: AsyncParsableCommand {
             AgentScreen.say(pl: "podpisd odmówił: HTTP \(response.status.code)", en: "podpisd refused: HTTP \(response.status.code)")
             throw ExitCode(1)
         }
+        let shownHere = here.map(AgentScreen.shown) ?? "?"
         AgentScreen.say(
-            pl: "Agent podpisu czeka na prośby (gniazdo \(path)). Ctrl-C kończy.",
-            en: "Signing agent waiting for requests (socket \(path)). Ctrl-C ends it.")
+            pl: "Agent podpisu czeka na prośby (gniazdo \(path), terminal \(shownHere)). Ctrl-C kończy.",
+            en: "Signing agent waiting for requests (socket \(path), terminal \(shownHere)). Ctrl-C ends it.")
         var parser = ServerSentEventParser()
         let terminal = AgentTerminal()
         var agentID: String?
@@ -67,9 +71,12 @@ struct Agent: AsyncParsableCommand {
                     if let info = try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: String],
                         info["reason"] != "answered"
                     {
-                        AgentScreen.say(pl: "Prośba \(info["id"] ?? "") wycofana (\(info["reason"] ?? "")).",
-                                        en: "Request \(info["id"] ?? "") withdrawn (\(info["reason"] ?? "")).")
+                        let id = AgentScreen.shown(info["id"] ?? ""), reason = AgentScreen.shown(info["reason"] ?? "")
+                        AgentScreen.say(pl: "Prośba \(id) wycofana (\(reason)).", en: "Request \(id) withdrawn (\(reason)).")
                     }
+                case "agent-registered":
+                    guard let other = try? JSONDecoder.agent.decode(AgentRegistration.self, from: Data(event.data.utf8)) else { continue }
+                    AgentScreen.show(other)
                 default:
                     continue
                 }
@@ -115,6 +122,10 @@ struct Agent: AsyncParsableCommand {
             let response = try await client.execute(post, timeout: .seconds(30))
             if response.status.code == 404 {
                 AgentScreen.say(pl: "Prośba już nieaktualna (aplikacja zrezygnowała).", en: "The request is gone (the app gave up).")
+            } else if response.status.code == 403 {
+                AgentScreen.say(
+                    pl: "podpisd nie przyjął odpowiedzi od tego agenta (HTTP 403).", en: "podpisd did not take the answer from this agent (HTTP 403).")
+                return
             }
         } catch {
             AgentScreen.say(pl: "Nie wysłano odpowiedzi: \(error)", en: "The answer was not sent: \(error)")
@@ -138,7 +149,14 @@ struct AgentRequest: Decodable {
         let pid: Int32?
         let process: String?
     }
-    struct Document: Decodable { let name: String; let size: Int?; let mimeType: String; let sha256: String? }
+    struct Document: Decodable {
+        let name: String
+        let size: Int?
+        let mimeType: String
+        let sha256: String?
+        /// Only the digest was sent: the content was never seen.
+        let digestOnly: Bool?
+    }
     struct Certificate: Decodable { let id: String; let holder: String; let issuer: String; let qualified: Bool; let notAfter: Date }
     struct Token: Decodable {
         let label: String
@@ -161,11 +179,29 @@ struct AgentRequest: Decodable {
     let needsPIN: Bool
 }
 
+/// Another agent registered with podpisd (event `agent-registered`): new questions go there.
+struct AgentRegistration: Decodable {
+    let uid: UInt32?
+    let user: String?
+    let pid: Int32?
+    let terminal: String?
+}
+
 /// A web page or program asking to be paired (event `pairing`).
 struct AgentPairingRequest: Decodable {
     let id: String
     let requester: AgentRequest.Requester
     let application: String?
+}
+
+extension Agent {
+    /// This process's terminal (`/dev/pts/3`), if it has one.
+    static func terminalName() -> String? {
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
+            if let name = ttyname(descriptor) { return String(cString: name) }
+        }
+        return nil
+    }
 }
 
 extension JSONDecoder {

@@ -1,8 +1,15 @@
 import Foundation
 import Localization
 
-/// What the clerk reads, in Polish or English by locale.
+/// What the clerk reads, in Polish or English by locale. Every text that
+/// comes from outside — what a requester sent, what a card holds, what a
+/// process calls itself — goes through ``shown(_:)`` (``VisibleText``): a
+/// control, bidi or invisible character is printed as `\uXXXX`, so no such
+/// text can erase, reorder or draw lines on this screen.
 enum AgentScreen {
+    /// The one way outside text reaches the screen.
+    static func shown(_ text: String) -> String { VisibleText.escaped(text) }
+
     /// Unbuffered, so that the screen shows each line when it is written.
     static func emit(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
@@ -21,21 +28,27 @@ enum AgentScreen {
         lines.append(t("Kto prosi:    ", "Who asks:     ") + requester(request.requester))
         lines.append(t("Dokumenty:    ", "Documents:    ") + "\(request.documents.count)")
         for document in request.documents {
-            let size = document.size.map { "\($0) B" } ?? "?"
-            lines.append("  • \(document.name)  (\(document.mimeType), \(size))")
-            lines.append("    SHA-256 " + (document.sha256 ?? t("(podano skrót innego algorytmu)", "(a digest of another algorithm was given)")))
+            // A digest sent alone: no size as if measured, and the clerk is told the content was not seen.
+            let size = document.digestOnly == true ? t("rozmiar nieznany", "size unknown") : document.size.map { "\($0) B" } ?? "?"
+            lines.append("  • \(shown(document.name))  (\(shown(document.mimeType)), \(size))")
+            lines.append("    SHA-256 " + (document.sha256.map(shown) ?? t("(podano skrót innego algorytmu)", "(a digest of another algorithm was given)")))
+            if document.digestOnly == true {
+                lines.append("    " + t(
+                    "UWAGA: skrót podała aplikacja; treści nie sprawdzono.",
+                    "NOTE: the application supplied the digest; the content was not seen."))
+            }
         }
-        var how = "\(request.format.uppercased()) \(request.packaging), \(request.level)"
-        if let commitment = request.commitment { how += ", " + t("zobowiązanie", "commitment") + ": \(commitment)" }
-        if let role = request.role { how += ", " + t("rola", "role") + ": \(role)" }
+        var how = "\(shown(request.format.uppercased())) \(shown(request.packaging)), \(shown(request.level))"
+        if let commitment = request.commitment { how += ", " + t("zobowiązanie", "commitment") + ": \(shown(commitment))" }
+        if let role = request.role { how += ", " + t("rola", "role") + ": \(shown(role))" }
         lines.append(t("Jak:          ", "How:          ") + how)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
-        lines.append(t("Certyfikat:   ", "Certificate:  ") + request.certificate.holder
+        lines.append(t("Certyfikat:   ", "Certificate:  ") + shown(request.certificate.holder)
             + (request.certificate.qualified ? t(" — kwalifikowany", " — qualified") : t(" — NIEkwalifikowany", " — NOT qualified"))
             + t(", ważny do ", ", valid to ") + formatter.string(from: request.certificate.notAfter))
-        lines.append(t("Wystawca:     ", "Issuer:       ") + request.certificate.issuer)
-        lines.append(t("Karta/token:  ", "Card/token:   ") + request.token.label)
+        lines.append(t("Wystawca:     ", "Issuer:       ") + shown(request.certificate.issuer))
+        lines.append(t("Karta/token:  ", "Card/token:   ") + shown(request.token.label))
         if let tries = request.token.triesLeft, request.needsPIN {
             lines.append(t("Pozostało prób PIN-u: ", "PIN tries left: ") + "\(tries)")
         }
@@ -52,15 +65,27 @@ enum AgentScreen {
         let polish = Language.current == .polish
         func t(_ pl: String, _ en: String) -> String { polish ? pl : en }
         var local: [String] = []
-        if let process = requester.process { local.append(process) }
+        if let process = requester.process { local.append(shown(process)) }
         if let pid = requester.pid { local.append("pid \(pid)") }
-        if let uid = requester.uid { local.append("uid \(uid)" + (requester.user.map { " \($0)" } ?? "")) }
+        if let uid = requester.uid { local.append("uid \(uid)" + (requester.user.map { " \(shown($0))" } ?? "")) }
         let detail = local.isEmpty ? "" : "; " + local.joined(separator: ", ")
         if let origin = requester.origin {
-            return "\(origin) (" + t("strona WWW przez", "web page over") + " \(requester.transport.uppercased())\(detail))"
+            return "\(shown(origin)) (" + t("strona WWW przez", "web page over") + " \(shown(requester.transport.uppercased()))\(detail))"
         }
         return (requester.transport == "unix" ? t("program lokalny (gniazdo Unix", "a local program (Unix socket")
             : t("program przez TCP (bez nagłówka Origin", "a program over TCP (no Origin header")) + detail + ")"
+    }
+
+    /// Another agent registered: this one is told where new questions go.
+    static func show(_ other: AgentRegistration) {
+        var who: [String] = []
+        if let uid = other.uid { who.append("uid \(uid)" + (other.user.map { " \(shown($0))" } ?? "")) }
+        if let pid = other.pid { who.append("pid \(pid)") }
+        let terminal = other.terminal.map(shown) ?? "?"
+        let detail = who.isEmpty ? "" : ", " + who.joined(separator: ", ")
+        say(
+            pl: "UWAGA: zarejestrował się inny agent podpisu (terminal \(terminal)\(detail)); nowe prośby trafią tam.",
+            en: "NOTE: another signing agent registered (terminal \(terminal)\(detail)); new requests go there.")
     }
 
     static func show(_ request: AgentPairingRequest) {
@@ -70,7 +95,7 @@ enum AgentScreen {
         lines.append("━━ " + t("Nowa strona chce korzystać z podpisu", "A new page wants to use signing") + " " + String(repeating: "━", count: 24))
         lines.append(t("Kto prosi:    ", "Who asks:     ") + requester(request.requester))
         if let application = request.application {
-            lines.append(t("Przedstawia się jako: ", "Calls itself: ") + "„\(application)”" + t(" (tego nie da się sprawdzić)", " (this cannot be checked)"))
+            lines.append(t("Przedstawia się jako: ", "Calls itself: ") + "„\(shown(application))”" + t(" (tego nie da się sprawdzić)", " (this cannot be checked)"))
         }
         lines.append(t(
             "Po zgodzie strona może prosić o podpisy; każdy podpis i tak wymaga Twojej zgody i PIN-u tutaj.",

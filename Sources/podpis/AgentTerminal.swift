@@ -35,8 +35,9 @@ final class AgentTerminal {
                 en: "The card is unlocked by the PIN given earlier (until \(formatter.string(from: until))); no PIN is needed.")
         }
         if request.needsPIN {
-            let prompt = t("PIN do „\(request.token.label)” (Enter bez PIN-u lub Ctrl-C = odmowa): ",
-                           "PIN for “\(request.token.label)” (Enter without a PIN or Ctrl-C = refuse): ")
+            let label = AgentScreen.shown(request.token.label)
+            let prompt = t("PIN do „\(label)” (Enter bez PIN-u lub Ctrl-C = odmowa): ",
+                           "PIN for “\(label)” (Enter without a PIN or Ctrl-C = refuse): ")
             guard let pin = read(prompt: prompt, echo: false), !pin.isEmpty else { return .refuse }
             return .approve(pin)
         }

@@ -206,7 +206,9 @@ extension StationSettings {
         policies = configuration.policies.map {
             SigningPolicy(
                 certificate: $0.certificate, users: $0.users, origins: $0.origins,
-                pinCacheSeconds: $0.pinCacheSeconds, maxDocuments: $0.maxDocuments)
+                pinCacheSeconds: $0.pinCacheSeconds, maxDocuments: $0.maxDocuments,
+                digestOnly: SigningPolicy.DigestOnly(rawValue: $0.digestOnly.rawValue) ?? .local)
         }
+        agentUsers = configuration.server.agentUsers
     }
 }

@@ -45,9 +45,17 @@ struct Routes: Sendable {
             let events = await station.events.subscribe()
             return ServerSentEvents.response(events.map { ServerSentEvents.Message(id: String($0.id), event: $0.name, data: $0.data) })
         }
-        router.get("/v1/agent/requests") { _, context in
+        // The clerk's agent: only a peer of the daemon's uid or of [server]
+        // agent_users (SO_PEERCRED; unknown: refused), on the terminal it names.
+        router.get("/v1/agent/requests") { request, context in
             guard context.transport == .unix else { throw StationProblem.agentOnly }
-            let (agent, requests) = await station.consent.subscribeAgent()
+            guard AgentIdentity.mayBeAgent(uid: context.peer?.uid, agentUsers: station.settings.agentUsers) else {
+                throw StationProblem.agentNotAllowed(context.peer.map { "uid \($0.uid)" } ?? "?")
+            }
+            let terminal = request.uri.queryParameters["terminal"].map { String($0).removingPercentEncoding ?? String($0) }
+            if let terminal, !AgentIdentity.isAcceptableTerminal(terminal) { throw StationProblem.badTerminal }
+            let identity = AgentIdentity(uid: context.peer?.uid, pid: context.peer?.pid, terminal: terminal)
+            let (agent, requests) = await station.consent.subscribeAgent(identity)
             let consent = station.consent
             context.channel.closeFuture.whenComplete { _ in Task { await consent.disconnect(agent) } }
             return ServerSentEvents.response(requests.map { event -> ServerSentEvents.Message in
@@ -56,18 +64,24 @@ struct Routes: Sendable {
                 case .question(.signature(let request)): return ServerSentEvents.Message(id: nil, event: "consent", data: request)
                 case .question(.pairing(let request)): return ServerSentEvents.Message(id: nil, event: "pairing", data: request)
                 case .withdrawn(let id, let reason): return ServerSentEvents.Message(id: nil, event: "withdrawn", data: ["id": id, "reason": reason])
+                case .agentRegistered(let other): return ServerSentEvents.Message(id: nil, event: "agent-registered", data: other)
                 }
             })
         }
         router.post("/v1/agent/requests/{id}") { request, context in
             guard context.transport == .unix else { throw StationProblem.agentOnly }
+            guard AgentIdentity.mayBeAgent(uid: context.peer?.uid, agentUsers: station.settings.agentUsers) else {
+                throw StationProblem.agentNotAllowed(context.peer.map { "uid \($0.uid)" } ?? "?")
+            }
             let id = try context.parameters.require("id")
             var request = request
             var body = try await request.collectBody(upTo: 4096)
             let decision = try AgentAnswer.parse(&body)
-            switch await station.consent.answer(id, decision, from: request.headers[HTTPField.Name("X-Podpis-Agent")!]) {
+            let agent = request.headers[HTTPField.Name("X-Podpis-Agent")!]
+            switch await station.consent.answer(id, decision, from: agent, uid: context.peer?.uid) {
             case .accepted: return Response(status: .noContent)
             case .unknown: throw StationProblem.notFound
+            case .wrongAgent: throw StationProblem.notTheAskedAgent
             case .wrongKind:
                 throw StationProblem.badRequest(
                     "A signature is answered approve/refuse, a pairing once/always/deny.",
@@ -267,9 +281,7 @@ enum PairingBody {
             throw StationProblem.badRequest("Expected {\"application\": \"name\"} or no body.", code: "bad-json")
         }
         guard let name = object["application"] else { return nil }
-        guard let text = name as? String, text.count <= 100, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw StationProblem.badRequest("application: a name of at most 100 characters.", code: "bad-json")
-        }
+        guard let text = name as? String, PairingRequest.isAcceptableApplication(text) else { throw StationProblem.badApplication }
         return text
     }
 }

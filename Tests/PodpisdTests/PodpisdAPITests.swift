@@ -66,7 +66,8 @@ final class PodpisdAPITests: XCTestCase {
     }
 
     func testSignXAdESAndCAdESInEachOfTheThreeRequestForms() throws {
-        let daemon = try Daemon()
+        // (c) sends digests alone over TCP, which only `digest_only = "always"` allows.
+        let daemon = try Daemon(extraSections: "[[policy]]\ncertificate = \"*\"\ndigest_only = \"always\"\n")
         let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!], pairing: "once")
         let seal = try sealID(daemon)
         let dir = daemon.dir
