@@ -11,7 +11,11 @@ import Synchronization
 ///
 /// A line is `{"hash":"<64 hex>","entry":<entry JSON>}`: `hash` is the
 /// SHA-256 of the entry's bytes as written, and each entry holds `prev`, the
-/// hash of the line before (64 zeros for the first).
+/// hash of the line before (64 zeros for the first). After every group of
+/// lines the trail's `AuditAnchor` (count, size, last hash, HMAC) is
+/// replaced, so that lines cut from the end, or the file deleted or replaced
+/// by an older copy, are found too; a trail that no longer fits its anchor
+/// is not written to (`AuditError`, and no signature is released).
 public actor AuditTrail {
     public struct Entry: Codable, Sendable {
         public struct Document: Codable, Sendable {
@@ -125,6 +129,9 @@ public actor AuditTrail {
             var fd: Int32 = -1
             var size: off_t = -1
             var previous = AuditTrail.genesis
+            /// Lines in the trail, and the key of its anchor.
+            var count = 0
+            var key: SymmetricKey?
         }
 
         let path: String
@@ -187,6 +194,7 @@ public actor AuditTrail {
             guard fstat(file.fd, &info) == 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
             if info.st_size != file.size {
                 file.previous = try lastHash(fd: file.fd, size: info.st_size, path: path)
+                try checkAnchor(&file, size: info.st_size, path: path)
                 file.size = info.st_size
             }
             var lines: [UInt8] = []
@@ -220,6 +228,72 @@ public actor AuditTrail {
             }
             file.previous = previous
             file.size = info.st_size + off_t(lines.count)
+            file.count += batch.count
+            guard let key = file.key else { throw AuditError(path: path, reason: "no key for its anchor") }
+            try AuditAnchor(count: file.count, size: Int64(file.size), hash: previous, key: key).write(trail: path)
+        }
+
+        /// Reads the anchor of a trail found at `size` bytes (first opened,
+        /// or appended to by another process) and checks that the trail
+        /// still holds every line it anchors: not shorter, and the line at
+        /// the anchored end has the anchored hash (lines after it are ones
+        /// another writer, or this one before a crash, added since). Sets
+        /// the line count and the key. A trail with neither anchor nor key
+        /// is new, or from before anchoring: its key is made now.
+        static func checkAnchor(_ file: inout File, size: off_t, path: String) throws(AuditError) {
+            let anchor = try AuditAnchor.read(trail: path)
+            let key: SymmetricKey
+            var keyIsNew = false
+            switch AuditAnchor.key(trail: path) {
+            case .success(let existing): key = existing
+            case .failure(.missing) where anchor == nil:
+                key = try AuditAnchor.createKey(trail: path)
+                keyIsNew = true
+            case .failure(.missing):
+                throw AuditError(path: path, reason: "the key of its anchor (\(AuditAnchor.keyPath(trail: path))) is missing; \(Self.advice)")
+            case .failure(.damaged):
+                throw AuditError(path: path, reason: "the key of its anchor (\(AuditAnchor.keyPath(trail: path))) is damaged; \(Self.advice)")
+            case .failure(.unreadable(let reason)):
+                throw AuditError(path: path, reason: "the key of its anchor (\(AuditAnchor.keyPath(trail: path))) cannot be read: \(reason)")
+            }
+            guard let anchor else {
+                guard size == 0 || keyIsNew else {
+                    throw AuditError(path: path, reason: "its anchor (\(AuditAnchor.anchorPath(trail: path))) is missing; \(Self.advice)")
+                }
+                file.count = try countLines(fd: file.fd, from: 0, to: size, path: path)
+                file.key = key
+                return
+            }
+            guard anchor.isAuthentic(key: key) else {
+                throw AuditError(path: path, reason: "its anchor does not carry the MAC of its key; \(Self.advice)")
+            }
+            guard Int64(size) >= anchor.size else {
+                throw AuditError(
+                    path: path, reason: "it is shorter than its anchor says (\(size) of \(anchor.size) bytes): lines were cut from its end, or it was deleted or replaced; \(Self.advice)")
+            }
+            guard try lastHash(fd: file.fd, size: off_t(anchor.size), path: path) == anchor.hash else {
+                throw AuditError(path: path, reason: "it is not the trail its anchor names (replaced); \(Self.advice)")
+            }
+            file.count = try anchor.count + countLines(fd: file.fd, from: off_t(anchor.size), to: size, path: path)
+            file.key = key
+        }
+
+        static let advice = "check it with podpis audit verify; to start a new trail, move the trail and its .head and .key files aside together"
+
+        /// Newlines in the file between two offsets.
+        static func countLines(fd: Int32, from start: off_t, to end: off_t, path: String) throws(AuditError) -> Int {
+            var count = 0
+            var offset = start
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while offset < end {
+                let wanted = Int(min(off_t(buffer.count), end - offset))
+                let read = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, offset) }
+                if read < 0 && errno == EINTR { continue }
+                guard read > 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
+                count += buffer[..<read].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                offset += off_t(read)
+            }
+            return count
         }
 
         /// The hash of the file's last line (genesis for an empty file).

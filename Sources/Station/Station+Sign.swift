@@ -54,13 +54,13 @@ extension Station {
                 request, parsed: parsed, requester: requester, requestID: requestID, report: report, der: der, worker: worker)
             for index in outputs.indices { outputs[index].certificate = report.id }
             result = "signed"
-            await record(request, requester: requester, requestID: requestID, report: report, result: result, problem: nil)
+            try await record(request, requester: requester, requestID: requestID, report: report, result: result, problem: nil)
             return outputs
         } catch {
             let problem = StationProblem(error)
             result = problem.code == "refused" ? "refused" : "failed"
             problemCode = problem.code
-            await record(request, requester: requester, requestID: requestID, report: report, result: result, problem: problem.code)
+            try? await record(request, requester: requester, requestID: requestID, report: report, result: result, problem: problem.code)
             if problem.code == "pin-locked" || (problem.code == "wrong-pin" && problem.triesLeft == 0) {
                 await events.publish("pin-locked", ["token": report.token, "serial": report.tokenSerial])
             }
@@ -70,7 +70,8 @@ extension Station {
 
     /// One line in the audit trail: who, with which certificate, which
     /// documents (names, sizes, SHA-256), how, and the result. No PIN, no content.
-    func record(_ request: SignRequest, requester: Requester, requestID: String, report: CertificateReport, result: String, problem: String?) async {
+    /// A line that cannot be written is `audit-unavailable`: no signature is released without its line.
+    func record(_ request: SignRequest, requester: Requester, requestID: String, report: CertificateReport, result: String, problem: String?) async throws(StationProblem) {
         guard let audit else { return }
         let entry = AuditTrail.Entry(
             time: Date(), requestId: requestID, requester: requester, certificate: report.id,
@@ -82,6 +83,7 @@ extension Station {
             try await audit.append(entry)
         } catch {
             logger.error("cannot write the audit trail: \(error)")
+            throw StationProblem.auditUnavailable(error as? AuditError ?? AuditError(path: audit.path, reason: "\(error)"))
         }
     }
 

@@ -13,33 +13,61 @@ struct Audit: ParsableCommand {
         @Option(help: "The trail (default: the daemon's, see audit_file in podpisd.toml).") var file: String?
         @Flag(help: "The system service's trail (/var/lib/podpis/audit.jsonl).") var system = false
 
+        var path: String { file ?? DaemonConfiguration().auditPath(system: system) }
+
         func read() throws -> (path: String, data: Data) {
-            let path = file ?? DaemonConfiguration().auditPath(system: system)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                CommandFailure(
-                    code: "audit-missing", name: "audit-missing",
-                    message: .init(pl: "Nie ma śladu audytowego \(path).", en: "There is no audit trail at \(path)."),
-                    exitCode: PodpisExit.otherError
-                ).report(json: false)
-            }
+            guard let data = FileManager.default.contents(atPath: path) else { missing() }
             return (path, data)
+        }
+
+        func missing() -> Never {
+            CommandFailure(
+                code: "audit-missing", name: "audit-missing",
+                message: .init(pl: "Nie ma śladu audytowego \(path).", en: "There is no audit trail at \(path)."),
+                exitCode: PodpisExit.otherError
+            ).report(json: false)
         }
     }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sprawdź łańcuch skrótów / check the chain of hashes.",
-            discussion: "Exit 0 when every line is intact and in order; 2 naming the first line that is not.")
+            discussion: """
+                Exit 0 when every line is intact and in order and the trail ends where its anchor \
+                (FILE.head, FILE.key) says; 2 naming the first line that is not, or why the end does not fit: \
+                lines cut from the end, the file deleted or replaced by an older copy, an anchor forged or missing. \
+                Run it as the daemon's user (or root) so that the anchor's MAC can be checked.
+                """)
         @OptionGroup var location: Location
 
         func run() throws {
-            let (path, data) = try location.read()
+            let path = location.path
+            let snapshot: AuditTrail.Snapshot
+            do { snapshot = try AuditTrail.snapshot(path: path) } catch {
+                print("\(path): \(error.reason)")
+                throw ExitCode(2)
+            }
+            guard let data = snapshot.data else {
+                guard let anchor = snapshot.anchor else { location.missing() }
+                print("\(path): the trail is gone, but its anchor \(AuditAnchor.anchorPath(trail: path)) says \(anchor.count) line(s): it was deleted")
+                throw ExitCode(2)
+            }
             if let broken = AuditLine.verify(data) {
                 print("\(path):\(broken.line): \(broken.reason)")
                 throw ExitCode(2)
             }
-            let count = data.split(separator: UInt8(ascii: "\n")).count
-            print("OK: \(path): \(count) line(s), chain intact")
+            let hashes = data.split(separator: UInt8(ascii: "\n")).compactMap { AuditLine(Data($0))?.hash }
+            switch AuditAnchorCheck.check(
+                trail: path, hashes: hashes, size: Int64(data.count), anchor: snapshot.anchor, key: AuditAnchor.key(trail: path))
+            {
+            case .anchored(let count):
+                print("OK: \(path): \(count) line(s), chain intact, its end anchored")
+            case .anchoredWithoutKey(let count, let reason):
+                print("OK: \(path): \(count) line(s), chain intact, its end as anchored (the anchor's MAC not checked: its key cannot be read: \(reason))")
+            case .broken(let reason):
+                print("\(path): \(reason)")
+                throw ExitCode(2)
+            }
         }
     }
 

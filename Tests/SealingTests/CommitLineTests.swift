@@ -152,8 +152,13 @@ extension CommitLineTests {
         }
         try await trail.append(entry(1))
         try await trail.append(entry(2))
+        // Rotation moves the trail with its anchor (and a copy of the key, to verify the old one).
         XCTAssertEqual(rename(path, path + ".1"), 0)
+        XCTAssertEqual(rename(path + ".head", path + ".1.head"), 0)
+        try FileManager.default.copyItem(atPath: path + ".key", toPath: path + ".1.key")
         try await trail.append(entry(3))
+        XCTAssertEqual(try AuditAnchor.read(trail: path + ".1")?.count, 2)
+        XCTAssertEqual(try AuditAnchor.read(trail: path)?.count, 1)
         XCTAssertNil(AuditLine.verify(try Data(contentsOf: URL(fileURLWithPath: path + ".1"))))
         let fresh = try Data(contentsOf: URL(fileURLWithPath: path))
         XCTAssertNil(AuditLine.verify(fresh))
