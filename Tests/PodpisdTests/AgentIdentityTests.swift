@@ -10,11 +10,6 @@ final class AgentIdentityTests: XCTestCase {
     var env: [String: String] = [:]
     override func setUpWithError() throws { env = try TestBench.require() }
 
-    func sealID(_ daemon: Daemon) throws -> String {
-        let certificates = try XCTUnwrap(try daemon.unix("/v1/certificates").json["certificates"] as? [[String: Any]])
-        return try XCTUnwrap(certificates.first { $0["qualifiedForSealing"] as? Bool == true }?["id"] as? String)
-    }
-
     /// curl as uid/gid 65534 (nobody/nogroup), which the socket's group admits.
     func asNobody(_ daemon: Daemon, _ path: String, _ extra: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
         try TestBench.runCapturing("setpriv", [
@@ -44,7 +39,7 @@ final class AgentIdentityTests: XCTestCase {
         let daemon = try Daemon()
         let release = daemon.dir.appendingPathComponent("release").path
         let asked = try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!], hold: env["PODPIS_SEAL_TOKEN"]!, release: release)
-        let seal = try sealID(daemon)
+        let seal = try daemon.sealCertificateID()
         let document = daemon.dir.appendingPathComponent("pismo.txt").path
         try Data("Pismo\n".utf8).write(to: URL(fileURLWithPath: document))
         let signOutput = daemon.dir.appendingPathComponent("sign.out").path

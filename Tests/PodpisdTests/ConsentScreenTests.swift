@@ -12,18 +12,13 @@ final class ConsentScreenTests: XCTestCase {
     var env: [String: String] = [:]
     override func setUpWithError() throws { env = try TestBench.require() }
 
-    func sealID(_ daemon: Daemon) throws -> String {
-        let certificates = try XCTUnwrap(try daemon.unix("/v1/certificates").json["certificates"] as? [[String: Any]])
-        return try XCTUnwrap(certificates.first { $0["qualifiedForSealing"] as? Bool == true }?["id"] as? String)
-    }
-
     /// ESC [2K erases the line, ESC [1A moves up: enough to draw a fake "Certificate:" line over the real one.
     static let forgery = "\u{1B}[2K\u{1B}[1A\u{1B}[2KCertificate:  Jan Kowalski — qualified"
 
     func testAnEscapeOrBidiRoleMediaTypeNameOrApplicationIsRefusedBeforeTheClerkIsAsked() throws {
         let daemon = try Daemon()
         let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!], pairing: "once")
-        let seal = try sealID(daemon)
+        let seal = try daemon.sealCertificateID()
         let document = daemon.dir.appendingPathComponent("pismo.txt").path
         try Data("Pismo\n".utf8).write(to: URL(fileURLWithPath: document))
         func raw(_ query: String) throws -> HTTPResult {
@@ -89,7 +84,7 @@ final class ConsentScreenTests: XCTestCase {
     func testTheAgentShowsUnsafeCharactersFromARequesterEscaped() throws {
         let daemon = try Daemon()
         let agent = try PINAgentTests.TerminalAgent(daemon, actions: ["pin:\(env["PODPIS_SEAL_PIN"]!)"])
-        let seal = try sealID(daemon)
+        let seal = try daemon.sealCertificateID()
         // /proc/PID/comm is the executable's name (15 bytes at most): ESC [2K, U+202E, "evil".
         let hostile = "\u{1B}[2K\u{202E}evil"
         let curl = daemon.dir.appendingPathComponent(hostile).path

@@ -10,11 +10,6 @@ final class DigestOnlyTests: XCTestCase {
     var env: [String: String] = [:]
     override func setUpWithError() throws { env = try TestBench.require() }
 
-    func sealID(_ daemon: Daemon) throws -> String {
-        let certificates = try XCTUnwrap(try daemon.unix("/v1/certificates").json["certificates"] as? [[String: Any]])
-        return try XCTUnwrap(certificates.first { $0["qualifiedForSealing"] as? Bool == true }?["id"] as? String)
-    }
-
     func digestRequest(_ daemon: Daemon, seal: String, size: Int = 123_456) throws -> String {
         let digest = Data(try OpenSSL.digest("sha256", Data("Decyzja nr 5/2026\n".utf8))).base64EncodedString()
         let body: [String: Any] = [
@@ -29,7 +24,7 @@ final class DigestOnlyTests: XCTestCase {
     func testADigestAloneFromAWebPageIsRefusedByDefaultBeforeTheClerkIsAsked() throws {
         let daemon = try Daemon()
         let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!])
-        let seal = try sealID(daemon)
+        let seal = try daemon.sealCertificateID()
         let body = try digestRequest(daemon, seal: seal)
         let web = try daemon.tcp("/v1/sign", [
             "-H", "Origin: https://ezd.example.gov.pl", "-H", "Authorization: Bearer \(try daemon.pair())",
@@ -51,7 +46,7 @@ final class DigestOnlyTests: XCTestCase {
     func testTheClerkIsToldTheDigestCameFromTheApplication() throws {
         let daemon = try Daemon()
         let agent = try PINAgentTests.TerminalAgent(daemon, actions: ["pin:\(env["PODPIS_SEAL_PIN"]!)"])
-        let seal = try sealID(daemon)
+        let seal = try daemon.sealCertificateID()
         let result = try daemon.unix("/v1/sign", ["-H", "Content-Type: application/json", "--data-binary", "@\(try digestRequest(daemon, seal: seal))"])
         XCTAssertEqual(result.status, 200, result.text)
         let screen = agent.text
@@ -63,7 +58,7 @@ final class DigestOnlyTests: XCTestCase {
     func testThePolicyKeyAllowsOrForbidsDigestsPerCertificate() throws {
         // `never` for the seal certificate: not even a local program.
         let probe = try Daemon()
-        let seal = try sealID(probe)
+        let seal = try probe.sealCertificateID()
         let strict = try Daemon(extraSections: "[[policy]]\ncertificate = \"\(seal.prefix(16))\"\ndigest_only = \"never\"\n")
         let strictAgent = try ScriptedAgent(strict, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!])
         let refused = try strict.unix("/v1/sign", ["-H", "Content-Type: application/json", "--data-binary", "@\(try digestRequest(strict, seal: seal))"])
