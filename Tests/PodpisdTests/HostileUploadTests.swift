@@ -11,16 +11,7 @@ final class HostileUploadTests: XCTestCase {
     override func setUpWithError() throws { env = try TestBench.require() }
 
     func sealDaemon(extra: String = "") throws -> Daemon {
-        let pinFile = try TestBench.temporaryDirectory().appendingPathComponent("seal.pin").path
-        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))
-        chmod(pinFile, 0o600)
-        return try Daemon(extraSections: """
-            [seal.zaswiadczenia]
-            certificate = "\(try SealingTests.sealID())"
-            sessions = 1
-            pin_file = "\(pinFile)"
-            \(extra)
-            """)
+        try SealBatchTests.sealDaemon(env: env, sessions: 1, extra: extra)
     }
 
     /// A pax archive written by Python's tarfile: each entry's name, size (its

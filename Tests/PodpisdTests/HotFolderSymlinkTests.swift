@@ -23,9 +23,6 @@ final class HotFolderSymlinkTests: XCTestCase {
     func testADocumentSwappedForALinkToASecretIsNeverSealedWithTheSecret() throws {
         let base = try TestBench.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: base) }
-        let pin = base.appendingPathComponent("seal.pin").path
-        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pin))
-        chmod(pin, 0o600)
         // The secret: only its owner (podpisd's user) may read it, like the PIN file.
         let secretMarker = "SEKRET-\(UUID().uuidString)"
         let credentials = base.appendingPathComponent("credentials")
@@ -33,20 +30,8 @@ final class HotFolderSymlinkTests: XCTestCase {
         let secret = credentials.appendingPathComponent("seal-pin").path
         try Data("\(secretMarker)\n".utf8).write(to: URL(fileURLWithPath: secret))
         chmod(secret, 0o600)
-        let hot = base.appendingPathComponent("hot")
-        func folder(_ name: String) -> URL { hot.appendingPathComponent(name) }
-        let daemon = try Daemon(extraSections: """
-            [seal.zaswiadczenia]
-            certificate = "\(try SealingTests.sealID())"
-            other = "cades-attached"
-            sessions = 2
-            pin_file = "\(pin)"
-            inbox = "\(folder("inbox").path)"
-            outbox = "\(folder("outbox").path)"
-            done = "\(folder("done").path)"
-            failed = "\(folder("failed").path)"
-            """)
-        XCTAssertTrue(TestBench.waitUntil(timeout: 10) { FileManager.default.fileExists(atPath: folder("inbox").path) }, daemon.logText)
+        func folder(_ name: String) -> URL { base.appendingPathComponent("hot").appendingPathComponent(name) }
+        let daemon = try SealingTests.hotFolderDaemon(env: env, base: base, extra: #"other = "cades-attached""#)
         XCTAssertTrue(TestBench.waitUntil(timeout: 20) { daemon.logText.contains("zaswiadczenia") }, daemon.logText)
 
         // 40 names, each swapped between a regular file and a link to the secret

@@ -381,6 +381,11 @@ final class SealBatchTests: XCTestCase {
     }
 
     func sealDaemon(sessions: Int, extra: String = "") throws -> Daemon {
+        try Self.sealDaemon(env: env, sessions: sessions, extra: extra)
+    }
+
+    /// A podpisd with profile `zaswiadczenia` (its PIN in a 0600 file) and `extra` in that profile.
+    static func sealDaemon(env: [String: String], sessions: Int, extra: String = "") throws -> Daemon {
         let pinFile = try TestBench.temporaryDirectory().appendingPathComponent("seal.pin").path
         try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))
         chmod(pinFile, 0o600)

@@ -168,25 +168,33 @@ final class SealingTests: XCTestCase {
         XCTAssertEqual(Self.outputs(out).count, 4, "outputs only for the good ones")
     }
 
-    func testTheHotFolderSealsCompleteDocumentsAndSortsOriginalsIntoDoneAndFailed() throws {
-        let base = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: base) }
+    /// A podpisd whose profile `zaswiadczenia` has a hot folder under `base/hot`
+    /// (`extra` in that profile), up once its inbox exists.
+    static func hotFolderDaemon(env: [String: String], base: URL, extra: String = "") throws -> Daemon {
         let pin = base.appendingPathComponent("seal.pin").path
         try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pin))
         chmod(pin, 0o600)
         let hot = base.appendingPathComponent("hot")
-        func folder(_ name: String) -> URL { hot.appendingPathComponent(name) }
         let daemon = try Daemon(extraSections: """
             [seal.zaswiadczenia]
             certificate = "\(try Self.sealID())"
             sessions = 2
             pin_file = "\(pin)"
-            inbox = "\(folder("inbox").path)"
-            outbox = "\(folder("outbox").path)"
-            done = "\(folder("done").path)"
-            failed = "\(folder("failed").path)"
+            inbox = "\(hot.appendingPathComponent("inbox").path)"
+            outbox = "\(hot.appendingPathComponent("outbox").path)"
+            done = "\(hot.appendingPathComponent("done").path)"
+            failed = "\(hot.appendingPathComponent("failed").path)"
+            \(extra)
             """)
-        XCTAssertTrue(TestBench.waitUntil(timeout: 10) { FileManager.default.fileExists(atPath: folder("inbox").path) }, daemon.logText)
+        XCTAssertTrue(TestBench.waitUntil(timeout: 10) { FileManager.default.fileExists(atPath: hot.appendingPathComponent("inbox").path) }, daemon.logText)
+        return daemon
+    }
+
+    func testTheHotFolderSealsCompleteDocumentsAndSortsOriginalsIntoDoneAndFailed() throws {
+        let base = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: base) }
+        func folder(_ name: String) -> URL { base.appendingPathComponent("hot").appendingPathComponent(name) }
+        let daemon = try Self.hotFolderDaemon(env: env, base: base)
 
         // One document still being written: half now, the rest in 4 s, open all the while.
         let slowScript = base.appendingPathComponent("slow.py").path
