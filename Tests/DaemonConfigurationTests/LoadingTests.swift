@@ -190,4 +190,24 @@ final class SealProfileLoadingTests: XCTestCase {
         XCTAssertEqual(problems.map(\.code), ["out-of-range"])
         XCTAssertEqual(problems.map(\.line), [11])
     }
+    func testMaxBatchMibIsReadDefaultsToSixteenGiBAndZeroIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("podpisd.toml", """
+            [seal.mala]
+            certificate = "f194d32f02c78d47"
+            max_batch_mib = 100
+
+            [seal.zwykla]
+            certificate = "f194d32f02c78d47"
+
+            [seal.zla]
+            certificate = "f194d32f02c78d47"
+            max_batch_mib = 0
+            """)
+        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: [:])
+        XCTAssertEqual(configuration.seals["mala"]?.maxBatchBytes, 100 << 20)
+        XCTAssertEqual(configuration.seals["zwykla"]?.maxBatchBytes, 16 << 30)
+        XCTAssertNil(configuration.seals["zla"])
+        XCTAssertEqual(problems.map(\.code), ["out-of-range"])
+    }
 }
