@@ -170,6 +170,44 @@ final class TransportHardeningTests: XCTestCase {
         XCTAssertEqual(try daemon.tcp("/v1/certificates", ["-H", "Sec-Fetch-Site: cross-site", "-H", "Origin: https://ezd.example.gov.pl"]).status, 200)
     }
 
+    func testAClientTricklingItsBodyIsDisconnectedAndLeavesNoSpoolFile() throws {
+        let spool = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: spool) }
+        let daemon = try Daemon(server: "idle_timeout_seconds = 2", environment: ["TMPDIR": spool.path])
+        let certificates = try XCTUnwrap(try daemon.unix("/v1/certificates").json["certificates"] as? [[String: Any]])
+        let seal = try XCTUnwrap(certificates.first { $0["qualifiedForSealing"] as? Bool == true }?["id"] as? String)
+        // 10 bytes every 0.2 s of an announced megabyte: never idle, never done.
+        let script = """
+            import socket, sys, time
+            path, seal = sys.argv[1], sys.argv[2]
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(path)
+            s.sendall(("POST /v1/sign?name=a.pdf&format=cades&packaging=detached&certificate=%s HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Type: application/pdf\\r\\nContent-Length: 1000000\\r\\n\\r\\n" % seal).encode())
+            start = time.time()
+            s.settimeout(0.2)
+            closed = None
+            while time.time() - start < 15:
+                try:
+                    s.sendall(b"x" * 10)
+                    if s.recv(1) == b"":
+                        closed = time.time() - start
+                        break
+                except socket.timeout:
+                    continue
+                except OSError:
+                    closed = time.time() - start
+                    break
+            print("open" if closed is None else "%.1f" % closed)
+            """
+        let output = try TestBench.run("/usr/bin/python3", ["-c", script, daemon.socket, seal]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let seconds = try XCTUnwrap(Double(output), "the trickling client was never disconnected (\(output))")
+        XCTAssertLessThan(seconds, 8, "disconnected a few seconds after the grace of idle_timeout_seconds")
+        XCTAssertTrue(TestBench.waitUntil(timeout: 5) {
+            ((try? FileManager.default.contentsOfDirectory(atPath: spool.path)) ?? []).isEmpty
+        }, "its spool file is removed")
+        XCTAssertEqual(try daemon.unix("/v1/status").status, 200)
+    }
+
     func testTheListenerServesAtMostMaxConnectionsAndTheSocketStaysOpen() throws {
         let daemon = try Daemon(server: "max_connections = 16")
         let script = """
