@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import PKCS11
 
@@ -34,13 +35,12 @@ public enum SealPINSource: Sendable {
 
     /// The first line of a file, without its newline; the buffer is wiped.
     static func readFile(_ path: String, checkOwner: Bool) throws -> SecretPIN {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { throw SealError.pinUnavailable("\(path): \(String(cString: strerror(errno)))") }
+        // Opened as every input is: no symbolic link followed, a regular file.
+        let fd: Int32
+        do { (fd, _) = try InputFile(path: path).open() } catch { throw SealError.pinUnavailable(error.detail) }
         defer { close(fd) }
         var status = stat()
-        guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            throw SealError.pinUnavailable("\(path) is not a regular file")
-        }
+        guard fstat(fd, &status) == 0 else { throw SealError.pinUnavailable("\(path): \(String(cString: strerror(errno)))") }
         if checkOwner {
             guard status.st_uid == 0 || status.st_uid == geteuid(), status.st_mode & 0o077 == 0 else {
                 throw SealError("pin-file-permissions", .init(
