@@ -42,7 +42,20 @@ struct Agent: AsyncParsableCommand {
             throw ExitCode(3)
         }
         guard response.status == .ok else {
-            AgentScreen.say(pl: "podpisd odmówił: HTTP \(response.status.code)", en: "podpisd refused: HTTP \(response.status.code)")
+            // The problem's own sentence (e.g. agent-not-allowed: this user may not be the agent), shown escaped.
+            var problem: [String: Any] = [:]
+            if let body = try? await response.body.collect(upTo: 16 << 10),
+                let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            {
+                problem = object
+            }
+            let message = problem["message"] as? [String: String] ?? [:]
+            let code = (problem["code"] as? String).map { " (" + AgentScreen.shown($0) + ")" } ?? ""
+            let pl = message["pl"].map { ": " + AgentScreen.shown($0) } ?? ""
+            let en = message["en"].map { ": " + AgentScreen.shown($0) } ?? ""
+            AgentScreen.say(
+                pl: "podpisd odmówił: HTTP \(response.status.code)" + code + pl,
+                en: "podpisd refused: HTTP \(response.status.code)" + code + en)
             throw ExitCode(1)
         }
         let shownHere = here.map(AgentScreen.shown) ?? "?"

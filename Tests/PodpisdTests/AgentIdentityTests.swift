@@ -28,6 +28,12 @@ final class AgentIdentityTests: XCTestCase {
         XCTAssertFalse(stream.stdout.contains("event: hello"), stream.stdout)
         let answer = try asNobody(daemon, "/v1/agent/requests/x", ["-H", "Content-Type: application/json", "--data", #"{"decision":"refuse"}"#])
         XCTAssertTrue(answer.stdout.contains("\"code\":\"agent-not-allowed\""), answer.stdout + answer.stderr)
+        // `podpis agent` run by that user says why and ends.
+        let agent = try TestBench.runCapturing("setpriv", [
+            "--reuid=65534", "--regid=65534", "--clear-groups", "env", "LANG=en_US.UTF-8", "LC_ALL=", PINAgentTests.podpis, "agent", "--socket", daemon.socket,
+        ])
+        XCTAssertEqual(agent.status, 1, agent.stdout + agent.stderr)
+        XCTAssertTrue(agent.stdout.contains("podpisd refused: HTTP 403 (agent-not-allowed): This user (uid 65534) may not be the signing agent"), agent.stdout + agent.stderr)
 
         // Listed in agent_users, the same uid may be the agent.
         let listed = try Daemon(server: "socket_mode = \"0660\"\nsocket_group = \"nogroup\"\nagent_users = [\"65534\"]")
