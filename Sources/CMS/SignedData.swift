@@ -124,15 +124,15 @@ public struct SignedData: Sendable {
 
     /// Parses BER. Some producers pad the file with zero bytes after the
     /// structure (a fixed-size buffer written whole, seen in the wild): zeros
-    /// after a definite-length structure are ignored; after an indefinite one
-    /// they are dropped a pair at a time until the structure parses.
+    /// after the structure (its end found in one pass by ``BERExtent``,
+    /// definite or indefinite length) are ignored.
     static func parseTolerantOfPadding(_ bytes: [UInt8]) throws(CMSError) -> ASN1Node {
-        if let length = definiteLength(bytes), length < bytes.count, bytes[length...].allSatisfy({ $0 == 0 }) {
+        if let length = BERExtent.ofFirstElement(bytes), length < bytes.count, bytes[length...].allSatisfy({ $0 == 0 }) {
             do { return try BER.parse(bytes[0..<length]) } catch { throw CMSError(.malformed, "\(error)") }
         }
         var end = bytes.count
         var firstError: Error? = nil
-        while end >= 2 {
+        while end >= 2, bytes.count - end <= 256 {  // a bounded retry: never one parse per padding pair (quadratic)
             do { return try BER.parse(bytes[0..<end]) } catch {
                 if firstError == nil { firstError = error }
                 guard bytes[end - 1] == 0, bytes[end - 2] == 0 else { break }
