@@ -42,6 +42,9 @@ extension DaemonConfiguration {
             let line = firstLineNotText(bytes)
             return [ConfigurationProblem(file: file, line: line, key: "", code: "toml-syntax", message: ProblemMessages.notText(line: line))]
         }
+        if let line = TOMLHeaderCheck.firstHeaderWithoutKey(in: text) {  // toml++ would abort on it
+            return [ConfigurationProblem(file: file, line: line, key: "", code: "toml-syntax", message: ProblemMessages.syntax(line: line, column: 1, detail: "a table header must start with a key"))]
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
