@@ -71,8 +71,8 @@ public struct AuditAnchor: Sendable, Equatable {
         let bytes: [UInt8]
         switch readSmallFile(path) {
         case .success(let read): bytes = read
-        case .failure(let error) where error.code == ENOENT: return nil
-        case .failure(let error): throw AuditError(path: path, reason: String(cString: strerror(error.code)))
+        case .failure(.missing): return nil
+        case .failure(.failed(let reason)): throw AuditError(path: path, reason: reason)
         }
         guard let stored = try? JSONDecoder().decode(Stored.self, from: Data(bytes)), stored.count >= 0, stored.size >= 0,
             stored.hash.count == 64, stored.hash.allSatisfy(\.isHexDigit)
@@ -108,8 +108,8 @@ public struct AuditAnchor: Sendable, Equatable {
         switch readSmallFile(keyPath(trail: trail)) {
         case .success(let bytes) where bytes.count == 32: return .success(SymmetricKey(data: bytes))
         case .success: return .failure(.damaged)
-        case .failure(let error) where error.code == ENOENT: return .failure(.missing)
-        case .failure(let error): return .failure(.unreadable(String(cString: strerror(error.code))))
+        case .failure(.missing): return .failure(.missing)
+        case .failure(.failed(let reason)): return .failure(.unreadable(reason))
         }
     }
 
@@ -127,24 +127,22 @@ public struct AuditAnchor: Sendable, Equatable {
         return key
     }
 
-    struct ReadFailure: Error { let code: Int32 }
+    enum ReadFailure: Error {
+        case missing
+        case failed(String)
+    }
 
-    /// A file of at most 4 KiB, opened without following a symlink.
+    /// A file of at most 4 KiB, opened without following a symlink (`InputFile`).
     static func readSmallFile(_ path: String) -> Result<[UInt8], ReadFailure> {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(ReadFailure(code: errno)) }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: 4097)
-        var total = 0
-        while total < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + total, $0.count - total) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return .failure(ReadFailure(code: errno)) }
-            if n == 0 { break }
-            total += n
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            return .failure(errno == ENOENT ? .missing : .failed(String(cString: strerror(errno))))
         }
-        guard total <= 4096 else { return .failure(ReadFailure(code: EFBIG)) }
-        return .success(Array(bytes[..<total]))
+        do {
+            return .success(try InputFile(path: path).readAll(limit: 4096))
+        } catch {
+            return .failure(.failed("\(error)"))
+        }
     }
 }
 
