@@ -79,6 +79,36 @@ final class ConsentScreenTests: XCTestCase {
         XCTAssertEqual(shown["mimeType"] as? String, "text/plain; charset=\"UTF-8\"")
     }
 
+    /// A hostile card: its token label erases the lines above and turns the
+    /// text around. The daemon cannot refuse what a card says; the clerk sees
+    /// it escaped, in the "Card/token" line and in the PIN prompt.
+    func testAHostileTokenLabelCannotRedrawTheScreen() throws {
+        let label = "\u{1B}[2K\u{1B}[1A\u{1B}[2K\u{202E}Seal"
+        let pin = "4711"
+        let tokens = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tokens) }
+        // The bench's own token script, with the card's label chosen by the attacker.
+        let conf = try TestBench.run(
+            "/bin/bash", [try TestBench.value("PODPIS_TESTBED_SCRIPTS") + "/doctor-token.sh", tokens.path, label, pin, "person-rsa"]
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        let daemon = try Daemon(environment: ["SOFTHSM2_CONF": conf])
+        let agent = try PINAgentTests.TerminalAgent(daemon, actions: ["pin:\(pin)"])
+        let certificates = try XCTUnwrap(try daemon.unix("/v1/certificates").json["certificates"] as? [[String: Any]])
+        let id = try XCTUnwrap(certificates.first { $0["token"] as? String == label }?["id"] as? String, "\(certificates)")
+        let document = daemon.dir.appendingPathComponent("pismo.txt").path
+        try Data("Pismo\n".utf8).write(to: URL(fileURLWithPath: document))
+        let result = try daemon.unix("/v1/sign?name=pismo.txt&format=cades&packaging=detached&certificate=\(id)",
+                                     ["-H", "Content-Type: text/plain", "--data-binary", "@\(document)"])
+        XCTAssertEqual(result.status, 200, result.text)
+        let bytes = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: agent.screen))) ?? Data())
+        let screen = String(decoding: bytes, as: UTF8.self)
+        let shown = "\\u001B[2K\\u001B[1A\\u001B[2K\\u202ESeal"
+        XCTAssertTrue(screen.contains("Card/token:   " + shown), screen)
+        XCTAssertTrue(screen.contains("PIN for “" + shown + "”"), screen)
+        XCTAssertFalse(bytes.contains(0x1B), "no ESC byte reached the terminal: \(screen)")
+        XCTAssertFalse(screen.unicodeScalars.contains("\u{202E}"), "no U+202E reached the terminal")
+    }
+
     /// A requester's process name is whatever its executable is called; the
     /// clerk sees it escaped, and nothing it holds moves the cursor.
     func testTheAgentShowsUnsafeCharactersFromARequesterEscaped() throws {
