@@ -27,7 +27,7 @@ public final class SealBatch: Sendable {
     public let created: Date
     let directory: String
     /// The profile's `max_batch_mib`: all documents held and being received, together.
-    let maxBytes: Int
+    public let maxBytes: Int
     let queue = SealQueue()
     private let state: Mutex<State>
     private let documentsSync: DirectorySync

@@ -154,6 +154,17 @@ public enum SealBatchProblem {
                 en: "The batch's documents together would exceed the seal profile's max_batch_mib (\(limit >> 20) MiB); send them in a new batch."))
     }
 
+    /// A tar upload whose entries not kept (refused, or compared with a
+    /// document already in) announce more than `max_batch_mib` together:
+    /// nothing after that entry is read.
+    public static func archiveTooLarge(_ limit: Int, accepted: Int) -> StationProblem {
+        StationProblem(
+            "batch-too-large", status: 413, title: "Archive too large",
+            message: ClerkText(
+                pl: "Wpisy archiwum, których nie przyjęto (odrzucone albo porównane z dokumentami już w partii), razem przekraczają max_batch_mib profilu pieczęci (\(limit >> 20) MiB); dalej go nie czytano. Wpisy przed nim (\(accepted)) przyjęto albo odrzucono każdy z osobna: GET …/documents.",
+                en: "The archive's entries not taken (refused, or compared with documents already in the batch) together exceed the seal profile's max_batch_mib (\(limit >> 20) MiB); it was not read any further. The entries before (\(accepted)) were each taken or refused: GET …/documents."))
+    }
+
     /// A name that comes a second time in one tar upload: only its first entry counts.
     public static func nameRepeated(_ name: String) -> StationProblem {
         StationProblem(

@@ -100,6 +100,9 @@ struct BatchUpload {
         var entries: [Int: Entry] = [:]
         /// Names met in this archive: a name again is refused (`name-repeated`), its data skipped.
         var names: Set<String> = []
+        /// Bytes of entries read without being kept (refused and skipped, or
+        /// compared with a document already in): at most max_batch_mib per request.
+        var unkept = 0
         var count = 0
         /// Entries read whole: taken (or refused) whatever comes after.
         var completed = 0
@@ -159,6 +162,13 @@ struct BatchUpload {
                                     pl: "Najwyżej \(Self.maxEntries) dokumentów w jednym żądaniu; resztę wyślij w następnym.", code: "too-many-entries")
                             }
                             current = begin(entry, names: &names, refuse: refuse)
+                            if case .writing = current {} else {
+                                // Refused or compared entries are read all the same: bounded per request.
+                                guard entry.size <= batch.maxBytes - unkept else {
+                                    throw SealBatchProblem.archiveTooLarge(batch.maxBytes, accepted: completed)
+                                }
+                                unkept += entry.size
+                            }
                             if case .writing(let name, _, let hasher, _) = current {
                                 let writing = try pack ?? Pack(path: batch.packSpoolPath())
                                 pack = writing
@@ -253,7 +263,14 @@ struct BatchUpload {
             refuse(name, error)
             return .skipping
         }
-        if let existing { return .checking(name: name, existing: existing, hasher: SHA256()) }
+        if let existing {
+            // Another size is other content: refused at once, not read to be compared.
+            guard entry.size == existing.size else {
+                refuse(name, SealBatchProblem.nameReused(name))
+                return .skipping
+            }
+            return .checking(name: name, existing: existing, hasher: SHA256())
+        }
         guard entry.size <= limit else {
             batch.release(name)
             refuse(name, SealBatchProblem.documentTooLarge(limit))

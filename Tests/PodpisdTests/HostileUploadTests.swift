@@ -93,6 +93,24 @@ final class HostileUploadTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: daemon.dir.appendingPathComponent("batches/\(id)/documents").path), [])
     }
 
+    /// Entries refused or compared are read all the same: one archive may make
+    /// podpisd read at most max_batch_mib of them, then it is not read on.
+    func testAnArchiveOfEntriesNotKeptIsReadNoFurtherThanTheBatchLimit() throws {
+        let daemon = try sealDaemon(extra: """
+            max_document_mib = 1
+            max_batch_mib = 1
+            """)
+        let id = try newBatch(daemon)
+        let archive = daemon.dir.appendingPathComponent("repeated-big.tar").path
+        // a.xml kept, then a.xml again and again (600 KiB each, name-repeated): the second repeat crosses 1 MiB.
+        try Self.archive(archive, [("a.xml", 100 << 10, [:]), ("a.xml", 600 << 10, [:]), ("a.xml", 600 << 10, [:]), ("b.xml", 40, [:])])
+        let sent = try upload(daemon, id, archive)
+        XCTAssertEqual(sent.status, 413, sent.text)
+        XCTAssertEqual(sent.problem, "batch-too-large")
+        XCTAssertEqual(try names(daemon, id), ["a.xml"], "what came whole before is kept, nothing after is read")
+        XCTAssertEqual(try daemon.unix("/v1/status").status, 200)
+    }
+
     func testANameRepeatedInOneArchiveIsRefusedAfterItsFirstEntry() throws {
         let daemon = try sealDaemon()
         let id = try newBatch(daemon)
