@@ -50,6 +50,13 @@ public actor AuditTrail {
         writer = Writer(path: path)
     }
 
+    /// Whether the next line could be written: the trail opens and still
+    /// fits its anchor. Asked before the clerk is, so that nobody types a
+    /// PIN for a signature that could not be released.
+    public func check() throws(AuditError) {
+        try writer.check()
+    }
+
     /// Appends one entry and returns when it is durable (fsynced, chained to
     /// the line before it); a trail that cannot be written fails the
     /// request's record loudly in the log, never silently. Entries appended
@@ -169,34 +176,27 @@ public actor AuditTrail {
             return bytes
         }
 
+        /// Whether a line could be written now: the trail opened and locked,
+        /// and found to fit its anchor (what `write` checks first).
+        func check() throws(AuditError) {
+            let path = self.path
+            let result: Result<Void, AuditError> = file.withLock { file in
+                Result { () throws(AuditError) in
+                    try Writer.open(&file, path: path)
+                    guard flock(file.fd, LOCK_EX) == 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
+                    defer { flock(file.fd, LOCK_UN) }
+                    _ = try Writer.catchUp(&file, path: path)
+                }
+            }
+            try result.get()
+        }
+
         static func write(_ batch: [Pending], to file: inout File, path: String) throws(AuditError) {
-            if file.fd >= 0 {
-                // The trail renamed away (rotated) or removed since: write to the file now at `path`.
-                var named = stat(), opened = stat()
-                if stat(path, &named) != 0 || fstat(file.fd, &opened) != 0 || named.st_ino != opened.st_ino || named.st_dev != opened.st_dev {
-                    close(file.fd)
-                    file.fd = -1
-                }
-            }
-            if file.fd < 0 {
-                let directory = (path as NSString).deletingLastPathComponent
-                if !directory.isEmpty, access(directory, F_OK) != 0 {
-                    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                }
-                file.fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-                guard file.fd >= 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
-                file.size = -1
-            }
+            try open(&file, path: path)
             // Another process (podpisd, podpis seal --local) may append to the same trail.
             guard flock(file.fd, LOCK_EX) == 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
             defer { flock(file.fd, LOCK_UN) }
-            var info = stat()
-            guard fstat(file.fd, &info) == 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
-            if info.st_size != file.size {
-                file.previous = try lastHash(fd: file.fd, size: info.st_size, path: path)
-                try checkAnchor(&file, size: info.st_size, path: path)
-                file.size = info.st_size
-            }
+            let size = try catchUp(&file, path: path)
             var lines: [UInt8] = []
             lines.reserveCapacity(batch.reduce(0) { $0 + $1.head.count + $1.tail.count + 64 + 24 })
             var previous = file.previous
@@ -227,10 +227,46 @@ public actor AuditTrail {
                 throw AuditError(path: path, reason: String(cString: strerror(errno)))
             }
             file.previous = previous
-            file.size = info.st_size + off_t(lines.count)
+            file.size = size + off_t(lines.count)
             file.count += batch.count
             guard let key = file.key else { throw AuditError(path: path, reason: "no key for its anchor") }
             try AuditAnchor(count: file.count, size: Int64(file.size), hash: previous, key: key).write(trail: path)
+        }
+
+        /// The trail's file open: the one now at `path` (a trail renamed
+        /// away, rotated, or removed since is left), created if absent, no
+        /// symbolic link followed.
+        static func open(_ file: inout File, path: String) throws(AuditError) {
+            if file.fd >= 0 {
+                var named = stat(), opened = stat()
+                if lstat(path, &named) != 0 || fstat(file.fd, &opened) != 0 || named.st_ino != opened.st_ino || named.st_dev != opened.st_dev {
+                    close(file.fd)
+                    file.fd = -1
+                }
+            }
+            guard file.fd < 0 else { return }
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty, access(directory, F_OK) != 0 {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            file.fd = Glibc.open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard file.fd >= 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
+            file.size = -1
+        }
+
+        /// The trail's size now (the lock held); when it is not what our last
+        /// write left (first open, another process appended, or someone cut
+        /// it), the last hash read again and the trail checked against its anchor.
+        static func catchUp(_ file: inout File, path: String) throws(AuditError) -> off_t {
+            var info = stat()
+            guard fstat(file.fd, &info) == 0 else { throw AuditError(path: path, reason: String(cString: strerror(errno))) }
+            guard info.st_mode & S_IFMT == S_IFREG else { throw AuditError(path: path, reason: "not a regular file") }
+            if info.st_size != file.size {
+                file.previous = try lastHash(fd: file.fd, size: info.st_size, path: path)
+                try checkAnchor(&file, size: info.st_size, path: path)
+                file.size = info.st_size
+            }
+            return info.st_size
         }
 
         /// Reads the anchor of a trail found at `size` bytes (first opened,

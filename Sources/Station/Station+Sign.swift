@@ -31,6 +31,8 @@ extension Station {
         try settings.policy(for: report.facts.sha256).admit(
             requester, documents: request.documents.count, holder: report.facts.commonName ?? report.facts.subject,
             digestOnly: request.documents.contains { $0.isDigestOnly })
+        // Nobody is asked for a PIN for a signature whose audit line could not be written.
+        if let audit { do { try await audit.check() } catch { throw StationProblem.auditUnavailable(error) } }
         let worker = await workers.worker(key: "\(report.module)|\(report.tokenSerial)|\(report.token)", label: report.token)
         if await worker.gate.waiting >= settings.maximumQueuePerToken { throw StationProblem.queueFull }
         await events.publish("request-queued", ["requestId": requestID, "token": report.token])

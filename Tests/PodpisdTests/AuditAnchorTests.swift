@@ -14,8 +14,7 @@ final class AuditAnchorTests: XCTestCase {
 
     /// Signs one small document over the Unix socket with the bench's seal certificate.
     func sign(_ daemon: Daemon, _ name: String) throws -> HTTPResult {
-        let certificates = try XCTUnwrap(try daemon.unix("/v1/certificates").json["certificates"] as? [[String: Any]])
-        let id = try XCTUnwrap(certificates.first { $0["qualifiedForSealing"] as? Bool == true }?["id"] as? String)
+        let id = try daemon.sealCertificateID()
         let document = daemon.dir.appendingPathComponent("pismo.txt").path
         try Data("Pismo \(name)".utf8).write(to: URL(fileURLWithPath: document))
         return try daemon.unix("/v1/sign?name=\(name)&format=cades&packaging=detached&certificate=\(id)", [
@@ -132,19 +131,46 @@ final class AuditAnchorTests: XCTestCase {
         XCTAssertTrue(unanchored.stdout.contains("no anchor"), unanchored.stdout)
     }
 
-    func testAnUnwritableTrailStopsTheSignature() throws {
+    func testAnUnwritableTrailStopsTheSignatureBeforeTheClerkIsAsked() throws {
         let env = try TestBench.require()
         let daemon = try Daemon()
         // A directory where the trail should be: no line can be written (root included).
         try FileManager.default.createDirectory(atPath: daemon.auditFile, withIntermediateDirectories: true)
-        try withExtendedLifetime(try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!])) {
-            let result = try sign(daemon, "pismo.txt")
-            XCTAssertEqual(result.status, 503, result.text)
-            XCTAssertEqual(result.problem, "audit-unavailable", result.text)
-            XCTAssertEqual(result.headers["content-type"], "application/problem+json")
-            XCTAssertNotEqual(result.body.first, 0x30, "no CMS signature in the answer")
-            XCTAssertTrue(result.text.contains("Is a directory"), "the reason: \(result.text)")
-        }
+        let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!])
+        let result = try sign(daemon, "pismo.txt")
+        XCTAssertEqual(result.status, 503, result.text)
+        XCTAssertEqual(result.problem, "audit-unavailable", result.text)
+        XCTAssertEqual(result.headers["content-type"], "application/problem+json")
+        XCTAssertNotEqual(result.body.first, 0x30, "no CMS signature in the answer")
+        XCTAssertTrue(result.text.contains("Is a directory"), "the reason: \(result.text)")
+        XCTAssertTrue(agent.consents.isEmpty, "the clerk is not asked for a PIN for a signature that could not be released")
+    }
+
+    func testATrailThatFailsWhileTheClerkApprovesReleasesNoSignature() throws {
+        let env = try TestBench.require()
+        let daemon = try Daemon()
+        let release = daemon.dir.appendingPathComponent("release").path
+        let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!], hold: env["PODPIS_SEAL_TOKEN"]!, release: release)
+        let document = daemon.dir.appendingPathComponent("pismo.txt").path
+        try Data("Pismo\n".utf8).write(to: URL(fileURLWithPath: document))
+        let body = daemon.dir.appendingPathComponent("answer.body").path, status = daemon.dir.appendingPathComponent("answer.status").path
+        let curl = try Background.start("curl", [
+            "-s", "-o", body, "-w", "%{http_code}", "--unix-socket", daemon.socket,
+            "http://localhost/v1/sign?name=pismo.txt&format=cades&packaging=detached&certificate=\(try daemon.sealCertificateID())",
+            "-H", "Content-Type: text/plain", "--data-binary", "@\(document)",
+        ], output: status)
+        defer { Background.stop(curl) }
+        XCTAssertTrue(TestBench.waitUntil(timeout: 15) { !agent.consents.isEmpty }, "the clerk was asked")
+        // While the clerk types the PIN, the trail becomes unwritable.
+        try? FileManager.default.removeItem(atPath: daemon.auditFile)
+        try FileManager.default.createDirectory(atPath: daemon.auditFile, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: release, contents: Data())
+        XCTAssertTrue(TestBench.waitUntil(timeout: 20) { ((try? String(contentsOfFile: status, encoding: .utf8)) ?? "").count == 3 }, "answered")
+        XCTAssertEqual(try String(contentsOfFile: status, encoding: .utf8), "503")
+        let answer = try Data(contentsOf: URL(fileURLWithPath: body))
+        XCTAssertNotEqual(answer.first, 0x30, "the signature the card made is not released")
+        let problem = try XCTUnwrap(try JSONSerialization.jsonObject(with: answer) as? [String: Any], String(decoding: answer, as: UTF8.self))
+        XCTAssertEqual(problem["code"] as? String, "audit-unavailable")
         let log = try String(contentsOfFile: daemon.log, encoding: .utf8)
         XCTAssertTrue(log.contains("cannot write the audit trail"), log)
     }
