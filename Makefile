@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 TESTBED_ENV := .testbed/env
 
-.PHONY: deps build run test testbed-up testbed-down bench clean
+.PHONY: deps build run test testbed-up testbed-down bench fuzz clean
 
 ## deps: install the system packages and Python pieces the build and the bench need
 deps:
@@ -37,5 +37,10 @@ testbed-down:
 bench:
 	bash Benchmarks/run.sh
 
+## fuzz: libFuzzer on every parser of outside bytes (Fuzz/, docs/fuzzing.md), FUZZ_SECONDS per target
+##       (default 300); `make test` runs each for 20 s. Fails on a crash; the input lands in .build-fuzz/findings/
+fuzz:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash scripts/fuzz.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -24,6 +24,14 @@ let package = Package(
     products: [
         .executable(name: "podpis", targets: ["podpis"]),
         .executable(name: "podpisd", targets: ["podpisd"]),
+        // For the fuzz targets in Fuzz/ (a package of its own): the parsers of outside bytes.
+        .library(name: "Tar", targets: ["Tar"]),
+        .library(name: "CMS", targets: ["CMS"]),
+        .library(name: "Timestamping", targets: ["Timestamping"]),
+        .library(name: "XAdES", targets: ["XAdES"]),
+        .library(name: "CAdES", targets: ["CAdES"]),
+        .library(name: "DaemonConfiguration", targets: ["DaemonConfiguration"]),
+        .library(name: "Station", targets: ["Station"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -19,6 +19,19 @@ status=0
 ) | tee "$log" || status=$?
 bash testbed/down.sh || true
 
+# Every parser of outside bytes fuzzed for a short fixed time (docs/fuzzing.md):
+# a crash fails the suite. FUZZ_SECONDS=0 skips it.
+fuzz_seconds="${FUZZ_SECONDS:-20}"
+if [ "$fuzz_seconds" != 0 ]; then
+    echo "== fuzzing: each target for $fuzz_seconds s (scripts/fuzz.sh)"
+    if FUZZ_SECONDS="$fuzz_seconds" bash scripts/fuzz.sh; then
+        echo "== fuzzing: no crash"
+    else
+        echo "== fuzzing: FAILED (a crash or a build failure, see above)"
+        status=1
+    fi
+fi
+
 passed="$(grep -cE "^Test Case '.*' passed" "$log" || true)"
 failed="$(grep -cE "^Test Case '.*' failed" "$log" || true)"
 rm -f "$log"
