@@ -84,6 +84,8 @@ public actor HotFolder {
         status = "sealing \(ready.count)"
         let journal: SealJournal
         do { journal = try SealJournal(directory: folders.outbox) } catch {
+            // E.g. the journal replaced by a symbolic link: nothing is sealed until it is fixed.
+            if status != "error: \(error)" { logger.error("hot folder \(profile): the outbox's journal cannot be opened: \(error)") }
             status = "error: \(error)"
             return
         }
