@@ -63,7 +63,7 @@ extension StationProblem {
     public static let pairingRetrySeconds = 30
 
     public static func originNotPairable(_ origin: String) -> StationProblem {
-        let shown = String(origin.unicodeScalars.prefix(100).map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" })
+        let shown = VisibleText.escaped(String(origin.prefix(100)))
         return StationProblem(
             "origin-not-pairable", status: 403, title: "Origin cannot pair",
             message: ClerkText(

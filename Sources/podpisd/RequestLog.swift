@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Localization
 import Logging
 import NIOCore
 
@@ -40,17 +41,10 @@ struct RequestLog: Sendable {
         logger.info("request", metadata: metadata)
     }
 
-    /// At most 200 printable ASCII characters; anything else as `\u{…}`,
-    /// so that a client's text cannot forge log lines or terminal output.
+    /// At most 200 characters, every control, bidi or invisible one shown
+    /// as `\uXXXX` (``VisibleText``): a client's text cannot forge log
+    /// lines or what a terminal shows of them.
     static func printable(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars.prefix(200) {
-            if scalar.isASCII, scalar.value >= 0x20, scalar.value < 0x7F, scalar != "\\" {
-                result.unicodeScalars.append(scalar)
-            } else {
-                result += "\\u{\(String(scalar.value, radix: 16))}"
-            }
-        }
-        return result
+        VisibleText.escaped(String(text.prefix(200)))
     }
 }
