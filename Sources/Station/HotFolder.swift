@@ -46,6 +46,11 @@ public actor HotFolder {
         let nanoseconds: Int
     }
     public private(set) var status = "idle"
+    /// Tests only: called with what a look picked, before it is sealed, so
+    /// that a test can swap a file in that gap deterministically.
+    var afterPick: (@Sendable ([SealInput]) async -> Void)?
+
+    func setAfterPick(_ hook: (@Sendable ([SealInput]) async -> Void)?) { afterPick = hook }
 
     public init(profile: String, folders: Folders, settings: SealSettings, audit: AuditTrail?, openKey: @escaping @Sendable () async throws -> SealKey) {
         self.profile = profile
@@ -81,6 +86,7 @@ public actor HotFolder {
             }
         }
         guard let key else { return }
+        await afterPick?(ready)
         status = "sealing \(ready.count)"
         let journal: SealJournal
         do { journal = try SealJournal(directory: folders.outbox) } catch {

@@ -1,5 +1,7 @@
+import Crypto
 import Files
 import Foundation
+import PKCS11
 @testable import Sealing
 @testable import Station
 import TestBench
@@ -95,6 +97,57 @@ final class InputFileSymlinkTests: XCTestCase {
         _ = await folder.completeDocuments()
         let ready = await folder.completeDocuments()
         XCTAssertEqual(ready, [])
+    }
+
+    /// The hot folder itself, with the real seal key on SoftHSM whose PIN
+    /// file is the secret: between the look and the sealing (the test hook),
+    /// one document is swapped for a link to the PIN file and another for a
+    /// different file. The first goes to failed/ (`not-a-regular-file`), the
+    /// second stays in the inbox and is sealed, with its new content, once it
+    /// holds still; not a byte of the PIN file is in the outbox.
+    func testTheHotFolderSealsNoDocumentSwappedAfterItsLook() async throws {
+        let env = try TestBench.require()
+        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: secret))
+        chmod(secret, 0o600)
+        let secretBytes = Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8)
+        let der = try Data(contentsOf: URL(fileURLWithPath: try TestBench.pki("seal.der")))
+        let certificate = String(SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined().prefix(16))
+        let module = try Module.load(path: try XCTUnwrap(env["PODPIS_SOFTHSM_MODULE"]))
+        let key = try SealKey(certificate: certificate, modules: [module], sessions: 1, pin: .file(secret))
+        var settings = SealSettings()
+        settings.other = .cadesAttached  // the content embedded: a secret read would show in the outbox
+        let folder = HotFolder(
+            profile: "test",
+            folders: .init(inbox: directory + "/inbox", outbox: directory + "/outbox", done: directory + "/done", failed: directory + "/failed"),
+            settings: settings, audit: nil, openKey: { key })
+        let inbox = directory + "/inbox"
+        try Data("dokument a\n".utf8).write(to: URL(fileURLWithPath: inbox + "/a.bin"))
+        try Data("dokument b\n".utf8).write(to: URL(fileURLWithPath: inbox + "/b.bin"))
+        let secret = self.secret
+        await folder.setAfterPick { picked in
+            XCTAssertEqual(picked.map(\.name), ["a.bin", "b.bin"])
+            XCTAssertEqual(symlink(secret, inbox + "/.link"), 0)
+            XCTAssertEqual(rename(inbox + "/.link", inbox + "/a.bin"), 0)
+            try? Data("dokument b, inny\n".utf8).write(to: URL(fileURLWithPath: inbox + "/.other"))
+            XCTAssertEqual(rename(inbox + "/.other", inbox + "/b.bin"), 0)
+        }
+        await folder.poll()  // first look: nothing complete yet
+        await folder.poll()  // second look: both picked, swapped, sealed or not
+        await folder.setAfterPick(nil)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory + "/outbox").filter { !$0.hasPrefix(".") }, [])
+        let reason = try String(contentsOfFile: directory + "/failed/a.bin.reason.txt", encoding: .utf8)
+        XCTAssertTrue(reason.hasPrefix("not-a-regular-file\n"), reason)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: inbox + "/b.bin"), "changed after its look: left in the inbox")
+        await folder.poll()
+        await folder.poll()
+        let sealed = try Data(contentsOf: URL(fileURLWithPath: directory + "/outbox/b.bin.p7m"))
+        XCTAssertNotNil(sealed.range(of: Data("dokument b, inny\n".utf8)), "sealed as it is now")
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory + "/outbox") {
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/outbox/" + name))
+            XCTAssertNil(data.range(of: secretBytes), "\(name) holds the PIN file's bytes")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/outbox/a.bin.p7m"))
+        key.close()
     }
 
     /// Every input, not only the hot folder's: a link is refused by every
