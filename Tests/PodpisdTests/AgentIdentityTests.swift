@@ -30,7 +30,8 @@ final class AgentIdentityTests: XCTestCase {
         XCTAssertTrue(answer.stdout.contains("\"code\":\"agent-not-allowed\""), answer.stdout + answer.stderr)
         // `podpis agent` run by that user says why and ends.
         let agent = try TestBench.runCapturing("setpriv", [
-            "--reuid=65534", "--regid=65534", "--clear-groups", "env", "LANG=en_US.UTF-8", "LC_ALL=", PINAgentTests.podpis, "agent", "--socket", daemon.socket,
+            "--reuid=65534", "--regid=65534", "--clear-groups", "timeout", "10", "env", "LANG=en_US.UTF-8", "LC_ALL=", PINAgentTests.podpis, "agent",
+            "--socket", daemon.socket,
         ])
         XCTAssertEqual(agent.status, 1, agent.stdout + agent.stderr)
         XCTAssertTrue(agent.stdout.contains("podpisd refused: HTTP 403 (agent-not-allowed): This user (uid 65534) may not be the signing agent"), agent.stdout + agent.stderr)
