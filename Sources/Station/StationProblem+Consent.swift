@@ -25,6 +25,13 @@ extension StationProblem {
                 en: "documents[\(index)].name must be a file name without a path, at most 255 bytes, with no control, bidi or invisible characters."))
     }
 
+    /// The raw form's `?name=`: the same rule as a JSON document's name.
+    public static let badRawDocumentName = StationProblem(
+        "bad-name", status: 400, title: "Bad document name",
+        message: ClerkText(
+            pl: "name musi być nazwą pliku bez ścieżki, do 255 bajtów, bez znaków sterujących, kierunkowych (bidi) i niewidocznych.",
+            en: "name must be a file name without a path, at most 255 bytes, with no control, bidi or invisible characters."))
+
     public static let badApplication = StationProblem(
         "bad-application", status: 400, title: "Bad application name",
         message: ClerkText(

@@ -167,9 +167,10 @@ struct Routes: Sendable {
                 }
                 parameters[String(key)] = String(value).removingPercentEncoding ?? String(value)
             }
-            guard let name = parameters["name"], SignDocument.isAcceptableName(name) else {
+            guard let name = parameters["name"] else {
                 throw StationProblem.badRequest("The raw form needs ?name=FILE (the document's file name, without a path).", pl: "Forma surowa wymaga ?name=PLIK (nazwy pliku dokumentu, bez ścieżki).")
             }
+            guard SignDocument.isAcceptableName(name) else { throw StationProblem.badRawDocumentName }
             var parsed = try SignRequest.withParameters(
                 format: parameters["format"], packaging: parameters["packaging"], level: parameters["level"],
                 certificate: parameters["certificate"], commitment: parameters["commitment"], role: parameters["role"],

@@ -28,6 +28,10 @@ final class ConsentScreenTests: XCTestCase {
         func encoded(_ text: String) -> String {
             text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         }
+        func rawNamed(_ name: String) throws -> HTTPResult {
+            try daemon.unix("/v1/sign?name=\(encoded(name))&format=cades&packaging=detached&certificate=\(seal)",
+                            ["-H", "Content-Type: text/plain", "--data-binary", "@\(document)"])
+        }
         func json(_ document: [String: Any], role: String? = nil) throws -> HTTPResult {
             var body: [String: Any] = [
                 "format": "cades", "packaging": "detached", "certificate": seal,
@@ -51,6 +55,8 @@ final class ConsentScreenTests: XCTestCase {
             ("JSON role with C1 CSI", try json(["name": "a.txt"], role: "Kierownik\u{9B}2K"), "bad-role"),
             ("JSON mimeType with ESC", try json(["name": "a.txt", "mimeType": "text/plain\u{1B}[2K"]), "bad-mime-type"),
             ("JSON mimeType with a line separator", try json(["name": "a.txt", "mimeType": "text/plain\u{2028}x"]), "bad-mime-type"),
+            ("raw name with U+202E", try rawNamed("faktura\u{202E}fdp.exe"), "bad-name"),
+            ("raw name with ESC", try rawNamed("pismo" + Self.forgery + ".txt"), "bad-name"),
             ("JSON name with U+202E", try json(["name": "faktura\u{202E}fdp.exe"]), "bad-name"),
             ("JSON name with U+FEFF", try json(["name": "a\u{FEFF}.txt"]), "bad-name"),
         ]
