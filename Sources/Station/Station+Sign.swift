@@ -285,11 +285,11 @@ extension Station {
         case .file(let path): return path
         case .digest: throw StationProblem.digestNotAllowed
         case .bytes(let bytes):
-            let path = NSTemporaryDirectory() + "podpis-\(UUID().uuidString)"
-            guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-                throw StationProblem.internalError("cannot spool \(document.name)")
+            do {
+                return try PrivateTemporaryFile.write(bytes, prefix: "podpis-")
+            } catch {
+                throw StationProblem.internalError("cannot spool \(document.name): \(error.detail)")
             }
-            return path
         }
     }
 }

@@ -13,7 +13,7 @@ enum BodySpool {
     static func write(_ body: RequestBody, limit: Int, path given: String? = nil) async throws -> (path: String, size: Int, sha256: String) {
         let directory = NSTemporaryDirectory()
         let path = given ?? directory + (directory.hasSuffix("/") ? "" : "/") + "podpisd-body-\(UUID().uuidString)"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StationProblem.internalError("cannot create a temporary file in \(directory)") }
         var size = 0
         var hasher = SHA256()
