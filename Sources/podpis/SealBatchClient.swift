@@ -258,6 +258,10 @@ struct SealBatchClient {
         }
     }
 
+    /// The most `max_document_mib` can allow (4096 MiB); podpisd refuses
+    /// what is over its profile's own limit.
+    static let largestDocument = 4096 << 20
+
     /// One tar archive of documents; a refusal of one entry is that document's failure.
     func upload(_ documents: [SealInput], batch: String, collected: Collected) async throws {
         var archive: [UInt8] = []
@@ -266,7 +270,12 @@ struct SealBatchClient {
         for document in documents {
             let bytes: [UInt8]
             do {
-                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: document.path)))
+                // Never through a link (an inbox writer could plant one to a
+                // secret of the sealing account); no more than any profile takes.
+                bytes = try InputFile(path: document.path).readAll(limit: Self.largestDocument)
+            } catch let error as FileError {
+                collected.failures.withLock { $0[document.name] = Self.failed(document.name, error.code, error.message) }
+                continue
             } catch {
                 collected.failures.withLock { $0[document.name] = Self.failed(document.name, "cannot-read", ClerkText(pl: "Nie można czytać: \(error)", en: "Cannot read: \(error)")) }
                 continue
