@@ -11,7 +11,8 @@ enum TOMLHeaderCheck {
     /// reports it), or nil.
     static func firstHeaderWithoutKey(in text: String) -> Int? {
         let bytes = Array(text.utf8)
-        var index = 0
+        // toml++ skips a byte order mark at the start: a header may follow it at once.
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var line = 1
         func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
         func skipBlanks() { while let byte = at(0), byte == 0x20 || byte == 0x09 { index += 1 } }
@@ -22,8 +23,8 @@ enum TOMLHeaderCheck {
             index += multi ? 3 : 1
             while let byte = at(0) {
                 if byte == 0x0A {
+                    if !multi { return }  // unterminated: toml++ reports it (the caller counts the line)
                     line += 1
-                    if !multi { return }  // unterminated: toml++ reports it
                 }
                 if byte == 0x5C, quote == 0x22 {  // escape in a basic string
                     index += 2

@@ -18,6 +18,8 @@ final class TableHeaderTests: XCTestCase {
             ("# comment\n[[ !x]]\n", 2),
             ("[ \t{a}]\n", 1),
             ("[server]\nport = 1\n[\u{0}", 3),
+            ("\u{FEFF}[ = 1[ = 12\n2\n", 1),  // after a byte order mark (found by fuzzing)
+            ("a = 'x\n[}\n", 2),
         ]
         for (text, line) in cases {
             XCTAssertEqual(TOMLHeaderCheck.firstHeaderWithoutKey(in: text), line, text)
@@ -29,11 +31,15 @@ final class TableHeaderTests: XCTestCase {
         }
     }
 
-    func testTheFuzzFindingIsASyntaxProblem() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fuzz/Regressions/FuzzConfiguration/table-header-brace-fuzzed")
-        let (_, problems) = DaemonConfiguration.load(files: [url.path], environment: [:])
-        XCTAssertEqual(problems.map(\.code), ["toml-syntax"])
+    func testTheFuzzFindingsAreSyntaxProblems() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/Regressions/FuzzConfiguration")
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        XCTAssertFalse(inputs.isEmpty)
+        for input in inputs {
+            let (_, problems) = DaemonConfiguration.load(files: [directory.appendingPathComponent(input).path], environment: [:])
+            XCTAssertEqual(problems.map(\.code), ["toml-syntax"], input)
+        }
     }
 
     func testBracketsInsideValuesAndStringsAreNotHeaders() throws {
