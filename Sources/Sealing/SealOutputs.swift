@@ -18,6 +18,9 @@ public protocol SealOutputs: Sendable {
     /// Makes `bytes` durable under `outputName`; returns when it is.
     /// Fails with `FileError(.exists)` if the name is taken.
     func commit(_ bytes: [UInt8], as outputName: String, for result: SealResult) async throws
+    /// Takes a committed output back (its audit line could not be written):
+    /// it is no longer there to be taken.
+    func withdraw(_ outputName: String) async
 }
 
 /// One file per seal in a directory, each written atomically (temporary
@@ -44,5 +47,10 @@ public final class SealOutputFiles: SealOutputs {
         let output = try AtomicOutputFile(path: directory + "/" + outputName, checkingFirst: false)
         try output.write(bytes)
         try await outputs.commit(output)
+    }
+
+    public func withdraw(_ outputName: String) async {
+        unlink(directory + "/" + outputName)
+        AtomicOutputFile.syncDirectory(directory)
     }
 }

@@ -88,7 +88,9 @@ public struct SealProgress: Sendable {
 
 /// The audit trail, as the sealer needs it.
 public protocol SealAudit: Sendable {
-    func record(_ result: SealResult, key: SealKey, settings: SealSettings) async
+    /// Durable when it returns; throws (code `audit-unavailable`) when the
+    /// line cannot be written, and the seal is then not released.
+    func record(_ result: SealResult, key: SealKey, settings: SealSettings) async throws
     /// Whether a sealed line for this document is already in the trail.
     func contains(name: String, sha256: String) async -> Bool
 }
@@ -189,7 +191,7 @@ public final class Sealer: Sendable {
                                 result = Self.failure(input, error)
                             }
                         }
-                        if result.state == .failed { await audit?.record(result, key: key, settings: self.settings) }
+                        if result.state == .failed { try? await audit?.record(result, key: key, settings: self.settings) }
                         if result.state == .failed, let sha = result.sha256 {
                             try? await journal.commit(.init(
                                 name: input.name, sha256: sha, state: "failed", output: nil, code: result.code, time: Date(), recovered: nil))
@@ -274,7 +276,7 @@ public final class Sealer: Sendable {
             if let audit, await !audit.contains(name: input.name, sha256: sha256) {
                 var recorded = result
                 recorded.state = .sealed
-                await audit.record(recorded, key: key, settings: settings)
+                try await released(outputName, outputs: outputs) { try await audit.record(recorded, key: key, settings: settings) }
             }
             try await journal.commit(.init(name: input.name, sha256: sha256, state: "sealed", output: outputName, code: nil, time: Date(), recovered: true))
             return .done(result)
@@ -288,10 +290,23 @@ public final class Sealer: Sendable {
     private func commit(
         _ result: SealResult, signature: [UInt8], outputs: any SealOutputs, journal: SealJournal, audit: (any SealAudit)?
     ) async throws -> SealResult {
-        try await outputs.commit(signature, as: result.output ?? result.name, for: result)
-        if let audit { await audit.record(result, key: key, settings: settings) }
+        let outputName = result.output ?? result.name
+        try await outputs.commit(signature, as: outputName, for: result)
+        if let audit { try await released(outputName, outputs: outputs) { try await audit.record(result, key: key, settings: settings) } }
         try await journal.commit(.init(name: result.name, sha256: result.sha256 ?? "", state: "sealed", output: result.output, code: nil, time: Date(), recovered: nil))
         return result
+    }
+
+    /// No seal is released without its audit line: when the line cannot be
+    /// written, the output is withdrawn again and the document fails with
+    /// the trail's error (`audit-unavailable`).
+    private func released(_ outputName: String, outputs: any SealOutputs, audit record: () async throws -> Void) async throws {
+        do {
+            try await record()
+        } catch {
+            await outputs.withdraw(outputName)
+            throw error
+        }
     }
 
     private func produce(_ bytes: [UInt8], name: String, method: SealMethod, signer: Signer) async throws -> [UInt8] {

@@ -1,4 +1,5 @@
 import Foundation
+import Localization
 import Sealing
 
 /// The audit trail as the sealer writes it: one line per sealed or failed
@@ -15,7 +16,7 @@ public struct SealAuditTrail: SealAudit {
         self.batch = batch
     }
 
-    public func record(_ result: SealResult, key: SealKey, settings: SealSettings) async {
+    public func record(_ result: SealResult, key: SealKey, settings: SealSettings) async throws {
         let method = result.method ?? settings.other
         let entry = AuditTrail.Entry(
             time: Date(), requestId: batch, requester: requester, certificate: String(key.facts.sha256.prefix(16)),
@@ -23,7 +24,14 @@ public struct SealAuditTrail: SealAudit {
             documents: [.init(name: result.name, size: result.size, sha256: result.sha256)],
             format: method.isXAdES ? "xades" : "cades", packaging: method.rawValue.split(separator: "-").last.map(String.init) ?? "",
             level: settings.level.rawValue, result: result.state == .failed ? "failed" : "signed", problem: result.code, prev: "")
-        try? await trail.append(entry)
+        do {
+            try await trail.append(entry)
+        } catch {
+            let reason = (error as? AuditError)?.reason ?? "\(error)"
+            throw SealError("audit-unavailable", ClerkText(
+                pl: "Nie można zapisać śladu audytowego (\(reason)), więc pieczęci nie wydano. Zgłoś to administratorowi serwera.",
+                en: "The audit trail cannot be written (\(reason)), so the seal was not released. Tell the server's administrator."))
+        }
     }
 
     public func contains(name: String, sha256: String) async -> Bool {

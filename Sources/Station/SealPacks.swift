@@ -153,6 +153,13 @@ final class SealPacks: SealOutputs {
         index.withLock { $0[outputName] = location }
     }
 
+    /// The seal is no longer listed nor served; its bytes stay in the pack
+    /// until the batch is deleted (read again at start, it is taken up as a
+    /// seal whose audit line is missing, and released only once that is written).
+    func withdraw(_ outputName: String) async {
+        _ = index.withLock { $0.removeValue(forKey: outputName) }
+    }
+
     /// Appends one entry at the end of the current pack (a new one first if
     /// there is none yet, or it is full); a failed write is cut off again.
     private func append(_ entry: [UInt8], dataAt headerSize: Int, size: Int) throws(FileError) -> (PackFile, Location) {
