@@ -16,11 +16,11 @@ struct Audit: ParsableCommand {
         var path: String { file ?? DaemonConfiguration().auditPath(system: system) }
 
         func read() throws -> (path: String, data: Data) {
-            guard let data = FileManager.default.contents(atPath: path) else { missing() }
+            guard let data = FileManager.default.contents(atPath: path) else { throw missing() }
             return (path, data)
         }
 
-        func missing() -> Never {
+        func missing() -> ExitCode {
             CommandFailure(
                 code: "audit-missing", name: "audit-missing",
                 message: .init(pl: "Nie ma śladu audytowego \(path).", en: "There is no audit trail at \(path)."),
@@ -48,7 +48,7 @@ struct Audit: ParsableCommand {
                 throw ExitCode(2)
             }
             guard let data = snapshot.data else {
-                guard let anchor = snapshot.anchor else { location.missing() }
+                guard let anchor = snapshot.anchor else { throw location.missing() }
                 print("\(path): the trail is gone, but its anchor \(AuditAnchor.anchorPath(trail: path)) says \(anchor.count) line(s): it was deleted")
                 throw ExitCode(2)
             }

@@ -41,9 +41,9 @@ struct Certs: ParsableCommand {
     }
 
     func run() throws {
-        let set = modules.load(json: output.json)
+        let set = try modules.load(json: output.json)
         if let token {
-            do { _ = try set.modules.token(named: token) } catch { CommandFailure(error).report(json: output.json) }
+            do { _ = try set.modules.token(named: token) } catch { throw CommandFailure(error).report(json: output.json) }
         }
         let list: [(report: CertificateReport, der: [UInt8])]
         let tokenProblems: [TokenProblem]
@@ -53,10 +53,10 @@ struct Certs: ParsableCommand {
                 in: set.modules, onlyToken: token,
                 login: login ? { token in try PINReader.read(for: token, fd: pinFD) } : nil)
         } catch let error as PKCS11Error {
-            CommandFailure(error).report(json: output.json)
+            throw CommandFailure(error).report(json: output.json)
         }
         if let token, let problem = tokenProblems.first(where: { $0.token == token }) {
-            CommandFailure(
+            throw CommandFailure(
                 code: problem.code, name: problem.error, message: .init(pl: problem.message, en: problem.message),
                 exitCode: PodpisExit.tokenNotFound
             ).report(json: output.json)
@@ -65,7 +65,7 @@ struct Certs: ParsableCommand {
             let wanted = export.lowercased()
             let matches = list.filter { wanted.count >= 8 && $0.report.facts.sha256.hasPrefix(wanted) }
             guard matches.count == 1, let match = matches.first else {
-                CommandFailure(
+                throw CommandFailure(
                     code: matches.isEmpty ? "certificate-not-found" : "certificate-ambiguous", name: "CERTIFICATE_NOT_FOUND",
                     message: .init(
                         pl: matches.isEmpty ? "Nie znaleziono certyfikatu \(export). Sprawdź: podpis certs." : "Identyfikator \(export) pasuje do kilku certyfikatów; podaj dłuższy.",
@@ -79,7 +79,7 @@ struct Certs: ParsableCommand {
                     let file = try AtomicOutputFile(path: path)
                     try file.write(Array(pem.utf8))
                     try file.commit()
-                } catch { CommandFailure(error).report(json: output.json) }
+                } catch { throw CommandFailure(error).report(json: output.json) }
             } else {
                 print(pem, terminator: "")
             }

@@ -85,15 +85,19 @@ struct CommandFailure: Error {
         }
     }
 
-    /// Prints the failure (JSON on stdout with --json, else a sentence on stderr) and exits.
-    func report(json: Bool) -> Never {
+    /// Prints the failure (JSON on stdout with --json, else a sentence on
+    /// stderr) and gives the exit code to throw: `throw failure.report(json:)`.
+    /// podpis never calls `exit()` from a command: thrown, the error unwinds
+    /// the stack, so every `defer` and deinit runs (temporary outputs are
+    /// removed, token sessions closed) before ArgumentParser's `main` exits.
+    func report(json: Bool) -> ExitCode {
         if json {
             let body: [String: [String: String]] = ["error": ["code": code, "name": name, "message": message.description]]
             if let data = try? JSONEncoder.podpis.encode(body) { print(String(decoding: data, as: UTF8.self)) }
         } else {
             FileHandle.standardError.write(Data("podpis: \(message)\n".utf8))
         }
-        Foundation.exit(exitCode)
+        return ExitCode(exitCode)
     }
 }
 

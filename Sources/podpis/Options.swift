@@ -16,11 +16,11 @@ struct ModuleOptions: ParsableArguments {
     var noRegistered = false
 
     /// Loads the modules; a module named with --module that fails ends the
-    /// command with exit code 5 and the reason.
-    func load(json: Bool) -> ModuleSet {
+    /// command with exit code 5 and the reason (thrown).
+    func load(json: Bool) throws -> ModuleSet {
         let set = ModuleSet.load(paths: modulePaths, includeRegistered: !noRegistered)
         if let failed = set.problems.first(where: \.requested) {
-            CommandFailure(
+            throw CommandFailure(
                 code: failed.code, name: failed.error, message: .init(pl: failed.message, en: failed.message),
                 exitCode: PodpisExit.moduleFailed
             ).report(json: json)

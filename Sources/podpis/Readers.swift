@@ -16,9 +16,9 @@ struct Readers: ParsableCommand {
 
     func run() throws {
         let readers: [ReaderReport]
-        do { readers = try ReaderReport.all() } catch { CommandFailure(error).report(json: output.json) }
+        do { readers = try ReaderReport.all() } catch { throw CommandFailure(error).report(json: output.json) }
         if readers.isEmpty {
-            CommandFailure(PCSCError(rawValue: PCSCError.Code.noReadersAvailable, function: "SCardListReaders"))
+            throw CommandFailure(PCSCError(rawValue: PCSCError.Code.noReadersAvailable, function: "SCardListReaders"))
                 .report(json: output.json)
         }
         if output.json {

@@ -41,11 +41,11 @@ struct Seal: AsyncParsableCommand {
         let files = config.map { [$0] } ?? DaemonConfiguration.defaultFiles(system: false, environment: environment)
         let (configuration, problems) = DaemonConfiguration.load(files: files, environment: environment)
         if let error = problems.first(where: { $0.severity == .error }) {
-            fail("config-invalid", ClerkText(pl: "Błąd konfiguracji: \(error.description)", en: "Configuration error: \(error.description)"), PodpisExit.badInput)
+            throw fail("config-invalid", ClerkText(pl: "Błąd konfiguracji: \(error.description)", en: "Configuration error: \(error.description)"), PodpisExit.badInput)
         }
         guard let profile = configuration.seals[profile] else {
             let known = configuration.seals.keys.sorted().joined(separator: ", ")
-            fail("unknown-profile", ClerkText(
+            throw fail("unknown-profile", ClerkText(
                 pl: "Nie ma profilu pieczęci [seal.\(profile)] w \(files.joined(separator: ", ")) (są: \(known.isEmpty ? "żadne" : known)).",
                 en: "No seal profile [seal.\(profile)] in \(files.joined(separator: ", ")) (there are: \(known.isEmpty ? "none" : known))."),
                 PodpisExit.otherError)
@@ -54,7 +54,7 @@ struct Seal: AsyncParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
-            fail("cannot-write", ClerkText(pl: "Nie można utworzyć \(out): \(error)", en: "Cannot create \(out): \(error)"), PodpisExit.otherError)
+            throw fail("cannot-write", ClerkText(pl: "Nie można utworzyć \(out): \(error)", en: "Cannot create \(out): \(error)"), PodpisExit.otherError)
         }
 
         if !local {
@@ -66,16 +66,16 @@ struct Seal: AsyncParsableCommand {
         do {
             key = try SealKey(certificate: profile.certificate, modules: modules.modules, sessions: profile.sessions, nice: Int32(profile.signingNice), pin: SealPINSource(profile.pin, prompt: Self.terminalPrompt))
         } catch let error as PKCS11Error {
-            CommandFailure(error).report(json: json)
+            throw CommandFailure(error).report(json: json)
         } catch {
-            CommandFailure(error).report(json: json)
+            throw CommandFailure(error).report(json: json)
         }
         defer { key.close() }
         let settings: SealSettings
-        do { settings = try SealSettings(profile: profile, configuration: configuration) } catch { CommandFailure(error).report(json: json) }
+        do { settings = try SealSettings(profile: profile, configuration: configuration) } catch { throw CommandFailure(error).report(json: json) }
 
         let journal: SealJournal
-        do { journal = try SealJournal(directory: out) } catch { CommandFailure(error).report(json: json) }
+        do { journal = try SealJournal(directory: out) } catch { throw CommandFailure(error).report(json: json) }
         let trail = AuditTrail(path: audit ?? configuration.auditPath(system: false, environment: environment))
         let batch = UUID().uuidString.lowercased()
         let requester = Requester(transport: .local, origin: nil, uid: getuid(), pid: getpid())
@@ -102,25 +102,25 @@ struct Seal: AsyncParsableCommand {
         } catch let gone as SealBatchClient.DaemonGone {
             display.finish()
             let batch = (try? JSONDecoder().decode(SealBatchClient.Record.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/" + SealBatchClient.recordName))))?.batch
-            fail("daemon-unavailable", ClerkText(
+            throw fail("daemon-unavailable", ClerkText(
                 pl: "Połączenie z podpisd (\(path)) zerwane: \(gone.detail). Dokumenty przyjęte przez podpisd są bezpieczne\(batch.map { " (partia \($0))" } ?? ""); uruchom to samo polecenie ponownie, aby dokończyć.",
                 en: "Lost podpisd (\(path)): \(gone.detail). Documents podpisd accepted are safe\(batch.map { " (batch \($0))" } ?? ""); run the same command again to finish."),
                 PodpisExit.noService)
         } catch let damaged as SealBatchClient.DamagedSeal {
             display.finish()
-            fail("seal-damaged", ClerkText(
+            throw fail("seal-damaged", ClerkText(
                 pl: "Pieczęć dokumentu „\(damaged.document)” dotarła z podpisd uszkodzona (jej SHA-256 nie zgadza się z zapisanym przy pieczętowaniu) i nie została zapisana w \(out). Uruchom to samo polecenie ponownie, aby pobrać ją jeszcze raz; jeśli błąd się powtarza, sprawdź dysk serwera podpisd.",
                 en: "The seal of “\(damaged.document)” arrived from podpisd damaged (its SHA-256 is not the one recorded when it was sealed) and was not stored in \(out). Run the same command again to fetch it anew; if this happens again, check podpisd's disk."),
                 PodpisExit.otherError)
         } catch let stopped as SealBatchClient.Stopped {
             display.finish()
-            fail(stopped.reason.code, ClerkText(
+            throw fail(stopped.reason.code, ClerkText(
                 pl: "Partia \(stopped.batch) zatrzymana: \(stopped.reason.message.pl) Po naprawie uruchom ponownie podpisd i to samo polecenie.",
                 en: "Batch \(stopped.batch) stopped: \(stopped.reason.message.en) Once fixed, restart podpisd and run the same command again."),
                 PodpisExit.otherError)
         } catch {
             display.finish()
-            CommandFailure(error).report(json: json)
+            throw CommandFailure(error).report(json: json)
         }
         display.finish()
         let results = documents.map { outcome.results[$0.name] ?? SealBatchClient.failed($0.name, "not-sealed", ClerkText(pl: "Nie zapieczętowano.", en: "Not sealed.")) }
@@ -149,7 +149,7 @@ struct Seal: AsyncParsableCommand {
         if summary.failed > 0 { throw ExitCode(PodpisExit.someFailed) }
     }
 
-    private func fail(_ code: String, _ message: ClerkText, _ exit: Int32) -> Never {
+    private func fail(_ code: String, _ message: ClerkText, _ exit: Int32) -> ExitCode {
         CommandFailure(code: code, name: code, message: message, exitCode: exit).report(json: json)
     }
 

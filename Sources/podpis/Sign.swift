@@ -81,7 +81,7 @@ struct Sign: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let set = modules.load(json: json)
+        let set = try modules.load(json: json)
         // Refuse unreadable or hostile inputs before any PIN is asked.
         var xmlDocuments: [String: XMLDocument] = [:]
         for file in files {
@@ -90,7 +90,7 @@ struct Sign: AsyncParsableCommand {
                 if format == .xades, xadesPackaging == .enveloped || (xadesPackaging == .enveloping && Self.looksLikeXML(file)) {
                     xmlDocuments[file] = try XMLDocument.parse(file: InputFile(path: file), name: file)
                 }
-            } catch { CommandFailure(error).report(json: json) }
+            } catch { throw CommandFailure(error).report(json: json) }
         }
         let key: SigningKey
         do {
@@ -98,9 +98,9 @@ struct Sign: AsyncParsableCommand {
                 try PINReader.read(for: token, fd: pinFD)
             }
         } catch let error as PKCS11Error {
-            CommandFailure(error).report(json: json)
+            throw CommandFailure(error).report(json: json)
         } catch let error as SigningKeyError {
-            CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.certificateNotFound)
+            throw CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.certificateNotFound)
                 .report(json: json)
         }
         var chain: [[UInt8]] = []
@@ -126,13 +126,13 @@ struct Sign: AsyncParsableCommand {
         }
         let written: [String]
         switch format {
-        case .cades: written = await signCAdES(signer: signer, client: client)
-        case .xades: written = await signXAdES(signer: signer, client: client, documents: xmlDocuments)
+        case .cades: written = try await signCAdES(signer: signer, client: client)
+        case .xades: written = try await signXAdES(signer: signer, client: client, documents: xmlDocuments)
         }
         if json { try printJSON(["signed": written]) }
     }
 
-    func signCAdES(signer: Signer, client: TimeStampClient?) async -> [String] {
+    func signCAdES(signer: Signer, client: TimeStampClient?) async throws -> [String] {
         var options = CAdESOptions(
             level: level, digest: digest, commitment: commitment, claimedRole: role, includeChain: includeChain)
         options.timeStampClient = client
@@ -153,13 +153,13 @@ struct Sign: AsyncParsableCommand {
                 written.append(out)
                 if !json { print("\(file) → \(out)") }
             } catch {
-                CommandFailure(error).report(json: json)
+                throw CommandFailure(error).report(json: json)
             }
         }
         return written
     }
 
-    func signXAdES(signer: Signer, client: TimeStampClient?, documents: [String: XMLDocument]) async -> [String] {
+    func signXAdES(signer: Signer, client: TimeStampClient?, documents: [String: XMLDocument]) async throws -> [String] {
         let options = XAdESOptions(
             packaging: xadesPackaging, level: level, digest: digest, commitment: commitment, claimedRole: role,
             includeChain: includeChain, signingCertificate: signingCertificate, signedInfoCanonicalization: c14n,
@@ -192,7 +192,7 @@ struct Sign: AsyncParsableCommand {
                 }
             }
         } catch {
-            CommandFailure(error).report(json: json)
+            throw CommandFailure(error).report(json: json)
         }
         return written
     }

@@ -16,7 +16,7 @@ struct Tokens: ParsableCommand {
     }
 
     func run() throws {
-        let set = modules.load(json: output.json)
+        let set = try modules.load(json: output.json)
         let tokens = TokenReport.all(in: set.modules)
         if output.json {
             try printJSON(Output(schema: "podpis.tokens/1", tokens: tokens, moduleProblems: set.problems))
