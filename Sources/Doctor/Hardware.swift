@@ -165,7 +165,7 @@ struct Hardware {
             for slot in observation.slotErrors {
                 guard let error = slot.error, error.returnValue != ReturnValue.tokenNotPresent else { continue }
                 let index = readerIndex(slot.slotInfo)
-                if error.returnValue == 0xE1 {  // CKR_TOKEN_NOT_RECOGNIZED
+                if error.returnValue == ReturnValue.tokenNotRecognized {
                     // Expected when the card needs another module; reported only
                     // when this is the module the card is known to need.
                     guard let index, let hint = reports[index].card?.module,

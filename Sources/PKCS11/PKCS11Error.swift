@@ -2,7 +2,7 @@ import Localization
 
 /// A failure in the PKCS#11 layer: a module that does not load, or a `CKR_*`
 /// code from a module, named, with a stable code and a sentence for the clerk.
-public struct PKCS11Error: Error, Sendable, Hashable, CustomStringConvertible {
+public struct PKCS11Error: ClerkReadableError, Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// A `CKR_*` return value from the module.
         case returnValue(UInt)
@@ -41,6 +41,17 @@ public struct PKCS11Error: Error, Sendable, Hashable, CustomStringConvertible {
     public var returnValue: UInt? {
         if case .returnValue(let rv) = kind { return rv }
         return nil
+    }
+
+    /// What the error means for the clerk: a PIN problem, the token gone, …
+    public var category: TokenErrorCategory {
+        switch kind {
+        case .returnValue(let rv): return ReturnValue.category(rv)
+        case .pinRequired: return .pin
+        case .tokenNotFound: return .tokenGone
+        case .objectNotFound, .unsupportedAlgorithm: return .usage
+        case .moduleNotFound, .moduleLoadFailed: return .other
+        }
     }
 
     /// The symbolic name, e.g. `CKR_PIN_INCORRECT`.

@@ -1,23 +1,79 @@
 import Localization
 
-/// Names, stable codes and clerk-readable sentences for every `CKR_*` value.
+/// What a `CKR_*` value means for the clerk, decided once here: the CLI's
+/// exit codes, podpisd's HTTP statuses and the sealer's pause all start from it.
+public enum TokenErrorCategory: String, Sendable, Hashable, CaseIterable {
+    /// The PIN itself: incorrect, invalid, wrong length, expired, locked, not set.
+    case pin
+    /// The token, its slot or its session went away (card pulled, reader unplugged).
+    case tokenGone = "token-gone"
+    /// The card, reader, HSM or module failed while working.
+    case device
+    /// The key, mechanism or attribute cannot do what was asked.
+    case usage
+    /// Cancelled (on the reader's keypad).
+    case cancelled
+    /// Anything else: a program error or an unexpected module answer.
+    case other
+}
+
+/// Names, stable codes, categories and clerk-readable sentences for every `CKR_*` value.
 public enum ReturnValue {
     public static let ok: UInt = 0x0
-    public static let pinIncorrect: UInt = 0xA0
-    public static let pinLocked: UInt = 0xA4
-    public static let userAlreadyLoggedIn: UInt = 0x100
-    public static let userNotLoggedIn: UInt = 0x101
-    public static let bufferTooSmall: UInt = 0x150
-    public static let tokenNotPresent: UInt = 0xE0
-    public static let deviceRemoved: UInt = 0x32
+    public static let cancel: UInt = 0x1
+    public static let hostMemory: UInt = 0x2
+    public static let slotIDInvalid: UInt = 0x03
+    public static let generalError: UInt = 0x05
+    public static let functionFailed: UInt = 0x06
+    public static let attributeSensitive: UInt = 0x11
+    public static let attributeTypeInvalid: UInt = 0x12
+    public static let dataLenRange: UInt = 0x21
     public static let deviceError: UInt = 0x30
+    public static let deviceMemory: UInt = 0x31
+    public static let deviceRemoved: UInt = 0x32
+    public static let functionCanceled: UInt = 0x50
+    public static let functionNotSupported: UInt = 0x54
+    public static let keyHandleInvalid: UInt = 0x60
+    public static let keySizeRange: UInt = 0x62
+    public static let keyTypeInconsistent: UInt = 0x63
+    public static let keyFunctionNotPermitted: UInt = 0x68
+    public static let mechanismInvalid: UInt = 0x70
+    public static let mechanismParamInvalid: UInt = 0x71
+    public static let objectHandleInvalid: UInt = 0x82
+    public static let pinIncorrect: UInt = 0xA0
+    public static let pinInvalid: UInt = 0xA1
+    public static let pinLenRange: UInt = 0xA2
+    public static let pinExpired: UInt = 0xA3
+    public static let pinLocked: UInt = 0xA4
     public static let sessionClosed: UInt = 0xB0
     public static let sessionHandleInvalid: UInt = 0xB3
-    public static let slotIDInvalid: UInt = 0x03
+    public static let tokenNotPresent: UInt = 0xE0
+    public static let tokenNotRecognized: UInt = 0xE1
+    public static let userAlreadyLoggedIn: UInt = 0x100
+    public static let userNotLoggedIn: UInt = 0x101
+    public static let userPINNotInitialized: UInt = 0x102
+    public static let curveNotSupported: UInt = 0x140
+    public static let bufferTooSmall: UInt = 0x150
     public static let cryptokiAlreadyInitialized: UInt = 0x191
-    public static let functionNotSupported: UInt = 0x54
-    public static let attributeTypeInvalid: UInt = 0x12
-    public static let attributeSensitive: UInt = 0x11
+    public static let pinTooWeak: UInt = 0x1B8
+
+    /// The category of each value the station acts on; every other value is `.other`.
+    static let categories: [UInt: TokenErrorCategory] = [
+        pinIncorrect: .pin, pinInvalid: .pin, pinLenRange: .pin, pinExpired: .pin, pinLocked: .pin,
+        userPINNotInitialized: .pin, pinTooWeak: .pin,
+        deviceRemoved: .tokenGone, tokenNotPresent: .tokenGone, slotIDInvalid: .tokenGone,
+        sessionClosed: .tokenGone, sessionHandleInvalid: .tokenGone,
+        keyHandleInvalid: .tokenGone, objectHandleInvalid: .tokenGone,
+        deviceError: .device, deviceMemory: .device, generalError: .device, functionFailed: .device,
+        tokenNotRecognized: .device, hostMemory: .device,
+        keyFunctionNotPermitted: .usage, keyTypeInconsistent: .usage, keySizeRange: .usage,
+        mechanismInvalid: .usage, mechanismParamInvalid: .usage, functionNotSupported: .usage,
+        attributeSensitive: .usage, attributeTypeInvalid: .usage, dataLenRange: .usage, curveNotSupported: .usage,
+        cancel: .cancelled, functionCanceled: .cancelled,
+    ]
+
+    /// What the value means for the clerk (see ``TokenErrorCategory``).
+    public static func category(_ rv: UInt) -> TokenErrorCategory { categories[rv] ?? .other }
 
     /// The symbolic name, e.g. `CKR_PIN_INCORRECT`; vendor codes as `CKR_VENDOR_DEFINED+0x…`.
     public static func name(_ rv: UInt) -> String {
@@ -36,7 +92,7 @@ public enum ReturnValue {
 
     static let table: [UInt: (String, String, ClerkText)] = [
         0x0: ("CKR_OK", "ok", ClerkText(pl: "Błąd modułu PKCS#11: CKR_OK.", en: "PKCS#11 module error: CKR_OK.")),
-        0x1: ("CKR_CANCEL", "cancel", ClerkText(pl: "Błąd modułu PKCS#11: CKR_CANCEL.", en: "PKCS#11 module error: CKR_CANCEL.")),
+        0x1: ("CKR_CANCEL", "cancel", ClerkText(pl: "Operację anulowano.", en: "The operation was cancelled.")),
         0x2: ("CKR_HOST_MEMORY", "host-memory", ClerkText(pl: "Brak pamięci w komputerze.", en: "The computer is out of memory.")),
         0x3: ("CKR_SLOT_ID_INVALID", "slot-id-invalid", ClerkText(pl: "Gniazdo tokenu zniknęło (czytnik odłączono?).", en: "The token's slot is gone (was the reader unplugged?).")),
         0x5: ("CKR_GENERAL_ERROR", "general-error", ClerkText(pl: "Ogólny błąd modułu PKCS#11. Uruchom: podpis doctor.", en: "General PKCS#11 module error. Run: podpis doctor.")),
@@ -46,8 +102,8 @@ public enum ReturnValue {
         0x9: ("CKR_NEED_TO_CREATE_THREADS", "need-to-create-threads", ClerkText(pl: "Błąd modułu PKCS#11: CKR_NEED_TO_CREATE_THREADS.", en: "PKCS#11 module error: CKR_NEED_TO_CREATE_THREADS.")),
         0xa: ("CKR_CANT_LOCK", "cant-lock", ClerkText(pl: "Błąd modułu PKCS#11: CKR_CANT_LOCK.", en: "PKCS#11 module error: CKR_CANT_LOCK.")),
         0x10: ("CKR_ATTRIBUTE_READ_ONLY", "attribute-read-only", ClerkText(pl: "Błąd modułu PKCS#11: CKR_ATTRIBUTE_READ_ONLY.", en: "PKCS#11 module error: CKR_ATTRIBUTE_READ_ONLY.")),
-        0x11: ("CKR_ATTRIBUTE_SENSITIVE", "attribute-sensitive", ClerkText(pl: "Błąd modułu PKCS#11: CKR_ATTRIBUTE_SENSITIVE.", en: "PKCS#11 module error: CKR_ATTRIBUTE_SENSITIVE.")),
-        0x12: ("CKR_ATTRIBUTE_TYPE_INVALID", "attribute-type-invalid", ClerkText(pl: "Błąd modułu PKCS#11: CKR_ATTRIBUTE_TYPE_INVALID.", en: "PKCS#11 module error: CKR_ATTRIBUTE_TYPE_INVALID.")),
+        0x11: ("CKR_ATTRIBUTE_SENSITIVE", "attribute-sensitive", ClerkText(pl: "Token nie ujawnia tej danej klucza (chroniona).", en: "The token does not reveal this key attribute (it is protected).")),
+        0x12: ("CKR_ATTRIBUTE_TYPE_INVALID", "attribute-type-invalid", ClerkText(pl: "Token nie zna tej cechy obiektu (starszy moduł PKCS#11?).", en: "The token does not know this object attribute (an older PKCS#11 module?).")),
         0x13: ("CKR_ATTRIBUTE_VALUE_INVALID", "attribute-value-invalid", ClerkText(pl: "Błąd modułu PKCS#11: CKR_ATTRIBUTE_VALUE_INVALID.", en: "PKCS#11 module error: CKR_ATTRIBUTE_VALUE_INVALID.")),
         0x1b: ("CKR_ACTION_PROHIBITED", "action-prohibited", ClerkText(pl: "Błąd modułu PKCS#11: CKR_ACTION_PROHIBITED.", en: "PKCS#11 module error: CKR_ACTION_PROHIBITED.")),
         0x20: ("CKR_DATA_INVALID", "data-invalid", ClerkText(pl: "Błąd modułu PKCS#11: CKR_DATA_INVALID.", en: "PKCS#11 module error: CKR_DATA_INVALID.")),
@@ -59,19 +115,19 @@ public enum ReturnValue {
         0x41: ("CKR_ENCRYPTED_DATA_LEN_RANGE", "encrypted-data-len-range", ClerkText(pl: "Błąd modułu PKCS#11: CKR_ENCRYPTED_DATA_LEN_RANGE.", en: "PKCS#11 module error: CKR_ENCRYPTED_DATA_LEN_RANGE.")),
         0x50: ("CKR_FUNCTION_CANCELED", "function-canceled", ClerkText(pl: "Operację anulowano (np. na klawiaturze czytnika).", en: "The operation was cancelled (e.g. on the reader's keypad).")),
         0x51: ("CKR_FUNCTION_NOT_PARALLEL", "function-not-parallel", ClerkText(pl: "Błąd modułu PKCS#11: CKR_FUNCTION_NOT_PARALLEL.", en: "PKCS#11 module error: CKR_FUNCTION_NOT_PARALLEL.")),
-        0x54: ("CKR_FUNCTION_NOT_SUPPORTED", "function-not-supported", ClerkText(pl: "Błąd modułu PKCS#11: CKR_FUNCTION_NOT_SUPPORTED.", en: "PKCS#11 module error: CKR_FUNCTION_NOT_SUPPORTED.")),
+        0x54: ("CKR_FUNCTION_NOT_SUPPORTED", "function-not-supported", ClerkText(pl: "Moduł PKCS#11 tej karty nie obsługuje tej operacji. Sprawdź, czy używasz modułu od wydawcy karty (podpis doctor).", en: "This card's PKCS#11 module does not support the operation. Check you use the module from the card's issuer (podpis doctor).")),
         0x60: ("CKR_KEY_HANDLE_INVALID", "key-handle-invalid", ClerkText(pl: "Klucz na tokenie zniknął (token zmieniono lub odłączono?).", en: "The key on the token is gone (was the token changed or removed?).")),
-        0x62: ("CKR_KEY_SIZE_RANGE", "key-size-range", ClerkText(pl: "Błąd modułu PKCS#11: CKR_KEY_SIZE_RANGE.", en: "PKCS#11 module error: CKR_KEY_SIZE_RANGE.")),
-        0x63: ("CKR_KEY_TYPE_INCONSISTENT", "key-type-inconsistent", ClerkText(pl: "Błąd modułu PKCS#11: CKR_KEY_TYPE_INCONSISTENT.", en: "PKCS#11 module error: CKR_KEY_TYPE_INCONSISTENT.")),
+        0x62: ("CKR_KEY_SIZE_RANGE", "key-size-range", ClerkText(pl: "Token nie obsługuje klucza tej długości. Wybierz inny certyfikat (podpis certs).", en: "The token does not support a key of this size. Choose another certificate (podpis certs).")),
+        0x63: ("CKR_KEY_TYPE_INCONSISTENT", "key-type-inconsistent", ClerkText(pl: "Klucz na tokenie nie pasuje do wybranego algorytmu podpisu. Wybierz inny certyfikat (podpis certs).", en: "The key on the token does not fit the chosen signature algorithm. Choose another certificate (podpis certs).")),
         0x64: ("CKR_KEY_NOT_NEEDED", "key-not-needed", ClerkText(pl: "Błąd modułu PKCS#11: CKR_KEY_NOT_NEEDED.", en: "PKCS#11 module error: CKR_KEY_NOT_NEEDED.")),
         0x65: ("CKR_KEY_CHANGED", "key-changed", ClerkText(pl: "Błąd modułu PKCS#11: CKR_KEY_CHANGED.", en: "PKCS#11 module error: CKR_KEY_CHANGED.")),
         0x66: ("CKR_KEY_NEEDED", "key-needed", ClerkText(pl: "Błąd modułu PKCS#11: CKR_KEY_NEEDED.", en: "PKCS#11 module error: CKR_KEY_NEEDED.")),
         0x67: ("CKR_KEY_INDIGESTIBLE", "key-indigestible", ClerkText(pl: "Błąd modułu PKCS#11: CKR_KEY_INDIGESTIBLE.", en: "PKCS#11 module error: CKR_KEY_INDIGESTIBLE.")),
-        0x68: ("CKR_KEY_FUNCTION_NOT_PERMITTED", "key-function-not-permitted", ClerkText(pl: "Ten klucz nie może składać podpisów.", en: "This key is not allowed to sign.")),
+        0x68: ("CKR_KEY_FUNCTION_NOT_PERMITTED", "key-function-not-permitted", ClerkText(pl: "Token nie pozwala temu kluczowi składać podpisów. Wybierz inny certyfikat (podpis certs) albo zgłoś to wydawcy karty.", en: "The token does not allow this key to sign. Choose another certificate (podpis certs) or tell the card issuer.")),
         0x69: ("CKR_KEY_NOT_WRAPPABLE", "key-not-wrappable", ClerkText(pl: "Błąd modułu PKCS#11: CKR_KEY_NOT_WRAPPABLE.", en: "PKCS#11 module error: CKR_KEY_NOT_WRAPPABLE.")),
         0x6a: ("CKR_KEY_UNEXTRACTABLE", "key-unextractable", ClerkText(pl: "Błąd modułu PKCS#11: CKR_KEY_UNEXTRACTABLE.", en: "PKCS#11 module error: CKR_KEY_UNEXTRACTABLE.")),
         0x70: ("CKR_MECHANISM_INVALID", "mechanism-invalid", ClerkText(pl: "Karta nie obsługuje tego algorytmu podpisu.", en: "The card does not support this signature algorithm.")),
-        0x71: ("CKR_MECHANISM_PARAM_INVALID", "mechanism-param-invalid", ClerkText(pl: "Błąd modułu PKCS#11: CKR_MECHANISM_PARAM_INVALID.", en: "PKCS#11 module error: CKR_MECHANISM_PARAM_INVALID.")),
+        0x71: ("CKR_MECHANISM_PARAM_INVALID", "mechanism-param-invalid", ClerkText(pl: "Karta odrzuciła parametry algorytmu podpisu. Wybierz inny skrót lub certyfikat.", en: "The card refused the signature algorithm parameters. Choose another digest or certificate.")),
         0x82: ("CKR_OBJECT_HANDLE_INVALID", "object-handle-invalid", ClerkText(pl: "Obiekt na tokenie zniknął (token zmieniono lub odłączono?).", en: "The object on the token is gone (was the token changed or removed?).")),
         0x90: ("CKR_OPERATION_ACTIVE", "operation-active", ClerkText(pl: "Błąd modułu PKCS#11: CKR_OPERATION_ACTIVE.", en: "PKCS#11 module error: CKR_OPERATION_ACTIVE.")),
         0x91: ("CKR_OPERATION_NOT_INITIALIZED", "operation-not-initialized", ClerkText(pl: "Błąd modułu PKCS#11: CKR_OPERATION_NOT_INITIALIZED.", en: "PKCS#11 module error: CKR_OPERATION_NOT_INITIALIZED.")),
@@ -112,7 +168,7 @@ public enum ReturnValue {
         0x120: ("CKR_RANDOM_SEED_NOT_SUPPORTED", "random-seed-not-supported", ClerkText(pl: "Błąd modułu PKCS#11: CKR_RANDOM_SEED_NOT_SUPPORTED.", en: "PKCS#11 module error: CKR_RANDOM_SEED_NOT_SUPPORTED.")),
         0x121: ("CKR_RANDOM_NO_RNG", "random-no-rng", ClerkText(pl: "Błąd modułu PKCS#11: CKR_RANDOM_NO_RNG.", en: "PKCS#11 module error: CKR_RANDOM_NO_RNG.")),
         0x130: ("CKR_DOMAIN_PARAMS_INVALID", "domain-params-invalid", ClerkText(pl: "Błąd modułu PKCS#11: CKR_DOMAIN_PARAMS_INVALID.", en: "PKCS#11 module error: CKR_DOMAIN_PARAMS_INVALID.")),
-        0x140: ("CKR_CURVE_NOT_SUPPORTED", "curve-not-supported", ClerkText(pl: "Błąd modułu PKCS#11: CKR_CURVE_NOT_SUPPORTED.", en: "PKCS#11 module error: CKR_CURVE_NOT_SUPPORTED.")),
+        0x140: ("CKR_CURVE_NOT_SUPPORTED", "curve-not-supported", ClerkText(pl: "Karta nie obsługuje krzywej eliptycznej tego klucza.", en: "The card does not support this key's elliptic curve.")),
         0x150: ("CKR_BUFFER_TOO_SMALL", "buffer-too-small", ClerkText(pl: "Błąd modułu PKCS#11: CKR_BUFFER_TOO_SMALL.", en: "PKCS#11 module error: CKR_BUFFER_TOO_SMALL.")),
         0x160: ("CKR_SAVED_STATE_INVALID", "saved-state-invalid", ClerkText(pl: "Błąd modułu PKCS#11: CKR_SAVED_STATE_INVALID.", en: "PKCS#11 module error: CKR_SAVED_STATE_INVALID.")),
         0x170: ("CKR_INFORMATION_SENSITIVE", "information-sensitive", ClerkText(pl: "Błąd modułu PKCS#11: CKR_INFORMATION_SENSITIVE.", en: "PKCS#11 module error: CKR_INFORMATION_SENSITIVE.")),
@@ -126,7 +182,7 @@ public enum ReturnValue {
         0x1b5: ("CKR_EXCEEDED_MAX_ITERATIONS", "exceeded-max-iterations", ClerkText(pl: "Błąd modułu PKCS#11: CKR_EXCEEDED_MAX_ITERATIONS.", en: "PKCS#11 module error: CKR_EXCEEDED_MAX_ITERATIONS.")),
         0x1b6: ("CKR_FIPS_SELF_TEST_FAILED", "fips-self-test-failed", ClerkText(pl: "Błąd modułu PKCS#11: CKR_FIPS_SELF_TEST_FAILED.", en: "PKCS#11 module error: CKR_FIPS_SELF_TEST_FAILED.")),
         0x1b7: ("CKR_LIBRARY_LOAD_FAILED", "library-load-failed", ClerkText(pl: "Błąd modułu PKCS#11: CKR_LIBRARY_LOAD_FAILED.", en: "PKCS#11 module error: CKR_LIBRARY_LOAD_FAILED.")),
-        0x1b8: ("CKR_PIN_TOO_WEAK", "pin-too-weak", ClerkText(pl: "Błąd modułu PKCS#11: CKR_PIN_TOO_WEAK.", en: "PKCS#11 module error: CKR_PIN_TOO_WEAK.")),
+        0x1b8: ("CKR_PIN_TOO_WEAK", "pin-too-weak", ClerkText(pl: "PIN jest zbyt słaby dla tej karty.", en: "The PIN is too weak for this card.")),
         0x1b9: ("CKR_PUBLIC_KEY_INVALID", "public-key-invalid", ClerkText(pl: "Błąd modułu PKCS#11: CKR_PUBLIC_KEY_INVALID.", en: "PKCS#11 module error: CKR_PUBLIC_KEY_INVALID.")),
         0x200: ("CKR_FUNCTION_REJECTED", "function-rejected", ClerkText(pl: "Błąd modułu PKCS#11: CKR_FUNCTION_REJECTED.", en: "PKCS#11 module error: CKR_FUNCTION_REJECTED.")),
         0x80000000: ("CKR_VENDOR_DEFINED", "vendor-defined", ClerkText(pl: "Błąd modułu PKCS#11: CKR_VENDOR_DEFINED.", en: "PKCS#11 module error: CKR_VENDOR_DEFINED.")),

@@ -59,23 +59,18 @@ extension PKCS11Error {
     /// (CKR_GENERAL_ERROR, CKR_FUNCTION_FAILED, CKR_DEVICE_MEMORY): a loss
     /// only if the token is found gone.
     var mayBeTokenLoss: Bool {
-        guard let returnValue else { return false }
-        return [0x05, 0x06, 0x31].contains(returnValue)
+        [ReturnValue.generalError, ReturnValue.functionFailed, ReturnValue.deviceMemory].contains(returnValue)
     }
 
     /// The token said no to the PIN itself (wrong, invalid, expired, locked).
-    var isPINRejection: Bool {
-        guard let returnValue else { return false }
-        return (0xA0...0xA4).contains(returnValue)
-    }
+    var isPINRejection: Bool { returnValue != nil && category == .pin }
 
     /// The token or its login is gone: wait for it and log in again, do not
-    /// fail the document.
+    /// fail the document. A key or object handle gone (category token-gone
+    /// too) fails the document: reopening would not bring the key back.
     var isTokenLoss: Bool {
         guard let returnValue else { return false }
-        return [
-            ReturnValue.deviceRemoved, ReturnValue.tokenNotPresent, ReturnValue.sessionHandleInvalid,
-            ReturnValue.sessionClosed, ReturnValue.userNotLoggedIn, ReturnValue.deviceError, ReturnValue.slotIDInvalid,
-        ].contains(returnValue)
+        if returnValue == ReturnValue.keyHandleInvalid || returnValue == ReturnValue.objectHandleInvalid { return false }
+        return category == .tokenGone || returnValue == ReturnValue.userNotLoggedIn || returnValue == ReturnValue.deviceError
     }
 }

@@ -2,7 +2,7 @@ import Localization
 
 /// A failure reported by the PC/SC layer (pcsclite), with the name of the
 /// `SCARD_*` code, a stable code for programs and a sentence for the clerk.
-public struct PCSCError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct PCSCError: ClerkReadableError, Sendable, Hashable {
     /// The raw return value of the PC/SC call.
     public let rawValue: UInt32
     /// The PC/SC function that failed, e.g. `SCardConnect`.
@@ -47,8 +47,10 @@ public struct PCSCError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let sharingViolation: UInt32 = 0x8010_000B
         public static let noSmartcard: UInt32 = 0x8010_000C
         public static let commError: UInt32 = 0x8010_0013
+        public static let unknownReader: UInt32 = 0x8010_0009
         public static let readerUnavailable: UInt32 = 0x8010_0017
         public static let noService: UInt32 = 0x8010_001D
+        public static let noAccess: UInt32 = 0x8010_0027
         public static let serviceStopped: UInt32 = 0x8010_001E
         public static let noReadersAvailable: UInt32 = 0x8010_002E
         public static let unresponsiveCard: UInt32 = 0x8010_0066

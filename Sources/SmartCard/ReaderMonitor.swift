@@ -139,7 +139,7 @@ public final class ReaderMonitor: AsyncSequence, @unchecked Sendable {
             } catch {
                 if error.rawValue == PCSCError.Code.cancelled { continue }
                 if error.isServiceLoss { return error }
-                if error.rawValue == 0x8010_0009 || error.rawValue == PCSCError.Code.readerUnavailable {
+                if error.rawValue == PCSCError.Code.unknownReader || error.rawValue == PCSCError.Code.readerUnavailable {
                     relist = true  // a reader vanished between listing and waiting
                     continue
                 }

@@ -64,10 +64,10 @@ public actor SealKeys {
         }
     }
 
-    /// The token said no to the PIN itself (CKR_PIN_INCORRECT … CKR_PIN_LOCKED).
+    /// The token said no to the PIN itself (a `CKR_*` of category PIN).
     static func isPINRejection(_ error: any Error) -> Bool {
-        guard let rv = (error as? PKCS11Error)?.returnValue else { return false }
-        return (0xA0...0xA4).contains(rv)
+        guard let error = error as? PKCS11Error, error.returnValue != nil else { return false }
+        return error.category == .pin
     }
 
     /// Logs every open key out (at shutdown).

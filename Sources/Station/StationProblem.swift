@@ -127,24 +127,26 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A token error by its category (``PKCS11Error/category``): the PIN → 403,
+    /// the token gone → 409 `token-absent`, the device failing → 502, the key
+    /// or mechanism unable → 422, each with the PKCS#11 code; else 500.
     init(pkcs11 e: PKCS11Error) {
         var code = "signing-failed", status = 500, title = "Signing failed"
-        switch e.kind {
-        case .returnValue(let rv):
-            switch rv {
-            case ReturnValue.pinIncorrect, 0xA1, 0xA2:  // CKR_PIN_INVALID, CKR_PIN_LEN_RANGE
-                (code, status, title) = ("wrong-pin", 403, "Wrong PIN")
-            case ReturnValue.pinLocked:
-                (code, status, title) = ("pin-locked", 403, "PIN locked")
-            // CKR_TOKEN_NOT_PRESENT, CKR_DEVICE_REMOVED, CKR_SLOT_ID_INVALID, CKR_SESSION_HANDLE_INVALID,
-            // CKR_SESSION_CLOSED, CKR_TOKEN_NOT_RECOGNIZED, CKR_DEVICE_ERROR
-            case ReturnValue.tokenNotPresent, ReturnValue.deviceRemoved, 0x3, 0xB3, 0xB0, 0xE1, 0x30:
-                (code, status, title) = ("token-absent", 409, "Card or token removed")
-            default: break
+        switch e.category {
+        case .pin:
+            switch e.returnValue {
+            case ReturnValue.pinLocked?: (code, status, title) = ("pin-locked", 403, "PIN locked")
+            case ReturnValue.pinExpired?: (code, status, title) = (e.code, 403, "PIN expired")
+            case ReturnValue.userPINNotInitialized?, ReturnValue.pinTooWeak?: (code, status, title) = (e.code, 403, "PIN not usable")
+            case nil: (code, status, title) = ("wrong-pin", 403, "PIN needed")
+            default: (code, status, title) = ("wrong-pin", 403, "Wrong PIN")
             }
-        case .tokenNotFound: (code, status, title) = ("token-absent", 409, "Card or token removed")
-        case .pinRequired: (code, status, title) = ("wrong-pin", 403, "PIN needed")
-        default: break
+        case .tokenGone: (code, status, title) = ("token-absent", 409, "Card or token removed")
+        case .device where e.returnValue == ReturnValue.deviceError: (code, status, title) = ("token-absent", 409, "Card or token removed")
+        case .device: (code, status, title) = (e.code, 502, "Card or token failed")
+        case .usage: (code, status, title) = (e.code, 422, "The key cannot sign this")
+        case .cancelled: (code, status, title) = (e.code, 409, "Cancelled")
+        case .other: break
         }
         self.init(code, status: status, title: title, message: e.message, reason: e.name, triesLeft: e.triesLeft)
     }

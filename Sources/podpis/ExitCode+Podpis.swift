@@ -56,10 +56,10 @@ struct CommandFailure: Error {
         case .objectNotFound: exit = PodpisExit.certificateNotFound
         case .pinRequired: exit = PodpisExit.pinProblem
         case .unsupportedAlgorithm: exit = PodpisExit.otherError
-        case .returnValue(let rv):
-            switch rv {
-            case ReturnValue.pinIncorrect, ReturnValue.pinLocked, 0xA1, 0xA2, 0xA3: exit = PodpisExit.pinProblem
-            case ReturnValue.tokenNotPresent, ReturnValue.deviceRemoved, 0x3, 0xB0, 0xB3: exit = PodpisExit.tokenNotFound
+        case .returnValue:
+            switch error.category {
+            case .pin: exit = PodpisExit.pinProblem
+            case .tokenGone: exit = PodpisExit.tokenNotFound
             default: exit = PodpisExit.otherError
             }
         }

@@ -57,7 +57,7 @@ struct PCSCServiceCheck {
 
     private func classify(_ error: PCSCError) -> Finding {
         var details = ["socket": socketPath, "pcsc": error.name]
-        if error.rawValue == 0x8010_0027 {  // SCARD_E_NO_ACCESS: polkit said no
+        if error.rawValue == PCSCError.Code.noAccess {  // polkit said no
             return accessDenied(details, polkit: true)
         }
         guard [PCSCError.Code.noService, PCSCError.Code.commError, PCSCError.Code.serviceStopped].contains(error.rawValue) else {
