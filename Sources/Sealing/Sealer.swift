@@ -55,6 +55,24 @@ public struct SealInput: Sendable, Hashable {
         guard length <= limit else { throw SealError.tooLarge(length, limit: limit) }
         return try file.readRange(offset: offset, count: length)
     }
+
+    /// The document's SHA-256 and size, read a chunk at a time and never
+    /// held whole: a document refused as too large is still named by its hash.
+    func digest() throws -> (sha256: String, size: Int) {
+        let file = InputFile(path: path, expected: expected)
+        var hasher = SHA256()
+        guard let length else {
+            let size = try file.forEachChunk { hasher.update(bufferPointer: $0) }
+            return (hasher.finalize().hexString, size)
+        }
+        var done = 0
+        while done < length {
+            let count = min(InputFile.chunkSize, length - done)
+            hasher.update(data: try file.readRange(offset: offset + done, count: count))
+            done += count
+        }
+        return (hasher.finalize().hexString, length)
+    }
 }
 
 /// What became of one document.
@@ -339,9 +357,9 @@ public final class Sealer: Sendable {
         var result = SealResult(name: input.name, state: .failed)
         result.code = readable?.code ?? "seal-failed"
         result.message = readable?.message ?? ClerkText(pl: "\(error)", en: "\(error)")
-        if let bytes = try? input.read(limit: Int.max) {
-            result.sha256 = SHA256.hash(data: bytes).hexString
-            result.size = bytes.count
+        if let (sha256, size) = try? input.digest() {
+            result.sha256 = sha256
+            result.size = size
         }
         return result
     }
