@@ -3,6 +3,7 @@ import Dispatch
 import Files
 import Foundation
 import Inventory
+import Localization
 import Logging
 import PKCS11
 import QualifiedCertificates
@@ -16,7 +17,7 @@ import XAdES
 /// token at a time (in arrival order), different tokens in parallel; and
 /// publishes what happens as events.
 public final class Station: Sendable {
-    public static let version = "0.2.0"
+    public static let version = PodpisVersion.string
 
     public let settings: StationSettings
     public let events = EventHub()

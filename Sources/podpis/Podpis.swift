@@ -1,4 +1,5 @@
 import ArgumentParser
+import Localization
 
 @main
 struct Podpis: AsyncParsableCommand {
@@ -16,8 +17,4 @@ struct Podpis: AsyncParsableCommand {
             """,
         version: PodpisVersion.string,
         subcommands: [Readers.self, Tokens.self, Certs.self, Sign.self, Seal.self, Agent.self, Origins.self, Audit.self, DoctorCommand.self])
-}
-
-enum PodpisVersion {
-    static let string = "0.1.0"
 }
