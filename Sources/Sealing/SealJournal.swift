@@ -11,10 +11,12 @@ import Synchronization
 /// (a crash in between) is taken as sealed on resume and recorded then.
 public final class SealJournal: Sendable {
     public struct Entry: Codable, Sendable, Equatable {
+        /// Written as its raw value ("sealed", "failed"): the journal's
+        /// format is unchanged; a line with another state is refused.
+        public enum State: String, Codable, Sendable, CaseIterable { case sealed, failed }
         public let name: String
         public let sha256: String
-        /// sealed or failed.
-        public let state: String
+        public let state: State
         public let output: String?
         public let code: String?
         public let time: Date
@@ -44,8 +46,16 @@ public final class SealJournal: Sendable {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             // A torn last line (power cut mid-write) is ignored: its document is redone.
+            // A whole line with a state this version does not know is refused:
+            // guessing what became of its document could seal it twice.
             for line in data.split(separator: 0x0A) {
-                if let entry = try? decoder.decode(Entry.self, from: Data(line)) { loaded[entry.name] = entry }
+                if let entry = try? decoder.decode(Entry.self, from: Data(line)) {
+                    loaded[entry.name] = entry
+                } else if let state = Self.unknownState(in: Data(line)) {
+                    throw SealError("journal-state", .init(
+                        pl: "Dziennik \(path) zawiera nieznany stan „\(state)” (zapisany przez inną wersję Podpisu?); nic nie zapieczętowano.",
+                        en: "The journal \(path) holds an unknown state “\(state)” (written by another version of Podpis?); nothing was sealed."))
+                }
             }
         }
         let entries = Locked(loaded)
@@ -68,6 +78,14 @@ public final class SealJournal: Sendable {
     }
 
     deinit { close(fd) }
+
+    /// The state of a complete JSON line whose state is none of ``Entry/State``.
+    static func unknownState(in line: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
+              let state = object["state"] as? String, Entry.State(rawValue: state) == nil
+        else { return nil }
+        return String(state.prefix(64))
+    }
 
     public func entry(_ name: String) -> Entry? { entries.withLock { $0[name] } }
 
@@ -132,7 +150,7 @@ public final class SealJournal: Sendable {
         json.key("sha256")
         json.string(entry.sha256)
         json.key("state")
-        json.string(entry.state)
+        json.string(entry.state.rawValue)
         json.key("time")
         json.iso8601(secondsSince1970: entry.time.timeIntervalSince1970)
         json.raw("}\n")

@@ -10,6 +10,6 @@ extension SealResult {
 extension SealJournal.Entry {
     /// A document sealed now, its output named `output`.
     public static func sealed(name: String, sha256: String, output: String) -> SealJournal.Entry {
-        SealJournal.Entry(name: name, sha256: sha256, state: "sealed", output: output, code: nil, time: Date(), recovered: nil)
+        SealJournal.Entry(name: name, sha256: sha256, state: .sealed, output: output, code: nil, time: Date(), recovered: nil)
     }
 }

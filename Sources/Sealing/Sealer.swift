@@ -212,7 +212,7 @@ public final class Sealer: Sendable {
                         if result.state == .failed { try? await audit?.record(result, key: key, settings: self.settings) }
                         if result.state == .failed, let sha = result.sha256 {
                             try? await journal.commit(.init(
-                                name: input.name, sha256: sha, state: "failed", output: nil, code: result.code, time: Date(), recovered: nil))
+                                name: input.name, sha256: sha, state: .failed, output: nil, code: result.code, time: Date(), recovered: nil))
                         }
                         await tally.add(result, at: index, total: await queue.count)
                     }
@@ -280,7 +280,7 @@ public final class Sealer: Sendable {
         let outputName = method.outputName(for: input.name)
         var result = SealResult(name: input.name, sha256: sha256, size: size, state: .sealed, method: method, output: outputName)
 
-        if let entry = journal.entry(input.name), entry.state == "sealed" {
+        if let entry = journal.entry(input.name), entry.state == .sealed {
             guard entry.sha256 == sha256 else { throw SealError.nameReused(input.name) }
             result.state = .skipped
             result.recovered = true
@@ -296,7 +296,7 @@ public final class Sealer: Sendable {
                 recorded.state = .sealed
                 try await released(outputName, outputs: outputs) { try await audit.record(recorded, key: key, settings: settings) }
             }
-            try await journal.commit(.init(name: input.name, sha256: sha256, state: "sealed", output: outputName, code: nil, time: Date(), recovered: true))
+            try await journal.commit(.init(name: input.name, sha256: sha256, state: .sealed, output: outputName, code: nil, time: Date(), recovered: true))
             return .done(result)
         }
 
@@ -311,7 +311,7 @@ public final class Sealer: Sendable {
         let outputName = result.output ?? result.name
         try await outputs.commit(signature, as: outputName, for: result)
         if let audit { try await released(outputName, outputs: outputs) { try await audit.record(result, key: key, settings: settings) } }
-        try await journal.commit(.init(name: result.name, sha256: result.sha256 ?? "", state: "sealed", output: result.output, code: nil, time: Date(), recovered: nil))
+        try await journal.commit(.init(name: result.name, sha256: result.sha256 ?? "", state: .sealed, output: result.output, code: nil, time: Date(), recovered: nil))
         return result
     }
 

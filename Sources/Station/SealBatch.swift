@@ -164,11 +164,11 @@ public final class SealBatch: Sendable {
             let size = input.length ?? Int((try? InputFile(path: input.path).size()) ?? 0)
             var document: BatchDocument
             if let entry = journal.entry(name) {
-                document = BatchDocument(name: name, size: size, sha256: entry.sha256, state: entry.state == "sealed" ? .sealed : .failed)
+                document = BatchDocument(name: name, size: size, sha256: entry.sha256, state: entry.state == .sealed ? .sealed : .failed)
                 document.output = entry.output
                 document.code = entry.code
                 document.recovered = entry.recovered
-                if entry.state != "sealed" {
+                if entry.state != .sealed {
                     document.message = ClerkText(
                         pl: "Nie zapieczętowano przed ponownym uruchomieniem podpisd (\(entry.code ?? "seal-failed")).",
                         en: "Not sealed before podpisd restarted (\(entry.code ?? "seal-failed")).")
@@ -419,19 +419,19 @@ public final class SealBatch: Sendable {
 
     private func status(of state: State) -> BatchStatus {
         let queued = state.counts[.queued, default: 0]
-        let name: String
+        let name: BatchStatus.State
         if state.cancelled {
-            name = "cancelled"
+            name = .cancelled
         } else if state.stopped != nil {
-            name = "stopped"
+            name = .stopped
         } else if state.paused != nil {
-            name = "paused"
+            name = .paused
         } else if queued > 0 || !state.receiving.isEmpty {
-            name = "sealing"
+            name = .sealing
         } else if state.closed {
-            name = "done"
+            name = .done
         } else {
-            name = "open"
+            name = .open
         }
         return BatchStatus(
             state: name, id: id, profile: profile, owner: owner, created: created, closed: state.closed || state.cancelled,

@@ -39,8 +39,10 @@ public struct BatchDocument: Codable, Sendable, Equatable {
 /// A batch's state and counts.
 public struct BatchStatus: Codable, Sendable {
     /// open: takes documents; sealing; paused (see `paused`); stopped (see
-    /// `stopped`; podpisd must be restarted); done; cancelled.
-    public let state: String
+    /// `stopped`; podpisd must be restarted); done; cancelled. On the wire
+    /// as the raw value, as before.
+    public enum State: String, Codable, Sendable, CaseIterable { case open, sealing, paused, stopped, done, cancelled }
+    public let state: State
     public let id: String
     public let profile: String
     public let owner: BatchOwner

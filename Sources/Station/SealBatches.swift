@@ -43,7 +43,7 @@ public actor SealBatches {
                 let batch = try SealBatch.load(directory: directory + "/" + name, maxBytes: maxBytes(of:))
                 batches[batch.id] = batch
                 let status = batch.status()
-                if status.state == "done" || status.state == "cancelled" {
+                if status.state == .done || status.state == .cancelled {
                     batch.markEnded()
                     continue
                 }

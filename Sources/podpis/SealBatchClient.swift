@@ -112,7 +112,7 @@ struct SealBatchClient {
         // Sealed and fetched by an earlier run: nothing to do.
         var remaining: [SealInput] = []
         for document in documents {
-            if let entry = journal.entry(document.name), entry.state == "sealed" {
+            if let entry = journal.entry(document.name), entry.state == .sealed {
                 let sha256 = try Self.sha256(document.path)
                 var result = SealResult(name: document.name, sha256: sha256, state: .skipped)
                 result.output = entry.output
@@ -221,7 +221,7 @@ struct SealBatchClient {
             outcome.results[name] = result
             display.add(result)
         }
-        if !keep, final?.state == "done", collected.rejected.withLock({ $0.isEmpty }) {
+        if !keep, final?.state == .done, collected.rejected.withLock({ $0.isEmpty }) {
             _ = try? await call(.DELETE, "/v1/batches/\(batch)")
             unlink(out + "/" + Self.recordName)
         }
@@ -387,7 +387,7 @@ struct SealBatchClient {
     /// One seal into OUT: atomically, never over another file, then its journal line.
     func store(_ bytes: [UInt8], as result: SealResult, journal: SealJournal) async throws {
         guard let output = result.output, let sha256 = result.sha256, !output.contains("/"), !output.hasPrefix(".") else { return }
-        if let entry = journal.entry(result.name), entry.state == "sealed", entry.sha256 == sha256 { return }
+        if let entry = journal.entry(result.name), entry.state == .sealed, entry.sha256 == sha256 { return }
         do {
             // No look first: the link at the commit refuses a taken name all the same.
             let file = try AtomicOutputFile(path: out + "/" + output, checkingFirst: false)
@@ -437,7 +437,7 @@ struct SealBatchClient {
                         if let stopped = status.stopped { throw Stopped(batch: batch, reason: stopped) }
                     case "end":
                         let status = try? decoder.decode(BatchStatus.self, from: Data(event.data.utf8))
-                        guard let status, status.state == "done" || status.state == "cancelled" else {
+                        guard let status, status.state == .done || status.state == .cancelled else {
                             throw DaemonGone(detail: "podpisd stopped before the batch was done")
                         }
                         return status
@@ -465,7 +465,7 @@ struct SealBatchClient {
         result.code = document.code
         result.message = document.message
         guard document.state == .sealed, let output = document.output else { return result }
-        if let entry = journal.entry(document.name), entry.state == "sealed", entry.sha256 == document.sha256 { return result }
+        if let entry = journal.entry(document.name), entry.state == .sealed, entry.sha256 == document.sha256 { return result }
         let path = out + "/" + output
         if access(path, F_OK) != 0 {
             let name = document.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? document.name

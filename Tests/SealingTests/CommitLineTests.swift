@@ -20,7 +20,7 @@ final class CommitLineTests: XCTestCase {
 
     func testJournalLineIsJSONEncodersLine() throws {
         for name in Self.awkward {
-            for (state, output, code, recovered) in [("sealed", "\(name).xades" as String?, nil as String?, nil as Bool?), ("failed", nil, "too-large", nil), ("sealed", "x", nil, true)] {
+            for (state, output, code, recovered) in [(SealJournal.Entry.State.sealed, "\(name).xades" as String?, nil as String?, nil as Bool?), (.failed, nil, "too-large", nil), (.sealed, "x", nil, true)] {
                 let entry = SealJournal.Entry(
                     name: name, sha256: String(repeating: "ab", count: 32), state: state, output: output, code: code,
                     time: Date(timeIntervalSince1970: 1_795_000_000.75), recovered: recovered)
