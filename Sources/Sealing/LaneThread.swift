@@ -7,7 +7,10 @@ import Glibc
 #endif
 
 /// One session's own thread: it makes the session's signatures one after
-/// another, and nothing else.
+/// another, and nothing else. (The type and its threads' names,
+/// `podpis.lane0`…, keep the word "lane" for a session's thread; in code,
+/// configuration and docs the concept is a session, the profile's
+/// `sessions` key.)
 ///
 /// A serial `DispatchQueue` would serialise the calls too, but runs them on
 /// whichever of Dispatch's worker threads is free, so the signing could not

@@ -6,7 +6,7 @@ import QualifiedCertificates
 import Synchronization
 
 /// The seal's key on its token, logged in once and kept logged in, with
-/// several sessions ("lanes") that sign in parallel, each on its own thread
+/// several sessions (the profile's `sessions`) that sign in parallel, each on its own thread
 /// (C_Sign blocks; a session is used by one thread at a time) at the
 /// profile's `signing_nice` (``LaneThread``).
 ///
@@ -14,14 +14,15 @@ import Synchronization
 /// throws ``SealError/tokenLost(_:)``; ``reopen()`` finds the token again
 /// and logs in with a fresh PIN from the source.
 public final class SealKey: Sendable {
-    struct Lane: @unchecked Sendable {
+    /// One of the key's sessions and the thread that signs on it.
+    struct SigningSession: @unchecked Sendable {
         let session: Session
         let thread: LaneThread
     }
 
     struct Opened: @unchecked Sendable {
         let token: Token
-        let lanes: [Lane]
+        let sessions: [SigningSession]
         let key: PrivateKeyObject
     }
 
@@ -30,8 +31,8 @@ public final class SealKey: Sendable {
     public let tokenLabel: String
     let modules: [Module]
     let pin: SealPINSource
-    let laneCount: Int
-    /// The nice asked for the lanes' threads.
+    let sessionCount: Int
+    /// The nice asked for the sessions' threads.
     public let signingNice: Int32
     private let state: Mutex<Opened?>
     /// How many times the key was opened; a loss seen on an older opening
@@ -50,21 +51,22 @@ public final class SealKey: Sendable {
     public init(certificate: String, modules: [Module], sessions: Int, nice: Int32 = 0, pin: SealPINSource) throws {
         self.modules = modules
         self.pin = pin
-        self.laneCount = max(1, sessions)
+        self.sessionCount = max(1, sessions)
         self.signingNice = nice
-        let (opened, der, facts) = try Self.open(certificate: certificate.lowercased(), modules: modules, lanes: laneCount, nice: nice, pin: pin)
+        let (opened, der, facts) = try Self.open(certificate: certificate.lowercased(), modules: modules, sessions: sessionCount, nice: nice, pin: pin)
         certificateDER = der
         self.facts = facts
         tokenLabel = opened.token.info.label
         state = Mutex(opened)
     }
 
-    public var lanes: Int { laneCount }
+    /// How many sessions sign in parallel (the profile's `sessions`).
+    public var sessions: Int { sessionCount }
 
     /// The key's type and size decide the signature algorithm.
     public var key: PrivateKeyObject? { state.withLock { $0?.key } }
 
-    private static func open(certificate: String, modules: [Module], lanes: Int, nice: Int32, pin: SealPINSource) throws -> (Opened, [UInt8], CertificateFacts) {
+    private static func open(certificate: String, modules: [Module], sessions count: Int, nice: Int32, pin: SealPINSource) throws -> (Opened, [UInt8], CertificateFacts) {
         for module in modules {
             for token in (try? module.tokens()) ?? [] {
                 guard let probe = try? token.slot.openSession(), let certificates = try? probe.certificates() else { continue }
@@ -86,10 +88,10 @@ public final class SealKey: Sendable {
                     continue
                 }
                 var sessions = [first]
-                while sessions.count < lanes { sessions.append(try token.slot.openSession()) }
+                while sessions.count < count { sessions.append(try token.slot.openSession()) }
                 let opened = Opened(
                     token: token,
-                    lanes: sessions.enumerated().map { Lane(session: $1, thread: LaneThread(name: "podpis.lane\($0)", nice: nice)) },
+                    sessions: sessions.enumerated().map { SigningSession(session: $1, thread: LaneThread(name: "podpis.lane\($0)", nice: nice)) },
                     key: key)
                 return (opened, found.der, facts)
             }
@@ -97,20 +99,20 @@ public final class SealKey: Sendable {
         throw SealError.certificateNotFound(certificate)
     }
 
-    /// Whether every lane's thread runs at ``signingNice`` (false: the
+    /// Whether every session's thread runs at ``signingNice`` (false: the
     /// process may not lower a nice; systemd's `LimitNICE=` allows it).
     public var signingNiceGranted: Bool {
-        state.withLock { $0?.lanes.allSatisfy(\.thread.granted) ?? false }
+        state.withLock { $0?.sessions.allSatisfy(\.thread.granted) ?? false }
     }
 
     /// Which opening of the key is current.
     public var generation: Int { opening.withLock { $0 } }
 
-    /// Signs a digest on lane `lane` (its own thread).
-    func sign(digest: [UInt8], algorithm: SignatureAlgorithm, lane: Int) async throws -> [UInt8] {
+    /// Signs a digest on session number `session` (on its own thread).
+    func sign(digest: [UInt8], algorithm: SignatureAlgorithm, session: Int) async throws -> [UInt8] {
         let generation = self.generation
         guard let opened = state.withLock({ $0 }) else { throw SealError.tokenLost("not open", generation: generation) }
-        let chosen = opened.lanes[lane % opened.lanes.count]
+        let chosen = opened.sessions[session % opened.sessions.count]
         let key = opened.key
         let source = pin
         return try await withCheckedThrowingContinuation { continuation in
@@ -122,7 +124,7 @@ public final class SealKey: Sendable {
                     continuation.resume(returning: signature)
                 } catch let error as PKCS11Error where error.isTokenLoss {
                     continuation.resume(throwing: SealError.tokenLost(error.description, generation: generation))
-                } catch let error as PKCS11Error where error.mayBeTokenLoss && Self.gone(opened, lane: chosen) {
+                } catch let error as PKCS11Error where error.mayBeTokenLoss && Self.gone(opened, session: chosen) {
                     // A card pulled mid-C_Sign may give CKR_GENERAL_ERROR
                     // (OpenSC): when the token or its login is gone, it is a loss.
                     continuation.resume(throwing: SealError.tokenLost(error.description, generation: generation))
@@ -135,11 +137,11 @@ public final class SealKey: Sendable {
 
     /// Whether the token of `opened` is away, or its session no longer logged in.
     /// The module may notice a pulled card only a moment after the failed
-    /// call, so it is asked for up to two seconds (on the lane's thread).
-    static func gone(_ opened: Opened, lane: Lane) -> Bool {
+    /// call, so it is asked for up to two seconds (on the session's thread).
+    static func gone(_ opened: Opened, session chosen: SigningSession) -> Bool {
         for _ in 0..<10 {
             guard let slot = try? opened.token.slot.info(), slot.tokenPresent else { return true }
-            if opened.token.info.loginRequired && !lane.session.isLoggedIn { return true }
+            if opened.token.info.loginRequired && !chosen.session.isLoggedIn { return true }
             usleep(200_000)
         }
         return false
@@ -149,7 +151,7 @@ public final class SealKey: Sendable {
     /// its login was lost). Throws while it is still away.
     public func reopen() throws {
         state.withLock { $0 = nil }
-        let (opened, der, _) = try Self.open(certificate: Self.hex(certificateDER), modules: modules, lanes: laneCount, nice: signingNice, pin: pin)
+        let (opened, der, _) = try Self.open(certificate: Self.hex(certificateDER), modules: modules, sessions: sessionCount, nice: signingNice, pin: pin)
         guard der == certificateDER else { throw SealError.certificateNotFound(facts.sha256) }
         state.withLock { $0 = opened }
         opening.withLock { $0 += 1 }
@@ -190,7 +192,7 @@ public final class SealKey: Sendable {
     /// Logs out and closes every session.
     public func close() {
         state.withLock { opened in
-            _ = try? opened?.lanes.first?.session.logout()
+            _ = try? opened?.sessions.first?.session.logout()
             opened = nil
         }
     }

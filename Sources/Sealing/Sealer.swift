@@ -140,7 +140,7 @@ public final class Sealer: Sendable {
     /// empty; the results in the order the documents were added.
     ///
     /// Each worker reads, canonicalizes, signs and writes one document at a
-    /// time (at most ``producersPerLane`` per session hold a document in
+    /// time (at most ``producersPerSession`` per session hold a document in
     /// memory), then waits for its commit while others go on: outputs,
     /// audit lines and journal lines are committed in groups (one directory
     /// fsync, one audit fsync, one journal fsync for every document waiting),
@@ -159,12 +159,12 @@ public final class Sealer: Sendable {
     ) async -> [SealResult] {
         outputs.prepare()
         let tally = Tally(progress: progress)
-        let workers = key.lanes * Self.workersPerLane
-        let producing = AsyncSemaphore(permits: key.lanes * Self.producersPerLane)
+        let workers = key.sessions * Self.workersPerSession
+        let producing = AsyncSemaphore(permits: key.sessions * Self.producersPerSession)
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    let lane = worker % self.key.lanes
+                    let session = worker % self.key.sessions
                     let key = self.key
                     var signer: Signer?
                     while let (index, input) = await queue.next() {
@@ -176,7 +176,7 @@ public final class Sealer: Sendable {
                                 if signer == nil {
                                     let algorithm = try self.algorithm()
                                     signer = try Signer(certificateDER: key.certificateDER, algorithm: algorithm, sign: { digest in
-                                        try await key.sign(digest: digest, algorithm: algorithm, lane: lane)
+                                        try await key.sign(digest: digest, algorithm: algorithm, session: session)
                                     })
                                 }
                                 step = try await self.prepare(input, signer: signer!, into: outputs, journal: journal, audit: audit)
@@ -224,7 +224,7 @@ public final class Sealer: Sendable {
 
     /// Documents in flight per session: producing, or waiting for their
     /// group commit (which holds no document in memory).
-    static let workersPerLane = 32
+    static let workersPerSession = 32
 
     /// How long (µs) the output committer waits for more documents before
     /// it starts a batch: fewer fsyncs of the directory, the audit trail and
@@ -234,7 +234,7 @@ public final class Sealer: Sendable {
 
     /// Documents being read, canonicalized, signed and written at once per
     /// session: while one waits for the token, the others prepare.
-    static let producersPerLane = 3
+    static let producersPerSession = 3
 
     /// Where a document stands after its production.
     enum Step {

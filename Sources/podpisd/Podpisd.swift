@@ -84,7 +84,7 @@ struct Podpisd: AsyncParsableCommand {
             Task {
                 do {
                     let key = try await sealKeys.key(name)
-                    logger.info("seal profile \(name): logged in, \(key.lanes) session(s), signing at nice \(key.signingNiceGranted ? key.signingNice : 0)")
+                    logger.info("seal profile \(name): logged in, \(key.sessions) session(s), signing at nice \(key.signingNiceGranted ? key.signingNice : 0)")
                     if !key.signingNiceGranted {
                         logger.warning(
                             "seal profile \(name): the signing threads stay at nice 0, not \(key.signingNice): the process may not lower its nice (systemd: LimitNICE=\(key.signingNice) in the unit; or signing_nice = 0)",
