@@ -103,27 +103,27 @@ extension Station {
     private func signOnToken(
         _ request: SignRequest, parsed: [Int: XMLDocument], requester: Requester, requestID: String, report: CertificateReport, der: [UInt8], worker: TokenWorker
     ) async throws -> [SignedOutput] {
-        // The token as it is now (PIN counters, pinpad), and a login kept
+        // The token as it is now (PIN counters, pinpad), and a cached login
         // from an earlier PIN for this certificate, if its policy allows.
         let modules = self.modules.modules
         let serial = report.tokenSerial, label = report.token
         let certificateID = report.id
         let policy = settings.policy(for: report.facts.sha256)
-        let (info, triesLeft, kept): (TokenInfo, Int?, Date?) = try await worker.perform {
+        let (info, triesLeft, cached): (TokenInfo, Int?, Date?) = try await worker.perform {
             let tokens = modules.flatMap { (try? $0.tokens()) ?? [] }
             guard let token = tokens.first(where: { $0.info.serialNumber == serial && $0.info.label == label }) else {
                 throw PKCS11Error(.tokenNotFound(label), function: "C_GetSlotList")
             }
-            var kept: Date?
+            var cached: Date?
             if policy.pinCacheSeconds > 0 {
-                kept = worker.keptLogin(for: certificateID)?.until
+                cached = worker.cachedLogin(for: certificateID)?.until
             } else {
-                worker.endKeptLogin()
+                worker.endCachedLogin()
             }
-            let tries = kept == nil && token.info.loginRequired ? token.userPINTriesLeft() : nil
-            return (token.info, tries, kept)
+            let tries = cached == nil && token.info.loginRequired ? token.userPINTriesLeft() : nil
+            return (token.info, tries, cached)
         }
-        let needsPIN = kept == nil && info.loginRequired && !info.protectedAuthenticationPath
+        let needsPIN = cached == nil && info.loginRequired && !info.protectedAuthenticationPath
         let consentRequest = ConsentRequest(
             id: requestID, requester: requester,
             // A digest sent alone: the size is the application's word, not shown as measured.
@@ -136,9 +136,9 @@ extension Station {
                 id: report.id, holder: report.facts.commonName ?? report.facts.subject, issuer: report.facts.issuer,
                 qualified: report.qualifiedForSigning || report.qualifiedForSealing, notAfter: report.facts.notAfter),
             token: .init(
-                label: label, protectedAuthenticationPath: info.protectedAuthenticationPath && kept == nil,
+                label: label, protectedAuthenticationPath: info.protectedAuthenticationPath && cached == nil,
                 finalTry: info.pinStatus == .finalTry || triesLeft == 1, countLow: info.pinStatus == .countLow,
-                triesLeft: triesLeft, loggedInUntil: kept),
+                triesLeft: triesLeft, loggedInUntil: cached),
             needsPIN: needsPIN)
         let decision = try await consent.ask(.signature(consentRequest), timeout: settings.agentTimeout)
         guard case .approve(let pin) = decision else { throw StationProblem.refused }
@@ -146,20 +146,20 @@ extension Station {
         guard pin != nil || !needsPIN else { throw StationProblem.pinMissing(label) }
         try Task.checkCancellation()
 
-        // Log in (unless kept) and pair the key on the token's thread.
+        // Log in (unless cached) and pair the key on the token's thread.
         let loginPIN = pin.map(Self.copy)
         let key: SigningKey = try await worker.perform {
-            if kept != nil, let login = worker.keptLogin(for: certificateID, evenIfExpired: true) { return login.key }
+            if cached != nil, let login = worker.cachedLogin(for: certificateID, evenIfExpired: true) { return login.key }
             return try SigningKey.locate(certificate: certificateID, in: modules) { _ in loginPIN }
         }
-        // Keep the login only where the policy allows and never for a key that
+        // Cache the login only where the policy allows and never for a key that
         // wants its PIN for every signature.
-        let keep = kept == nil && policy.pinCacheSeconds > 0 && info.loginRequired && !key.key.alwaysAuthenticate
+        let cacheIt = cached == nil && policy.pinCacheSeconds > 0 && info.loginRequired && !key.key.alwaysAuthenticate
         var succeeded = false
         defer {
-            if kept == nil {
-                if keep && succeeded {
-                    worker.keep(key, certificate: certificateID, until: Date().addingTimeInterval(policy.pinCacheSeconds))
+            if cached == nil {
+                if cacheIt && succeeded {
+                    worker.cacheLogin(key, certificate: certificateID, until: Date().addingTimeInterval(policy.pinCacheSeconds))
                 } else {
                     _ = try? key.session.logout()
                 }

@@ -5,7 +5,8 @@ import Synchronization
 
 /// One per token: its FIFO of requests, its own thread for PKCS#11 calls,
 /// which block while a card computes (nothing else ever waits on them), and
-/// the login kept open after a PIN when the certificate's policy allows it.
+/// the cached login: a login left open after a PIN for `pin_cache_seconds`
+/// when the certificate's policy allows it.
 public final class TokenWorker: Sendable {
     /// `module path|serial|label`: stable while the token is plugged in.
     public let key: String
@@ -36,12 +37,12 @@ public final class TokenWorker: Sendable {
         }
     }
 
-    // MARK: The kept login (call on the token's thread, holding the gate)
+    // MARK: The cached login (call on the token's thread, holding the gate)
 
-    /// The kept login for `certificate` if it is still valid; any other kept
-    /// login is ended (logged out) first, so that a PIN is asked afresh.
+    /// The cached login for `certificate` if it is still valid; any other
+    /// cached login is ended (logged out) first, so that a PIN is asked afresh.
     /// (`evenIfExpired`: the clerk approved while it was valid.)
-    func keptLogin(for certificate: String, evenIfExpired: Bool = false) -> CachedLogin? {
+    func cachedLogin(for certificate: String, evenIfExpired: Bool = false) -> CachedLogin? {
         login.withLock { entry -> CachedLogin? in
             guard let current = entry else { return nil }
             if current.certificate == certificate, evenIfExpired || current.until > Date(), current.key.session.isLoggedIn { return current }
@@ -51,22 +52,22 @@ public final class TokenWorker: Sendable {
         }
     }
 
-    /// Keeps `key` logged in until `until`, then logs it out (holding the
-    /// gate, so never in the middle of a request).
-    func keep(_ key: SigningKey, certificate: String, until: Date) {
+    /// Caches the login of `key` until `until`, then logs it out (holding
+    /// the gate, so never in the middle of a request).
+    func cacheLogin(_ key: SigningKey, certificate: String, until: Date) {
         login.withLock { $0 = CachedLogin(key: key, certificate: certificate, until: until) }
         Task { [weak self] in
             try? await Task.sleep(for: .seconds(max(0, until.timeIntervalSinceNow)))
             guard let self else { return }
             try? await self.gate.acquire()
             defer { Task { await self.gate.release() } }
-            _ = try? await self.perform { self.endKeptLogin(ifUntil: until) }
+            _ = try? await self.perform { self.endCachedLogin(ifUntil: until) }
         }
     }
 
-    /// Logs out a kept login (the one that ends at `until`, or any).
+    /// Logs out a cached login (the one that ends at `until`, or any).
     @discardableResult
-    func endKeptLogin(ifUntil until: Date? = nil) -> Bool {
+    func endCachedLogin(ifUntil until: Date? = nil) -> Bool {
         login.withLock { entry -> Bool in
             guard let current = entry, until == nil || current.until == until else { return false }
             _ = try? current.key.session.logout()

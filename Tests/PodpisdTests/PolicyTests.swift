@@ -89,7 +89,7 @@ final class PolicyTests: XCTestCase {
         XCTAssertTrue(try verifies(allowed, content: file, daemon))
     }
 
-    func testAKeptLoginAsksOnlyYesNoUntilItExpiresAndNeverForAlwaysAuthenticateKeys() throws {
+    func testACachedLoginAsksOnlyYesNoUntilItExpiresAndNeverForAlwaysAuthenticateKeys() throws {
         let daemon = try daemon()
         let agent = try ScriptedAgent(daemon, pins: [
             env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!, env["PODPIS_SIGNER_TOKEN"]!: env["PODPIS_SIGNER_PIN"]!,
