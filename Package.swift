@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "CAdES", targets: ["CAdES"]),
         .library(name: "DaemonConfiguration", targets: ["DaemonConfiguration"]),
         .library(name: "Station", targets: ["Station"]),
+        .library(name: "QualifiedCertificates", targets: ["QualifiedCertificates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -16,6 +16,7 @@ let targets: [(String, [String])] = [
     ("FuzzCMS", ["CMS", "CAdES"]),
     ("FuzzTimeStampResponse", ["Timestamping", "CMS"]),
     ("FuzzSignRequest", ["Station"]),
+    ("FuzzCertificate", ["QualifiedCertificates"]),
 ]
 
 let package = Package(

@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds="${FUZZ_SECONDS:-300}"
 jobs="${FUZZ_JOBS:-1}"
-all=(FuzzTar FuzzXML FuzzFlatJSON FuzzConfiguration FuzzCMS FuzzTimeStampResponse FuzzSignRequest)
+all=(FuzzTar FuzzXML FuzzFlatJSON FuzzConfiguration FuzzCMS FuzzTimeStampResponse FuzzSignRequest FuzzCertificate)
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=("${all[@]}")
 root="$(pwd)"
@@ -27,6 +27,20 @@ findings="$root/$scratch_path/findings"
 samples="$root/../shared/conformance/samples"
 
 say() { printf 'fuzz: %s\n' "$*"; }
+
+# The certificates inside the samples' CMS signatures, and the bench's, as DER files in $1.
+extract_certificates() {
+    local into="$1" file
+    for file in "$samples"/cades/*/*; do
+        openssl pkcs7 -inform DER -in "$file" -print_certs 2>/dev/null
+    done | python3 -c '
+import base64, re, sys
+text = sys.stdin.read()
+for n, block in enumerate(re.findall(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", text, re.S)):
+    open(sys.argv[1] + "/sample-%03d.der" % n, "wb").write(base64.b64decode(block))
+' "$into"
+    cp "$root"/.testbed/pki/*.der "$into"/ 2>/dev/null || true
+}
 
 say "building the fuzz targets (libFuzzer + AddressSanitizer) into $scratch_path"
 started=$SECONDS
@@ -65,6 +79,12 @@ for target in "${targets[@]}"; do
     case "$target" in
         FuzzXML) [ -d "$samples/xades" ] && seeds+=("$samples/xades") ;;
         FuzzCMS) [ -d "$samples/cades" ] && seeds+=("$samples/cades") ;;
+        FuzzCertificate)
+            # Real certificates, taken out of the samples' signatures and the
+            # bench's test PKI when there (none is committed: they name people).
+            certificates="$(mktemp -d)"
+            seeds+=("$certificates")
+            extract_certificates "$certificates" ;;
     esac
     log="$findings/$target.log"
     say "$target: fuzzing for $seconds s from ${seeds[*]#"$root"/}"
@@ -80,7 +100,7 @@ for target in "${targets[@]}"; do
     added="$(grep -E '^stat::new_units_added:' "$log" | awk '{s += $2} END {print s + 0}')"
     coverage="$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | awk '{print $2}')"
     seeds_count="$(find "${seeds[@]}" -type f | wc -l)"
-    rm -rf "$corpus"
+    rm -rf "$corpus" "${certificates:-}"
     if [ "$rc" -ne 0 ]; then
         artifact="$(grep -oE "Test unit written to [^ ]+" "$log" | tail -n 1 | sed "s|Test unit written to |$findings/|")"
         say "FAIL: $target found a crash (exit $rc) after $runs runs; input: ${artifact:-see $log}"
