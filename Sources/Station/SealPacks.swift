@@ -73,10 +73,19 @@ final class SealPacks: SealOutputs {
             // A number of a pack not written here (pack-9223372036854775807.tar) is no reason to trap on +1.
             if let number = Int(name.dropFirst(5).dropLast(4)), number < 1 << 40 { highest = max(highest, number) }
             let path = directory + "/" + name
-            for (output, location) in Self.read(pack: path) { found[output] = location }
-            // What a killed run wrote but had not fsynced yet is durable from here on.
-            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            let intact = Self.read(pack: path)
+            for (output, location) in intact { found[output] = location }
+            // What a killed run wrote but had not fsynced yet is durable from
+            // here on; a torn tail is cut off the file itself (kill -9 can
+            // stop a write midway; nothing is ever appended to this pack
+            // again), so that the pack stays a tar any tar reads.
+            let fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
             if fd >= 0 {
+                var status = stat()
+                let end = intact.last?.1.entryEnd ?? 0
+                if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) > end {
+                    _ = ftruncate(fd, off_t(end))
+                }
                 fsync(fd)
                 close(fd)
             }

@@ -108,6 +108,24 @@ final class SealPacksTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(restarted.location("z-3.xml.xades")).path, directory + "/pack-2.tar")
     }
 
+    /// kill -9 can stop a write midway: the torn entry is cut off the pack
+    /// at the next start, so GNU tar still reads every pack.
+    func testATornTailIsCutOffThePackSoThatTarReadsItAgain() async throws {
+        try await commit(SealPacks(directory: directory), 0..<4)
+        let path = directory + "/pack-1.tar"
+        let whole = try XCTUnwrap(FileManager.default.contents(atPath: path))
+        let locations = SealPacks.read(pack: path)
+        try whole.prefix(locations[3].1.dataStart + 10).write(to: URL(fileURLWithPath: path))
+        XCTAssertNotEqual(try TestBench.runCapturing("tar", ["-tf", path]).status, 0, "GNU tar refuses a torn entry")
+
+        let restarted = SealPacks(directory: directory)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, locations[2].1.entryEnd)
+        let listed = try TestBench.runCapturing("tar", ["-tf", path])
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertEqual(listed.stdout.split(separator: "\n"), ["z-0.xml.xades", "z-1.xml.xades", "z-2.xml.xades"])
+        XCTAssertEqual(try restarted.bytes(at: try XCTUnwrap(restarted.location("z-2.xml.xades"))), Self.seal(2))
+    }
+
     func testManyCommitsAtOnceShareTheirFsyncAndAllArrive() async throws {
         let packs = SealPacks(directory: directory)
         try await withThrowingTaskGroup(of: Void.self) { group in
