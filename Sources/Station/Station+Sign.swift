@@ -13,28 +13,26 @@ extension Station {
     /// asks the clerk (consent and PIN through the agent), logs in, signs
     /// every document, logs out. Nothing is signed once the caller's task is
     /// cancelled (the client disconnected).
-    public func sign(_ request: SignRequest, requester: Requester, requestID: String) async throws(StationProblem) -> [SignedOutput] {
+    /// `admitted`: what ``precheck(certificate:requester:documents:)`` let
+    /// in for this request before its body was read.
+    public func sign(
+        _ request: SignRequest, requester: Requester, requestID: String, admitted: Admission? = nil
+    ) async throws(StationProblem) -> [SignedOutput] {
         do {
-            return try await signThrowing(request, requester: requester, requestID: requestID)
+            return try await signThrowing(request, requester: requester, requestID: requestID, admitted: admitted)
         } catch {
             throw StationProblem(error)
         }
     }
 
-    private func signThrowing(_ request: SignRequest, requester: Requester, requestID: String) async throws -> [SignedOutput] {
+    private func signThrowing(_ request: SignRequest, requester: Requester, requestID: String, admitted: Admission?) async throws -> [SignedOutput] {
         try request.validate()
         // Hostile or broken XML is refused before the clerk is asked or the token touched.
         let parsed = try prepareXML(request)
-        let (report, der) = try await chooseCertificate(request.certificate)
-        // The certificate's policy: who may use it, how many documents per consent.
-        // A digest sent alone only where the policy allows it (digest_only).
-        try settings.policy(for: report.facts.sha256).admit(
-            requester, documents: request.documents.count, holder: report.facts.commonName ?? report.facts.subject,
-            digestOnly: request.documents.contains { $0.isDigestOnly })
-        // Nobody is asked for a PIN for a signature whose audit line could not be written.
-        if let audit { do { try await audit.check() } catch { throw StationProblem.auditUnavailable(error) } }
-        let worker = await workers.worker(key: "\(report.module)|\(report.tokenSerial)|\(report.token)", label: report.token)
-        if await worker.gate.waiting >= settings.maximumQueuePerToken { throw StationProblem.queueFull }
+        let admission = try await admit(
+            certificate: request.certificate, requester: requester, documents: request.documents.count,
+            digestOnly: request.documents.contains { $0.isDigestOnly }, chosen: admitted)
+        let (report, der, worker) = (admission.report, admission.der, admission.worker)
         await events.publish("request-queued", ["requestId": requestID, "token": report.token])
         var result = "failed"
         var problemCode: String?

@@ -147,6 +147,7 @@ struct Routes: Sendable {
         }
         var request = request
         let signRequest: SignRequest
+        let admitted: Admission?
         var spooled: String?
         defer { if let spooled { unlink(spooled) } }
         let json = contentType.hasPrefix("application/json")
@@ -158,6 +159,7 @@ struct Routes: Sendable {
             let body: ByteBuffer
             do { body = try await request.collectBody(upTo: limits.maximumJSON) } catch { throw StationProblem.tooLarge(limits.maximumJSON) }
             signRequest = try SignRequest.fromJSON(Data(buffer: body), settings: station.settings)
+            admitted = nil
         } else {
             let query = request.uri.queryParameters
             var parameters: [String: String] = [:]
@@ -170,7 +172,7 @@ struct Routes: Sendable {
             guard let name = parameters["name"] else {
                 throw StationProblem.badRequest("The raw form needs ?name=FILE (the document's file name, without a path).", pl: "Forma surowa wymaga ?name=PLIK (nazwy pliku dokumentu, bez ścieżki).")
             }
-            guard SignDocument.isAcceptableName(name) else { throw StationProblem.badRawDocumentName }
+            guard SignDocument.isAcceptableName(name) else { throw StationProblem.badDocumentName("name") }
             var parsed = try SignRequest.withParameters(
                 format: parameters["format"], packaging: parameters["packaging"], level: parameters["level"],
                 certificate: parameters["certificate"], commitment: parameters["commitment"], role: parameters["role"],
@@ -180,7 +182,7 @@ struct Routes: Sendable {
             // its announced size, the certificate's policy for this
             // requester and the token's queue are known before the body.
             try Self.refuseAnnouncedLength(request, over: limits.maximumBody)
-            try await station.precheck(certificate: parsed.certificate, requester: requester, documents: 1)
+            admitted = try await station.precheck(certificate: parsed.certificate, requester: requester, documents: 1)
             let (path, size, sha256) = try await BodySpool.write(request.body, limit: limits.maximumBody)
             spooled = path
             parsed.documents = [SignDocument(name: name, mimeType: mimeType, content: .file(path: path), size: size, sha256: sha256)]
@@ -191,7 +193,7 @@ struct Routes: Sendable {
         // Sign in a child task that is cancelled when the client goes away:
         // nothing is signed for a caller who left.
         let station = self.station
-        let task = Task { try await station.sign(signRequest, requester: requester, requestID: requestID) }
+        let task = Task { try await station.sign(signRequest, requester: requester, requestID: requestID, admitted: admitted) }
         context.channel.closeFuture.whenComplete { _ in task.cancel() }
         let outputs = try await task.value
 
