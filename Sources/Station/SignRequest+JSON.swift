@@ -33,7 +33,7 @@ extension SignRequest {
             guard let name = try string(document, "name") else {
                 throw StationProblem.badRequest("documents[\(index)].name must be a file name without a path.", pl: "documents[\(index)].name musi być nazwą pliku bez ścieżki.")
             }
-            guard SignDocument.isAcceptableName(name) else { throw StationProblem.badDocumentName(index: index) }
+            guard SignDocument.isAcceptableName(name) else { throw StationProblem.badDocumentName("documents[\(index)].name") }
             guard !request.documents.contains(where: { $0.name == name }) else {
                 throw StationProblem.badRequest("Two documents are named \(name).", pl: "Dwa dokumenty mają nazwę \(name).")
             }

@@ -17,20 +17,14 @@ extension StationProblem {
                 en: "documents[\(index)].mimeType is not an RFC 6838 media type (type/subtype, e.g. application/pdf, optionally ; name=value)."))
     }
 
-    public static func badDocumentName(index: Int) -> StationProblem {
+    /// `field`: `documents[N].name` (JSON form) or `name` (the raw form's `?name=`).
+    public static func badDocumentName(_ field: String) -> StationProblem {
         StationProblem(
             "bad-name", status: 400, title: "Bad document name",
             message: ClerkText(
-                pl: "documents[\(index)].name musi być nazwą pliku bez ścieżki, do 255 bajtów, bez znaków sterujących, kierunkowych (bidi) i niewidocznych.",
-                en: "documents[\(index)].name must be a file name without a path, at most 255 bytes, with no control, bidi or invisible characters."))
+                pl: "\(field) musi być nazwą pliku bez ścieżki, do 255 bajtów, bez znaków sterujących, kierunkowych (bidi) i niewidocznych.",
+                en: "\(field) must be a file name without a path, at most 255 bytes, with no control, bidi or invisible characters."))
     }
-
-    /// The raw form's `?name=`: the same rule as a JSON document's name.
-    public static let badRawDocumentName = StationProblem(
-        "bad-name", status: 400, title: "Bad document name",
-        message: ClerkText(
-            pl: "name musi być nazwą pliku bez ścieżki, do 255 bajtów, bez znaków sterujących, kierunkowych (bidi) i niewidocznych.",
-            en: "name must be a file name without a path, at most 255 bytes, with no control, bidi or invisible characters."))
 
     public static let badApplication = StationProblem(
         "bad-application", status: 400, title: "Bad application name",

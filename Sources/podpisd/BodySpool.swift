@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import Signing
 import Station
+import Files
 
 /// Streams a request body into a private temporary file (mode 0600), with a
 /// size limit and its SHA-256, so that a document of any size is never held
@@ -11,10 +12,15 @@ import Station
 enum BodySpool {
     /// `path`: where to spool (default: a new file in the temporary directory).
     static func write(_ body: RequestBody, limit: Int, path given: String? = nil) async throws -> (path: String, size: Int, sha256: String) {
-        let directory = NSTemporaryDirectory()
-        let path = given ?? directory + (directory.hasSuffix("/") ? "" : "/") + "podpisd-body-\(UUID().uuidString)"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StationProblem.internalError("cannot create a temporary file in \(directory)") }
+        let (path, fd): (String, Int32)
+        if let given {
+            (path, fd) = (given, open(given, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600))
+            guard fd >= 0 else { throw StationProblem.internalError("cannot create \(given)") }
+        } else {
+            do { (path, fd) = try PrivateTemporaryFile.create(prefix: "podpisd-body-") } catch {
+                throw StationProblem.internalError("cannot create a temporary file: \(error.detail)")
+            }
+        }
         var size = 0
         var hasher = SHA256()
         do {
