@@ -98,8 +98,7 @@ final class DoctorDesk {
         let deadline = Date().addingTimeInterval(5)
         while waitpid(daemonPID, &status, WNOHANG) == 0 {
             if Date() > deadline {
-                kill(daemonPID, SIGKILL)
-                waitpid(daemonPID, &status, 0)
+                TestBench.stop(daemonPID, grace: 0)
                 break
             }
             usleep(50_000)

@@ -55,11 +55,7 @@ final class DoctorPCSCFaultTests: XCTestCase {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/usr/bin/python3", &actions, nil, argv, envp)
         XCTAssertEqual(spawned, 0)
-        defer {
-            kill(pid, SIGTERM)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
+        defer { TestBench.stop(pid) }
         XCTAssertTrue(TestBench.waitUntil(timeout: 10) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("connected") })
 
         let run = try desk.doctor(["--reader", reader])

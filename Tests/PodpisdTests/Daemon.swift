@@ -73,10 +73,10 @@ final class Daemon {
     }
 
 
+    /// podpisd must stop on SIGTERM (systemd's stop): one that is still
+    /// running 20 s later fails the test with its threads' stacks and is killed.
     deinit {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        Background.stop(pid, what: "podpisd", log: log)
         try? FileManager.default.removeItem(at: dir)
     }
 
@@ -175,10 +175,15 @@ enum Background {
         return pid
     }
 
-    static func stop(_ pid: pid_t) {
+    /// SIGTERM, then up to `grace` seconds; a process still running then
+    /// fails the test (with its stacks, and the end of its log) and is killed.
+    static func stop(_ pid: pid_t, what: String = "a background process", log: String? = nil, grace: Double = 20) {
         kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        if TestBench.reap(pid, within: grace) != nil { return }
+        let stacks = TestBench.stacks(pid)
+        TestBench.stop(pid, grace: 0)
+        let tail = log.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }.map { String($0.suffix(4000)) } ?? ""
+        XCTFail("\(what) (pid \(pid)) did not stop within \(Int(grace)) s of SIGTERM; killed.\nLog: \(tail)\nStacks: \(stacks)")
     }
 }
 
@@ -203,7 +208,7 @@ final class ScriptedAgent {
         }
     }
 
-    deinit { Background.stop(pid) }
+    deinit { Background.stop(pid, what: "the scripted agent", log: log + ".out") }
 
     /// Every event the agent saw, in order.
     var events: [(event: String, data: [String: Any])] {

@@ -58,8 +58,8 @@ final class HotFolderSymlinkTests: XCTestCase {
             """.utf8).write(to: URL(fileURLWithPath: swapper))
         let swapping = try Background.start("/usr/bin/python3", [swapper, folder("inbox").path, secret, String(count)],
                                             output: base.appendingPathComponent("swap.log").path)
-        var status: Int32 = 0
-        waitpid(swapping, &status, 0)
+        XCTAssertNotNil(TestBench.reap(swapping, within: 120), "the swapper ends after its 25 s")
+        TestBench.stop(swapping, grace: 0)
         // Everything taken: sealed into done/, or refused into failed/.
         XCTAssertTrue(TestBench.waitUntil(timeout: 20) {
             let inbox = (try? FileManager.default.contentsOfDirectory(atPath: folder("inbox").path)) ?? []

@@ -27,7 +27,7 @@ final class PINAgentTests: XCTestCase {
                 throw TestBench.NotUp(description: "podpis agent did not start: \(self.text) \((try? String(contentsOfFile: screen + ".log", encoding: .utf8)) ?? "")")
             }
         }
-        deinit { Background.stop(pid) }
+        deinit { Background.stop(pid, what: "podpis agent in its pty", log: screen + ".log") }
         var text: String { (try? String(contentsOfFile: screen, encoding: .utf8)) ?? "" }
     }
 

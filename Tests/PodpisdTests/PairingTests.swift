@@ -181,8 +181,8 @@ final class PairingTests: XCTestCase {
         XCTAssertEqual(older.consents.count, 0, "the older agent is not asked")
         newer = nil  // the clerk closes that terminal
         XCTAssertTrue(TestBench.waitUntil(timeout: 10) { older.consents.count == 1 }, "the open request moves to the remaining agent")
-        var status: Int32 = 0
-        waitpid(request, &status, 0)
+        XCTAssertNotNil(TestBench.reap(request, within: 60), "curl got its answer")
+        TestBench.stop(request, grace: 0)
         XCTAssertEqual(try String(contentsOfFile: daemon.dir.appendingPathComponent("curl.out").path, encoding: .utf8), "200")
         let verify = try TestBench.runCapturing("openssl", [
             "cms", "-verify", "-binary", "-inform", "DER", "-in", daemon.dir.appendingPathComponent("out.p7s").path, "-content", file,

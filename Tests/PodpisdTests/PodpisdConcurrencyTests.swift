@@ -61,8 +61,10 @@ final class PodpisdConcurrencyTests: XCTestCase {
             pid = try Background.start("curl", args, output: out)
         }
         func wait() -> Int {
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            if TestBench.reap(pid, within: 120) == nil {
+                XCTFail("curl still running after 120 s")
+                TestBench.stop(pid, grace: 0)
+            }
             return Int((try? String(contentsOfFile: out, encoding: .utf8))?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
         }
     }

@@ -53,14 +53,11 @@ final class SealBatchTests: XCTestCase {
 
         func kill9() {
             kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            _ = TestBench.reap(pid, within: 30)
         }
 
         func stop() {
-            kill(pid, SIGTERM)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            Background.stop(pid, what: "podpisd", log: log)
         }
 
         func get(_ path: String) throws -> (status: Int, json: [String: Any]) {
@@ -139,9 +136,10 @@ final class SealBatchTests: XCTestCase {
         XCTAssertTrue(try TestBench.waitUntil(timeout: 90) { (try daemon.batch()?["sealed"] as? Int ?? 0) >= 200 }, daemon.logText)
         let batch = try XCTUnwrap(try daemon.batch()?["id"] as? String)
         daemon.kill9()
-        var status: Int32 = 0
-        waitpid(client, &status, 0)
-        XCTAssertNotEqual(status, 0, "the client noticed that podpisd was gone")
+        let status = TestBench.reap(client, within: 60)
+        XCTAssertNotNil(status, "the client ends once podpisd is gone")
+        if status == nil { TestBench.stop(client, grace: 0) }
+        XCTAssertNotEqual(status ?? 0, 0, "the client noticed that podpisd was gone")
         let firstLog = try String(contentsOf: dir.appendingPathComponent("first.log"), encoding: .utf8)
         XCTAssertTrue(firstLog.contains("daemon-unavailable"), firstLog)
         let seals = daemon.batches + "/" + batch + "/seals"

@@ -73,8 +73,7 @@ final class SealingTests: XCTestCase {
         let first = try Background.start(Self.podpis, arguments, output: dir.appendingPathComponent("first.log").path)
         XCTAssertTrue(TestBench.waitUntil(timeout: 60) { Self.outputs(out).count >= 200 }, "the first run did not get going")
         kill(first, SIGKILL)
-        var status: Int32 = 0
-        waitpid(first, &status, 0)
+        _ = TestBench.reap(first, within: 30)
         let afterKill = Self.outputs(out).count
         XCTAssertLessThan(afterKill, 1000, "killed before the end")
 
@@ -226,8 +225,8 @@ final class SealingTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder("failed").appendingPathComponent("c.xml").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder("outbox").appendingPathComponent("c.xml.xades").path))
 
-        var status: Int32 = 0
-        waitpid(writer, &status, 0)
+        XCTAssertNotNil(TestBench.reap(writer, within: 60), "the slow writer ends")
+        TestBench.stop(writer, grace: 0)
         XCTAssertTrue(TestBench.waitUntil(timeout: 20) {
             FileManager.default.fileExists(atPath: folder("done").appendingPathComponent("slow.xml").path)
         }, daemon.logText)

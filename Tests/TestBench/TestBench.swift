@@ -81,8 +81,14 @@ public enum TestBench {
     /// posix_spawn + waitpid rather than Foundation's Process: Process learns
     /// of a child's exit through SIGCHLD, which C libraries loaded by the
     /// tests (PKCS#11 modules) may disturb; waitpid on the pid cannot miss it.
+    ///
+    /// Nothing here waits without a bound: the pipes are close-on-exec (a
+    /// daemon another thread starts meanwhile cannot hold them open), the
+    /// outputs are read with poll until `timeout`, and a program still
+    /// running then is killed and reported as `TimedOut` with what it wrote.
     public static func runCapturing(
-        _ program: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil
+        _ program: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
+        timeout: Double = defaultTimeout
     ) throws -> (status: Int32, stdout: String, stderr: String) {
         let executable = program.hasPrefix("/") ? program : "/usr/bin/env"
         let argv = (program.hasPrefix("/") ? [program] : ["/usr/bin/env", program]) + arguments
@@ -90,17 +96,15 @@ public enum TestBench {
         if let environment { env.merge(environment) { $1 } }
         let envp = env.map { "\($0.key)=\($0.value)" }
 
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            throw CommandFailed(description: "pipe() failed")
-        }
+        let inPipe = try closeOnExecPipe(), outPipe = try closeOnExecPipe(), errPipe = try closeOnExecPipe()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        // dup2 clears close-on-exec on 0, 1 and 2; the pipes' own descriptors
+        // (all above 2) close at exec.
+        posix_spawn_file_actions_adddup2(&actions, inPipe.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe.write, 2)
 
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = envp.map { strdup($0) } + [nil]
@@ -110,12 +114,12 @@ public enum TestBench {
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, nil, cArgs, cEnv)
-        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        close(inPipe.read); close(outPipe.write); close(errPipe.write)
         guard rc == 0 else {
-            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
+            close(inPipe.write); close(outPipe.read); close(errPipe.read)
             throw CommandFailed(description: "cannot start \(program): \(String(cString: strerror(rc)))")
         }
-        let stdinFD = inPipe[1], stderrFD = errPipe[0]
+        let stdinFD = inPipe.write
         let writer = Thread {
             if let stdin {
                 stdin.withUnsafeBytes { raw in
@@ -130,30 +134,103 @@ public enum TestBench {
             close(stdinFD)
         }
         writer.start()
-        nonisolated(unsafe) var errData = Data()
-        let errDone = DispatchSemaphore(value: 0)
-        let reader = Thread {
-            errData = readAll(stderrFD)
-            errDone.signal()
-        }
-        reader.start()
-        let outData = readAll(outPipe[0])
-        errDone.wait()
-        close(outPipe[0]); close(errPipe[0])
+        let deadline = Date().addingTimeInterval(timeout)
+        let (outData, errData, complete) = readBoth(outPipe.read, errPipe.read, until: deadline)
+        close(outPipe.read); close(errPipe.read)
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var exited = reap(pid, within: max(0, deadline.timeIntervalSinceNow))
+        if !complete || exited == nil {
+            kill(pid, SIGKILL)
+            exited = reap(pid, within: 10)
+            throw TimedOut(
+                description: "\(program) \(arguments.joined(separator: " ")) still running after \(Int(timeout)) s (killed)"
+                    + (complete ? "" : ", its output still open")
+                    + ": \(String(decoding: outData.suffix(2000), as: UTF8.self)) \(String(decoding: errData.suffix(2000), as: UTF8.self))")
+        }
+        status = exited ?? 0
         let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return (exitCode, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
-    private static func readAll(_ fd: Int32) -> Data {
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n > 0 { data.append(contentsOf: buffer[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
+    /// How long a program run by `runCapturing` may take unless the caller says otherwise.
+    public static let defaultTimeout: Double = 300
+
+    public struct TimedOut: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// A pipe whose two descriptors are close-on-exec and above 2 (with the
+    /// test process's stdin closed, as under CI, pipe() could hand out 0).
+    private static func closeOnExecPipe() throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        guard systemPipe2(&fds, O_CLOEXEC) == 0 else { throw CommandFailed(description: "pipe2() failed: errno \(errno)") }
+        func high(_ fd: Int32) -> Int32 {
+            guard fd <= 2 else { return fd }
+            let moved = fcntl(fd, F_DUPFD_CLOEXEC, 3)
+            close(fd)
+            return moved
         }
-        return data
+        return (high(fds[0]), high(fds[1]))
+    }
+
+    /// Reads two descriptors to their ends, or until `deadline`; `complete`
+    /// says whether both ended.
+    private static func readBoth(_ first: Int32, _ second: Int32, until deadline: Date) -> (Data, Data, complete: Bool) {
+        var data = [Data(), Data()]
+        var open = [true, true]
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while open[0] || open[1] {
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { break }
+            var fds = [
+                pollfd(fd: open[0] ? first : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: open[1] ? second : -1, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&fds, 2, Int32(min(left, 1) * 1000) + 1)
+            if ready < 0 && errno != EINTR { break }
+            for index in 0..<2 where open[index] && fds[index].revents != 0 {
+                let n = read(fds[index].fd, &buffer, buffer.count)
+                if n > 0 {
+                    data[index].append(contentsOf: buffer[0..<n])
+                } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                    open[index] = false
+                }
+            }
+        }
+        return (data[0], data[1], !open[0] && !open[1])
+    }
+
+    /// Waits for `pid` to exit for up to `timeout` seconds; its wait status,
+    /// or nil while it still runs.
+    public static func reap(_ pid: pid_t, within timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return status }
+            if result < 0 && errno != EINTR { return 0 }  // not our child (any more)
+            if Date() >= deadline { return nil }
+            usleep(20_000)
+        }
+    }
+
+    /// Stops a process: SIGTERM, and SIGKILL if it is still running after
+    /// `grace` seconds. Returns whether it stopped on SIGTERM.
+    @discardableResult
+    public static func stop(_ pid: pid_t, grace: Double = 20) -> Bool {
+        kill(pid, SIGTERM)
+        if reap(pid, within: grace) != nil { return true }
+        kill(pid, SIGKILL)
+        _ = reap(pid, within: 10)
+        return false
+    }
+
+    /// Every thread's stack of a running process, when gdb is installed (for
+    /// a failure message about a process that does not stop).
+    public static func stacks(_ pid: pid_t) -> String {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb") else { return "(gdb not installed)" }
+        let result = try? runCapturing("/usr/bin/gdb", ["-batch", "-p", "\(pid)", "-ex", "thread apply all bt"], timeout: 60)
+        return result.map { String($0.stdout.suffix(20000)) + String($0.stderr.suffix(2000)) } ?? "(gdb failed)"
     }
 
     /// A scratch directory for one test, removed by the caller.
@@ -189,3 +266,7 @@ public enum TestBench {
         return try condition()
     }
 }
+
+/// glibc's pipe2 (not in Swift's Glibc module): both ends close-on-exec in one call.
+@_silgen_name("pipe2")
+private func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
