@@ -1,4 +1,5 @@
 import CPKCS11
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,8 +39,16 @@ public final class Module: @unchecked Sendable {
     }
 
     deinit {
-        p11_kit_module_finalize(functions)
+        if !finalized.exchange(true, ordering: .acquiringAndReleasing) { p11_kit_module_finalize(functions) }
         owner.release(functions)
+    }
+
+    private let finalized = Atomic<Bool>(false)
+
+    /// C_Finalize now, once (a process about to end: its last call to the
+    /// module). No call may be running or follow; the caller makes sure.
+    public func finalize() {
+        if !finalized.exchange(true, ordering: .acquiringAndReleasing) { p11_kit_module_finalize(functions) }
     }
 
     /// Loads and initialises a module by path (a vendor's module).

@@ -120,4 +120,6 @@ actor WorkerRegistry {
         workers[key] = worker
         return worker
     }
+
+    var all: [TokenWorker] { Array(workers.values) }
 }

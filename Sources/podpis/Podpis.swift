@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Localization
+import PKCS11
 
 @main
 struct Podpis: AsyncParsableCommand {
@@ -17,4 +19,30 @@ struct Podpis: AsyncParsableCommand {
             """,
         version: PodpisVersion.string,
         subcommands: [Readers.self, Tokens.self, Certs.self, Sign.self, Seal.self, Agent.self, Origins.self, Audit.self, DoctorCommand.self])
+
+    /// ArgumentParser's own main, but the process ends with `ProcessEnd`:
+    /// after the command's work is done and its outputs written, the loaded
+    /// PKCS#11 modules' exit-time destructors are not run (they can hang).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            ProcessEnd.now(0)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success {
+                    print(message)
+                } else {
+                    FileHandle.standardError.write(Data((message + "\n").utf8))
+                }
+            }
+            ProcessEnd.now(code.rawValue)
+        }
+    }
 }

@@ -156,8 +156,18 @@ struct Podpisd: AsyncParsableCommand {
                 await group.triggerGracefulShutdown()
             }
         }
-        try await group.run()
+        var failure: (any Error)?
+        do { try await group.run() } catch { failure = error }
         unlink(socketPath)
+        // Cached logins end and the modules are finalised, then the process
+        // ends without the modules' exit-time destructors (ProcessEnd).
+        let closed = await station.close(within: 5)
+        logger.info(closed ? "stopped" : "stopped; a token did not answer within 5 s, its login ends with the process")
+        if let failure {
+            logger.error("stopped by an error: \(failure)")
+            ProcessEnd.now(1)
+        }
+        ProcessEnd.now(0)
     }
 }
 
