@@ -9,14 +9,28 @@ swift build --build-tests
 bash testbed/up.sh
 log="$(mktemp)"
 status=0
+# A test that hangs must not hang the suite: with output line-buffered
+# (stdbuf), scripts/watchdog.sh sees the last test started; after
+# TEST_SILENCE_SECONDS without a line it prints that test, the process tree
+# and every thread's stack, and stops the test process (a red run that says
+# where, instead of CI's time limit).
 (
     set -a
     # shellcheck disable=SC1091
     . .testbed/env
     set +a
     # XCTest only: the suite has no swift-testing tests.
-    swift test --skip-build --disable-swift-testing 2>&1
+    stdbuf -oL -eL swift test --skip-build --disable-swift-testing 2>&1 &
+    tests=$!
+    bash scripts/watchdog.sh "$tests" "$log" "${TEST_SILENCE_SECONDS:-600}" &
+    watchdog=$!
+    rc=0
+    wait "$tests" || rc=$?
+    kill "$watchdog" 2>/dev/null || true
+    wait "$watchdog" 2>/dev/null || true
+    exit "$rc"
 ) | tee "$log" || status=$?
+if grep -q "^== watchdog:" "$log"; then status=1; fi
 bash testbed/down.sh || true
 
 # Every parser of outside bytes fuzzed for a short fixed time (docs/fuzzing.md):

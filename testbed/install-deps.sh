@@ -39,6 +39,8 @@ PACKAGES=(
     systemd
     # the PIN search captures the daemon's loopback TCP traffic (Tests/PodpisdTests/PINSearchTests.swift)
     tcpdump
+    # stacks of a test or a podpisd that hangs (scripts/watchdog.sh, TestBench.stacks); stdbuf is in coreutils
+    gdb coreutils
 )
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (apt-get install, pcscd in a private mount namespace)"
