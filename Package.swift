@@ -60,7 +60,9 @@ let package = Package(
 
         // MARK: Shared by every layer: bilingual messages, atomic files
         .target(name: "Localization"),
-        .target(name: "Files", dependencies: ["Localization"]),
+        // blocking calls (cards, modules, fsync) run off the cooperative pool: the one executor type
+        .target(name: "Blocking"),
+        .target(name: "Files", dependencies: ["Localization", "Blocking"]),
         // tar streams: many documents in one upload, the seals of a batch in one download
         .target(name: "Tar"),
 
@@ -149,7 +151,7 @@ let package = Package(
             name: "Station",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
-                "Timestamping", "Files", "Localization", "Sealing", "Tar",
+                "Timestamping", "Files", "Localization", "Sealing", "Tar", "Blocking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -162,7 +164,7 @@ let package = Package(
             name: "Sealing",
             dependencies: [
                 "PKCS11", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
-                "DaemonConfiguration",
+                "DaemonConfiguration", "Blocking",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(
@@ -209,6 +211,8 @@ let package = Package(
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "Files", "TestBench"]),
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
+        .testTarget(name: "BlockingTests", dependencies: ["Blocking"]),
+        .testTarget(name: "StationTests", dependencies: ["Station"]),
         .testTarget(
             name: "XAdESTests",
             dependencies: ["XAdES", "Files", "PKCS11", "Signing", "SigningFixtures", "Timestamping", "TestBench"]),

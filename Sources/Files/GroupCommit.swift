@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Blocking
 import Dispatch
 import Synchronization
 
@@ -30,13 +31,13 @@ public final class GroupCommit<Item: Sendable>: Sendable {
     }
 
     private let state = Mutex(State())
-    private let queue: DispatchQueue
+    private let committer: BlockingExecutor
     private let flush: Flush
     private let linger: Int
     private let maximumBatch: Int
 
     public init(label: String, linger: Int = 0, maximumBatch: Int = 256, flush: @escaping Flush) {
-        queue = DispatchQueue(label: label)
+        committer = BlockingExecutor(label: label)
         self.flush = flush
         self.linger = linger
         self.maximumBatch = max(1, maximumBatch)
@@ -51,7 +52,7 @@ public final class GroupCommit<Item: Sendable>: Sendable {
                 state.running = true
                 return true
             }
-            if start { queue.async { self.drain() } }
+            if start { committer.submit { self.drain() } }
         }
     }
 

@@ -1,3 +1,4 @@
+import Blocking
 import Dispatch
 import Foundation
 import Inventory
@@ -8,7 +9,8 @@ import Synchronization
 /// The seal's key on its token, logged in once and kept logged in, with
 /// several sessions (the profile's `sessions`) that sign in parallel, each on its own thread
 /// (C_Sign blocks; a session is used by one thread at a time) at the
-/// profile's `signing_nice` (``LaneThread``).
+/// profile's `signing_nice` (a ``BlockingExecutor`` of kind `.thread(nice:)`;
+/// its threads are named `podpis.lane0`…, "lane" being the thread of a session).
 ///
 /// When the token goes away (pulled, HSM restarted, login lost) a signature
 /// throws ``SealError/tokenLost(_:)``; ``reopen()`` finds the token again
@@ -17,7 +19,7 @@ public final class SealKey: Sendable {
     /// One of the key's sessions and the thread that signs on it.
     struct SigningSession: @unchecked Sendable {
         let session: Session
-        let thread: LaneThread
+        let thread: BlockingExecutor
     }
 
     struct Opened: @unchecked Sendable {
@@ -91,7 +93,7 @@ public final class SealKey: Sendable {
                 while sessions.count < count { sessions.append(try token.slot.openSession()) }
                 let opened = Opened(
                     token: token,
-                    sessions: sessions.enumerated().map { SigningSession(session: $1, thread: LaneThread(name: "podpis.lane\($0)", nice: nice)) },
+                    sessions: sessions.enumerated().map { SigningSession(session: $1, thread: BlockingExecutor(label: "podpis.lane\($0)", .thread(nice: nice))) },
                     key: key)
                 return (opened, found.der, facts)
             }
@@ -102,7 +104,7 @@ public final class SealKey: Sendable {
     /// Whether every session's thread runs at ``signingNice`` (false: the
     /// process may not lower a nice; systemd's `LimitNICE=` allows it).
     public var signingNiceGranted: Bool {
-        state.withLock { $0?.sessions.allSatisfy(\.thread.granted) ?? false }
+        state.withLock { $0?.sessions.allSatisfy(\.thread.niceGranted) ?? false }
     }
 
     /// Which opening of the key is current.
@@ -115,22 +117,17 @@ public final class SealKey: Sendable {
         let chosen = opened.sessions[session % opened.sessions.count]
         let key = opened.key
         let source = pin
-        return try await withCheckedThrowingContinuation { continuation in
-            chosen.thread.submit {
-                do {
-                    let signature = try chosen.session.sign(digest: digest, with: key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in
-                        do { return try source.read() } catch { throw PKCS11Error(.unsupportedAlgorithm("no PIN for CKA_ALWAYS_AUTHENTICATE"), function: "C_Login") }
-                    }
-                    continuation.resume(returning: signature)
-                } catch let error as PKCS11Error where error.isTokenLoss {
-                    continuation.resume(throwing: SealError.tokenLost(error.description, generation: generation))
-                } catch let error as PKCS11Error where error.mayBeTokenLoss && Self.gone(opened, session: chosen) {
-                    // A card pulled mid-C_Sign may give CKR_GENERAL_ERROR
-                    // (OpenSC): when the token or its login is gone, it is a loss.
-                    continuation.resume(throwing: SealError.tokenLost(error.description, generation: generation))
-                } catch {
-                    continuation.resume(throwing: error)
+        return try await chosen.thread.run {
+            do {
+                return try chosen.session.sign(digest: digest, with: key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in
+                    do { return try source.read() } catch { throw PKCS11Error(.unsupportedAlgorithm("no PIN for CKA_ALWAYS_AUTHENTICATE"), function: "C_Login") }
                 }
+            } catch let error as PKCS11Error where error.isTokenLoss {
+                throw SealError.tokenLost(error.description, generation: generation)
+            } catch let error as PKCS11Error where error.mayBeTokenLoss && Self.gone(opened, session: chosen) {
+                // A card pulled mid-C_Sign may give CKR_GENERAL_ERROR
+                // (OpenSC): when the token or its login is gone, it is a loss.
+                throw SealError.tokenLost(error.description, generation: generation)
             }
         }
     }

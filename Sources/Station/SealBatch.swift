@@ -30,8 +30,11 @@ public final class SealBatch: Sendable {
     public let maxBytes: Int
     let queue = SealQueue()
     private let state: Mutex<State>
-    private let documentsSync: DirectorySync
-    private let packsSync: DirectorySync
+    /// fsync of the batch's two directories, shared by every rename into
+    /// one of them meanwhile (group commit: a caller returns once an fsync
+    /// that began after its call has finished).
+    private let documentsSync: GroupCommit<Void>
+    private let packsSync: GroupCommit<Void>
     /// The seals made so far, and where new ones go.
     let seals: SealPacks
     let logger = Logger(label: "podpisd.batch")
@@ -99,8 +102,8 @@ public final class SealBatch: Sendable {
         owner = manifest.owner
         created = manifest.created
         self.directory = directory
-        documentsSync = DirectorySync(path: directory + "/documents")
-        packsSync = DirectorySync(path: directory + "/packs")
+        documentsSync = Self.directorySync(directory + "/documents")
+        packsSync = Self.directorySync(directory + "/packs")
         seals = SealPacks(directory: directory + "/seals")
         var state = State()
         state.closed = manifest.closed
@@ -273,7 +276,7 @@ public final class SealBatch: Sendable {
 
     /// An upload's file fsynced and renamed to its place (off the cooperative pool).
     private static func place(_ spooled: String, at target: String) async throws {
-        try await Blocking.run {
+        try await BatchIO.run {
             let fd = open(spooled, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0, fsync(fd) == 0 else {
                 if fd >= 0 { Glibc.close(fd) }
@@ -293,7 +296,7 @@ public final class SealBatch: Sendable {
             try count(size, for: name)
             try await Self.place(spooled, at: target)
             // The rename is durable once the directory is: one fsync for the uploads that arrive together.
-            await documentsSync.sync()
+            try? await documentsSync.commit(())
         } catch {
             unlink(spooled)
             release(name)
@@ -341,7 +344,7 @@ public final class SealBatch: Sendable {
         let target = packsDirectory + "/" + String(name.dropFirst().dropLast(".tmp".count)) + ".tar"
         do {
             try await Self.place(spooled, at: target)
-            await packsSync.sync()
+            try? await packsSync.commit(())
         } catch {
             unlink(spooled)
             for document in packed { release(document.name) }
@@ -700,4 +703,14 @@ func fsyncDirectory(_ path: String) {
     guard fd >= 0 else { return }
     fsync(fd)
     close(fd)
+}
+
+extension SealBatch {
+    /// One fsync of `path` for every caller waiting meanwhile.
+    static func directorySync(_ path: String) -> GroupCommit<Void> {
+        GroupCommit(label: "podpis.batch.dirsync") { items in
+            fsyncDirectory(path)
+            return items.map { _ in nil }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Blocking
 import Foundation
 import Localization
 import Sealing
@@ -234,14 +235,10 @@ public enum SealBatchProblem {
 
 /// Blocking file work (fsync, rename, reading a document) on threads of its
 /// own, off the cooperative pool.
-enum Blocking {
-    static let queue = DispatchQueue(label: "podpis.batch.io", attributes: .concurrent)
+enum BatchIO {
+    static let executor = BlockingExecutor(label: "podpis.batch.io", .concurrent)
 
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-            }
-        }
+        try await executor.run(body)
     }
 }

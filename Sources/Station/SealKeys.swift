@@ -1,3 +1,4 @@
+import Blocking
 import Dispatch
 import Foundation
 import Localization
@@ -30,7 +31,7 @@ public actor SealKeys {
     private var keys: [String: SealKey] = [:]
     private var opening: [String: Task<SealKey, any Error>] = [:]
     private var refused: [String: any Error] = [:]
-    private let queue = DispatchQueue(label: "podpis.seal.open")
+    private let opener = BlockingExecutor(label: "podpis.seal.open")
 
     public init(_ profiles: [Profile]) {
         self.profiles = Dictionary(profiles.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -43,14 +44,8 @@ public actor SealKeys {
         if let error = refused[name] { throw error }
         guard let profile = profiles[name] else { throw SealBatchProblem.unknownProfile(name, known: profiles.keys.sorted()) }
         if let task = opening[name] { return try await task.value }
-        let queue = self.queue
-        let task = Task<SealKey, any Error> {
-            try await withCheckedThrowingContinuation { continuation in
-                queue.async {
-                    do { continuation.resume(returning: try profile.open()) } catch { continuation.resume(throwing: error) }
-                }
-            }
-        }
+        let opener = self.opener
+        let task = Task<SealKey, any Error> { try await opener.run { try profile.open() } }
         opening[name] = task
         defer { opening[name] = nil }
         let result = await task.result

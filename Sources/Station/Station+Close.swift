@@ -15,9 +15,7 @@ extension Station {
             await withTaskGroup(of: Void.self) { group in
                 for worker in workers {
                     group.addTask {
-                        guard (try? await worker.gate.acquire()) != nil else { return }
-                        _ = try? await worker.perform { worker.endCachedLogin() }
-                        await worker.gate.release()
+                        _ = try? await worker.gate.withTurn { try await worker.perform { worker.endCachedLogin() } }
                     }
                 }
             }

@@ -34,36 +34,36 @@ extension Station {
             digestOnly: request.documents.contains { $0.isDigestOnly }, chosen: admitted)
         let (report, der, worker) = (admission.report, admission.der, admission.worker)
         await events.publish("request-queued", ["requestId": requestID, "token": report.token])
-        var result = "failed"
-        var problemCode: String?
-        defer {
+        /// Every queued request ends with one "request-finished" event.
+        func finished(_ result: String, problem: String? = nil) async {
             var data = ["requestId": requestID, "token": report.token, "result": result]
-            if let problemCode { data["problem"] = problemCode }
-            Task { [data] in await self.events.publish("request-finished", data) }
+            if let problem { data["problem"] = problem }
+            await events.publish("request-finished", data)
         }
+        var started = false
         do {
-            try await worker.gate.acquire()
-        } catch {
-            problemCode = "client-gone"
-            throw error
-        }
-        do {
-            defer { Task { await worker.gate.release() } }
-            await events.publish("request-started", ["requestId": requestID, "token": report.token])
-            var outputs = try await signOnToken(
-                request, parsed: parsed, requester: requester, requestID: requestID, report: report, der: der, worker: worker)
-            for index in outputs.indices { outputs[index].certificate = report.id }
-            result = "signed"
-            try await record(request, requester: requester, requestID: requestID, report: report, result: result, problem: nil)
+            let outputs = try await worker.gate.withTurn {
+                started = true
+                await events.publish("request-started", ["requestId": requestID, "token": report.token])
+                var outputs = try await signOnToken(
+                    request, parsed: parsed, requester: requester, requestID: requestID, report: report, der: der, worker: worker)
+                for index in outputs.indices { outputs[index].certificate = report.id }
+                try await record(request, requester: requester, requestID: requestID, report: report, result: "signed", problem: nil)
+                return outputs
+            }
+            await finished("signed")
             return outputs
+        } catch is CancellationError where !started {
+            await finished("failed", problem: "client-gone")
+            throw CancellationError()
         } catch {
             let problem = StationProblem(error)
-            result = problem.code == "refused" ? "refused" : "failed"
-            problemCode = problem.code
+            let result = problem.code == "refused" ? "refused" : "failed"
             try? await record(request, requester: requester, requestID: requestID, report: report, result: result, problem: problem.code)
             if problem.code == "pin-locked" || (problem.code == "wrong-pin" && problem.triesLeft == 0) {
                 await events.publish("pin-locked", ["token": report.token, "serial": report.tokenSerial])
             }
+            await finished(result, problem: problem.code)
             throw problem
         }
     }

@@ -1,3 +1,4 @@
+import Blocking
 import CAdES
 import Dispatch
 import Files
@@ -24,7 +25,7 @@ public final class Station: Sendable {
     public let consent = ConsentBroker()
     let modules: ModuleSet
     let workers = WorkerRegistry()
-    let inventory = DispatchQueue(label: "podpis.inventory")
+    let inventory = BlockingExecutor(label: "podpis.inventory")
     let started = Date()
     let logger = Logger(label: "podpisd.station")
     public let audit: AuditTrail?
@@ -45,11 +46,7 @@ public final class Station: Sendable {
 
     /// Runs `body` on the inventory thread (PKCS#11 and PC/SC listing calls block).
     func onInventory<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            inventory.async {
-                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-            }
-        }
+        try await inventory.run(body)
     }
 
     // MARK: Listings

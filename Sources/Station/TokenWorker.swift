@@ -1,3 +1,4 @@
+import Blocking
 import Dispatch
 import Foundation
 import Inventory
@@ -12,7 +13,7 @@ public final class TokenWorker: Sendable {
     public let key: String
     public let label: String
     public let gate = FIFOGate()
-    private let queue: DispatchQueue
+    private let executor: BlockingExecutor
     private let login = Mutex<CachedLogin?>(nil)
 
     /// A token left logged in for one certificate until a time.
@@ -25,16 +26,12 @@ public final class TokenWorker: Sendable {
     init(key: String, label: String) {
         self.key = key
         self.label = label
-        queue = DispatchQueue(label: "podpis.token.\(label)")
+        executor = BlockingExecutor(label: "podpis.token.\(label)")
     }
 
     /// Runs a blocking call on the token's thread.
     public func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-            }
-        }
+        try await executor.run(body)
     }
 
     // MARK: The cached login (call on the token's thread, holding the gate)
@@ -59,9 +56,7 @@ public final class TokenWorker: Sendable {
         Task { [weak self] in
             try? await Task.sleep(for: .seconds(max(0, until.timeIntervalSinceNow)))
             guard let self else { return }
-            try? await self.gate.acquire()
-            defer { Task { await self.gate.release() } }
-            _ = try? await self.perform { self.endCachedLogin(ifUntil: until) }
+            _ = try? await self.gate.withTurn { try await self.perform { self.endCachedLogin(ifUntil: until) } }
         }
     }
 
