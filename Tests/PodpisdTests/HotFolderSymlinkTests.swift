@@ -60,11 +60,18 @@ final class HotFolderSymlinkTests: XCTestCase {
                                             output: base.appendingPathComponent("swap.log").path)
         XCTAssertNotNil(TestBench.reap(swapping, within: 120), "the swapper ends after its 25 s")
         TestBench.stop(swapping, grace: 0)
-        // Everything taken: sealed into done/, or refused into failed/.
+        // Everything taken and finished: sealed into the outbox, or refused
+        // into failed/ (a document taken last may still be being sealed when
+        // the inbox is already empty).
+        func finished() -> Int {
+            let outbox = (try? FileManager.default.contentsOfDirectory(atPath: folder("outbox").path)) ?? []
+            let failed = (try? FileManager.default.contentsOfDirectory(atPath: folder("failed").path)) ?? []
+            return outbox.filter { $0.hasSuffix(".p7m") }.count + failed.filter { $0.hasSuffix(".reason.txt") }.count
+        }
         XCTAssertTrue(TestBench.waitUntil(timeout: 20) {
             let inbox = (try? FileManager.default.contentsOfDirectory(atPath: folder("inbox").path)) ?? []
-            return !inbox.contains { $0.hasPrefix("doc-") }
-        }, "left in the inbox: \((try? FileManager.default.contentsOfDirectory(atPath: folder("inbox").path)) ?? [])")
+            return !inbox.contains { $0.hasPrefix("doc-") } && finished() >= count
+        }, "left in the inbox: \((try? FileManager.default.contentsOfDirectory(atPath: folder("inbox").path)) ?? []), finished \(finished())")
         let swapLog = (try? String(contentsOf: base.appendingPathComponent("swap.log"), encoding: .utf8)) ?? ""
         // Most names must have been taken while still being swapped (the race
         // was run); on a loaded machine a few may outlast the swapper's 25 s
