@@ -3,19 +3,23 @@
 // Podpis — a signing station for Polish public administration.
 //
 // Targets are listed bottom-up, one layer after another; each depends only on
-// layers below it (see docs/architecture.md):
+// layers below it. The layers are the table "Module layers" in
+// docs/architecture.md; Tests/Tools/check_imports.py (run by the tests) checks
+// this file's order and dependencies and every import against it:
 //
-//   C shims        CPCSC, CPKCS11, CLibXML2 (+ Localization: PL/EN text)
-//   hardware       SmartCard (PC/SC), PKCS11 (tokens and HSMs)
-//   formats        CMS (ASN.1 of RFC 5652), Timestamping (RFC 3161 client),
-//                  Signing (digests, signer, commitment types: shared by formats),
-//                  CAdES (EN 319 122), XAdES (EN 319 132, on libxml2)
-//   facts          QualifiedCertificates (what a certificate says)
-//   station        Inventory (readers → cards → tokens → certificates),
-//                  DaemonConfiguration (podpisd.toml), Doctor (desk checks for
-//                  podpis doctor), Station (per-token queues, consent and PIN,
-//                  sign jobs, events)
-//   executables    podpis (CLI), podpisd (daemon)
+//    1 C shims        CPCSC, CPKCS11, CLibXML2
+//    2 foundation     Localization (PL/EN text), Tar (streamed tar)
+//    3 foundation     Files (atomic outputs, streamed inputs)
+//    4 hardware       SmartCard (PC/SC), PKCS11 (tokens and HSMs)
+//    5 formats        CMS (ASN.1 of RFC 5652), QualifiedCertificates (what a certificate says)
+//    6 formats        Timestamping (RFC 3161 client),
+//                     Signing (digests, signer, commitment types: shared by formats)
+//    7 formats        CAdES (EN 319 122), XAdES (EN 319 132, on libxml2)
+//    8 station        Inventory (readers → cards → tokens → certificates),
+//                     DaemonConfiguration (podpisd.toml)
+//    9 station        Sealing (seal keys, journal, pipeline), Doctor (desk checks for podpis doctor)
+//   10 station        Station (per-token queues, consent and PIN, sign jobs, events, seal batches)
+//   11 executables    podpis (CLI), podpisd (daemon)
 import PackageDescription
 
 let package = Package(
@@ -58,13 +62,13 @@ let package = Package(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
 
-        // MARK: Shared by every layer: bilingual messages, atomic files
+        // MARK: Foundation, shared by every layer: bilingual messages, tar, atomic files
         .target(name: "Localization"),
+        // tar streams: many documents in one upload, the seals of a batch in one download
+        .target(name: "Tar"),
         // blocking calls (cards, modules, fsync) run off the cooperative pool: the one executor type
         .target(name: "Blocking"),
         .target(name: "Files", dependencies: ["Localization", "Blocking"]),
-        // tar streams: many documents in one upload, the seals of a batch in one download
-        .target(name: "Tar"),
 
         // MARK: Hardware
         .target(
@@ -87,6 +91,16 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
             ]),
+        // certificate facts
+        .target(
+            name: "QualifiedCertificates",
+            dependencies: [
+                "Localization",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
         .target(
             name: "Timestamping",
             dependencies: [
@@ -120,24 +134,23 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]),
 
-        // MARK: Certificate facts
-        .target(
-            name: "QualifiedCertificates",
-            dependencies: [
-                "Localization",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]),
-
         // MARK: Station
         .target(
             name: "Inventory",
-            dependencies: ["SmartCard", "PKCS11", "QualifiedCertificates"]),
+            dependencies: ["SmartCard", "PKCS11", "QualifiedCertificates", "Localization"]),
 
         .target(
             name: "DaemonConfiguration",
             dependencies: ["Localization", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // Unattended sealing: the seal key kept logged in on several sessions,
+        // a journal, and the pipeline that seals documents as fast as the token allows.
+        .target(
+            name: "Sealing",
+            dependencies: [
+                "PKCS11", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
+                "DaemonConfiguration", "Blocking",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "Doctor",
             dependencies: [
@@ -158,20 +171,11 @@ let package = Package(
             ]),
 
         // MARK: Executables
-        // Unattended sealing: the seal key kept logged in on several sessions,
-        // a journal, and the pipeline that seals documents as fast as the token allows.
-        .target(
-            name: "Sealing",
-            dependencies: [
-                "PKCS11", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
-                "DaemonConfiguration", "Blocking",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]),
         .executableTarget(
             name: "podpis",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
-                "DaemonConfiguration", "Localization", "Station", "Sealing", "Doctor", "Tar",
+                "DaemonConfiguration", "Localization", "Station", "Sealing", "Doctor", "Tar", "CMS", "Timestamping",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -180,6 +184,7 @@ let package = Package(
             name: "podpisd",
             dependencies: [
                 "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "Signing", "Tar",
+                "Files", "QualifiedCertificates", "XAdES",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,0 +1,129 @@
+import Foundation
+import TestBench
+import XCTest
+
+/// The module graph keeps to the layer table of docs/architecture.md
+/// ("Module layers"): `Tests/Tools/check_imports.py` passes on the tree, and
+/// on a copy of the tree with one deliberate fault it reports exactly that
+/// fault, with its file and line.
+final class ModuleLayersTests: XCTestCase {
+    let script = TestBench.repositoryRoot.appendingPathComponent("Tests/Tools/check_imports.py").path
+
+    func testEveryImportAndDependencyGoesToALowerLayerOfTheTable() throws {
+        let result = try TestBench.runCapturing("python3", [script])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("check_imports: OK: "), result.stdout + result.stderr)
+    }
+
+    func testAnImportFromAHigherLayerIsReportedWithItsFileAndLine() throws {
+        let tree = try copyOfTree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        try write("import Foundation\nimport CAdES\n", to: "Sources/CMS/Upward.swift", in: tree)
+
+        let result = try check(tree)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertEqual(
+            result.stdout,
+            "Sources/CMS/Upward.swift:2: CMS (layer 5) imports CAdES (layer 7), which is not below it;"
+                + " Package.swift does not list it either\n")
+    }
+
+    func testAnImportFromTheSameLayerIsReported() throws {
+        let tree = try copyOfTree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        try write("// beside\n@testable import XAdES\n", to: "Sources/CAdES/Beside.swift", in: tree)
+
+        let result = try check(tree)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertEqual(
+            result.stdout,
+            "Sources/CAdES/Beside.swift:2: CAdES (layer 7) imports XAdES (layer 7), which is not below it;"
+                + " Package.swift does not list it either\n")
+    }
+
+    func testAnImportMissingFromPackageSwiftIsReported() throws {
+        let tree = try copyOfTree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        try write("import Tar\n", to: "Sources/Files/Undeclared.swift", in: tree)
+
+        let result = try check(tree)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertEqual(
+            result.stdout,
+            "Sources/Files/Undeclared.swift:1: Files imports Tar, which its dependencies in Package.swift do not list\n")
+    }
+
+    func testATargetListedAboveItsLayerInPackageSwiftIsReported() throws {
+        let tree = try copyOfTree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        // Tar (layer 2) moved after Files (layer 3).
+        let tar = "        .target(name: \"Tar\"),\n"
+        let files = "        .target(name: \"Files\", dependencies: [\"Localization\"]),\n"
+        var package = try String(contentsOf: tree.appendingPathComponent("Package.swift"), encoding: .utf8)
+        XCTAssertNotNil(package.range(of: tar + files))
+        package = package.replacingOccurrences(of: tar + files, with: files + tar)
+        try write(package, to: "Package.swift", in: tree)
+        let line = try XCTUnwrap(package.components(separatedBy: "\n").firstIndex(of: String(tar.dropLast()))) + 1
+
+        let result = try check(tree)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertEqual(
+            result.stdout, "Package.swift:\(line): Tar (layer 2) is listed after Files (layer 3); targets go bottom-up\n")
+    }
+
+    func testAModuleMissingFromTheTableAndANameWithoutAModuleAreReported() throws {
+        let tree = try copyOfTree()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let last = "            resources: [.copy(\"openapi.yaml\")]),\n"
+        var package = try String(contentsOf: tree.appendingPathComponent("Package.swift"), encoding: .utf8)
+        XCTAssertNotNil(package.range(of: last))
+        package = package.replacingOccurrences(of: last, with: last + "        .target(name: \"Orphan\"),\n")
+        try write(package, to: "Package.swift", in: tree)
+        try write("public let orphan = 1\n", to: "Sources/Orphan/Orphan.swift", in: tree)
+        let orphanLine = try XCTUnwrap(
+            package.components(separatedBy: "\n").firstIndex(of: "        .target(name: \"Orphan\"),")) + 1
+
+        var architecture = try String(contentsOf: tree.appendingPathComponent("docs/architecture.md"), encoding: .utf8)
+        let row = "| 2 | foundation | Localization, Tar |"
+        XCTAssertNotNil(architecture.range(of: row))
+        architecture = architecture.replacingOccurrences(of: row, with: "| 2 | foundation | Localization, Tar, Ghost |")
+        try write(architecture, to: "docs/architecture.md", in: tree)
+        let rowLine = try XCTUnwrap(
+            architecture.components(separatedBy: "\n").firstIndex { $0.hasPrefix("| 2 | foundation | Localization, Tar, Ghost |") }
+        ) + 1
+
+        let result = try check(tree)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertEqual(
+            result.stdout,
+            "Package.swift:\(orphanLine): Orphan is not in the layer table of docs/architecture.md\n"
+                + "docs/architecture.md:\(rowLine): the layer table names Ghost, which is not a target of Package.swift\n")
+    }
+
+    // MARK: - A copy of the tree to break
+
+    /// Package.swift, docs/architecture.md and Sources/ copied into a scratch directory.
+    private func copyOfTree() throws -> URL {
+        let tree = try TestBench.temporaryDirectory()
+        let files = FileManager.default
+        try files.createDirectory(at: tree.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        for path in ["Package.swift", "docs/architecture.md", "Sources"] {
+            try files.copyItem(
+                at: TestBench.repositoryRoot.appendingPathComponent(path), to: tree.appendingPathComponent(path))
+        }
+        // The copy passes before it is broken, so each test sees only its own fault.
+        let clean = try check(tree)
+        XCTAssertEqual(clean.status, 0, clean.stdout + clean.stderr)
+        return tree
+    }
+
+    private func write(_ text: String, to path: String, in tree: URL) throws {
+        let url = tree.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    private func check(_ tree: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+        try TestBench.runCapturing("python3", [script, "--root", tree.path])
+    }
+}
