@@ -66,6 +66,13 @@ let package = Package(
         .target(name: "Localization"),
         // tar streams: many documents in one upload, the seals of a batch in one download
         .target(name: "Tar"),
+        // hash functions, signature schemes, ECDSA's two encodings: what the token and the formats share
+        .target(
+            name: "SignatureAlgorithms",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]),
         // blocking calls (cards, modules, fsync) run off the cooperative pool: the one executor type
         .target(name: "Blocking"),
         .target(name: "Files", dependencies: ["Localization", "Blocking"]),
@@ -77,7 +84,7 @@ let package = Package(
         .target(
             name: "PKCS11",
             dependencies: [
-                "CPKCS11", "Localization",
+                "CPKCS11", "Localization", "SignatureAlgorithms",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +120,7 @@ let package = Package(
         .target(
             name: "Signing",
             dependencies: [
-                "CMS", "PKCS11",
+                "CMS", "SignatureAlgorithms",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -121,7 +128,7 @@ let package = Package(
         .target(
             name: "CAdES",
             dependencies: [
-                "CMS", "Signing", "Timestamping", "PKCS11", "Files",
+                "CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -130,14 +137,14 @@ let package = Package(
         .target(
             name: "XAdES",
             dependencies: [
-                "CLibXML2", "CMS", "Signing", "Timestamping", "PKCS11", "Files", "Localization",
+                "CLibXML2", "CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files", "Localization",
                 .product(name: "X509", package: "swift-certificates"),
             ]),
 
         // MARK: Station
         .target(
             name: "Inventory",
-            dependencies: ["SmartCard", "PKCS11", "QualifiedCertificates", "Localization"]),
+            dependencies: ["SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Localization"]),
 
         .target(
             name: "DaemonConfiguration",
@@ -147,14 +154,14 @@ let package = Package(
         .target(
             name: "Sealing",
             dependencies: [
-                "PKCS11", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
+                "PKCS11", "SignatureAlgorithms", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
                 "DaemonConfiguration", "Blocking",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
             name: "Doctor",
             dependencies: [
-                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Timestamping", "CMS", "DaemonConfiguration",
+                "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Timestamping", "CMS", "DaemonConfiguration",
                 "Localization",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -163,7 +170,7 @@ let package = Package(
         .target(
             name: "Station",
             dependencies: [
-                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
+                "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
                 "Timestamping", "Files", "Localization", "Sealing", "Tar", "Blocking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -174,7 +181,7 @@ let package = Package(
         .executableTarget(
             name: "podpis",
             dependencies: [
-                "Inventory", "SmartCard", "PKCS11", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
+                "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
                 "DaemonConfiguration", "Localization", "Station", "Sealing", "Doctor", "Tar", "CMS", "Timestamping",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -183,7 +190,7 @@ let package = Package(
         .executableTarget(
             name: "podpisd",
             dependencies: [
-                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "Signing", "Tar",
+                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "SignatureAlgorithms", "Signing", "Tar",
                 "Files", "QualifiedCertificates", "XAdES",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,18 +202,18 @@ let package = Package(
 
         // MARK: Benchmarks (make bench)
         .executableTarget(name: "DetachedSigningBenchmark", path: "Benchmarks/DetachedSigningBenchmark"),
-        .executableTarget(name: "SealingBenchmark", dependencies: ["PKCS11", "CLibXML2"], path: "Benchmarks/SealingBenchmark"),
+        .executableTarget(name: "SealingBenchmark", dependencies: ["PKCS11", "SignatureAlgorithms", "CLibXML2"], path: "Benchmarks/SealingBenchmark"),
 
         // MARK: Tests
         .target(name: "TestBench", path: "Tests/TestBench"),
-        .target(name: "SigningFixtures", dependencies: ["PKCS11", "Signing", "TestBench"], path: "Tests/SigningFixtures"),
+        .target(name: "SigningFixtures", dependencies: ["PKCS11", "SignatureAlgorithms", "Signing", "TestBench"], path: "Tests/SigningFixtures"),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "Localization", "TestBench"]),
-        .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "Inventory", "QualifiedCertificates", "TestBench"]),
+        .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "SignatureAlgorithms", "Inventory", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "QualifiedCertificatesTests", dependencies: ["QualifiedCertificates", "TestBench"]),
         .testTarget(
             name: "CAdESTests",
             dependencies: [
-                "CAdES", "CMS", "Files", "PKCS11", "Signing", "SigningFixtures", "Timestamping", "TestBench",
+                "CAdES", "CMS", "Files", "PKCS11", "SignatureAlgorithms", "Signing", "SigningFixtures", "Timestamping", "TestBench",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestBench"]),
@@ -220,7 +227,7 @@ let package = Package(
         .testTarget(name: "StationTests", dependencies: ["Station"]),
         .testTarget(
             name: "XAdESTests",
-            dependencies: ["XAdES", "Files", "PKCS11", "Signing", "SigningFixtures", "Timestamping", "TestBench"]),
+            dependencies: ["XAdES", "Files", "PKCS11", "SignatureAlgorithms", "Signing", "SigningFixtures", "Timestamping", "TestBench"]),
     ],
     swiftLanguageModes: [.v6]
 )

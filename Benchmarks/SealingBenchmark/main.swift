@@ -23,6 +23,7 @@
 // leaves the work directory in place, SEALBENCH_STDERR=FILE keeps the
 // children's standard error, SEALBENCH_SIGNING_NICE=N sets the seal
 // profile's signing_nice.)
+import SignatureAlgorithms
 import CLibXML2
 import Dispatch
 import Foundation

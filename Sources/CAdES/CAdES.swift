@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import CMS
 import Files
 import Foundation
@@ -76,7 +77,7 @@ public enum CAdES {
     }
 
     /// Hashes a file in constant memory.
-    public static func digest(of file: InputFile, _ algorithm: DigestAlgorithm) throws -> [UInt8] {
+    public static func digest(of file: InputFile, _ algorithm: HashAlgorithm) throws -> [UInt8] {
         var hasher = algorithm.hasher()
         try file.forEachChunk { hasher.update($0) }
         return hasher.finalize()

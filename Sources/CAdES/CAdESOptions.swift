@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Foundation
 import Signing
 import Timestamping
@@ -8,7 +9,7 @@ public struct CAdESOptions: Sendable {
     public typealias Level = BaselineLevel
 
     public var level: Level
-    public var digest: DigestAlgorithm
+    public var digest: HashAlgorithm
     public var signingTime: Date
     public var commitment: CommitmentType?
     public var claimedRole: String?
@@ -21,7 +22,7 @@ public struct CAdESOptions: Sendable {
     public var maximumAttachedSize: Int
 
     public init(
-        level: Level = .bb, digest: DigestAlgorithm = .sha256, signingTime: Date = Date(),
+        level: Level = .bb, digest: HashAlgorithm = .sha256, signingTime: Date = Date(),
         commitment: CommitmentType? = nil, claimedRole: String? = nil, policy: SignaturePolicy? = nil,
         includeChain: Bool = false, timeStampClient: TimeStampClient? = nil, maximumAttachedSize: Int = 256 << 20
     ) {

@@ -1,5 +1,5 @@
 import CMS
-import PKCS11
+import SignatureAlgorithms
 import Signing
 import SwiftASN1
 
@@ -17,7 +17,7 @@ extension Signer {
                 }
                 return AlgorithmIdentifier(algorithm: oid, parameters: try ASN1Any(erasing: ASN1Null()))
             case .rsaPSS(let hash):
-                let parameters = RSASSAPSSParameters(hashAlgorithm: DigestAlgorithm(hash).identifier, saltLength: hash.length)
+                let parameters = RSASSAPSSParameters(hashAlgorithm: hash.identifier, saltLength: hash.length)
                 return AlgorithmIdentifier(algorithm: CMSOID.rsassaPSS, parameters: try ASN1Any(erasing: parameters))
             case .ecdsa(let hash):
                 switch hash {

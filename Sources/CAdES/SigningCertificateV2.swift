@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import CMS
 import Signing
 import SwiftASN1
@@ -12,7 +13,7 @@ struct SigningCertificateV2: DERImplicitlyTaggable {
     let certificateHash: [UInt8]
     let issuerSerial: IssuerSerial
 
-    init(certificate: Certificate, der: [UInt8], hash: DigestAlgorithm) {
+    init(certificate: Certificate, der: [UInt8], hash: HashAlgorithm) {
         hashAlgorithm = hash.oid
         certificateHash = hash.digest(der)
         issuerSerial = IssuerSerial(of: certificate)
@@ -27,7 +28,7 @@ struct SigningCertificateV2: DERImplicitlyTaggable {
             try coder.appendConstructedNode(identifier: .sequence) { coder in
                 // ESSCertIDv2
                 try coder.appendConstructedNode(identifier: .sequence) { coder in
-                    if hashAlgorithm != DigestAlgorithm.sha256.oid {
+                    if hashAlgorithm != HashAlgorithm.sha256.oid {
                         try coder.serialize(AlgorithmIdentifier(algorithm: hashAlgorithm))
                     }
                     try coder.serialize(ASN1OctetString(contentBytes: ArraySlice(certificateHash)))

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Localization
 import PKCS11
 import QualifiedCertificates

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import CPKCS11
 
 /// A session with a token: owns one `CK_SESSION_HANDLE`, closed when the value

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import SwiftASN1
 import X509
 

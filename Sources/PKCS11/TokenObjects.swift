@@ -1,4 +1,5 @@
 import CPKCS11
+import SignatureAlgorithms
 
 /// The kind of a key on a token.
 public enum KeyType: String, Sendable, Hashable, Codable {
@@ -146,12 +147,6 @@ extension Session {
 }
 
 func ulongBytes(_ value: UInt) -> [UInt8] { withUnsafeBytes(of: value) { Array($0) } }
-
-func stripLeadingZeros(_ bytes: [UInt8]) -> [UInt8] {
-    var slice = bytes[...]
-    while slice.count > 1, slice.first == 0 { slice = slice.dropFirst() }
-    return Array(slice)
-}
 
 /// The content of a DER OCTET STRING (short or long length form), or nil.
 func unwrapOctetString(_ der: [UInt8]) -> [UInt8]? {

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Blocking
 import Dispatch
 import Foundation

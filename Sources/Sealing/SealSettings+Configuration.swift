@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import DaemonConfiguration
 import Foundation
 import Signing
@@ -13,7 +14,7 @@ extension SealSettings {
         xml = SealMethod(rawValue: profile.xml.rawValue) ?? .xadesEnveloped
         other = SealMethod(rawValue: profile.other.rawValue) ?? .cadesDetached
         level = BaselineLevel(rawValue: profile.level.rawValue) ?? .bb
-        digest = DigestAlgorithm(rawValue: profile.digest.rawValue) ?? .sha256
+        digest = HashAlgorithm(rawValue: profile.digest.rawValue) ?? .sha256
         maxDocumentBytes = profile.maxDocumentBytes
         maxBatchBytes = profile.maxBatchBytes
         xmlLimits = XMLParseLimits(

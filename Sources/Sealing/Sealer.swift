@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import CAdES
 import Crypto
 import Files
@@ -14,7 +15,7 @@ public struct SealSettings: Sendable {
     public var xml: SealMethod = .xadesEnveloped
     public var other: SealMethod = .cadesDetached
     public var level: BaselineLevel = .bb
-    public var digest: DigestAlgorithm = .sha256
+    public var digest: HashAlgorithm = .sha256
     public var timeStamp: TimeStampClient?
     public var maxDocumentBytes = 64 << 20
     /// All documents of one batch together.
@@ -247,8 +248,8 @@ public final class Sealer: Sendable {
     func algorithm() throws -> SignatureAlgorithm {
         guard let privateKey = key.key else { throw SealError.tokenLost("not open", generation: key.generation) }
         switch privateKey.keyType {
-        case .rsa: return .rsaPKCS1v15(settings.digest.pkcs11)
-        case .ec: return .ecdsa(settings.digest.pkcs11)
+        case .rsa: return .rsaPKCS1v15(settings.digest)
+        case .ec: return .ecdsa(settings.digest)
         case .other: throw PKCS11Error(.unsupportedAlgorithm("key type"), function: "seal")
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import PKCS11
+import SignatureAlgorithms
 import X509
 
 /// Who signs: a certificate, its chain, and the key that signs a digest;

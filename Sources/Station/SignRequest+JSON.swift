@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Foundation
 import Localization
 import Signing
@@ -49,11 +50,11 @@ extension SignRequest {
                 let array = [UInt8](bytes)
                 request.documents.append(SignDocument(
                     name: name, mimeType: mimeType, content: .bytes(array), size: array.count,
-                    sha256: DigestAlgorithm.sha256.digest(array).hexString))
+                    sha256: HashAlgorithm.sha256.digest(array).hexString))
             } else if let digest = document["digest"] as? [String: Any] {
-                guard let algorithmName = digest["algorithm"] as? String, let algorithm = DigestAlgorithm(rawValue: algorithmName),
+                guard let algorithmName = digest["algorithm"] as? String, let algorithm = HashAlgorithm(rawValue: algorithmName),
                     let valueText = digest["value"] as? String, let value = Data(base64Encoded: valueText),
-                    value.count == algorithm.pkcs11.length, Set(digest.keys).isSubset(of: ["algorithm", "value"])
+                    value.count == algorithm.length, Set(digest.keys).isSubset(of: ["algorithm", "value"])
                 else {
                     throw StationProblem.badRequest(
                         "documents[\(index)].digest must be {algorithm: SHA-256|SHA-384|SHA-512, value: base64 of the right length}.",

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Foundation
 import Localization
 import Signing
@@ -15,12 +16,12 @@ public struct SignRequest: Sendable {
     public var certificate: String?
     public var commitment: CommitmentType?
     public var role: String?
-    public var digest: DigestAlgorithm
+    public var digest: HashAlgorithm
     public var documents: [SignDocument]
 
     public init(
         format: Format, packaging: XAdESOptions.Packaging, level: BaselineLevel, certificate: String?,
-        commitment: CommitmentType?, role: String?, digest: DigestAlgorithm, documents: [SignDocument]
+        commitment: CommitmentType?, role: String?, digest: HashAlgorithm, documents: [SignDocument]
     ) {
         self.format = format
         self.packaging = packaging
@@ -39,7 +40,7 @@ public struct SignDocument: Sendable {
         case bytes([UInt8])
         /// A request body spooled to a private temporary file.
         case file(path: String)
-        case digest(algorithm: DigestAlgorithm, value: [UInt8])
+        case digest(algorithm: HashAlgorithm, value: [UInt8])
     }
 
     public let name: String
@@ -147,7 +148,7 @@ public struct StationSettings: Sendable {
     public var defaultFormat: SignRequest.Format
     public var defaultPackaging: XAdESOptions.Packaging
     public var defaultLevel: BaselineLevel
-    public var defaultDigest: DigestAlgorithm
+    public var defaultDigest: HashAlgorithm
     public var xmlLimits: XMLParseLimits
     public var maximumQueuePerToken: Int
     /// The audit trail file; nil: no trail (tests of other things).
@@ -167,7 +168,7 @@ public struct StationSettings: Sendable {
         modulePaths: [String] = [], useRegisteredModules: Bool = true, timeStampURLs: [URL] = [],
         timeStampTimeout: TimeInterval = 20, agentTimeout: TimeInterval = 120, defaultFormat: SignRequest.Format = .xades,
         defaultPackaging: XAdESOptions.Packaging = .detached, defaultLevel: BaselineLevel = .bb,
-        defaultDigest: DigestAlgorithm = .sha256, xmlLimits: XMLParseLimits = XMLParseLimits(), maximumQueuePerToken: Int = 64,
+        defaultDigest: HashAlgorithm = .sha256, xmlLimits: XMLParseLimits = XMLParseLimits(), maximumQueuePerToken: Int = 64,
         auditPath: String? = nil
     ) {
         self.modulePaths = modulePaths

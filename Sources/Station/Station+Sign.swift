@@ -163,7 +163,7 @@ extension Station {
                 }
             }
         }
-        let algorithm = try key.algorithm(hash: request.digest.pkcs11, pss: false)
+        let algorithm = try key.algorithm(hash: request.digest, pss: false)
         let contextPIN = pin
         let signer = try Signer(certificateDER: der, algorithm: algorithm) { digest in
             try Task.checkCancellation()

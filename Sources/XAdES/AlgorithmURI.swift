@@ -1,9 +1,9 @@
-import PKCS11
+import SignatureAlgorithms
 import Signing
 
 /// XML-DSig algorithm identifiers (RFC 6931 and XML-DSig 1.1).
 enum AlgorithmURI {
-    static func digest(_ algorithm: DigestAlgorithm) -> String {
+    static func digest(_ algorithm: HashAlgorithm) -> String {
         switch algorithm {
         case .sha256: return "http://www.w3.org/2001/04/xmlenc#sha256"
         case .sha384: return "http://www.w3.org/2001/04/xmldsig-more#sha384"

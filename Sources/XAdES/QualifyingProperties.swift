@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import CLibXML2
 import CMS
 import Foundation
@@ -87,7 +88,7 @@ struct QualifyingProperties {
         return Built(element: root, signedProperties: signed, xades: xades)
     }
 
-    private func addDigest(_ value: String, to parent: xmlNodePtr, ds: xmlNsPtr, algorithm: DigestAlgorithm? = nil) {
+    private func addDigest(_ value: String, to parent: xmlNodePtr, ds: xmlNsPtr, algorithm: HashAlgorithm? = nil) {
         parent.add("DigestMethod", ds).set("Algorithm", AlgorithmURI.digest(algorithm ?? options.digest))
         parent.add("DigestValue", ds, text: value)
     }

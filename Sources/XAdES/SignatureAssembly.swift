@@ -1,7 +1,7 @@
 import CLibXML2
 import CMS
 import Foundation
-import PKCS11
+import SignatureAlgorithms
 import Signing
 import Timestamping
 import X509
@@ -136,7 +136,7 @@ final class SignatureAssembly {
         })
 
         let canonicalSignedInfo = try Canonicalizer.bytes(document, .subtree(signedInfo, comments: false), method: options.signedInfoCanonicalization)
-        let signedInfoDigest = DigestAlgorithm(signer.algorithm.hash).digest(canonicalSignedInfo)
+        let signedInfoDigest = signer.algorithm.hash.digest(canonicalSignedInfo)
         let value = try await signer.sign(signedInfoDigest)
         xmlNodeSetContent(signatureValue, Data(value).base64EncodedString())
 

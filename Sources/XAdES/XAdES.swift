@@ -131,7 +131,7 @@ public enum XAdES {
         let assembly = try SignatureAssembly(document: document, parent: nil, signer: signer, options: options)
         for file in files {
             if let digest = file.digest {
-                guard digest.count == options.digest.pkcs11.length else {
+                guard digest.count == options.digest.length else {
                     throw XAdESError(.badDigest, "\(file.name): \(digest.count) bytes for \(options.digest.rawValue)")
                 }
                 assembly.addReference(uri: Self.referenceURI(forFileName: file.name), transforms: [], mimeType: file.mimeType, digest: digest)

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Foundation
 import Signing
 import Timestamping
@@ -37,7 +38,7 @@ public struct XAdESOptions: Sendable {
 
     public var packaging: Packaging
     public var level: BaselineLevel
-    public var digest: DigestAlgorithm
+    public var digest: HashAlgorithm
     public var signingTime: Date
     public var commitment: CommitmentType?
     public var claimedRole: String?
@@ -57,7 +58,7 @@ public struct XAdESOptions: Sendable {
     public var maximumEmbeddedSize: Int
 
     public init(
-        packaging: Packaging = .enveloped, level: BaselineLevel = .bb, digest: DigestAlgorithm = .sha256,
+        packaging: Packaging = .enveloped, level: BaselineLevel = .bb, digest: HashAlgorithm = .sha256,
         signingTime: Date = Date(), commitment: CommitmentType? = nil, claimedRole: String? = nil,
         policy: SignaturePolicy? = nil, policyURI: String? = nil, includeChain: Bool = false,
         signingCertificate: SigningCertificateProperty = .v2,

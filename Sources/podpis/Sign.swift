@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import ArgumentParser
 import CAdES
 import CMS
@@ -42,7 +43,7 @@ struct Sign: AsyncParsableCommand {
     @Option(help: "Commitment type: origin, receipt, delivery, sender, approval, creation.") var commitment: CommitmentType?
     @Option(help: "Claimed role, e.g. \"Kierownik Referatu\".") var role: String?
     @Option(help: "Time-stamping server URL (RFC 3161), needed for B-T.") var tsa: String?
-    @Option(help: "Digest: SHA-256, SHA-384 or SHA-512.") var digest: DigestAlgorithm = .sha256
+    @Option(help: "Digest: SHA-256, SHA-384 or SHA-512.") var digest: HashAlgorithm = .sha256
     @Flag(help: "RSA keys: sign with RSA-PSS instead of PKCS#1 v1.5.") var pss = false
     @Flag(help: "Put the certificate chain from --chain-file into the signature.") var includeChain = false
     @Option(help: "PEM file with CA certificates to include with --include-chain.") var chainFile: String?
@@ -107,7 +108,7 @@ struct Sign: AsyncParsableCommand {
         if includeChain, let chainFile {
             chain = try PEMBundle.certificates(in: String(contentsOfFile: chainFile, encoding: .utf8))
         }
-        let algorithm = try key.algorithm(hash: digest.pkcs11, pss: pss)
+        let algorithm = try key.algorithm(hash: digest, pss: pss)
         let signer = try Signer(certificateDER: key.certificateDER, chainDER: chain, algorithm: algorithm) { digestValue in
             try key.session.sign(digest: digestValue, with: key.key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in
                 do {
@@ -211,7 +212,7 @@ struct Sign: AsyncParsableCommand {
 
 extension BaselineLevel: ExpressibleByArgument {}
 extension CommitmentType: ExpressibleByArgument {}
-extension DigestAlgorithm: ExpressibleByArgument {}
+extension HashAlgorithm: ExpressibleByArgument {}
 extension Canonicalization: ExpressibleByArgument {}
 extension XAdESOptions.Packaging: ExpressibleByArgument {}
 extension XAdESOptions.EnvelopedTransform: ExpressibleByArgument {}

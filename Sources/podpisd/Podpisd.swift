@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import ArgumentParser
 import DaemonConfiguration
 import Foundation
@@ -208,7 +209,7 @@ extension StationSettings {
             defaultFormat: SignRequest.Format(rawValue: configuration.defaults.format.rawValue) ?? .xades,
             defaultPackaging: XAdESOptions.Packaging(rawValue: configuration.defaults.packaging.rawValue) ?? .detached,
             defaultLevel: BaselineLevel(rawValue: configuration.defaults.level.rawValue) ?? .bb,
-            defaultDigest: DigestAlgorithm(rawValue: configuration.defaults.digest.rawValue) ?? .sha256,
+            defaultDigest: HashAlgorithm(rawValue: configuration.defaults.digest.rawValue) ?? .sha256,
             xmlLimits: XMLParseLimits(
                 maximumBytes: configuration.limits.xmlMaxBytes, maximumDepth: configuration.limits.xmlMaxDepth,
                 maximumNodes: configuration.limits.xmlMaxNodes))

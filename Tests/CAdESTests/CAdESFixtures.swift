@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import CAdES
 import Foundation
 import PKCS11
@@ -14,7 +15,7 @@ enum CAdESFixtures {
     typealias KeyKind = TokenSigners.KeyKind
     typealias Counter = TokenSigners.Counter
     static func kinds() throws -> [KeyKind] { try TokenSigners.kinds() }
-    static func signer(_ kind: KeyKind, module: Module, counter: Counter = Counter(), digest: DigestAlgorithm = .sha256) throws -> Signer {
+    static func signer(_ kind: KeyKind, module: Module, counter: Counter = Counter(), digest: HashAlgorithm = .sha256) throws -> Signer {
         try TokenSigners.signer(kind, module: module, counter: counter, digest: digest)
     }
     static func der(of pemPath: String) throws -> [UInt8] { try TokenSigners.der(of: pemPath) }

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Foundation
 import PKCS11
 import TestBench

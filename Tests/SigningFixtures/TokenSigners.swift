@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Foundation
 import PKCS11
 import Signing
@@ -32,14 +33,14 @@ public enum TokenSigners {
         public init() {}
     }
 
-    public static func signer(_ kind: KeyKind, module: Module, counter: Counter = Counter(), digest: DigestAlgorithm = .sha256) throws -> Signer {
+    public static func signer(_ kind: KeyKind, module: Module, counter: Counter = Counter(), digest: HashAlgorithm = .sha256) throws -> Signer {
         let session = try [module].token(named: kind.token).slot.openSession()
         try session.login(pin: SecretPIN(kind.pin))
         guard let key = try session.privateKeys().first(where: { $0.id == kind.keyID }) else {
             throw TestBench.NotUp(description: "no key \(kind.keyID) on \(kind.token)")
         }
         let certificateDER = try der(of: TestBench.pki("\(kind.certificate).pem"))
-        let algorithm: SignatureAlgorithm = key.keyType == .ec ? .ecdsa(digest.pkcs11) : kind.pss ? .rsaPSS(digest.pkcs11) : .rsaPKCS1v15(digest.pkcs11)
+        let algorithm: SignatureAlgorithm = key.keyType == .ec ? .ecdsa(digest) : kind.pss ? .rsaPSS(digest) : .rsaPKCS1v15(digest)
         return try Signer(certificateDER: certificateDER, chainDER: [try der(of: TestBench.pki("ca.pem"))], algorithm: algorithm) { digestValue in
             counter.signs += 1
             return try session.sign(digest: digestValue, with: key, algorithm: algorithm) {

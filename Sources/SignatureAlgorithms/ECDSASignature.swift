@@ -43,3 +43,10 @@ private struct IntegerBytes: DERSerializable {
         coder.appendPrimitiveNode(identifier: .integer) { $0.append(contentsOf: content) }
     }
 }
+
+/// A big-endian unsigned integer without its leading zero bytes (one zero left for zero).
+package func stripLeadingZeros(_ bytes: [UInt8]) -> [UInt8] {
+    var slice = bytes[...]
+    while slice.count > 1, slice.first == 0 { slice = slice.dropFirst() }
+    return Array(slice)
+}
