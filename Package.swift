@@ -224,6 +224,9 @@ let package = Package(
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "Files", "TestBench"]),
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(name: "BlockingTests", dependencies: ["Blocking"]),
+        .testTarget(
+            name: "CMSTests",
+            dependencies: ["CMS", .product(name: "SwiftASN1", package: "swift-asn1")]),
         .testTarget(name: "StationTests", dependencies: ["Station"]),
         .testTarget(
             name: "XAdESTests",

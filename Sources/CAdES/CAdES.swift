@@ -59,9 +59,9 @@ public enum CAdES {
             year: c.year!, month: c.month!, day: c.day!, hours: c.hour!, minutes: c.minute!, seconds: c.second!, fractionalSeconds: 0))
     }
 
-    static func certificates(for signer: Signer, options: CAdESOptions) throws -> [ASN1Any] {
+    static func certificates(for signer: Signer, options: CAdESOptions) throws -> [CMSElement] {
         let ders = [signer.certificateDER] + (options.includeChain ? signer.chainDER : [])
-        return try ders.map { try ASN1Any(derEncoded: DER.parse($0)) }
+        return try ders.map { try CMSElement(bytes: $0) }
     }
 
     /// A new SignedData with one signer. `content` nil makes a detached signature.
@@ -72,7 +72,7 @@ public enum CAdES {
         let data = SignedData(
             digestAlgorithms: [options.digest.identifier], content: content,
             certificates: try certificates(for: signer, options: options),
-            signerInfos: [try ASN1Any(erasing: info)])
+            signerInfos: [try CMSElement(erasing: info)])
         return try data.serialize()
     }
 
@@ -118,7 +118,7 @@ public enum CAdES {
             try certificates(for: signer, options: options), identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific))
         let certificates = coder.serializedBytes
         coder = DER.Serializer()
-        try coder.serializeSetOf([try ASN1Any(erasing: info)])
+        try coder.serializeSetOf([try CMSElement(erasing: info)])
         let signerInfos = coder.serializedBytes
         coder = DER.Serializer()
         try coder.serialize(CMSOID.data)
@@ -177,7 +177,7 @@ public enum CAdES {
         for certificate in try certificates(for: signer, options: options) where !data.certificates.contains(certificate) {
             data.certificates.append(certificate)
         }
-        data.signerInfos.append(try ASN1Any(erasing: info))
+        data.signerInfos.append(try CMSElement(erasing: info))
         return try data.serialize()
     }
 

@@ -101,11 +101,7 @@ public struct TimeStampClient: Sendable {
         else { throw TimeStampError(.imprintMismatch, "message imprint") }
 
         guard let signer = signed.parsedSignerInfos().first else { throw TimeStampError(.malformedResponse, "no signer") }
-        let certificates = signed.certificates.compactMap { any -> Certificate? in
-            var coder = DER.Serializer()
-            guard (try? coder.serialize(any)) != nil else { return nil }
-            return try? Certificate(derEncoded: coder.serializedBytes)
-        }
+        let certificates = signed.certificates.compactMap { try? Certificate(derEncoded: $0.bytes) }
         guard let tsa = certificates.first(where: {
             ArraySlice($0.serialNumber.bytes) == signer.serialNumber
                 && (try? ASN1Any(erasing: $0.issuer)) == signer.issuer
