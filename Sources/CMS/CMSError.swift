@@ -1,27 +1,18 @@
 import Localization
 
 /// Why a CMS structure could not be read or built.
-public struct CMSError: ClerkReadableError, Sendable, Hashable {
-    public enum Kind: String, Sendable {
-        case malformed = "cms-malformed"
-        case notSignedData = "cms-not-signed-data"
-        case unsupported = "cms-unsupported"
-        case contentMissing = "cms-content-missing"
-        case tooLarge = "cms-too-large"
-    }
+public typealias CMSError = KindedError<CMSErrorKind>
 
-    public let kind: Kind
-    public let detail: String
+/// The kinds of ``CMSError``; each raw value is the stable code.
+public enum CMSErrorKind: String, ErrorKind {
+    case malformed = "cms-malformed"
+    case notSignedData = "cms-not-signed-data"
+    case unsupported = "cms-unsupported"
+    case contentMissing = "cms-content-missing"
+    case tooLarge = "cms-too-large"
 
-    public init(_ kind: Kind, _ detail: String) {
-        self.kind = kind
-        self.detail = detail
-    }
-
-    public var code: String { kind.rawValue }
-
-    public var message: ClerkText {
-        switch kind {
+    public func message(_ detail: String) -> ClerkText {
+        switch self {
         case .malformed:
             return ClerkText(pl: "Plik podpisu jest uszkodzony (\(detail)).", en: "The signature file is damaged (\(detail)).")
         case .notSignedData:

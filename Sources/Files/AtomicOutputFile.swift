@@ -76,7 +76,7 @@ public final class AtomicOutputFile {
                 throw FileError(.cannotWrite, "\(path): \(reason)")
             }
         } else if link(temporary, path) != 0 {
-            let reason = errno == EEXIST ? FileError.Kind.exists : .cannotWrite
+            let reason = errno == EEXIST ? FileErrorKind.exists : .cannotWrite
             unlink(temporary)
             committed = true
             throw FileError(reason, path)
@@ -309,29 +309,20 @@ public struct InputFile: Sendable, Hashable {
 }
 
 /// Why a file could not be read or written.
-public struct FileError: ClerkReadableError, Sendable, Hashable {
-    public enum Kind: String, Sendable {
-        case exists = "output-exists"
-        case cannotWrite = "cannot-write"
-        case cannotRead = "cannot-read"
-        case tooLarge = "too-large"
-        case changed = "input-changed"
-        /// A symbolic link (never followed), a directory, a FIFO, a device.
-        case notAFile = "not-a-regular-file"
-    }
+public typealias FileError = KindedError<FileErrorKind>
 
-    public let kind: Kind
-    public let detail: String
+/// The kinds of ``FileError``; each raw value is the stable code.
+public enum FileErrorKind: String, ErrorKind {
+    case exists = "output-exists"
+    case cannotWrite = "cannot-write"
+    case cannotRead = "cannot-read"
+    case tooLarge = "too-large"
+    case changed = "input-changed"
+    /// A symbolic link (never followed), a directory, a FIFO, a device.
+    case notAFile = "not-a-regular-file"
 
-    public init(_ kind: Kind, _ detail: String) {
-        self.kind = kind
-        self.detail = detail
-    }
-
-    public var code: String { kind.rawValue }
-
-    public var message: ClerkText {
-        switch kind {
+    public func message(_ detail: String) -> ClerkText {
+        switch self {
         case .exists:
             return ClerkText(pl: "Plik \(detail) już istnieje; nie nadpisano go.", en: "\(detail) already exists; it was not overwritten.")
         case .cannotWrite:

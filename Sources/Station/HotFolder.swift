@@ -104,7 +104,7 @@ public actor HotFolder {
             switch result.state {
             case .sealed, .skipped:
                 move(input.path, to: folders.done)
-            case .failed where result.code == FileError.Kind.changed.rawValue:
+            case .failed where result.code == FileErrorKind.changed.rawValue:
                 // Another file, or the same grown, since the look (its writer was not done after all):
                 // nothing was read; it stays in the inbox and is taken once it holds still again.
                 logger.info("hot folder \(profile): \(input.name) changed after it was picked; looked at again later")

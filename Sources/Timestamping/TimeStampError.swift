@@ -1,31 +1,22 @@
 import Localization
 
 /// Why a time-stamp could not be had or was not trustworthy.
-public struct TimeStampError: ClerkReadableError, Sendable, Hashable {
-    public enum Kind: String, Sendable {
-        case unreachable = "tsa-unreachable"
-        case httpStatus = "tsa-http-status"
-        case malformedResponse = "tsa-malformed-response"
-        case rejected = "tsa-rejected"
-        case nonceMismatch = "tsa-nonce-mismatch"
-        case imprintMismatch = "tsa-imprint-mismatch"
-        case badSignature = "tsa-bad-signature"
-        case certificate = "tsa-certificate"
-        case timeout = "tsa-timeout"
-    }
+public typealias TimeStampError = KindedError<TimeStampErrorKind>
 
-    public let kind: Kind
-    public let detail: String
+/// The kinds of ``TimeStampError``; each raw value is the stable code.
+public enum TimeStampErrorKind: String, ErrorKind {
+    case unreachable = "tsa-unreachable"
+    case httpStatus = "tsa-http-status"
+    case malformedResponse = "tsa-malformed-response"
+    case rejected = "tsa-rejected"
+    case nonceMismatch = "tsa-nonce-mismatch"
+    case imprintMismatch = "tsa-imprint-mismatch"
+    case badSignature = "tsa-bad-signature"
+    case certificate = "tsa-certificate"
+    case timeout = "tsa-timeout"
 
-    public init(_ kind: Kind, _ detail: String) {
-        self.kind = kind
-        self.detail = detail
-    }
-
-    public var code: String { kind.rawValue }
-
-    public var message: ClerkText {
-        switch kind {
+    public func message(_ detail: String) -> ClerkText {
+        switch self {
         case .unreachable, .timeout:
             return ClerkText(
                 pl: "Serwer znacznika czasu (TSA) nie odpowiada (\(detail)). Sprawdź połączenie lub adres TSA w konfiguracji.",

@@ -2,28 +2,19 @@ import Localization
 
 /// Why a XAdES signature could not be made (XML input problems are
 /// ``XMLInputError``; token and time-stamp problems keep their own types).
-public struct XAdESError: ClerkReadableError, Sendable, Hashable {
-    public enum Kind: String, Sendable {
-        case canonicalization = "xades-c14n"
-        case noDocuments = "xades-no-documents"
-        case tooLarge = "xades-too-large"
-        case certificate = "xades-certificate"
-        case noTimeStampServer = "xades-no-tsa"
-        case badDigest = "xades-bad-digest"
-    }
+public typealias XAdESError = KindedError<XAdESErrorKind>
 
-    public let kind: Kind
-    public let detail: String
+/// The kinds of ``XAdESError``; each raw value is the stable code.
+public enum XAdESErrorKind: String, ErrorKind {
+    case canonicalization = "xades-c14n"
+    case noDocuments = "xades-no-documents"
+    case tooLarge = "xades-too-large"
+    case certificate = "xades-certificate"
+    case noTimeStampServer = "xades-no-tsa"
+    case badDigest = "xades-bad-digest"
 
-    public init(_ kind: Kind, _ detail: String) {
-        self.kind = kind
-        self.detail = detail
-    }
-
-    public var code: String { kind.rawValue }
-
-    public var message: ClerkText {
-        switch kind {
+    public func message(_ detail: String) -> ClerkText {
+        switch self {
         case .canonicalization:
             return ClerkText(pl: "Błąd kanonikalizacji XML (\(detail)).", en: "XML canonicalization failed (\(detail)).")
         case .noDocuments:
