@@ -171,7 +171,7 @@ let package = Package(
             name: "Station",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
-                "Timestamping", "Files", "Localization", "Sealing", "Tar", "Blocking",
+                "Timestamping", "Files", "Localization", "Sealing", "Tar", "Blocking", "DaemonConfiguration",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),

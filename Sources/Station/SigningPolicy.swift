@@ -1,49 +1,25 @@
+import DaemonConfiguration
 import Localization
 
-/// Who may use a certificate, and how (`[[policy]]` in podpisd.toml). The
-/// first policy whose `certificate` matches applies; a certificate none
-/// names gets the defaults of `init()`.
-public struct SigningPolicy: Sendable, Equatable {
-    /// `*` or a prefix of the certificate's SHA-256 (lower-case hex).
-    public var certificate: String
-    /// Local users (names or numeric uids); nil: whoever the socket admits.
-    public var users: [String]?
-    /// Web origins; nil: any paired origin; empty: no web page.
-    public var origins: [String]?
-    /// How long the token stays logged in after a PIN; 0: a PIN every time.
-    public var pinCacheSeconds: Double
-    /// The most documents one consent may cover.
-    public var maxDocuments: Int
-    /// Who may have a document signed from its digest alone (the daemon
-    /// never sees the content, so neither can the clerk).
-    public var digestOnly: DigestOnly
+/// Who may use a certificate, and how: the `[[policy]]` of podpisd.toml as
+/// the configuration reads it (one type, no copy). The first policy whose
+/// `certificate` matches applies; a certificate none names gets the
+/// defaults of `init()`. What the station does with it is below.
+public typealias SigningPolicy = DaemonConfiguration.Policy
 
-    /// `digest_only`: `local` (the default): programs on the Unix socket and
-    /// the daemon itself, never TCP or a web page; `always`; `never`.
-    public enum DigestOnly: String, Sendable, CaseIterable {
-        case local, always, never
-
-        func allows(_ transport: Requester.Transport) -> Bool {
-            switch self {
-            case .always: return true
-            case .never: return false
-            case .local: return transport != .tcp
-            }
+extension DaemonConfiguration.Policy.DigestOnly {
+    /// `local`: programs on the Unix socket and the daemon itself, never TCP
+    /// or a web page; `always`; `never`.
+    func allows(_ transport: Requester.Transport) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .local: return transport != .tcp
         }
     }
+}
 
-    public init(
-        certificate: String = "*", users: [String]? = nil, origins: [String]? = nil,
-        pinCacheSeconds: Double = 0, maxDocuments: Int = 100, digestOnly: DigestOnly = .local
-    ) {
-        self.certificate = certificate
-        self.users = users
-        self.origins = origins
-        self.pinCacheSeconds = pinCacheSeconds
-        self.maxDocuments = maxDocuments
-        self.digestOnly = digestOnly
-    }
-
+extension DaemonConfiguration.Policy {
     func matches(_ certificateID: String) -> Bool {
         certificate == "*" || certificateID.lowercased().hasPrefix(certificate)
     }

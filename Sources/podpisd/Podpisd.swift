@@ -214,12 +214,7 @@ extension StationSettings {
                 maximumBytes: configuration.limits.xmlMaxBytes, maximumDepth: configuration.limits.xmlMaxDepth,
                 maximumNodes: configuration.limits.xmlMaxNodes))
         preapprovedOrigins = Set(configuration.server.allowedOrigins)
-        policies = configuration.policies.map {
-            SigningPolicy(
-                certificate: $0.certificate, users: $0.users, origins: $0.origins,
-                pinCacheSeconds: $0.pinCacheSeconds, maxDocuments: $0.maxDocuments,
-                digestOnly: SigningPolicy.DigestOnly(rawValue: $0.digestOnly.rawValue) ?? .local)
-        }
+        policies = configuration.policies
         agentUsers = configuration.server.agentUsers
     }
 }
