@@ -6,25 +6,9 @@ import XCTest
 /// podpis with the documented exit code and message, and leaves nothing
 /// behind in the output directory: the command ends by throwing, so the
 /// temporary file is removed on the way out.
-final class SignLeavesNoTemporaryTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        try TestBench.require()
-        dir = try TestBench.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
-    private func certificateID(_ pem: String) throws -> String {
-        let fingerprint = try TestBench.run("openssl", ["x509", "-in", try TestBench.pki(pem), "-noout", "-fingerprint", "-sha256"])
-        return String(fingerprint.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").lowercased().prefix(16))
-    }
-
+final class SignLeavesNoTemporaryTests: SignCommandCase {
     private func sign(_ arguments: [String], pins: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try TestBench.runCapturing(
-            CLITests.podpis, ["sign", "--pin-fd", "0"] + arguments,
-            stdin: Data(pins.map { $0 + "\n" }.joined().utf8), environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
+        try runSign(format: nil, arguments, pins: pins)
     }
 
     private func file(_ name: String, _ text: String) throws -> String {

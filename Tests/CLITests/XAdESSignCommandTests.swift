@@ -4,25 +4,9 @@ import XCTest
 
 /// `podpis sign --format xades` as a clerk or a script runs it; PINs come on
 /// standard input through --pin-fd 0, one per line.
-final class XAdESSignCommandTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        try TestBench.require()
-        dir = try TestBench.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
-    private func certificateID(_ pem: String) throws -> String {
-        let fingerprint = try TestBench.run("openssl", ["x509", "-in", try TestBench.pki(pem), "-noout", "-fingerprint", "-sha256"])
-        return String(fingerprint.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").lowercased().prefix(16))
-    }
-
+final class XAdESSignCommandTests: SignCommandCase {
     private func sign(_ arguments: [String], pins: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try TestBench.runCapturing(
-            CLITests.podpis, ["sign", "--format", "xades", "--pin-fd", "0"] + arguments,
-            stdin: Data(pins.map { $0 + "\n" }.joined().utf8), environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
+        try runSign(format: "xades", arguments, pins: pins)
     }
 
     /// xmlsec1 trusting the test root, run in the signature's directory (detached references are file names).
