@@ -146,6 +146,12 @@ let package = Package(
             name: "Inventory",
             dependencies: ["SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Localization"]),
 
+        // The audit trail (hash-chained, anchored) and who asks (Requester):
+        // written by signing and sealing, read by `podpis audit`.
+        .target(
+            name: "Audit",
+            dependencies: ["Files", "SignatureAlgorithms", .product(name: "Crypto", package: "swift-crypto")]),
+
         .target(
             name: "DaemonConfiguration",
             dependencies: ["Localization", .product(name: "TOMLKit", package: "TOMLKit")]),
@@ -171,7 +177,7 @@ let package = Package(
             name: "Station",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
-                "Timestamping", "Files", "Localization", "Sealing", "Tar", "Blocking", "DaemonConfiguration",
+                "Timestamping", "Files", "Localization", "Sealing", "Tar", "Blocking", "DaemonConfiguration", "Audit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -182,7 +188,7 @@ let package = Package(
             name: "podpis",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
-                "DaemonConfiguration", "Localization", "Station", "Sealing", "Doctor", "Tar", "CMS", "Timestamping",
+                "DaemonConfiguration", "Localization", "Audit", "Station", "Sealing", "Doctor", "Tar", "CMS", "Timestamping",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -191,7 +197,7 @@ let package = Package(
             name: "podpisd",
             dependencies: [
                 "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "SignatureAlgorithms", "Signing", "Tar",
-                "Files", "QualifiedCertificates", "XAdES",
+                "Files", "QualifiedCertificates", "XAdES", "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -221,7 +227,7 @@ let package = Package(
         .testTarget(name: "PodpisdTests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
-        .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "Files", "TestBench"]),
+        .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "Audit", "Files", "TestBench"]),
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(name: "BlockingTests", dependencies: ["Blocking"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import Audit
 import Files
 import Foundation
 import Inventory

@@ -1,6 +1,7 @@
 import Crypto
 import Files
 import Foundation
+import SignatureAlgorithms
 import Signing
 import Localization
 

@@ -1,3 +1,4 @@
+import Audit
 import Crypto
 import Files
 import Foundation
@@ -5,6 +6,7 @@ import Localization
 import Logging
 import PKCS11
 import Sealing
+import SignatureAlgorithms
 import Synchronization
 import Tar
 

@@ -5,6 +5,7 @@ import Crypto
 import Files
 import Foundation
 import Sealing
+import SignatureAlgorithms
 import Synchronization
 import Tar
 

@@ -1,3 +1,4 @@
+import Audit
 import CAdES
 import Files
 import Foundation

@@ -1,3 +1,4 @@
+import Audit
 import Blocking
 import CAdES
 import Dispatch

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DaemonConfiguration
 import Foundation
-import Station
+import Audit
 
 /// `podpis audit verify|show`: the daemon's audit trail.
 struct Audit: ParsableCommand {

@@ -6,6 +6,7 @@ import Localization
 import PKCS11
 import Sealing
 import Signing
+import Audit
 import Station
 import Synchronization
 import Timestamping

@@ -6,6 +6,7 @@ import Localization
 import NIOCore
 import NIOHTTP1
 import Sealing
+import SignatureAlgorithms
 import Signing
 import Station
 import Synchronization

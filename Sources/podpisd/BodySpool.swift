@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import NIOCore
+import SignatureAlgorithms
 import Signing
 import Station
 import Files

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Audit
 import Station
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import Audit
 import Station
 
 /// Per-request context: which listener the request came in on (the Unix

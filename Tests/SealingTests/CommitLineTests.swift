@@ -1,3 +1,4 @@
+@testable import Audit
 import Files
 import Foundation
 @testable import Sealing

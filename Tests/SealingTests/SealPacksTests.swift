@@ -3,6 +3,7 @@ import Files
 import Foundation
 @testable import Sealing
 @testable import Station
+import SignatureAlgorithms
 import TestBench
 import XCTest
 

@@ -1,7 +1,7 @@
 import Crypto
 import Files
 import Foundation
-import Signing
+import SignatureAlgorithms
 import Synchronization
 
 /// The audit trail: one JSON line per signature and per refusal, appended
@@ -22,6 +22,12 @@ public actor AuditTrail {
             public let name: String
             public let size: Int?
             public let sha256: String?
+
+            package init(name: String, size: Int?, sha256: String?) {
+                self.name = name
+                self.size = size
+                self.sha256 = sha256
+            }
         }
         public let time: Date
         public let requestId: String
@@ -37,10 +43,29 @@ public actor AuditTrail {
         public let result: String
         public let problem: String?
         public var prev: String
+
+        package init(
+            time: Date, requestId: String, requester: Requester, certificate: String, holder: String, token: String,
+            documents: [Document], format: String, packaging: String, level: String, result: String, problem: String?, prev: String
+        ) {
+            self.time = time
+            self.requestId = requestId
+            self.requester = requester
+            self.certificate = certificate
+            self.holder = holder
+            self.token = token
+            self.documents = documents
+            self.format = format
+            self.packaging = packaging
+            self.level = level
+            self.result = result
+            self.problem = problem
+            self.prev = prev
+        }
     }
 
     public static let genesis = String(repeating: "0", count: 64)
-    public let path: String
+    public nonisolated let path: String
     /// Lines of every appender committed together by one thread: one
     /// write and one fsync under an flock for all lines waiting.
     private let writer: Writer
@@ -360,6 +385,11 @@ public struct AuditError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let reason: String
     public var description: String { "audit trail \(path): \(reason)" }
+
+    package init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// One line of the trail, split without re-encoding: its hash and the exact

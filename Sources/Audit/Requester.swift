@@ -32,7 +32,7 @@ public struct Requester: Sendable, Codable, Hashable {
     /// on every call; a batch makes thousands of requests).
     private static let userNames = Mutex<[UInt32: String]>([:])
 
-    static func userName(_ uid: UInt32) -> String? {
+    package static func userName(_ uid: UInt32) -> String? {
         if let known = userNames.withLock({ $0[uid] }) { return known }
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
