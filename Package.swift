@@ -161,7 +161,7 @@ let package = Package(
             name: "Sealing",
             dependencies: [
                 "PKCS11", "SignatureAlgorithms", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
-                "DaemonConfiguration", "Blocking",
+                "DaemonConfiguration", "Blocking", "Audit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
@@ -173,11 +173,17 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // The protocol's wire types that a client reads too (the batch API's
+        // status, documents and seal stream records): podpis needs them, not the station.
+        .target(
+            name: "StationAPI",
+            dependencies: ["Audit", "Sealing", "Localization"]),
+
         .target(
             name: "Station",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
-                "Timestamping", "Files", "Localization", "Sealing", "Tar", "Blocking", "DaemonConfiguration", "Audit",
+                "Timestamping", "Files", "Localization", "Sealing", "Tar", "Blocking", "DaemonConfiguration", "Audit", "StationAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -188,7 +194,7 @@ let package = Package(
             name: "podpis",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
-                "DaemonConfiguration", "Localization", "Audit", "Station", "Sealing", "Doctor", "Tar", "CMS", "Timestamping",
+                "DaemonConfiguration", "Localization", "Audit", "StationAPI", "Sealing", "Doctor", "Tar", "CMS", "Timestamping",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -197,7 +203,7 @@ let package = Package(
             name: "podpisd",
             dependencies: [
                 "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "SignatureAlgorithms", "Signing", "Tar",
-                "Files", "QualifiedCertificates", "XAdES", "Audit",
+                "Files", "QualifiedCertificates", "XAdES", "Audit", "StationAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,7 +1,6 @@
 import Audit
 import Foundation
 import Localization
-import Sealing
 
 /// The audit trail as the sealer writes it: one line per sealed or failed
 /// document, with who asked (the batch's owner), the seal certificate, the

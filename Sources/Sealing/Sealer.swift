@@ -59,7 +59,7 @@ public struct SealInput: Sendable, Hashable {
 
     /// The document's SHA-256 and size, read a chunk at a time and never
     /// held whole: a document refused as too large is still named by its hash.
-    func digest() throws -> (sha256: String, size: Int) {
+    public func digest() throws -> (sha256: String, size: Int) {
         let file = InputFile(path: path, expected: expected)
         var hasher = SHA256()
         guard let length else {

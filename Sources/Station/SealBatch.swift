@@ -7,6 +7,7 @@ import Logging
 import PKCS11
 import Sealing
 import SignatureAlgorithms
+import StationAPI
 import Synchronization
 import Tar
 
@@ -179,7 +180,7 @@ public final class SealBatch: Sendable {
                         en: "Not sealed before podpisd restarted (\(entry.code ?? "seal-failed")).")
                 }
             } else {
-                let sha256 = (try? Self.sha256(of: input)) ?? ""
+                let sha256 = (try? input.digest().sha256) ?? ""
                 document = BatchDocument(name: name, size: size, sha256: sha256, state: manifest.cancelled ? .cancelled : .queued)
                 if !manifest.cancelled { queued.append(input) }
             }
@@ -192,18 +193,6 @@ public final class SealBatch: Sendable {
             if closed { await queue.finish() }
         }
         return batch
-    }
-
-    /// The SHA-256 of a file, read in chunks (lower-case hex).
-    public static func sha256(of path: String) throws -> String {
-        var hasher = SHA256()
-        _ = try InputFile(path: path).forEachChunk { hasher.update(bufferPointer: $0) }
-        return hasher.finalize().hexString
-    }
-
-    static func sha256(of input: SealInput) throws -> String {
-        guard let length = input.length else { return try sha256(of: input.path) }
-        return SHA256.hash(data: try InputFile(path: input.path).readRange(offset: input.offset, count: length)).hexString
     }
 
     /// The documents in a pack (regular entries, with where their data is).

@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import Logging
 import Sealing
+import StationAPI
 
 /// Every seal batch of podpisd, kept under `batch_dir` (one directory per
 /// batch) until its owner deletes it, and taken up again after a restart.

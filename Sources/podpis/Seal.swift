@@ -7,7 +7,7 @@ import PKCS11
 import Sealing
 import Signing
 import Audit
-import Station
+import StationAPI
 import Synchronization
 import Timestamping
 import XAdES

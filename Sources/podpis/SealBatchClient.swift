@@ -8,7 +8,7 @@ import NIOHTTP1
 import Sealing
 import SignatureAlgorithms
 import Signing
-import Station
+import StationAPI
 import Synchronization
 import Tar
 
@@ -492,6 +492,6 @@ struct SealBatchClient {
     }
 
     static func sha256(_ path: String) throws -> String {
-        try SealBatch.sha256(of: path)
+        try SealInput(name: path, path: path).digest().sha256
     }
 }

@@ -6,6 +6,7 @@ import NIOCore
 import SignatureAlgorithms
 import Signing
 import Station
+import StationAPI
 import Tar
 
 /// POST /v1/batches/{id}/documents with a tar archive: many documents in one

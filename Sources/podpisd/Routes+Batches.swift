@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import Sealing
 import Station
+import StationAPI
 
 /// The batch API (docs/protocol.md, "Seal batches"): a batch of documents
 /// sealed with a `[seal.NAME]` profile, without a clerk; streamed in,
