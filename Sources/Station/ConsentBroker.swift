@@ -1,4 +1,5 @@
 import Foundation
+import StationAPI
 
 /// Asks the clerk's agent — consent and PIN for a signature, allow/deny for
 /// a web page that wants to pair — and waits for the answer.

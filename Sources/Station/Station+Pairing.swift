@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Localization
+import StationAPI
 
 /// What a page gets when it is paired.
 public struct PairingResult: Sendable, Codable {

@@ -6,6 +6,7 @@ import Inventory
 import PKCS11
 import QualifiedCertificates
 import Signing
+import StationAPI
 import Timestamping
 import XAdES
 

@@ -4,6 +4,7 @@ import DaemonConfiguration
 import Foundation
 import NIOCore
 import PKCS11
+import StationAPI
 
 /// `podpis agent`: the clerk's terminal for podpisd. Shows who asks, what is
 /// signed (name, size, type, SHA-256 as signed), how and with which
@@ -71,12 +72,12 @@ struct Agent: AsyncParsableCommand {
                 case "hello":
                     agentID = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: String])?["agent"]
                 case "consent":
-                    guard let request = try? JSONDecoder.agent.decode(AgentRequest.self, from: Data(event.data.utf8)) else { continue }
+                    guard let request = try? JSONDecoder.agent.decode(ConsentRequest.self, from: Data(event.data.utf8)) else { continue }
                     AgentScreen.show(request)
                     let answer = terminal.ask(request)
                     await send(answer, for: request.id, socket: path, agent: agentID, client: client)
                 case "pairing":
-                    guard let request = try? JSONDecoder.agent.decode(AgentPairingRequest.self, from: Data(event.data.utf8)) else { continue }
+                    guard let request = try? JSONDecoder.agent.decode(PairingRequest.self, from: Data(event.data.utf8)) else { continue }
                     AgentScreen.show(request)
                     let answer = terminal.askPairing()
                     await send(answer, for: request.id, socket: path, agent: agentID, client: client)
@@ -88,7 +89,7 @@ struct Agent: AsyncParsableCommand {
                         AgentScreen.say(pl: "Prośba \(id) wycofana (\(reason)).", en: "Request \(id) withdrawn (\(reason)).")
                     }
                 case "agent-registered":
-                    guard let other = try? JSONDecoder.agent.decode(AgentRegistration.self, from: Data(event.data.utf8)) else { continue }
+                    guard let other = try? JSONDecoder.agent.decode(AgentIdentity.self, from: Data(event.data.utf8)) else { continue }
                     AgentScreen.show(other)
                 default:
                     continue
@@ -150,61 +151,6 @@ struct Agent: AsyncParsableCommand {
         case .approve: AgentScreen.say(pl: "Wysłano — wynik zobaczy aplikacja.", en: "Sent — the application gets the result.")
         }
     }
-}
-
-/// What podpisd sends an agent (GET /v1/agent/requests, event `consent`).
-struct AgentRequest: Decodable {
-    struct Requester: Decodable {
-        let transport: String
-        let origin: String?
-        let uid: UInt32?
-        let user: String?
-        let pid: Int32?
-        let process: String?
-    }
-    struct Document: Decodable {
-        let name: String
-        let size: Int?
-        let mimeType: String
-        let sha256: String?
-        /// Only the digest was sent: the content was never seen.
-        let digestOnly: Bool?
-    }
-    struct Certificate: Decodable { let id: String; let holder: String; let issuer: String; let qualified: Bool; let notAfter: Date }
-    struct Token: Decodable {
-        let label: String
-        let protectedAuthenticationPath: Bool
-        let finalTry: Bool
-        let countLow: Bool
-        let triesLeft: Int?
-        let loggedInUntil: Date?
-    }
-    let id: String
-    let requester: Requester
-    let documents: [Document]
-    let format: String
-    let packaging: String
-    let level: String
-    let commitment: String?
-    let role: String?
-    let certificate: Certificate
-    let token: Token
-    let needsPIN: Bool
-}
-
-/// Another agent registered with podpisd (event `agent-registered`): new questions go there.
-struct AgentRegistration: Decodable {
-    let uid: UInt32?
-    let user: String?
-    let pid: Int32?
-    let terminal: String?
-}
-
-/// A web page or program asking to be paired (event `pairing`).
-struct AgentPairingRequest: Decodable {
-    let id: String
-    let requester: AgentRequest.Requester
-    let application: String?
 }
 
 extension Agent {

@@ -1,5 +1,7 @@
+import Audit
 import Foundation
 import Localization
+import StationAPI
 
 /// What the clerk reads, in Polish or English by locale. Every text that
 /// comes from outside — what a requester sent, what a card holds, what a
@@ -19,7 +21,7 @@ enum AgentScreen {
         emit(ClerkText(pl: pl, en: en).description)
     }
 
-    static func show(_ request: AgentRequest) {
+    static func show(_ request: ConsentRequest) {
         let polish = Language.current == .polish
         func t(_ pl: String, _ en: String) -> String { polish ? pl : en }
         var lines: [String] = []
@@ -61,7 +63,7 @@ enum AgentScreen {
     }
 
     /// "https://ezd… (web page over TCP; firefox-esr, pid 4242, uid 1000 jan)".
-    static func requester(_ requester: AgentRequest.Requester) -> String {
+    static func requester(_ requester: Requester) -> String {
         let polish = Language.current == .polish
         func t(_ pl: String, _ en: String) -> String { polish ? pl : en }
         var local: [String] = []
@@ -70,14 +72,14 @@ enum AgentScreen {
         if let uid = requester.uid { local.append("uid \(uid)" + (requester.user.map { " \(shown($0))" } ?? "")) }
         let detail = local.isEmpty ? "" : "; " + local.joined(separator: ", ")
         if let origin = requester.origin {
-            return "\(shown(origin)) (" + t("strona WWW przez", "web page over") + " \(shown(requester.transport.uppercased()))\(detail))"
+            return "\(shown(origin)) (" + t("strona WWW przez", "web page over") + " \(shown(requester.transport.rawValue.uppercased()))\(detail))"
         }
-        return (requester.transport == "unix" ? t("program lokalny (gniazdo Unix", "a local program (Unix socket")
+        return (requester.transport == .unix ? t("program lokalny (gniazdo Unix", "a local program (Unix socket")
             : t("program przez TCP (bez nagłówka Origin", "a program over TCP (no Origin header")) + detail + ")"
     }
 
     /// Another agent registered: this one is told where new questions go.
-    static func show(_ other: AgentRegistration) {
+    static func show(_ other: AgentIdentity) {
         var who: [String] = []
         if let uid = other.uid { who.append("uid \(uid)" + (other.user.map { " \(shown($0))" } ?? "")) }
         if let pid = other.pid { who.append("pid \(pid)") }
@@ -88,7 +90,7 @@ enum AgentScreen {
             en: "NOTE: another signing agent registered (terminal \(terminal)\(detail)); new requests go there.")
     }
 
-    static func show(_ request: AgentPairingRequest) {
+    static func show(_ request: PairingRequest) {
         let polish = Language.current == .polish
         func t(_ pl: String, _ en: String) -> String { polish ? pl : en }
         var lines: [String] = [""]

@@ -1,6 +1,7 @@
 import Foundation
 import Localization
 import PKCS11
+import StationAPI
 
 /// Questions on /dev/tty without echo and without the terminal's own Ctrl-C:
 /// Ctrl-C arrives as a byte and refuses the request, the agent goes on.
@@ -24,7 +25,7 @@ final class AgentTerminal {
         }
     }
 
-    func ask(_ request: AgentRequest) -> Answer {
+    func ask(_ request: ConsentRequest) -> Answer {
         let polish = Language.current == .polish
         func t(_ pl: String, _ en: String) -> String { polish ? pl : en }
         if let until = request.token.loggedInUntil {

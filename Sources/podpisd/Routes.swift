@@ -7,6 +7,7 @@ import PKCS11
 import QualifiedCertificates
 import Signing
 import Station
+import StationAPI
 
 /// The /v1 API (docs/protocol.md, docs/openapi.yaml).
 struct Routes: Sendable {
