@@ -34,7 +34,7 @@ extension DaemonConfiguration.Policy {
             guard allowed else {
                 let who = requester.user ?? requester.uid.map { "uid \($0)" } ?? "?"
                 throw StationProblem(
-                    "user-not-allowed", status: 403, title: "User not allowed for this certificate",
+                    "user-not-allowed", kind: .notAllowed, title: "User not allowed for this certificate",
                     message: ClerkText(
                         pl: "Użytkownik \(who) nie może używać certyfikatu „\(holder)” (polityka w podpisd.toml).",
                         en: "User \(who) may not use the certificate “\(holder)” (policy in podpisd.toml)."))
@@ -42,7 +42,7 @@ extension DaemonConfiguration.Policy {
         }
         if let origins, let origin = requester.origin, !origins.contains(origin) {
             throw StationProblem(
-                "origin-not-allowed-for-certificate", status: 403, title: "Origin not allowed for this certificate",
+                "origin-not-allowed-for-certificate", kind: .notAllowed, title: "Origin not allowed for this certificate",
                 message: ClerkText(
                     pl: "Strona \(origin) nie może używać certyfikatu „\(holder)” (polityka w podpisd.toml).",
                     en: "The page \(origin) may not use the certificate “\(holder)” (policy in podpisd.toml)."))
@@ -50,7 +50,7 @@ extension DaemonConfiguration.Policy {
         if digestOnly && !self.digestOnly.allows(requester.transport) { throw StationProblem.digestOnlyNotAllowed }
         guard documents <= maxDocuments else {
             throw StationProblem(
-                "too-many-documents", status: 422, title: "Too many documents for one consent",
+                "too-many-documents", kind: .cannotComply, title: "Too many documents for one consent",
                 message: ClerkText(
                     pl: "Jedna zgoda obejmuje najwyżej \(maxDocuments) dokumentów dla tego certyfikatu; wysłano \(documents). Podziel prośbę.",
                     en: "One consent covers at most \(maxDocuments) documents for this certificate; \(documents) were sent. Split the request."))

@@ -6,7 +6,7 @@ extension StationProblem {
     /// not released (fail closed), and the answer says why.
     public static func auditUnavailable(_ error: AuditError) -> StationProblem {
         StationProblem(
-            "audit-unavailable", status: 503, title: "Audit trail unavailable",
+            "audit-unavailable", kind: .unavailable, title: "Audit trail unavailable",
             message: ClerkText(
                 pl: "Nie można zapisać śladu audytowego (\(error.reason)), więc podpisu nie wydano. Zgłoś to administratorowi stanowiska.",
                 en: "The audit trail cannot be written (\(error.reason)), so the signature was not released. Tell the station's administrator."),

@@ -8,20 +8,49 @@ import PKCS11
 import Timestamping
 import XAdES
 
-/// A failure the daemon reports as an RFC 9457 problem: a stable code, the
-/// HTTP status, the clerk-readable sentence, and what else helps the caller.
+/// A failure of a station request: a stable code, its kind, the
+/// clerk-readable sentence, and what else helps the caller. The station
+/// says what went wrong; the transport decides how to say it (podpisd maps
+/// the kind to an HTTP status and writes an RFC 9457 problem).
 public struct StationProblem: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure it is, independent of any transport.
+    public enum Kind: Sendable, Hashable, CaseIterable {
+        /// The request is malformed or names something invalid.
+        case invalid
+        /// The requester may not do this (policy, origin, peer, refusal).
+        case notAllowed
+        case notFound
+        /// The operation is not offered on this resource.
+        case unsupportedOperation
+        /// The request's content is of a type not taken here.
+        case unsupportedContentType
+        /// It collides with the current state (a name taken, a batch closed).
+        case conflict
+        case tooLarge
+        /// Well formed, but cannot be done as asked (too many documents, a wrong format for the file).
+        case cannotComply
+        /// Too many requests waiting; try later.
+        case busy
+        /// The caller went away before the answer.
+        case clientGone
+        case internalError
+        /// A device or service the station relies on failed (the TSA, the card).
+        case upstreamFailed
+        /// Not available now (no agent, the audit trail cannot be written, the token busy elsewhere).
+        case unavailable
+    }
+
     public let code: String
-    public let status: Int
+    public let kind: Kind
     public let title: String
     public let message: ClerkText
     /// A more specific stable code (xml-entity, tsa-timeout, CKR_PIN_INCORRECT…).
     public var reason: String?
     public var triesLeft: Int?
 
-    public init(_ code: String, status: Int, title: String, message: ClerkText, reason: String? = nil, triesLeft: Int? = nil) {
+    public init(_ code: String, kind: Kind, title: String, message: ClerkText, reason: String? = nil, triesLeft: Int? = nil) {
         self.code = code
-        self.status = status
+        self.kind = kind
         self.title = title
         self.message = message
         self.reason = reason
@@ -31,16 +60,16 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(code): \(message.en)" }
 
     public static func badRequest(_ en: String, pl: String? = nil, code: String = "bad-request") -> StationProblem {
-        StationProblem(code, status: 400, title: "Bad request", message: ClerkText(pl: pl ?? en, en: en))
+        StationProblem(code, kind: .invalid, title: "Bad request", message: ClerkText(pl: pl ?? en, en: en))
     }
 
     public static let notFound = StationProblem(
-        "not-found", status: 404, title: "Not found",
+        "not-found", kind: .notFound, title: "Not found",
         message: ClerkText(pl: "Nie ma takiego zasobu.", en: "No such resource."))
 
     public static func unknownCertificate(_ id: String) -> StationProblem {
         StationProblem(
-            "unknown-certificate", status: 404, title: "Unknown certificate",
+            "unknown-certificate", kind: .notFound, title: "Unknown certificate",
             message: ClerkText(
                 pl: "Nie ma certyfikatu \(id) na żadnej karcie ani tokenie. Sprawdź listę: GET /v1/certificates.",
                 en: "No certificate \(id) on any card or token. See the list: GET /v1/certificates."))
@@ -48,50 +77,50 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
 
     public static func ambiguousCertificate(_ ids: [String]) -> StationProblem {
         StationProblem(
-            "ambiguous-certificate", status: 409, title: "Ambiguous certificate",
+            "ambiguous-certificate", kind: .conflict, title: "Ambiguous certificate",
             message: ClerkText(
                 pl: "Kilka certyfikatów może podpisać; wskaż jeden (certificate): \(ids.joined(separator: ", ")).",
                 en: "Several certificates can sign; name one (certificate): \(ids.joined(separator: ", "))."))
     }
 
     public static let refused = StationProblem(
-        "refused", status: 403, title: "Refused by the user",
+        "refused", kind: .notAllowed, title: "Refused by the user",
         message: ClerkText(pl: "Użytkownik odmówił podpisania.", en: "The user refused to sign."))
 
     public static func pinMissing(_ token: String) -> StationProblem {
         StationProblem(
-            "pin-missing", status: 403, title: "No PIN given",
+            "pin-missing", kind: .notAllowed, title: "No PIN given",
             message: ClerkText(
                 pl: "Zgoda bez PIN-u, a „\(token)” go wymaga; nic nie podpisano i nie zużyto żadnej próby PIN-u.",
                 en: "Approved without a PIN, but “\(token)” needs one; nothing was signed and no PIN try was used."))
     }
 
     public static let noAgent = StationProblem(
-        "no-agent", status: 503, title: "No agent answered",
+        "no-agent", kind: .unavailable, title: "No agent answered",
         message: ClerkText(
             pl: "Nikt nie potwierdził podpisu: poproś użytkownika o uruchomienie „podpis agent” w terminalu i spróbuj ponownie.",
             en: "Nobody confirmed the signature: ask the user to start “podpis agent” in a terminal, then try again."))
 
     public static let queueFull = StationProblem(
-        "queue-full", status: 429, title: "Too many requests",
+        "queue-full", kind: .busy, title: "Too many requests",
         message: ClerkText(pl: "Za dużo oczekujących żądań do tego tokenu; spróbuj później.", en: "Too many requests waiting for this token; try later."))
 
     public static func tooLarge(_ limit: Int) -> StationProblem {
         StationProblem(
-            "too-large", status: 413, title: "Too large",
+            "too-large", kind: .tooLarge, title: "Too large",
             message: ClerkText(
                 pl: "Żądanie przekracza limit \(limit / (1 << 20)) MiB; dla dużych plików wyślij sam skrót (digest).",
                 en: "The request exceeds the \(limit / (1 << 20)) MiB limit; for large files send the digest only."))
     }
 
     public static let digestNotAllowed = StationProblem(
-        "digest-not-allowed", status: 422, title: "Digest not allowed",
+        "digest-not-allowed", kind: .cannotComply, title: "Digest not allowed",
         message: ClerkText(
             pl: "Sam skrót wystarcza tylko do podpisu zewnętrznego (packaging detached); ten podpis potrzebuje treści dokumentu.",
             en: "A digest is enough only for a detached signature (packaging detached); this one needs the document's content."))
 
     public static func internalError(_ detail: String) -> StationProblem {
-        StationProblem("internal", status: 500, title: "Internal error", message: ClerkText(pl: "Błąd wewnętrzny: \(detail)", en: "Internal error: \(detail)"))
+        StationProblem("internal", kind: .internalError, title: "Internal error", message: ClerkText(pl: "Błąd wewnętrzny: \(detail)", en: "Internal error: \(detail)"))
     }
 
     /// Any error from the signing path, as a problem.
@@ -100,54 +129,55 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
         case let problem as StationProblem:
             self = problem
         case let e as XMLInputError:
-            self.init("bad-document", status: 422, title: "Bad document", message: e.message, reason: e.code)
+            self.init("bad-document", kind: .cannotComply, title: "Bad document", message: e.message, reason: e.code)
         case let e as XAdESError:
-            self.init(e.kind == .tooLarge ? "too-large" : "bad-request", status: e.kind == .tooLarge ? 413 : 400,
+            self.init(e.kind == .tooLarge ? "too-large" : "bad-request", kind: e.kind == .tooLarge ? .tooLarge : .invalid,
                       title: "Cannot sign", message: e.message, reason: e.code)
         case let e as CMSError:
-            self.init("bad-document", status: 422, title: "Bad document", message: e.message, reason: e.code)
+            self.init("bad-document", kind: .cannotComply, title: "Bad document", message: e.message, reason: e.code)
         case let e as TimeStampError:
-            self.init("tsa-failed", status: 502, title: "Time-stamp failed", message: e.message, reason: e.code)
+            self.init("tsa-failed", kind: .upstreamFailed, title: "Time-stamp failed", message: e.message, reason: e.code)
         case let e as FileError:
-            self.init(e.kind == .tooLarge ? "too-large" : "internal", status: e.kind == .tooLarge ? 413 : 500,
+            self.init(e.kind == .tooLarge ? "too-large" : "internal", kind: e.kind == .tooLarge ? .tooLarge : .internalError,
                       title: "File problem", message: e.message, reason: e.code)
         case let e as SigningKeyError:
             switch e {
             case .certificateNotFound(let id): self = .unknownCertificate(id)
             case .ambiguous(let list): self = .ambiguousCertificate(list)
-            case .noPrivateKey: self.init("unknown-certificate", status: 404, title: "No private key", message: e.message, reason: e.code)
+            case .noPrivateKey: self.init("unknown-certificate", kind: .notFound, title: "No private key", message: e.message, reason: e.code)
             }
         case let e as PKCS11Error:
             self.init(pkcs11: e)
         case is CancellationError:
-            self.init("client-gone", status: 499, title: "Client gone",
+            self.init("client-gone", kind: .clientGone, title: "Client gone",
                       message: ClerkText(pl: "Żądający rozłączył się; niczego nie podpisano.", en: "The caller disconnected; nothing was signed."))
         default:
             self = .internalError("\(error)")
         }
     }
 
-    /// A token error by its category (``PKCS11Error/category``): the PIN → 403,
-    /// the token gone → 409 `token-absent`, the device failing → 502, the key
-    /// or mechanism unable → 422, each with the PKCS#11 code; else 500.
+    /// A token error by its category (``PKCS11Error/category``): the PIN → not allowed,
+    /// the token gone → conflict `token-absent`, the device failing → upstream
+    /// failed, the key or mechanism unable → cannot comply, each with the
+    /// PKCS#11 code; else an internal error.
     init(pkcs11 e: PKCS11Error) {
-        var code = "signing-failed", status = 500, title = "Signing failed"
+        var code = "signing-failed", kind = Kind.internalError, title = "Signing failed"
         switch e.category {
         case .pin:
             switch e.returnValue {
-            case ReturnValue.pinLocked?: (code, status, title) = ("pin-locked", 403, "PIN locked")
-            case ReturnValue.pinExpired?: (code, status, title) = (e.code, 403, "PIN expired")
-            case ReturnValue.userPINNotInitialized?, ReturnValue.pinTooWeak?: (code, status, title) = (e.code, 403, "PIN not usable")
-            case nil: (code, status, title) = ("wrong-pin", 403, "PIN needed")
-            default: (code, status, title) = ("wrong-pin", 403, "Wrong PIN")
+            case ReturnValue.pinLocked?: (code, kind, title) = ("pin-locked", .notAllowed, "PIN locked")
+            case ReturnValue.pinExpired?: (code, kind, title) = (e.code, .notAllowed, "PIN expired")
+            case ReturnValue.userPINNotInitialized?, ReturnValue.pinTooWeak?: (code, kind, title) = (e.code, .notAllowed, "PIN not usable")
+            case nil: (code, kind, title) = ("wrong-pin", .notAllowed, "PIN needed")
+            default: (code, kind, title) = ("wrong-pin", .notAllowed, "Wrong PIN")
             }
-        case .tokenGone: (code, status, title) = ("token-absent", 409, "Card or token removed")
-        case .device where e.returnValue == ReturnValue.deviceError: (code, status, title) = ("token-absent", 409, "Card or token removed")
-        case .device: (code, status, title) = (e.code, 502, "Card or token failed")
-        case .usage: (code, status, title) = (e.code, 422, "The key cannot sign this")
-        case .cancelled: (code, status, title) = (e.code, 409, "Cancelled")
+        case .tokenGone: (code, kind, title) = ("token-absent", .conflict, "Card or token removed")
+        case .device where e.returnValue == ReturnValue.deviceError: (code, kind, title) = ("token-absent", .conflict, "Card or token removed")
+        case .device: (code, kind, title) = (e.code, .upstreamFailed, "Card or token failed")
+        case .usage: (code, kind, title) = (e.code, .cannotComply, "The key cannot sign this")
+        case .cancelled: (code, kind, title) = (e.code, .conflict, "Cancelled")
         case .other: break
         }
-        self.init(code, status: status, title: title, message: e.message, reason: e.name, triesLeft: e.triesLeft)
+        self.init(code, kind: kind, title: title, message: e.message, reason: e.name, triesLeft: e.triesLeft)
     }
 }

@@ -55,6 +55,7 @@ struct GuardMiddleware: RouterMiddleware {
             }
         } catch let error as HTTPError {
             let problem: StationProblem
+            var status: HTTPResponse.Status? = nil
             switch error.status {
             case .notFound:
                 let path = request.uri.path
@@ -68,10 +69,14 @@ struct GuardMiddleware: RouterMiddleware {
                 }
             case .methodNotAllowed: problem = .methodNotAllowed
             case .contentTooLarge: problem = .tooLarge(context.maxUploadSize)
-            default: problem = StationProblem("bad-request", status: Int(error.status.code), title: error.status.reasonPhrase, message: .init(pl: error.body ?? error.status.reasonPhrase, en: error.body ?? error.status.reasonPhrase))
+            default:
+                problem = StationProblem(
+                    "bad-request", kind: .invalid, title: error.status.reasonPhrase,
+                    message: .init(pl: error.body ?? error.status.reasonPhrase, en: error.body ?? error.status.reasonPhrase))
+                status = error.status
             }
             problemCode = problem.code
-            response = problem.response(requestID: requestID)
+            response = problem.response(requestID: requestID, status: status)
         } catch {
             let problem = StationProblem(error)
             problemCode = problem.code

@@ -49,7 +49,7 @@ func isMember(uid: UInt32, of group: UInt32) -> Bool {
 extension StationProblem {
     static func peerNotAllowed(_ who: String) -> StationProblem {
         StationProblem(
-            "peer-not-allowed", status: 403, title: "Peer not allowed",
+            "peer-not-allowed", kind: .notAllowed, title: "Peer not allowed",
             message: ClerkText(
                 pl: "Ten użytkownik (\(who)) nie może używać gniazda podpisd.",
                 en: "This user (\(who)) may not use podpisd's socket."))

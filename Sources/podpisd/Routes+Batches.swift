@@ -21,7 +21,7 @@ struct BatchRoutes: Sendable {
             var request = request
             let body: ByteBuffer
             do { body = try await request.collectBody(upTo: 4096) } catch {
-                throw StationProblem("too-large", status: 413, title: "Too large", message: .init(pl: "Prośba przekracza 4 KiB.", en: "The request exceeds 4 KiB."))
+                throw StationProblem("too-large", kind: .tooLarge, title: "Too large", message: .init(pl: "Prośba przekracza 4 KiB.", en: "The request exceeds 4 KiB."))
             }
             let profile = try CreateBatch.profile(Data(buffer: body))
             let requester = context.requester(origin: request.headers[.origin])

@@ -100,7 +100,7 @@ struct Routes: Sendable {
             do {
                 body = try await request.collectBody(upTo: 4096)
             } catch {
-                throw StationProblem("too-large", status: 413, title: "Too large", message: .init(
+                throw StationProblem("too-large", kind: .tooLarge, title: "Too large", message: .init(
                     pl: "Prośba o parowanie przekracza 4 KiB.", en: "The pairing request exceeds 4 KiB."))
             }
             let application = try PairingBody.application(Data(buffer: body))
