@@ -236,6 +236,7 @@ let package = Package(
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "Audit", "Files", "TestBench"]),
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(name: "BlockingTests", dependencies: ["Blocking"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit"]),
         .testTarget(
             name: "CMSTests",
             dependencies: ["CMS", .product(name: "SwiftASN1", package: "swift-asn1")]),
