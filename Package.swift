@@ -240,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "CMSTests",
             dependencies: ["CMS", .product(name: "SwiftASN1", package: "swift-asn1")]),
-        .testTarget(name: "StationTests", dependencies: ["Station"]),
+        .testTarget(name: "StationTests", dependencies: ["Station", "StationAPI", "Audit"]),
         .testTarget(
             name: "XAdESTests",
             dependencies: ["XAdES", "Files", "PKCS11", "SignatureAlgorithms", "Signing", "SigningFixtures", "Timestamping", "TestBench"]),
