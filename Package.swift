@@ -238,6 +238,14 @@ let package = Package(
         .testTarget(name: "BlockingTests", dependencies: ["Blocking"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),
         .testTarget(
+            name: "PodpisdRouteTests",
+            dependencies: [
+                "podpisd", "Station",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
             name: "CMSTests",
             dependencies: ["CMS", .product(name: "SwiftASN1", package: "swift-asn1")]),
         .testTarget(name: "StationTests", dependencies: ["Station", "StationAPI", "Audit"]),
