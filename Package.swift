@@ -183,13 +183,23 @@ let package = Package(
             name: "Station",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
-                "Timestamping", "Files", "Localization", "Sealing", "Tar", "Blocking", "DaemonConfiguration", "Audit", "StationAPI",
+                "Timestamping", "Files", "Localization", "Blocking", "DaemonConfiguration", "Audit", "StationAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // MARK: Executables
+        // Unattended sealing as a service of the daemon: seal batches (the
+        // batch API), seal packs, hot folders, and the seal keys they share.
+        .target(
+            name: "SealService",
+            dependencies: [
+                "Station", "StationAPI", "Sealing", "Audit", "Files", "Tar", "Blocking", "Inventory", "PKCS11", "SignatureAlgorithms",
+                "Localization",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "podpis",
             dependencies: [
@@ -203,7 +213,7 @@ let package = Package(
             name: "podpisd",
             dependencies: [
                 "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "SignatureAlgorithms", "Signing", "Tar",
-                "Files", "QualifiedCertificates", "XAdES", "Audit", "StationAPI",
+                "Files", "QualifiedCertificates", "XAdES", "Audit", "StationAPI", "SealService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -233,14 +243,14 @@ let package = Package(
         .testTarget(name: "PodpisdTests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
-        .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "Audit", "Files", "TestBench"]),
+        .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "SealService", "Audit", "Files", "TestBench"]),
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(name: "BlockingTests", dependencies: ["Blocking"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),
         .testTarget(
             name: "PodpisdRouteTests",
             dependencies: [
-                "podpisd", "Station",
+                "podpisd", "Station", "SealService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

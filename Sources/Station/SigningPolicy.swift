@@ -21,14 +21,14 @@ extension DaemonConfiguration.Policy.DigestOnly {
 }
 
 extension DaemonConfiguration.Policy {
-    func matches(_ certificateID: String) -> Bool {
+    package func matches(_ certificateID: String) -> Bool {
         certificate == "*" || certificateID.lowercased().hasPrefix(certificate)
     }
 
     /// Refuses a requester or a request the policy does not allow, before
     /// the clerk is asked or the token touched. `digestOnly`: some document
     /// came as its digest alone.
-    func admit(_ requester: Requester, documents: Int, holder: String, digestOnly: Bool = false) throws(StationProblem) {
+    package func admit(_ requester: Requester, documents: Int, holder: String, digestOnly: Bool = false) throws(StationProblem) {
         if let users {
             let allowed = requester.uid.map { uid in users.contains(String(uid)) || requester.user.map(users.contains) == true } ?? false
             guard allowed else {

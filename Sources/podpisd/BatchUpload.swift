@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Localization
 import NIOCore
+import SealService
 import SignatureAlgorithms
 import Signing
 import Station

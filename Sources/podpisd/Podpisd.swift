@@ -1,3 +1,4 @@
+import SealService
 import SignatureAlgorithms
 import ArgumentParser
 import DaemonConfiguration

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SealService
 import Sealing
 import Station
 import StationAPI

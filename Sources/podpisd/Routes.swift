@@ -5,6 +5,7 @@ import Hummingbird
 import NIOCore
 import PKCS11
 import QualifiedCertificates
+import SealService
 import Signing
 import Station
 import StationAPI

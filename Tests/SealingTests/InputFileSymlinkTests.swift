@@ -2,6 +2,7 @@ import Crypto
 import Files
 import Foundation
 import PKCS11
+@testable import SealService
 @testable import Sealing
 @testable import Station
 import TestBench

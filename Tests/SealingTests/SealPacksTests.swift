@@ -1,6 +1,7 @@
 import Crypto
 import Files
 import Foundation
+@testable import SealService
 @testable import Sealing
 @testable import Station
 import SignatureAlgorithms

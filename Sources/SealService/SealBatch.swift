@@ -7,6 +7,7 @@ import Logging
 import PKCS11
 import Sealing
 import SignatureAlgorithms
+import Station
 import StationAPI
 import Synchronization
 import Tar

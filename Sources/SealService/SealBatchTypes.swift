@@ -3,6 +3,7 @@ import Blocking
 import Foundation
 import Localization
 import Sealing
+import Station
 import StationAPI
 
 /// The `document` event's JSON.
