@@ -141,6 +141,12 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]),
 
+        // The one signature maker: a document, a form and a signer in,
+        // XAdES or CAdES bytes out (used by the station and the sealer alike).
+        .target(
+            name: "Signatures",
+            dependencies: ["CAdES", "XAdES", "Signing", "Timestamping", "Files", "SignatureAlgorithms"]),
+
         // MARK: Station
         .target(
             name: "Inventory",
@@ -161,7 +167,7 @@ let package = Package(
             name: "Sealing",
             dependencies: [
                 "PKCS11", "SignatureAlgorithms", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
-                "DaemonConfiguration", "Blocking", "Audit",
+                "DaemonConfiguration", "Blocking", "Audit", "Signatures",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
@@ -183,7 +189,7 @@ let package = Package(
             name: "Station",
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
-                "Timestamping", "Files", "Localization", "Blocking", "DaemonConfiguration", "Audit", "StationAPI",
+                "Timestamping", "Files", "Localization", "Blocking", "DaemonConfiguration", "Audit", "StationAPI", "Signatures",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),

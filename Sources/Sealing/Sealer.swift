@@ -5,6 +5,7 @@ import Files
 import Foundation
 import Localization
 import PKCS11
+import Signatures
 import Signing
 import Synchronization
 import Timestamping
@@ -329,28 +330,10 @@ public final class Sealer: Sendable {
     }
 
     private func produce(_ bytes: [UInt8], name: String, method: SealMethod, signer: Signer) async throws -> [UInt8] {
-        let mimeType = MediaType.guess(fileName: name)
-        switch method {
-        case .xadesEnveloped, .xadesEnveloping, .xadesDetached:
-            let options = XAdESOptions(packaging: method.packaging, level: settings.level, digest: settings.digest, timeStampClient: settings.timeStamp)
-            switch method {
-            case .xadesEnveloped:
-                let document = try XMLDocument.parse(bytes: bytes, name: name, limits: settings.xmlLimits)
-                return try await XAdES.signEnveloped(document, signer: signer, options: options)
-            case .xadesEnveloping where Self.isXML(name):
-                let document = try XMLDocument.parse(bytes: bytes, name: name, limits: settings.xmlLimits)
-                return try await XAdES.signEnveloping(xml: document, signer: signer, options: options)
-            case .xadesEnveloping:
-                return try await XAdES.signEnveloping(bytes: bytes, name: name, mimeType: mimeType, signer: signer, options: options)
-            default:
-                return try await XAdES.signDetached(
-                    [.init(name: name, digest: settings.digest.digest(bytes), mimeType: mimeType)], signer: signer, options: options)
-            }
-        case .cadesDetached, .cadesAttached:
-            let options = CAdESOptions(level: settings.level, digest: settings.digest, timeStampClient: settings.timeStamp)
-            return try await CAdES.signedData(
-                contentDigest: settings.digest.digest(bytes), content: method == .cadesAttached ? bytes : nil, signer: signer, options: options)
-        }
+        let maker = SignatureMaker(
+            level: settings.level, digest: settings.digest, timeStampClient: settings.timeStamp, xmlLimits: settings.xmlLimits,
+            maximumAttachedBytes: settings.maxDocumentBytes)
+        return try await maker.sign(.init(name: name, content: .bytes(bytes)), as: method, signer: signer)
     }
 
     static func failure(_ input: SealInput, _ error: any Error) -> SealResult {

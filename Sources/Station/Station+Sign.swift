@@ -5,6 +5,7 @@ import Foundation
 import Inventory
 import PKCS11
 import QualifiedCertificates
+import Signatures
 import Signing
 import StationAPI
 import Timestamping
@@ -210,65 +211,40 @@ extension Station {
         return TimeStampClient(url: url, timeout: settings.timeStampTimeout)
     }
 
-    /// The signature files for a request.
+    /// The signature files for a request, made by the one ``SignatureMaker``
+    /// the sealer uses too: one detached XAdES over every document, else one
+    /// signature per document.
     func produce(_ request: SignRequest, parsed: [Int: XMLDocument], signer: Signer) async throws -> [SignedOutput] {
-        let client = try timeStampClient(request.level)
-        switch request.format {
-        case .xades:
-            let options = XAdESOptions(
-                packaging: request.packaging, level: request.level, digest: request.digest, commitment: request.commitment,
-                claimedRole: request.role, timeStampClient: client)
-            if request.packaging == .detached {
-                let files = request.documents.map { document -> XAdES.DetachedFile in
-                    switch document.content {
-                    case .digest(_, let value): return .init(name: document.name, digest: value, mimeType: document.mimeType)
-                    case .file(let path): return .init(name: document.name, file: InputFile(path: path), mimeType: document.mimeType)
-                    case .bytes(let bytes): return .init(name: document.name, digest: request.digest.digest(bytes), mimeType: document.mimeType)
-                    }
+        let maker = SignatureMaker(
+            level: request.level, digest: request.digest, commitment: request.commitment, claimedRole: request.role,
+            timeStampClient: try timeStampClient(request.level), xmlLimits: settings.xmlLimits)
+        let documents = request.documents.enumerated().map { index, document -> SignatureMaker.Document in
+            let content: SignatureMaker.Document.Content
+            if let xml = parsed[index] {
+                content = .xml(xml)
+            } else {
+                switch document.content {
+                case .bytes(let bytes): content = .bytes(bytes)
+                case .file(let path): content = .file(InputFile(path: path))
+                case .digest(_, let value): content = .digest(value)
                 }
-                let bytes = try await XAdES.signDetached(files, signer: signer, options: options)
-                return [SignedOutput(name: request.documents[0].name + ".xades", mimeType: "application/xml", bytes: bytes, documents: request.documents.map(\.name))]
             }
-            var outputs: [SignedOutput] = []
-            for (index, document) in request.documents.enumerated() {
-                let bytes: [UInt8]
-                if let xml = parsed[index] {
-                    bytes = request.packaging == .enveloped
-                        ? try await XAdES.signEnveloped(xml, signer: signer, options: options)
-                        : try await XAdES.signEnveloping(xml: xml, signer: signer, options: options)
-                } else {
-                    let path = try spool(document)
-                    defer { if case .bytes = document.content { unlink(path) } }
-                    bytes = try await XAdES.signEnveloping(
-                        file: .init(name: document.name, file: InputFile(path: path), mimeType: document.mimeType), signer: signer, options: options)
-                }
-                outputs.append(SignedOutput(name: document.name + ".xades", mimeType: "application/xml", bytes: bytes, documents: [document.name]))
-            }
-            return outputs
-        case .cades:
-            let options = CAdESOptions(
-                level: request.level, digest: request.digest, commitment: request.commitment, claimedRole: request.role, timeStampClient: client)
-            var outputs: [SignedOutput] = []
-            for document in request.documents {
-                let bytes: [UInt8]
-                switch (document.content, request.packaging) {
-                case (.digest(_, let value), _):
-                    bytes = try await CAdES.signedData(contentDigest: value, content: nil, signer: signer, options: options)
-                case (.bytes(let content), .detached):
-                    bytes = try await CAdES.signedData(contentDigest: request.digest.digest(content), content: nil, signer: signer, options: options)
-                case (.bytes(let content), _):
-                    bytes = try await CAdES.signedData(contentDigest: request.digest.digest(content), content: content, signer: signer, options: options)
-                case (.file(let path), .detached):
-                    bytes = try await CAdES.signedData(
-                        contentDigest: CAdES.digest(of: InputFile(path: path), request.digest), content: nil, signer: signer, options: options)
-                case (.file(let path), _):
-                    let content = try InputFile(path: path).readAll(limit: 256 << 20)
-                    bytes = try await CAdES.signedData(contentDigest: request.digest.digest(content), content: content, signer: signer, options: options)
-                }
-                outputs.append(SignedOutput(name: document.name + ".p7s", mimeType: "application/pkcs7-signature", bytes: bytes, documents: [document.name]))
-            }
-            return outputs
+            return SignatureMaker.Document(name: document.name, mimeType: document.mimeType, content: content)
         }
+        let form = SignatureForm(xades: request.format == .xades, packaging: request.packaging)
+        if form == .xadesDetached {
+            let bytes = try await maker.signDetachedXAdES(documents, signer: signer)
+            return [SignedOutput(name: request.documents[0].name + ".xades", mimeType: "application/xml", bytes: bytes, documents: request.documents.map(\.name))]
+        }
+        var outputs: [SignedOutput] = []
+        for document in documents {
+            let bytes = try await maker.sign(document, as: form, signer: signer)
+            outputs.append(
+                form.isXAdES
+                    ? SignedOutput(name: document.name + ".xades", mimeType: "application/xml", bytes: bytes, documents: [document.name])
+                    : SignedOutput(name: document.name + ".p7s", mimeType: "application/pkcs7-signature", bytes: bytes, documents: [document.name]))
+        }
+        return outputs
     }
 
     func parse(_ document: SignDocument) throws -> XMLDocument {
@@ -276,20 +252,6 @@ extension Station {
         case .bytes(let bytes): return try XMLDocument.parse(bytes: bytes, name: document.name, limits: settings.xmlLimits)
         case .file(let path): return try XMLDocument.parse(file: InputFile(path: path), name: document.name, limits: settings.xmlLimits)
         case .digest: throw StationProblem.digestNotAllowed
-        }
-    }
-
-    /// A path holding the document's bytes (a spooled body already is one).
-    func spool(_ document: SignDocument) throws -> String {
-        switch document.content {
-        case .file(let path): return path
-        case .digest: throw StationProblem.digestNotAllowed
-        case .bytes(let bytes):
-            do {
-                return try PrivateTemporaryFile.write(bytes, prefix: "podpis-")
-            } catch {
-                throw StationProblem.internalError("cannot spool \(document.name): \(error.detail)")
-            }
         }
     }
 }
