@@ -254,6 +254,9 @@ let package = Package(
         .testTarget(name: "BlockingTests", dependencies: ["Blocking"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),
         .testTarget(
+            name: "SignaturesTests",
+            dependencies: ["Signatures", "XAdES", "Files", "PKCS11", "SignatureAlgorithms", "Signing", "SigningFixtures", "TestBench"]),
+        .testTarget(
             name: "PodpisdRouteTests",
             dependencies: [
                 "podpisd", "Station", "SealService",
