@@ -253,6 +253,8 @@ let package = Package(
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(name: "BlockingTests", dependencies: ["Blocking"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),
+        .testTarget(name: "FilesTests", dependencies: ["Files"]),
+        .testTarget(name: "TimestampingTests", dependencies: ["Timestamping", "CMS", "TestBench"]),
         .testTarget(
             name: "SignaturesTests",
             dependencies: ["Signatures", "XAdES", "Files", "PKCS11", "SignatureAlgorithms", "Signing", "SigningFixtures", "TestBench"]),

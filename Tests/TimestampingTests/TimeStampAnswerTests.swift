@@ -23,7 +23,7 @@ final class TimeStampAnswerTests: XCTestCase {
             return
         }
         let result = try TestBench.runCapturing(
-            CommandLine.arguments[0], ["CAdESTests.TimeStampAnswerTests/testDamagedCertificateInTheAnswerIsAnErrorNotAnAbort"],
+            CommandLine.arguments[0], ["TimestampingTests.TimeStampAnswerTests/testDamagedCertificateInTheAnswerIsAnErrorNotAnAbort"],
             // Without the per-thread cache and fast bins, glibc checks every free
             // and aborts on memory freed twice (silent heap corruption otherwise).
             environment: [
@@ -31,7 +31,7 @@ final class TimeStampAnswerTests: XCTestCase {
                 "GLIBC_TUNABLES": "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0",
             ])
         XCTAssertEqual(result.status, 0, "the child checking the answer ended with \(result.status): \(result.stdout.suffix(600)) \(result.stderr.suffix(600))")
-        XCTAssertTrue(result.stdout.contains("passed"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("Executed 1 test, with 0 failures"), "the child ran the check: \(result.stdout)")
     }
 
     private func checkInThisProcess() throws {
