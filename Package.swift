@@ -251,7 +251,7 @@ let package = Package(
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "SealService", "Audit", "Files", "TestBench"]),
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
-        .testTarget(name: "BlockingTests", dependencies: ["Blocking"]),
+        .testTarget(name: "BlockingTests", dependencies: ["Blocking", "TestBench"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "TimestampingTests", dependencies: ["Timestamping", "CMS", "TestBench"]),
@@ -269,7 +269,7 @@ let package = Package(
         .testTarget(
             name: "CMSTests",
             dependencies: ["CMS", .product(name: "SwiftASN1", package: "swift-asn1")]),
-        .testTarget(name: "StationTests", dependencies: ["Station", "StationAPI", "Audit"]),
+        .testTarget(name: "StationTests", dependencies: ["Station", "StationAPI", "Audit", "TestBench"]),
         .testTarget(
             name: "XAdESTests",
             dependencies: ["XAdES", "Files", "PKCS11", "SignatureAlgorithms", "Signing", "SigningFixtures", "Timestamping", "TestBench"]),

@@ -1,6 +1,7 @@
 import Blocking
 import Foundation
 import Synchronization
+import TestBench
 import XCTest
 
 /// The executor runs blocking calls on threads of its own: in order on a
@@ -108,19 +109,4 @@ final class BlockingExecutorTests: XCTestCase {
         XCTAssertEqual(niceSeen, 5)
         XCTAssertTrue(BlockingExecutor(label: "t.serial").niceGranted)
     }
-}
-
-/// A value shared by the tasks of a test, behind a lock.
-final class Shared<Value: Sendable>: Sendable {
-    private let value: Mutex<Value>
-    init(_ value: Value) { self.value = Mutex(value) }
-    func withLock<R: Sendable>(_ body: (inout sending Value) -> sending R) -> R { value.withLock(body) }
-}
-
-/// A counter shared by the tasks of a test.
-final class Counter: Sendable {
-    private let value = Atomic<Int>(0)
-    /// Adds `n` and returns the new value.
-    @discardableResult
-    func add(_ n: Int) -> Int { value.add(n, ordering: .sequentiallyConsistent).newValue }
 }

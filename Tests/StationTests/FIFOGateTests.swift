@@ -1,6 +1,7 @@
 import Foundation
 import Station
 import Synchronization
+import TestBench
 import XCTest
 
 /// The per-token gate: turns in arrival order, one at a time; a waiter whose
@@ -89,19 +90,4 @@ final class FIFOGateTests: XCTestCase {
         let third = try await gate.withTurn { await gate.waiting }
         XCTAssertEqual(third, 0)
     }
-}
-
-/// A value shared by the tasks of a test, behind a lock.
-final class Shared<Value: Sendable>: Sendable {
-    private let value: Mutex<Value>
-    init(_ value: Value) { self.value = Mutex(value) }
-    func withLock<R: Sendable>(_ body: (inout sending Value) -> sending R) -> R { value.withLock(body) }
-}
-
-/// A counter shared by the tasks of a test.
-final class Counter: Sendable {
-    private let value = Atomic<Int>(0)
-    /// Adds `n` and returns the new value.
-    @discardableResult
-    func add(_ n: Int) -> Int { value.add(n, ordering: .sequentiallyConsistent).newValue }
 }
