@@ -28,11 +28,10 @@ import base64
 import binascii
 import http.server
 import os
-import signal
+import serving
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 
@@ -196,11 +195,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = not_allowed
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--host", default="127.0.0.1")
@@ -221,19 +215,7 @@ def main():
         os.makedirs(args.work_dir, exist_ok=True)
 
     Handler.responder = Responder(args)
-    server = Server((args.host, args.port), Handler)
-
-    def stop(signum, _frame):
-        sys.stderr.write("ocsp.py: signal %d, stopping\n" % signum)
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    sys.stderr.write("%s ocsp.py: listening on http://%s:%d (pid %d)\n"
-                     % (time.strftime("%F %T"), args.host, args.port, os.getpid()))
-    sys.stderr.flush()
-    server.serve_forever(poll_interval=0.2)
-    server.server_close()
+    serving.serve('ocsp.py', args.host, args.port, Handler, '')
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ DER TimeStampReq (SEQUENCE { INTEGER, SEQUENCE ... }) 400; openssl failure 500.
 import argparse
 import http.server
 import os
-import signal
+import serving
 import subprocess
 import sys
 import tempfile
@@ -265,11 +265,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_body(200, resp, REPLY_TYPE)
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--host", default="127.0.0.1")
@@ -294,19 +289,7 @@ def main():
         os.makedirs(args.work_dir, exist_ok=True)
 
     Handler.tsa = TSA(args)
-    server = Server((args.host, args.port), Handler)
-
-    def stop(signum, _frame):
-        sys.stderr.write("tsa.py: signal %d, stopping\n" % signum)
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    sys.stderr.write("%s tsa.py: listening on http://%s:%d/tsa (pid %d)\n"
-                     % (time.strftime("%F %T"), args.host, args.port, os.getpid()))
-    sys.stderr.flush()
-    server.serve_forever(poll_interval=0.2)
-    server.server_close()
+    serving.serve('tsa.py', args.host, args.port, Handler, '/tsa')
 
 
 if __name__ == "__main__":
