@@ -47,7 +47,26 @@ public actor HotFolder {
         let seconds: Int
         let nanoseconds: Int
     }
-    public private(set) var status = "idle"
+    /// What the hot folder is doing, for the log and a status view.
+    public enum Status: Sendable, Equatable, CustomStringConvertible {
+        case idle
+        case sealing(documents: Int)
+        /// The seal key cannot be opened yet (the token absent, the PIN not given…).
+        case waitingForKey(String)
+        /// The outbox cannot be used (its journal unreadable or replaced by a link).
+        case outboxUnusable(String)
+
+        public var description: String {
+            switch self {
+            case .idle: return "idle"
+            case .sealing(let count): return "sealing \(count)"
+            case .waitingForKey(let why): return "waiting: \(why)"
+            case .outboxUnusable(let why): return "error: \(why)"
+            }
+        }
+    }
+
+    public private(set) var status = Status.idle
     /// Tests only: called with what a look picked, before it is sealed, so
     /// that a test can swap a file in that gap deterministically.
     var afterPick: (@Sendable ([SealInput]) async -> Void)?
@@ -82,19 +101,19 @@ public actor HotFolder {
             do {
                 key = try await openKey()
             } catch {
-                status = "waiting: \(error)"
+                status = .waitingForKey("\(error)")
                 logger.warning("hot folder \(profile): the seal key cannot be opened: \(error)")
                 return
             }
         }
         guard let key else { return }
         await afterPick?(ready)
-        status = "sealing \(ready.count)"
+        status = .sealing(documents: ready.count)
         let journal: SealJournal
         do { journal = try SealJournal(directory: folders.outbox) } catch {
             // E.g. the journal replaced by a symbolic link: nothing is sealed until it is fixed.
-            if status != "error: \(error)" { logger.error("hot folder \(profile): the outbox's journal cannot be opened: \(error)") }
-            status = "error: \(error)"
+            if status != .outboxUnusable("\(error)") { logger.error("hot folder \(profile): the outbox's journal cannot be opened: \(error)") }
+            status = .outboxUnusable("\(error)")
             return
         }
         let requester = Requester(transport: .local, origin: nil, uid: getuid(), pid: getpid())
@@ -120,7 +139,7 @@ public actor HotFolder {
                 logger.warning("hot folder \(profile): \(input.name) failed: \(result.code ?? "")")
             }
         }
-        status = "idle"
+        status = .idle
     }
 
     /// Regular, visible files whose size and time did not change since the
