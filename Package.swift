@@ -253,6 +253,7 @@ let package = Package(
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(name: "BlockingTests", dependencies: ["Blocking", "TestBench"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),
+        .testTarget(name: "SealServiceTests", dependencies: ["SealService", "StationAPI", "Station", "Audit"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "TimestampingTests", dependencies: ["Timestamping", "CMS", "TestBench"]),
         .testTarget(
