@@ -183,7 +183,9 @@ let package = Package(
         // status, documents and seal stream records): podpis needs them, not the station.
         .target(
             name: "StationAPI",
-            dependencies: ["Audit", "Sealing", "Localization"]),
+            dependencies: [
+                "Audit", "Signatures", "Localization", "DaemonConfiguration", "Inventory", "PKCS11", "CAdES", "XAdES", "CMS", "Timestamping", "Files",
+            ]),
 
         .target(
             name: "Station",
@@ -201,7 +203,7 @@ let package = Package(
         .target(
             name: "SealService",
             dependencies: [
-                "Station", "StationAPI", "Sealing", "Audit", "Files", "Tar", "Blocking", "Inventory", "PKCS11", "SignatureAlgorithms",
+                "StationAPI", "Sealing", "Audit", "Files", "Tar", "Blocking", "Inventory", "PKCS11", "SignatureAlgorithms",
                 "Localization",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -253,7 +255,7 @@ let package = Package(
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(name: "BlockingTests", dependencies: ["Blocking", "TestBench"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),
-        .testTarget(name: "SealServiceTests", dependencies: ["SealService", "StationAPI", "Station", "Audit"]),
+        .testTarget(name: "SealServiceTests", dependencies: ["SealService", "StationAPI", "Audit"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "TimestampingTests", dependencies: ["Timestamping", "CMS", "TestBench"]),
         .testTarget(

@@ -4,7 +4,6 @@ import Foundation
 import Inventory
 import Logging
 import Sealing
-import Station
 
 /// A hot folder: documents dropped into `inbox` are sealed into `outbox`;
 /// the original then moves to `done/`, or to `failed/` with a reason file

@@ -7,7 +7,6 @@ import Logging
 import PKCS11
 import Sealing
 import SignatureAlgorithms
-import Station
 import StationAPI
 import Synchronization
 import Tar

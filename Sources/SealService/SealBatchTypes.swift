@@ -3,7 +3,6 @@ import Blocking
 import Foundation
 import Localization
 import Sealing
-import Station
 import StationAPI
 
 /// The `document` event's JSON.

@@ -2,7 +2,6 @@ import Audit
 import Foundation
 import Logging
 import Sealing
-import Station
 import StationAPI
 
 /// Every seal batch of podpisd, kept under `batch_dir` (one directory per

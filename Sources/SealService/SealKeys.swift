@@ -4,7 +4,7 @@ import Foundation
 import Localization
 import PKCS11
 import Sealing
-import Station
+import StationAPI
 
 /// The seal profiles podpisd serves, and their keys: each opened (logged
 /// in) once, when first needed, and shared by the hot folder and every

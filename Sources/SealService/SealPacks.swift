@@ -6,7 +6,6 @@ import Files
 import Foundation
 import Sealing
 import SignatureAlgorithms
-import Station
 import StationAPI
 import Synchronization
 import Tar

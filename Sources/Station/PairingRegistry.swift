@@ -4,6 +4,7 @@ import Foundation
 import SignatureAlgorithms
 import Signing
 import Localization
+import StationAPI
 
 /// The web pages (origins) the clerk allowed to use the TCP API, and the
 /// pairing tokens they were given.

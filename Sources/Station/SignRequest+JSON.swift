@@ -2,6 +2,7 @@ import SignatureAlgorithms
 import Foundation
 import Localization
 import Signing
+import StationAPI
 import XAdES
 
 extension SignRequest {

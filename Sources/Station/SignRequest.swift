@@ -2,6 +2,7 @@ import SignatureAlgorithms
 import Foundation
 import Localization
 import Signing
+import StationAPI
 import XAdES
 
 /// A request to sign one or more documents under one consent.
@@ -183,5 +184,12 @@ public struct StationSettings: Sendable {
         self.xmlLimits = xmlLimits
         self.maximumQueuePerToken = maximumQueuePerToken
         self.auditPath = auditPath
+    }
+}
+
+extension StationSettings {
+    /// The policy for a certificate (first match, else the defaults).
+    public func policy(for certificateID: String) -> SigningPolicy {
+        policies.first { $0.matches(certificateID) } ?? SigningPolicy()
     }
 }

@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Inventory
+import StationAPI
 
 /// A request let in: its certificate chosen, its policy applied, the audit
 /// trail able to take its line, and room in its token's queue.

@@ -11,6 +11,7 @@ import PKCS11
 import QualifiedCertificates
 import Signing
 import SmartCard
+import StationAPI
 import Timestamping
 import XAdES
 

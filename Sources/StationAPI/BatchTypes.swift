@@ -1,7 +1,7 @@
 import Audit
 import Foundation
 import Localization
-import Sealing
+import Signatures
 
 // The seal batch API's wire types (/v1/batches…), shared by podpisd, which
 // writes them, and `podpis seal`, which reads them: a module of their own, so
@@ -34,7 +34,7 @@ public struct BatchDocument: Codable, Sendable, Equatable {
     public var state: State
     /// The sealed file's name (GET …/documents/{name}/seal).
     public var output: String?
-    public var method: SealMethod?
+    public var method: SignatureForm?
     public var code: String?
     public var message: ClerkText?
     /// Found sealed after a restart (its output was committed before the journal line).

@@ -6,6 +6,7 @@ import SignatureAlgorithms
 import Signing
 import Station
 import Files
+import StationAPI
 
 /// Streams a request body into a private temporary file (mode 0600), with a
 /// size limit and its SHA-256, so that a document of any size is never held

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Station
+import StationAPI
 
 /// Every request: an id, problems for every error, and on TCP the defences a
 /// browser-reachable port needs: Host must be localhost (DNS rebinding); a

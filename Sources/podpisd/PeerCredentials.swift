@@ -2,6 +2,7 @@ import Foundation
 import Localization
 import NIOCore
 import Station
+import StationAPI
 
 /// Who is on the other end of the Unix socket (SO_PEERCRED): the daemon's
 /// own user, root, or a member of the socket's group. Anyone else is refused

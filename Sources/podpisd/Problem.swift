@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Localization
 import Station
+import StationAPI
 
 /// RFC 9457 problem details for a ``StationProblem``.
 struct ProblemBody: Codable {

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import SealService
 import Station
+import StationAPI
 import XCTest
 
 @testable import podpisd

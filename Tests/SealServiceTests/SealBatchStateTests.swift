@@ -1,6 +1,5 @@
 import Audit
 import Foundation
-import Station
 import StationAPI
 import XCTest
 

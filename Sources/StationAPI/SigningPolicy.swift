@@ -57,10 +57,3 @@ extension DaemonConfiguration.Policy {
         }
     }
 }
-
-extension StationSettings {
-    /// The policy for a certificate (first match, else the defaults).
-    public func policy(for certificateID: String) -> SigningPolicy {
-        policies.first { $0.matches(certificateID) } ?? SigningPolicy()
-    }
-}
