@@ -52,8 +52,8 @@ struct Certs: ParsableCommand {
             (list, tokenProblems, unreadable) = try CertificateReport.all(
                 in: set.modules, onlyToken: token,
                 login: login ? { token in try PINReader.read(for: token, fd: pinFD) } : nil)
-        } catch let error as PKCS11Error {
-            throw CommandFailure(error).report(json: output.json)
+        } catch {
+            throw CommandFailure(error).report(json: output.json)  // PKCS11Error, or PINReader.Cancelled
         }
         if let token, let problem = tokenProblems.first(where: { $0.token == token }) {
             throw CommandFailure(

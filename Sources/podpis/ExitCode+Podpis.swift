@@ -22,6 +22,11 @@ enum PodpisExit {
     static let timeStamp: Int32 = 11
     /// podpis seal: some documents failed (the others were sealed).
     static let someFailed: Int32 = 12
+
+    /// Stopped by signal `number` at a PIN prompt (code `cancelled`):
+    /// 128 + the number, as a shell reports a program that signal ended
+    /// (130 SIGINT, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT).
+    static func signalled(_ number: Int32) -> Int32 { 128 + number }
 }
 
 /// A failure the CLI reports: a code for programs, a sentence for people, an exit code.
@@ -80,13 +85,15 @@ struct CommandFailure: Error {
         case let e as XAdESError:
             self.init(code: e.code, name: e.code, message: e.message, exitCode: e.kind == .tooLarge ? PodpisExit.badInput : PodpisExit.otherError)
         case let e as TimeStampError: self.init(code: e.code, name: e.code, message: e.message, exitCode: PodpisExit.timeStamp)
+        case let e as PINReader.Cancelled: self.init(code: e.code, name: e.name, message: e.message, exitCode: e.exitCode)
         default:
             self.init(code: "error", name: "\(type(of: error))", message: ClerkText(pl: "Błąd: \(error)", en: "Error: \(error)"), exitCode: PodpisExit.otherError)
         }
     }
 
-    /// Prints the failure (JSON on stdout with --json, else a sentence on
-    /// stderr) and gives the exit code to throw: `throw failure.report(json:)`.
+    /// Prints the failure (JSON on stdout with --json, else a sentence and
+    /// the code in brackets on stderr) and gives the exit code to throw:
+    /// `throw failure.report(json:)`.
     /// podpis never calls `exit()` from a command: thrown, the error unwinds
     /// the stack, so every `defer` and deinit runs (temporary outputs are
     /// removed, token sessions closed) before ArgumentParser's `main` exits.
@@ -95,7 +102,7 @@ struct CommandFailure: Error {
             let body: [String: [String: String]] = ["error": ["code": code, "name": name, "message": message.description]]
             if let data = try? JSONEncoder.podpis.encode(body) { print(String(decoding: data, as: UTF8.self)) }
         } else {
-            FileHandle.standardError.write(Data("podpis: \(message)\n".utf8))
+            FileHandle.standardError.write(Data("podpis: \(message) [\(code)]\n".utf8))
         }
         return ExitCode(exitCode)
     }

@@ -15,7 +15,8 @@ struct Podpis: AsyncParsableCommand {
             5 a PKCS#11 module named with --module failed to load; 6 token not found or removed; \
             7 certificate not found; 8 PIN problem; 9 output exists (never overwritten); \
             10 bad input document or signature; 11 time-stamping failed; 12 podpis seal: some documents failed; \
-            64 wrong usage. podpis doctor: 0 all ok, 1 warnings, 2 problems.
+            64 wrong usage; 128+N stopped by signal N at a PIN prompt (130 Ctrl-C, 143 SIGTERM). \
+            podpis doctor: 0 all ok, 1 warnings, 2 problems.
             """,
         version: PodpisVersion.string,
         subcommands: [Readers.self, Tokens.self, Certs.self, Sign.self, Seal.self, Agent.self, Origins.self, Audit.self, DoctorCommand.self])

@@ -103,21 +103,31 @@ struct Sign: AsyncParsableCommand {
         } catch let error as SigningKeyError {
             throw CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.certificateNotFound)
                 .report(json: json)
+        } catch {
+            throw CommandFailure(error).report(json: json)  // PINReader.Cancelled: a signal at the login prompt
         }
         var chain: [[UInt8]] = []
         if includeChain, let chainFile {
             chain = try PEMBundle.certificates(in: String(contentsOfFile: chainFile, encoding: .utf8))
         }
         let algorithm = try key.algorithm(hash: digest, pss: pss)
+        let prompt = SignaturePrompt()
         let signer = try Signer(certificateDER: key.certificateDER, chainDER: chain, algorithm: algorithm) { digestValue in
-            try key.session.sign(digest: digestValue, with: key.key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in
-                do {
-                    return try PINReader.read(for: key.token, fd: pinFD, purpose: "ten podpis / this signature")
-                } catch let error as PKCS11Error {
-                    throw error
-                } catch {
-                    throw PKCS11Error(.pinRequired, function: "PIN prompt")
+            do {
+                return try key.session.sign(digest: digestValue, with: key.key, algorithm: algorithm) { () throws(PKCS11Error) -> SecretPIN? in
+                    do {
+                        return try PINReader.read(for: key.token, fd: pinFD, purpose: "ten podpis / this signature")
+                    } catch let error as PKCS11Error {
+                        throw error
+                    } catch {
+                        prompt.cancelled = error as? PINReader.Cancelled
+                        throw PKCS11Error(.pinRequired, function: "PIN prompt")
+                    }
                 }
+            } catch {
+                // Session.sign has ended the sign operation; the signal is the reason.
+                if let cancelled = prompt.cancelled { throw cancelled }
+                throw error
             }
         }
         var client: TimeStampClient?
@@ -208,6 +218,12 @@ struct Sign: AsyncParsableCommand {
     static func looksLikeXML(_ path: String) -> Bool {
         ["xml", "xades", "gml"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
     }
+}
+
+/// A signature's own PIN prompt given up by a signal: carried past
+/// `Session.sign`, whose PIN callback can throw only a `PKCS11Error`.
+private final class SignaturePrompt {
+    var cancelled: PINReader.Cancelled?
 }
 
 extension BaselineLevel: ExpressibleByArgument {}
