@@ -124,10 +124,15 @@ public protocol SealAudit: Sendable {
 public final class Sealer: Sendable {
     public let key: SealKey
     public let settings: SealSettings
+    /// The profile's signature maker, made once for every document.
+    let maker: SignatureMaker
 
     public init(key: SealKey, settings: SealSettings) {
         self.key = key
         self.settings = settings
+        maker = SignatureMaker(
+            level: settings.level, digest: settings.digest, timeStampClient: settings.timeStamp, xmlLimits: settings.xmlLimits,
+            maximumAttachedBytes: settings.maxDocumentBytes)
     }
 
     /// Seals `inputs` into `directory`; the results in input order.
@@ -267,10 +272,6 @@ public final class Sealer: Sendable {
         }
     }
 
-    static func isXML(_ name: String) -> Bool {
-        MediaType.guess(fileName: name).hasSuffix("xml")
-    }
-
     /// Reads, checks and seals one document (not yet committed).
     private func prepare(
         _ input: SealInput, signer: Signer, into outputs: any SealOutputs, journal: SealJournal, audit: (any SealAudit)?
@@ -278,7 +279,7 @@ public final class Sealer: Sendable {
         let bytes = try input.read(limit: settings.maxDocumentBytes)
         let size = bytes.count
         let sha256 = SHA256.hash(data: bytes).hexString
-        let method = Self.isXML(input.name) ? settings.xml : settings.other
+        let method = SignatureMaker.isXML(name: input.name) ? settings.xml : settings.other
         let outputName = method.outputName(for: input.name)
         var result = SealResult(name: input.name, sha256: sha256, size: size, state: .sealed, method: method, output: outputName)
 
@@ -330,10 +331,7 @@ public final class Sealer: Sendable {
     }
 
     private func produce(_ bytes: [UInt8], name: String, method: SealMethod, signer: Signer) async throws -> [UInt8] {
-        let maker = SignatureMaker(
-            level: settings.level, digest: settings.digest, timeStampClient: settings.timeStamp, xmlLimits: settings.xmlLimits,
-            maximumAttachedBytes: settings.maxDocumentBytes)
-        return try await maker.sign(.init(name: name, content: .bytes(bytes)), as: method, signer: signer)
+        try await maker.sign(.init(name: name, content: .bytes(bytes)), as: method, signer: signer)
     }
 
     static func failure(_ input: SealInput, _ error: any Error) -> SealResult {

@@ -56,7 +56,14 @@ public struct SignatureMaker: Sendable {
         }
 
         /// Signed as XML when enveloping: by its name or its media type.
-        public var isXML: Bool { MediaType.guess(fileName: name).hasSuffix("xml") || mimeType.hasSuffix("xml") }
+        public var isXML: Bool { SignatureMaker.isXML(name: name, mimeType: mimeType) }
+    }
+
+    /// Whether a document is XML, by its name or its media type (the one
+    /// rule for the station's requests, the sealer's choice of form and the
+    /// maker's enveloping).
+    public static func isXML(name: String, mimeType: String? = nil) -> Bool {
+        MediaType.guess(fileName: name).hasSuffix("xml") || mimeType?.hasSuffix("xml") == true
     }
 
     var xadesOptions: XAdESOptions {

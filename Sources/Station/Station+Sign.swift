@@ -185,14 +185,10 @@ extension Station {
     func prepareXML(_ request: SignRequest) throws -> [Int: XMLDocument] {
         guard request.format == .xades, request.packaging != .detached else { return [:] }
         var parsed: [Int: XMLDocument] = [:]
-        for (index, document) in request.documents.enumerated() where request.packaging == .enveloped || Self.isXML(document) {
+        for (index, document) in request.documents.enumerated() where request.packaging == .enveloped || SignatureMaker.isXML(name: document.name, mimeType: document.mimeType) {
             parsed[index] = try parse(document)
         }
         return parsed
-    }
-
-    static func isXML(_ document: SignDocument) -> Bool {
-        MediaType.guess(fileName: document.name).hasSuffix("xml") || document.mimeType.hasSuffix("xml")
     }
 
     /// A copy of a PIN for one login (logins wipe what they are given).
