@@ -89,7 +89,7 @@ final class GuardRouteTests: XCTestCase {
 
     func testAnUnpairedWebPageReadsNothing() async throws {
         try await withApplication { client in
-            let headers = Self.headers(["Origin": "https://ezd.example.gov.pl"].reduce(into: [:]) { $0[HTTPField.Name($1.key)!] = $1.value })
+            let headers = Self.headers([.origin: "https://ezd.example.gov.pl"])
             try await client.execute(uri: "/v1/certificates", method: .get, headers: headers) { response in
                 XCTAssertEqual(response.status, .forbidden)
                 XCTAssertEqual(Self.code(response), "origin-not-allowed")
