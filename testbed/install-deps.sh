@@ -12,6 +12,8 @@ set -euo pipefail
 TB_NAME=install-deps
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=deps.sh
+. "$TB_SCRIPTS/deps.sh"
 
 JCECARD_VERSION=0.1.0
 # signxml and every package it pulls in, pinned: installed with --no-deps so
@@ -46,89 +48,27 @@ PACKAGES=(
 [ "$(id -u)" -eq 0 ] || die "must run as root (apt-get install, pcscd in a private mount namespace)"
 command -v apt-get >/dev/null 2>&1 || die "apt-get not found: this installer supports Debian 12 only"
 
-export DEBIAN_FRONTEND=noninteractive
-export APT_LISTCHANGES_FRONTEND=none
-
-missing=()
-for p in "${PACKAGES[@]}"; do
-    status="$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)"
-    [ "$status" = "installed" ] || missing+=("$p")
-done
-
-if [ "${#missing[@]}" -gt 0 ]; then
-    log "installing Debian packages: ${missing[*]}"
-    apt-get update -q </dev/null || die "apt-get update failed"
-    apt-get install -y -q --no-install-recommends \
-        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        "${missing[@]}" </dev/null || die "apt-get install failed for: ${missing[*]}"
-else
-    log "Debian packages already installed"
-fi
+apt_install "${PACKAGES[@]}"
 
 # Debian's python3, explicitly: its cryptography comes from python3-cryptography.
 PY=/usr/bin/python3
 [ -x "$PY" ] || die "$PY missing after installing python3"
 "$PY" -c 'import cryptography' 2>/dev/null || die "$PY cannot import cryptography (python3-cryptography)"
 
-if [ -d "$TB_PYDIR/jcecard-${JCECARD_VERSION}.dist-info" ] && PYTHONPATH="$TB_PYDIR" "$PY" -c 'import jcecard' 2>/dev/null; then
-    log "jcecard $JCECARD_VERSION already installed in $TB_PYDIR"
-else
-    log "installing jcecard $JCECARD_VERSION into $TB_PYDIR"
-    "$PY" -m pip --version >/dev/null 2>&1 || die "$PY -m pip not available (python3-pip)"
-    tmp="$(mktemp -d)"
-    trap 'rm -rf "${tmp:-}" "${tmp_xades:-}"' EXIT
-    # --no-deps: its declared dependency (johnnycanencrypt) is not used at run time.
-    # --target: nothing goes into the system site-packages (no PEP 668 conflict).
-    CI=true PIP_NO_INPUT=1 "$PY" -m pip install --no-deps --no-input --disable-pip-version-check \
-        --root-user-action=ignore --no-compile --target "$tmp/py" "jcecard==${JCECARD_VERSION}" </dev/null \
-        || die "pip could not install jcecard==${JCECARD_VERSION} (is PyPI reachable?)"
-    mkdir -p "$(dirname "$TB_PYDIR")"
-    rm -rf "$TB_PYDIR"
-    mv "$tmp/py" "$TB_PYDIR"
-    PYTHONPATH="$TB_PYDIR" "$PY" -c 'import jcecard' || die "jcecard installed but not importable"
-fi
+# jcecard's declared dependency (johnnycanencrypt) is not used at run time.
+jcecard_ok() { pinned_ok "$1" jcecard "jcecard==${JCECARD_VERSION}"; }
+install_pinned "$TB_PYDIR" jcecard_ok "jcecard $JCECARD_VERSION" "jcecard==${JCECARD_VERSION}"
 
 # signxml for the XAdES checks, in its own directory (see lib.sh).
 [ "$TB_XADES_PYDIR" != "$TB_PYDIR" ] || die "PODPIS_XADES_PYDIR must differ from PODPIS_TESTBED_PYDIR ($TB_PYDIR)"
-# Imports signxml and checks that every pinned package is the one in the
-# directory (not Debian's cryptography or lxml) at the pinned version.
+# signxml imports, and every pinned package is the one in the directory (not
+# Debian's cryptography or lxml) at the pinned version.
 xades_py_ok() {
-    local pin
-    for pin in "${XADES_PY_PINS[@]}"; do
-        [ -d "$1/${pin%%==*}-${pin##*==}.dist-info" ] || return 1
-    done
-    PYTHONPATH="$1" "$PY" - "$1" "${XADES_PY_PINS[@]}" <<'PYEOF'
-import importlib.metadata as md, os, sys
-target = os.path.realpath(sys.argv[1])
-import cryptography, lxml, signxml, signxml.xades  # noqa: F401
-from cryptography.x509 import verification  # noqa: F401
-for pin in sys.argv[2:]:
-    name, version = pin.split("==")
-    dist = md.distribution(name)
-    where = os.path.realpath(str(dist.locate_file("")))
-    if dist.version != version or where != target:
-        sys.exit(f"{name} {dist.version} from {where}, wanted {version} from {target}")
-PYEOF
+    pinned_ok "$1" cryptography,lxml,signxml,signxml.xades,cryptography.x509.verification "${XADES_PY_PINS[@]}"
 }
-if [ -d "$TB_XADES_PYDIR" ] && xades_py_ok "$TB_XADES_PYDIR" >/dev/null 2>&1; then
-    log "signxml and its pinned dependencies already installed in $TB_XADES_PYDIR"
-else
-    log "installing ${XADES_PY_PINS[*]} into $TB_XADES_PYDIR"
-    "$PY" -m pip --version >/dev/null 2>&1 || die "$PY -m pip not available (python3-pip)"
-    tmp_xades="$(mktemp -d)"
-    trap 'rm -rf "${tmp:-}" "${tmp_xades:-}"' EXIT
-    # --only-binary: the pinned wheels exist for Debian 12's CPython 3.11; never
-    # fall back to compiling lxml or cryptography.
-    CI=true PIP_NO_INPUT=1 "$PY" -m pip install --no-deps --only-binary=:all: --no-input \
-        --disable-pip-version-check --root-user-action=ignore --no-compile \
-        --target "$tmp_xades/py" "${XADES_PY_PINS[@]}" </dev/null \
-        || die "pip could not install ${XADES_PY_PINS[*]} (is PyPI reachable?)"
-    xades_py_ok "$tmp_xades/py" || die "signxml installed into $tmp_xades/py but not importable with its pinned dependencies"
-    mkdir -p "$(dirname "$TB_XADES_PYDIR")"
-    rm -rf "$TB_XADES_PYDIR"
-    mv "$tmp_xades/py" "$TB_XADES_PYDIR"
-    xades_py_ok "$TB_XADES_PYDIR" || die "signxml not importable from $TB_XADES_PYDIR after the move"
-fi
+# Wheels only: the pinned wheels exist for Debian 12's CPython 3.11; never
+# fall back to compiling lxml or cryptography.
+install_pinned "$TB_XADES_PYDIR" xades_py_ok "signxml and its pinned dependencies" --wheels-only "${XADES_PY_PINS[@]}"
 # jcecard must still get Debian's cryptography (the wheel lives elsewhere).
 if [ -d "$TB_PYDIR/cryptography" ]; then
     die "$TB_PYDIR contains a cryptography package: remove it (jcecard needs Debian's python3-cryptography)"
@@ -161,36 +101,11 @@ esac
 # Every pin installed in the directory itself (not Debian's copy) at its
 # version, both tools importable, and the schemathesis CLI answering.
 api_py_ok() {
-    PYTHONPATH="$1" "$PY" - "$1" "${API_PY_PINS[@]}" <<'PYEOF' || return 1
-import importlib.metadata as md, os, sys
-target = os.path.realpath(sys.argv[1])
-import openapi_spec_validator, schemathesis.cli, yaml, jsonschema  # noqa: F401
-for pin in sys.argv[2:]:
-    name, version = pin.split("==")
-    dist = md.distribution(name)
-    where = os.path.realpath(str(dist.locate_file("")))
-    if dist.version != version or where != target:
-        sys.exit(f"{name} {dist.version} from {where}, wanted {version} from {target}")
-PYEOF
+    pinned_ok "$1" openapi_spec_validator,schemathesis.cli,yaml,jsonschema "${API_PY_PINS[@]}" || return 1
     PYTHONPATH="$1" "$PY" -m schemathesis.cli --version 2>/dev/null | grep -q 'version 4\.32\.5$'
 }
-if [ -d "$TB_API_PYDIR" ] && api_py_ok "$TB_API_PYDIR" >/dev/null 2>&1; then
-    log "openapi-spec-validator, schemathesis and their pinned dependencies already installed in $TB_API_PYDIR"
-else
-    log "installing openapi-spec-validator, schemathesis and ${#API_PY_PINS[@]} pinned packages into $TB_API_PYDIR"
-    "$PY" -m pip --version >/dev/null 2>&1 || die "$PY -m pip not available (python3-pip)"
-    tmp_api="$(mktemp -d)"
-    trap 'rm -rf "${tmp:-}" "${tmp_xades:-}" "${tmp_api:-}"' EXIT
-    CI=true PIP_NO_INPUT=1 "$PY" -m pip install --no-deps --only-binary=:all: --no-input \
-        --disable-pip-version-check --root-user-action=ignore --no-compile \
-        --target "$tmp_api/py" "${API_PY_PINS[@]}" </dev/null \
-        || die "pip could not install ${API_PY_PINS[*]} (is PyPI reachable?)"
-    api_py_ok "$tmp_api/py" || die "schemathesis/openapi-spec-validator installed into $tmp_api/py but not usable with their pinned dependencies"
-    mkdir -p "$(dirname "$TB_API_PYDIR")"
-    rm -rf "$TB_API_PYDIR"
-    mv "$tmp_api/py" "$TB_API_PYDIR"
-    api_py_ok "$TB_API_PYDIR" || die "schemathesis not usable from $TB_API_PYDIR after the move"
-fi
+install_pinned "$TB_API_PYDIR" api_py_ok "openapi-spec-validator, schemathesis and their pinned dependencies" \
+    --wheels-only "${API_PY_PINS[@]}"
 
 # Final check of everything the scripts call.
 need_cmd pcscd pcsc_scan opensc-tool pkcs11-tool pkcs15-tool openpgp-tool softhsm2-util p11-kit \
