@@ -23,19 +23,11 @@ application/ocsp-request 400; no Content-Length 411; over 64 KiB 413; other
 methods 405; openssl failure 500.
 """
 
-import argparse
 import base64
 import binascii
-import http.server
-import os
 import serving
-import subprocess
-import sys
-import tempfile
-import time
 import urllib.parse
 
-MAX_BODY = 64 * 1024
 REQUEST_TYPE = "application/ocsp-request"
 RESPONSE_TYPE = "application/ocsp-response"
 # OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED malformedRequest(1) }
@@ -59,95 +51,38 @@ class Responder:
     def __init__(self, args):
         self.args = args
 
+    def command(self, qfile, rfile):
+        a = self.args
+        cmd = [a.openssl, "ocsp", "-index", a.index, "-CA", a.ca,
+               "-rsigner", a.rsigner, "-rkey", a.rkey, "-ndays", str(a.ndays),
+               "-reqin", qfile, "-respout", rfile]
+        for other in a.rother:
+            cmd += ["-rother", other]
+        return cmd
+
     def respond(self, request):
-        with tempfile.TemporaryDirectory(dir=self.args.work_dir) as tmp:
-            qfile = os.path.join(tmp, "req.der")
-            rfile = os.path.join(tmp, "resp.der")
-            with open(qfile, "wb") as f:
-                f.write(request)
-            a = self.args
-            cmd = [a.openssl, "ocsp", "-index", a.index, "-CA", a.ca,
-                   "-rsigner", a.rsigner, "-rkey", a.rkey, "-ndays", str(a.ndays),
-                   "-reqin", qfile, "-respout", rfile]
-            for other in a.rother:
-                cmd += ["-rother", other]
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        proc, resp = serving.run_openssl(self.args.work_dir, request, self.command)
+        if resp is None:
             err = proc.stderr.decode(errors="replace").strip()
-            if proc.returncode != 0 or not os.path.exists(rfile):
-                if "Error reading OCSP request" in err:
-                    return MALFORMED
-                raise RuntimeError("openssl ocsp failed (%d): %s" % (proc.returncode, err))
-            with open(rfile, "rb") as f:
-                return f.read()
+            if "Error reading OCSP request" in err:
+                return MALFORMED
+            raise RuntimeError("openssl ocsp failed (%d): %s" % (proc.returncode, err))
+        return resp
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(serving.BodyHandler):
     server_version = "PodpisTestOCSP/1"
-    timeout = 30
+    log_name = "ocsp.py"
+    request_type = REQUEST_TYPE
 
     responder = None  # set in main()
-
-    def log_message(self, fmt, *args):
-        sys.stderr.write("%s ocsp.py: %s %s\n" % (time.strftime("%F %T"), self.address_string(), fmt % args))
-
-    def send_body(self, code, body, ctype, close=False, extra=()):
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in extra:
-            self.send_header(k, v)
-        if close:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def fail(self, code, text, close=False, extra=()):
-        self.send_body(code, (text + "\n").encode(), "text/plain; charset=utf-8", close, extra)
-
-    def content_length(self):
-        if self.headers.get("Transfer-Encoding"):
-            return None
-        value = self.headers.get("Content-Length")
-        if value is None or not value.strip().isdigit():
-            return None
-        return int(value)
-
-    def drain(self, length):
-        left = min(length or 0, 1 << 20)
-        while left > 0:
-            chunk = self.rfile.read(min(left, 65536))
-            if not chunk:
-                break
-            left -= len(chunk)
-
-    def handle_expect_100(self):
-        length = self.content_length()
-        if self.command == "POST" and length is not None and length > MAX_BODY:
-            self.fail(413, "request body over %d bytes" % MAX_BODY, close=True)
-            return False
-        return super().handle_expect_100()
 
     def answer(self, request):
         if not plausible_der_sequence(request):
             self.send_body(200, MALFORMED, RESPONSE_TYPE)
             return
-        try:
-            resp = self.responder.respond(request)
-        except Exception as e:  # noqa: BLE001 - any failure is the server's
-            self.log_message("ERROR %s", e)
-            self.fail(500, "OCSP response failed")
-            return
-        self.send_body(200, resp, RESPONSE_TYPE, extra=(("Cache-Control", "no-store"),))
-
-    def guarded(self, fn):
-        try:
-            fn()
-        except (BrokenPipeError, ConnectionResetError) as e:
-            self.log_message("client went away: %s", e)
-            self.close_connection = True
+        self.send_made(self.responder.respond, request, RESPONSE_TYPE, "OCSP response failed",
+                       extra=(("Cache-Control", "no-store"),))
 
     def do_GET(self):
         self.guarded(self.handle_get)
@@ -169,24 +104,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.answer(request)
 
     def handle_post(self):
-        length = self.content_length()
-        ctype = (self.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
-        if ctype != REQUEST_TYPE:
-            self.drain(length)
-            self.fail(400, "Content-Type must be %s, got '%s'" % (REQUEST_TYPE, ctype))
-            return
-        if length is None:
-            self.fail(411, "Content-Length required (no chunked bodies)", close=True)
-            return
-        if length > MAX_BODY:
-            self.drain(length)
-            self.fail(413, "request body over %d bytes" % MAX_BODY, close=True)
-            return
-        body = self.rfile.read(length)
-        if len(body) != length:
-            self.fail(400, "short request body", close=True)
-            return
-        self.answer(body)
+        body = self.read_body()
+        if body is not None:
+            self.answer(body)
 
     def not_allowed(self):
         self.drain(self.content_length())
@@ -196,24 +116,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=35981)
+    p = serving.parser(__doc__, 35981)
     p.add_argument("--index", required=True, help="index.txt in openssl ca format")
     p.add_argument("--ca", required=True, help="issuer whose certificates the index lists (PEM)")
     p.add_argument("--rsigner", required=True, help="OCSP signing certificate (PEM)")
     p.add_argument("--rkey", required=True, help="its private key (PEM)")
     p.add_argument("--rother", action="append", default=[], help="more certificates for the response (PEM)")
     p.add_argument("--ndays", type=int, default=1, help="nextUpdate = thisUpdate + N days")
-    p.add_argument("--work-dir", default=None, help="directory for per-request temporary files")
-    p.add_argument("--openssl", default="openssl")
-    args = p.parse_args()
-    for f in [args.index, args.ca, args.rsigner, args.rkey] + args.rother:
-        if not os.path.isfile(f):
-            p.error("file not found: %s" % f)
-    if args.work_dir:
-        os.makedirs(args.work_dir, exist_ok=True)
-
+    args = serving.parse_args(p, lambda a: [a.index, a.ca, a.rsigner, a.rkey] + a.rother)
     Handler.responder = Responder(args)
     serving.serve('ocsp.py', args.host, args.port, Handler, '')
 
