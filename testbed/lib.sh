@@ -120,6 +120,20 @@ pid_running() {
 
 pid_of() { cat "$1" 2>/dev/null || true; }
 
+# signal_and_wait SIGNAL PID TENTHS PIDFILE [CMDLINE-SUBSTRING]: sends SIGNAL
+# to the process group PID leads (or, failing that, to PID alone), then waits
+# up to TENTHS tenths of a second for pid_running PIDFILE to turn false.
+# Status 0 once it has stopped, 1 if it still runs.
+signal_and_wait() {
+    local sig="$1" pid="$2" tenths="$3" pidfile="$4" want="${5:-}" i
+    kill -"$sig" -- "-$pid" 2>/dev/null || kill -"$sig" "$pid" 2>/dev/null || true
+    for i in $(seq 1 "$tenths"); do
+        pid_running "$pidfile" "$want" || return 0
+        sleep 0.1
+    done
+    ! pid_running "$pidfile" "$want"
+}
+
 # stop_pidfile PIDFILE NAME [CMDLINE-SUBSTRING]: SIGTERM the process group the
 # process leads (all ours are started with setsid), wait up to 5 s, then
 # SIGKILL. Removes the pid file. Quiet if already stopped.
@@ -131,19 +145,9 @@ stop_pidfile() {
     fi
     pid="$(pid_of "$pidfile")"
     log "stopping $name (pid $pid)"
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do
-        pid_running "$pidfile" "$want" || break
-        sleep 0.1
-    done
-    if pid_running "$pidfile" "$want"; then
+    if ! signal_and_wait TERM "$pid" 50 "$pidfile" "$want"; then
         log "$name did not stop after SIGTERM: sending SIGKILL"
-        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-        for i in $(seq 1 30); do
-            pid_running "$pidfile" "$want" || break
-            sleep 0.1
-        done
-        pid_running "$pidfile" "$want" && die "could not stop $name (pid $pid)"
+        signal_and_wait KILL "$pid" 30 "$pidfile" "$want" || die "could not stop $name (pid $pid)"
     fi
     # Dead. Its parent is init (our scripts exit after starting it), which on
     # some machines reaps orphans only every few seconds: until then `pgrep`
