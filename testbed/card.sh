@@ -22,11 +22,6 @@ TB_NAME=card.sh
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() {
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-    exit 2
-}
-
 scripted_pidfile() { echo "$RUN_DIR/scripted-$1.pid"; }
 reader_index() { echo $(( $1 - VPCD_PORT_0 )); }
 

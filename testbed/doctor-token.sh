@@ -17,7 +17,7 @@ TB_NAME=doctor-token.sh
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[ $# -ge 3 ] || { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -ge 3 ] || usage
 dir="$1" label="$2" pin="$3"; shift 3
 need_cmd softhsm2-util pkcs11-tool openssl
 [ -f "$PKI_DIR/objects.tsv" ] || die "no $PKI_DIR/objects.tsv: run testbed/up.sh first"

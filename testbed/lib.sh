@@ -71,6 +71,14 @@ TB_NAME="${TB_NAME:-testbed}"
 log() { printf '%s: %s\n' "$TB_NAME" "$*" >&2; }
 die() { printf '%s: ERROR: %s\n' "$TB_NAME" "$*" >&2; exit 1; }
 
+# usage: prints the opening comment of the script that runs (its lines after
+# the #! line, up to the first line of code) and exits 2. Scripts whose usage
+# is one line define their own.
+usage() {
+    awk 'NR == 1 { next } !/^#/ { exit } { sub(/^# ?/, ""); print }' "$0" >&2
+    exit 2
+}
+
 need_cmd() {
     local c
     for c in "$@"; do

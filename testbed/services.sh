@@ -18,11 +18,6 @@ TB_NAME=services.sh
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() {
-    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-    exit 2
-}
-
 # listening PIDFILE SUBSTRING PORT: 0 once the port listens, 2 if the process died.
 listening() {
     pid_running "$1" "$2" || return 2
