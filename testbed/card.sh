@@ -64,6 +64,38 @@ wait_removed() {
         || die "$name stopped but reader $idx still shows a card after 10 s"
 }
 
+# remove_card NAME PIDFILE SUBSTRING PORT: stops the card process and waits
+# until its reader is empty.
+remove_card() {
+    stop_pidfile "$2" "$1" "$3"
+    wait_removed "$1" "$4"
+}
+
+# stop_card NAME PIDFILE SUBSTRING PORT ABSENT REMOVED: removes the card if its
+# process runs; logs REMOVED then, ABSENT if it did not run.
+stop_card() {
+    if ! pid_running "$2" "$3"; then
+        rm -f "$2"
+        log "$5"
+        return 0
+    fi
+    remove_card "$1" "$2" "$3" "$4"
+    log "$6"
+}
+
+# card_status PIDFILE SUBSTRING PORT RUNNING ABSENT: prints RUNNING with the
+# pid and the ATR its reader shows (status 0), or ABSENT (status 3).
+card_status() {
+    local pidfile="$1" want="$2" idx atr
+    if ! pid_running "$pidfile" "$want"; then
+        echo "$5"
+        return 3
+    fi
+    idx="$(reader_index "$3")"
+    atr="$(reader_atr "$idx" || true)"
+    echo "$4 (pid $(pid_of "$pidfile")), reader $idx: ${atr:-no card visible}"
+}
+
 spawn() {   # spawn PIDFILE LOGFILE CMD...: detached, own process group
     local pidfile="$1" logf="$2"; shift 2
     printf '\n=== %s start: %s ===\n' "$(date '+%F %T')" "$*" >> "$logf"
@@ -93,25 +125,13 @@ openpgp() {
             wait_inserted "OpenPGP card" "$OPENPGP_PIDFILE" openpgp_bridge.py "$VPCD_PORT_0" "$logf"
             ;;
         stop)
-            if ! pid_running "$OPENPGP_PIDFILE" openpgp_bridge.py; then
-                rm -f "$OPENPGP_PIDFILE"
-                log "OpenPGP card not running"
-                return 0
-            fi
-            stop_pidfile "$OPENPGP_PIDFILE" "OpenPGP card" openpgp_bridge.py
-            wait_removed "OpenPGP card" "$VPCD_PORT_0"
-            log "OpenPGP card removed"
+            stop_card "OpenPGP card" "$OPENPGP_PIDFILE" openpgp_bridge.py "$VPCD_PORT_0" \
+                "OpenPGP card not running" "OpenPGP card removed"
             ;;
         restart) openpgp stop; openpgp start ;;
         status)
-            if pid_running "$OPENPGP_PIDFILE" openpgp_bridge.py; then
-                local atr
-                atr="$(reader_atr 0 || true)"
-                echo "OpenPGP card running (pid $(pid_of "$OPENPGP_PIDFILE")), reader 0: ${atr:-no card visible}"
-                return 0
-            fi
-            echo "OpenPGP card not running"
-            return 3
+            card_status "$OPENPGP_PIDFILE" openpgp_bridge.py "$VPCD_PORT_0" \
+                "OpenPGP card running" "OpenPGP card not running"
             ;;
         *) usage ;;
     esac
@@ -150,8 +170,7 @@ scripted() {
             fi
             if pid_running "$pidfile" scripted_card.py; then
                 log "replacing the scripted card on port $port"
-                stop_pidfile "$pidfile" "scripted card (port $port)" scripted_card.py
-                wait_removed "scripted card" "$port"
+                remove_card "scripted card (port $port)" "$pidfile" scripted_card.py "$port"
             fi
             check_python
             ensure_state_dirs
@@ -160,24 +179,12 @@ scripted() {
             wait_inserted "scripted card (port $port)" "$pidfile" scripted_card.py "$port" "$logf" "$atr"
             ;;
         stop)
-            if ! pid_running "$pidfile" scripted_card.py; then
-                rm -f "$pidfile"
-                log "no scripted card on port $port"
-                return 0
-            fi
-            stop_pidfile "$pidfile" "scripted card (port $port)" scripted_card.py
-            wait_removed "scripted card" "$port"
-            log "scripted card on port $port removed"
+            stop_card "scripted card (port $port)" "$pidfile" scripted_card.py "$port" \
+                "no scripted card on port $port" "scripted card on port $port removed"
             ;;
         status)
-            if pid_running "$pidfile" scripted_card.py; then
-                local seen
-                seen="$(reader_atr "$(reader_index "$port")" || true)"
-                echo "scripted card on port $port running (pid $(pid_of "$pidfile")), reader $(reader_index "$port"): ${seen:-no card visible}"
-                return 0
-            fi
-            echo "no scripted card on port $port"
-            return 3
+            card_status "$pidfile" scripted_card.py "$port" \
+                "scripted card on port $port running" "no scripted card on port $port"
             ;;
         *) usage ;;
     esac
