@@ -35,7 +35,19 @@ check() {  # check DESCRIPTION CMD...
 
 opensc() { pkcs11-tool --module "$PODPIS_OPENSC_MODULE" "$@"; }
 softhsm() { pkcs11-tool --module "$PODPIS_SOFTHSM_MODULE" "$@"; }
-pubkey_of() { openssl x509 -in "$1" -pubkey -noout > "$work/pub.pem"; }
+# p11_sign TOOL TOKEN PIN ID INPUT PKCS11-TOOL-ARGS...: signs INPUT with key ID
+# of TOKEN into $work/sig.
+p11_sign() {
+    local tool="$1" token="$2" pin="$3" id="$4" input="$5"; shift 5
+    "$tool" --token-label "$token" --login --pin "$pin" --sign "$@" --id "$id" -i "$input" -o "$work/sig"
+}
+# verify_sig CERT [OPENSSL-DGST-ARGS...]: $work/sig is a SHA-256 signature of
+# $work/data by the key of CERT.
+verify_sig() {
+    local cert="$1"; shift
+    openssl x509 -in "$cert" -pubkey -noout > "$work/pub.pem"
+    openssl dgst -sha256 "$@" -verify "$work/pub.pem" -signature "$work/sig" "$work/data"
+}
 
 echo "Podpis test bench: signed data" > "$work/data"
 openssl dgst -sha256 -binary "$work/data" > "$work/data.sha256"
@@ -55,36 +67,25 @@ t_always_auth() {
         | grep -q "always authenticate"
 }
 t_sign_rsa_always_auth() {
-    softhsm --token-label "$PODPIS_SIGNER_TOKEN" --login --pin "$PODPIS_SIGNER_PIN" --sign -m SHA256-RSA-PKCS \
-        --id 01 -i "$work/data" -o "$work/sig"
-    pubkey_of "$PODPIS_PKI_DIR/person-rsa.pem"
-    openssl dgst -sha256 -verify "$work/pub.pem" -signature "$work/sig" "$work/data"
+    p11_sign softhsm "$PODPIS_SIGNER_TOKEN" "$PODPIS_SIGNER_PIN" 01 "$work/data" -m SHA256-RSA-PKCS
+    verify_sig "$PODPIS_PKI_DIR/person-rsa.pem"
 }
 t_sign_ec() {
     # SoftHSM 2.6 has no CKM_ECDSA_SHA256: hash first, then CKM_ECDSA.
-    softhsm --token-label "$PODPIS_SIGNER_TOKEN" --login --pin "$PODPIS_SIGNER_PIN" --sign -m ECDSA \
-        --signature-format openssl --id 02 -i "$work/data.sha256" -o "$work/sig"
-    pubkey_of "$PODPIS_PKI_DIR/person-ec.pem"
-    openssl dgst -sha256 -verify "$work/pub.pem" -signature "$work/sig" "$work/data"
+    p11_sign softhsm "$PODPIS_SIGNER_TOKEN" "$PODPIS_SIGNER_PIN" 02 "$work/data.sha256" -m ECDSA --signature-format openssl
+    verify_sig "$PODPIS_PKI_DIR/person-ec.pem"
 }
 t_sign_pss() {
-    softhsm --token-label "$PODPIS_SIGNER_TOKEN" --login --pin "$PODPIS_SIGNER_PIN" --sign -m SHA256-RSA-PKCS-PSS \
-        --id 03 -i "$work/data" -o "$work/sig"
-    pubkey_of "$PODPIS_PKI_DIR/person-pss.pem"
-    openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -verify "$work/pub.pem" \
-        -signature "$work/sig" "$work/data"
+    p11_sign softhsm "$PODPIS_SIGNER_TOKEN" "$PODPIS_SIGNER_PIN" 03 "$work/data" -m SHA256-RSA-PKCS-PSS
+    verify_sig "$PODPIS_PKI_DIR/person-pss.pem" -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32
 }
 t_sign_seal() {
-    softhsm --token-label "$PODPIS_SEAL_TOKEN" --login --pin "$PODPIS_SEAL_PIN" --sign -m SHA256-RSA-PKCS \
-        --id 01 -i "$work/data" -o "$work/sig"
-    pubkey_of "$PODPIS_PKI_DIR/seal.pem"
-    openssl dgst -sha256 -verify "$work/pub.pem" -signature "$work/sig" "$work/data"
+    p11_sign softhsm "$PODPIS_SEAL_TOKEN" "$PODPIS_SEAL_PIN" 01 "$work/data" -m SHA256-RSA-PKCS
+    verify_sig "$PODPIS_PKI_DIR/seal.pem"
 }
 t_sign_card() {
-    opensc --token-label "$PODPIS_OPENPGP_SIGN_TOKEN" --login --pin "$PODPIS_OPENPGP_PIN" --sign -m SHA256-RSA-PKCS \
-        --id 01 -i "$work/data" -o "$work/sig"
-    pubkey_of "$PODPIS_PKI_DIR/openpgp-sign.pem"
-    openssl dgst -sha256 -verify "$work/pub.pem" -signature "$work/sig" "$work/data"
+    p11_sign opensc "$PODPIS_OPENPGP_SIGN_TOKEN" "$PODPIS_OPENPGP_PIN" 01 "$work/data" -m SHA256-RSA-PKCS
+    verify_sig "$PODPIS_PKI_DIR/openpgp-sign.pem"
 }
 t_chains() {
     local n
