@@ -113,6 +113,39 @@ XMLSEC_ARGS=(--verify --trusted-pem "$PKI/root.pem" --untrusted-pem "$PKI/ca.pem
 
 json_documents() { sed -n 's/.*"documents":\([0-9]*\).*/\1/p' <<<"$1"; }
 
+# run_baseline VAR WHAT CMD...: runs a baseline, checks that its JSON line
+# counts COUNT documents and stores that line in VAR.
+run_baseline() {
+    local var="$1" what="$2" out; shift 2
+    out="$("$@")" || die "$what failed"
+    [ "$(json_documents "$out")" = "$COUNT" ] || die "$what printed: $out"
+    printf -v "$var" '%s' "$out"
+}
+
+# verify_outputs WHAT IN_DIR OUT_DIR SUFFIX CHECK: for every input IN_DIR/F,
+# OUT_DIR/F+SUFFIX exists and `CHECK WHAT INPUT OUTPUT` passes (it dies
+# otherwise); all COUNT of them.
+verify_outputs() {
+    local what="$1" in_dir="$2" out_dir="$3" suffix="$4" check="$5" f sig n=0
+    for f in "$in_dir"/*; do
+        sig="$out_dir/$(basename "$f")$suffix"
+        [ -s "$sig" ] || die "no output $sig"
+        "$check" "$what" "$f" "$sig"
+        n=$((n + 1))
+    done
+    [ "$n" -eq "$COUNT" ] || die "$what: $n of $COUNT verified"
+}
+cms_verifies() {
+    openssl cms -verify -cades -binary -inform DER -in "$3" -content "$2" \
+        -CAfile "$PKI/chain.pem" -purpose any -out /dev/null 2>"$WORK/err" \
+        || { cat "$WORK/err" >&2; die "$1 does not verify: $3"; }
+}
+xades_verifies() {
+    xmlsec1 "${XMLSEC_ARGS[@]}" "$3" >"$WORK/err" 2>&1 \
+        || { cat "$WORK/err" >&2; die "$1 does not verify: $3"; }
+    grep -q 'SignedInfo References (ok/all): 3/3' "$WORK/err" || { cat "$WORK/err" >&2; die "$1: not 3/3 references ok: $3"; }
+}
+
 lines=()
 for kt in "${KEY_TYPES[@]}"; do
     PIN="$(od -An -N4 -tu4 /dev/urandom | tr -d ' \n')"   # throwaway token
@@ -121,19 +154,9 @@ for kt in "${KEY_TYPES[@]}"; do
 
     # ---- baseline 1: openssl + pkcs11 engine, one process per document
     out_cms="$WORK/out-cms-$kt"
-    j1="$(SOFTHSM2_CONF="$conf" "$HERE/openssl_engine_cms.sh" "$CMS_IN" "$out_cms" "$PIN" "$kt")" \
-        || die "openssl_engine_cms.sh ($kt) failed"
-    [ "$(json_documents "$j1")" = "$COUNT" ] || die "openssl_engine_cms.sh ($kt) printed: $j1"
-    n=0
-    for f in "$CMS_IN"/*; do
-        sig="$out_cms/$(basename "$f").p7s"
-        [ -s "$sig" ] || die "no signature $sig"
-        openssl cms -verify -cades -binary -inform DER -in "$sig" -content "$f" \
-            -CAfile "$PKI/chain.pem" -purpose any -out /dev/null 2>"$WORK/err" \
-            || { cat "$WORK/err" >&2; die "CMS ($kt) does not verify: $sig"; }
-        n=$((n + 1))
-    done
-    [ "$n" -eq "$COUNT" ] || die "CMS ($kt): $n of $COUNT verified"
+    run_baseline j1 "openssl_engine_cms.sh ($kt)" \
+        env SOFTHSM2_CONF="$conf" "$HERE/openssl_engine_cms.sh" "$CMS_IN" "$out_cms" "$PIN" "$kt"
+    verify_outputs "CMS ($kt)" "$CMS_IN" "$out_cms" .p7s cms_verifies
     # the signature is over the content: one byte changed must fail
     # (no `| head` or `| grep -q` here: under pipefail their early exit is a SIGPIPE failure)
     cms_files=("$CMS_IN"/*); first="${cms_files[0]}"
@@ -150,20 +173,10 @@ for kt in "${KEY_TYPES[@]}"; do
 
     # ---- baseline 2: signxml XAdES + python-pkcs11, one process
     out_x="$WORK/out-xades-$kt"
-    j2="$(SOFTHSM2_CONF="$conf" "$PY" "$HERE/signxml_pkcs11.py" --input "$WORK/xml" --output "$out_x" \
-            --module "$MODULE" --token "Bench Seal" --pin "$PIN" --cert "$cert" --key-type "$kt")" \
-        || die "signxml_pkcs11.py ($kt) failed"
-    [ "$(json_documents "$j2")" = "$COUNT" ] || die "signxml_pkcs11.py ($kt) printed: $j2"
-    n=0
-    for f in "$WORK/xml"/*; do
-        sig="$out_x/$(basename "$f")"
-        [ -s "$sig" ] || die "no signed file $sig"
-        xmlsec1 "${XMLSEC_ARGS[@]}" "$sig" >"$WORK/err" 2>&1 \
-            || { cat "$WORK/err" >&2; die "XAdES ($kt) does not verify: $sig"; }
-        grep -q 'SignedInfo References (ok/all): 3/3' "$WORK/err" || { cat "$WORK/err" >&2; die "XAdES ($kt): not 3/3 references ok: $sig"; }
-        n=$((n + 1))
-    done
-    [ "$n" -eq "$COUNT" ] || die "XAdES ($kt): $n of $COUNT verified"
+    run_baseline j2 "signxml_pkcs11.py ($kt)" \
+        env SOFTHSM2_CONF="$conf" "$PY" "$HERE/signxml_pkcs11.py" --input "$WORK/xml" --output "$out_x" \
+            --module "$MODULE" --token "Bench Seal" --pin "$PIN" --cert "$cert" --key-type "$kt"
+    verify_outputs "XAdES ($kt)" "$WORK/xml" "$out_x" "" xades_verifies
     x_files=("$out_x"/*); first="${x_files[0]}"
     grep -q 'xades:SigningCertificateV2' "$first" || die "XAdES ($kt): no SigningCertificateV2"
     case "$kt" in rsa) alg='xmldsig-more#rsa-sha256' ;; ec) alg='xmldsig-more#ecdsa-sha256' ;; esac
