@@ -5,22 +5,28 @@
 // Targets are listed bottom-up, one layer after another; each depends only on
 // layers below it. The layers are the table "Module layers" in
 // docs/architecture.md; Tests/Tools/check_imports.py (run by the tests) checks
-// this file's order and dependencies and every import against it:
+// this file's order and dependencies and every import against it.
 //
-//    1 C shims        CPCSC, CPKCS11, CLibXML2
-//    2 foundation     Localization (PL/EN text), Tar (streamed tar)
-//    3 foundation     Files (atomic outputs, streamed inputs)
-//    4 hardware       SmartCard (PC/SC), PKCS11 (tokens and HSMs)
-//    5 formats        CMS (ASN.1 of RFC 5652), QualifiedCertificates (what a certificate says)
-//    6 formats        Timestamping (RFC 3161 client),
-//                     Signing (digests, signer, commitment types: shared by formats)
-//    7 formats        CAdES (EN 319 122), XAdES (EN 319 132, on libxml2)
-//    8 station        Inventory (readers → cards → tokens → certificates),
-//                     DaemonConfiguration (podpisd.toml)
-//    9 station        Sealing (seal keys, journal, pipeline), Doctor (desk checks for podpis doctor)
-//   10 station        Station (per-token queues, consent and PIN, sign jobs, events, seal batches)
-//   11 executables    podpis (CLI), podpisd (daemon)
+// A module with sentences for the clerk keeps them in its messages.json,
+// embedded in the binary (`messages`); Tests/Tools/check_messages.py checks
+// every catalog against the code.
 import PackageDescription
+
+// Other packages' products, named once.
+let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
+let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let tomlKit: Target.Dependency = .product(name: "TOMLKit", package: "TOMLKit")
+let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+
+/// A module's sentences for the clerk (messages.json), embedded in the binary.
+let messages: [Resource] = [.embedInCode("messages.json")]
+
 
 let package = Package(
     name: "Podpis",
@@ -69,77 +75,42 @@ let package = Package(
         // hash functions, signature schemes, ECDSA's two encodings: what the token and the formats share
         .target(
             name: "SignatureAlgorithms",
-            dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-            ]),
+            dependencies: [crypto, asn1]),
         // blocking calls (cards, modules, fsync) run off the cooperative pool: the one executor type
         .target(name: "Blocking"),
-        .target(name: "Files", dependencies: ["Localization", "Blocking"]),
+        .target(name: "Files", dependencies: ["Localization", "Blocking"], resources: messages),
 
         // MARK: Hardware
         .target(
             name: "SmartCard",
-            dependencies: ["CPCSC", "Localization", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CPCSC", "Localization", logging]),
         .target(
             name: "PKCS11",
-            dependencies: [
-                "CPKCS11", "Localization", "SignatureAlgorithms",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Logging", package: "swift-log"),
-            ]),
+            dependencies: ["CPKCS11", "Localization", "SignatureAlgorithms", x509, asn1, logging]),
 
         // MARK: Signature formats
         .target(
             name: "CMS",
-            dependencies: [
-                "Localization",
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "X509", package: "swift-certificates"),
-            ]),
+            dependencies: ["Localization", asn1, x509], resources: messages),
         // certificate facts
         .target(
             name: "QualifiedCertificates",
-            dependencies: [
-                "Localization",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            dependencies: ["Localization", x509, asn1, crypto]),
 
         .target(
             name: "Timestamping",
-            dependencies: [
-                "CMS", "Localization",
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            dependencies: ["CMS", "Localization", asn1, x509, crypto], resources: messages),
 
         .target(
             name: "Signing",
-            dependencies: [
-                "CMS", "SignatureAlgorithms",
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            dependencies: ["CMS", "SignatureAlgorithms", asn1, x509, crypto]),
         .target(
             name: "CAdES",
-            dependencies: [
-                "CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files",
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            dependencies: ["CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files", asn1, x509, crypto]),
 
         .target(
             name: "XAdES",
-            dependencies: [
-                "CLibXML2", "CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files", "Localization",
-                .product(name: "X509", package: "swift-certificates"),
-            ]),
+            dependencies: ["CLibXML2", "CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files", "Localization", x509], resources: messages),
 
         // The one signature maker: a document, a form and a signer in,
         // XAdES or CAdES bytes out (used by the station and the sealer alike).
@@ -156,46 +127,41 @@ let package = Package(
         // written by signing and sealing, read by `podpis audit`.
         .target(
             name: "Audit",
-            dependencies: ["Files", "SignatureAlgorithms", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["Files", "SignatureAlgorithms", crypto]),
 
         .target(
             name: "DaemonConfiguration",
-            dependencies: ["Localization", .product(name: "TOMLKit", package: "TOMLKit")]),
+            dependencies: ["Localization", tomlKit]),
         // Unattended sealing: the seal key kept logged in on several sessions,
         // a journal, and the pipeline that seals documents as fast as the token allows.
         .target(
             name: "Sealing",
             dependencies: [
-                "PKCS11", "SignatureAlgorithms", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES", "Timestamping", "Files", "Localization",
-                "DaemonConfiguration", "Blocking", "Audit", "Signatures",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "PKCS11", "SignatureAlgorithms", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES",
+                "Timestamping", "Files", "Localization", "DaemonConfiguration", "Blocking", "Audit", "Signatures", crypto,
             ]),
         .target(
             name: "Doctor",
             dependencies: [
-                "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Timestamping", "CMS", "DaemonConfiguration",
-                "Localization",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Timestamping", "CMS",
+                "DaemonConfiguration", "Localization", x509, asn1, crypto,
             ]),
         // The protocol's wire types that a client reads too (the batch API's
         // status, documents and seal stream records): podpis needs them, not the station.
         .target(
             name: "StationAPI",
             dependencies: [
-                "Audit", "Signatures", "Localization", "DaemonConfiguration", "Inventory", "PKCS11", "CAdES", "XAdES", "CMS", "Timestamping", "Files",
-            ]),
+                "Audit", "Signatures", "Localization", "DaemonConfiguration", "Inventory", "PKCS11", "CAdES", "XAdES", "CMS",
+                "Timestamping", "Files",
+            ], resources: messages),
 
         .target(
             name: "Station",
             dependencies: [
-                "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "CMS",
-                "Timestamping", "Files", "Localization", "Blocking", "DaemonConfiguration", "Audit", "StationAPI", "Signatures",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+                "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES",
+                "CMS", "Timestamping", "Files", "Localization", "Blocking", "DaemonConfiguration", "Audit", "StationAPI",
+                "Signatures", logging, x509, crypto,
+            ], resources: messages),
 
         // MARK: Executables
         // Unattended sealing as a service of the daemon: seal batches (the
@@ -204,31 +170,23 @@ let package = Package(
             name: "SealService",
             dependencies: [
                 "StationAPI", "Sealing", "Audit", "Files", "Tar", "Blocking", "Inventory", "PKCS11", "SignatureAlgorithms",
-                "Localization",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+                "Localization", logging, crypto,
+            ], resources: messages),
         .executableTarget(
             name: "podpis",
             dependencies: [
-                "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES", "Files",
-                "DaemonConfiguration", "Localization", "Audit", "StationAPI", "Sealing", "Doctor", "Tar", "CMS", "Timestamping",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES",
+                "Files", "DaemonConfiguration", "Localization", "Audit", "StationAPI", "Sealing", "Doctor", "Tar", "CMS",
+                "Timestamping", crypto, argumentParser, httpClient,
             ]),
         .executableTarget(
             name: "podpisd",
             dependencies: [
-                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11", "SignatureAlgorithms", "Signing", "Tar",
-                "Files", "QualifiedCertificates", "XAdES", "Audit", "StationAPI", "SealService",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11",
+                "SignatureAlgorithms", "Signing", "Tar", "Files", "QualifiedCertificates", "XAdES", "Audit", "StationAPI",
+                "SealService", argumentParser, logging, hummingbird, serviceLifecycle, crypto,
             ],
-            resources: [.copy("openapi.yaml")]),
+            resources: [.copy("openapi.yaml")] + messages),
 
         // MARK: Benchmarks (make bench)
         .executableTarget(name: "DetachedSigningBenchmark", path: "Benchmarks/DetachedSigningBenchmark"),
@@ -243,8 +201,8 @@ let package = Package(
         .testTarget(
             name: "CAdESTests",
             dependencies: [
-                "CAdES", "CMS", "Files", "PKCS11", "SignatureAlgorithms", "Signing", "SigningFixtures", "Timestamping", "TestBench",
-                .product(name: "SwiftASN1", package: "swift-asn1"),
+                "CAdES", "CMS", "Files", "PKCS11", "SignatureAlgorithms", "Signing", "SigningFixtures", "Timestamping",
+                "TestBench", asn1,
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestBench"]),
         .testTarget(name: "DaemonConfigurationTests", dependencies: ["DaemonConfiguration", "TestBench"]),
@@ -257,21 +215,17 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),
         .testTarget(name: "SealServiceTests", dependencies: ["SealService", "StationAPI", "Audit"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization", "TestBench"]),
         .testTarget(name: "TimestampingTests", dependencies: ["Timestamping", "CMS", "TestBench"]),
         .testTarget(
             name: "SignaturesTests",
             dependencies: ["Signatures", "XAdES", "Files", "PKCS11", "SignatureAlgorithms", "Signing", "SigningFixtures", "TestBench"]),
         .testTarget(
             name: "PodpisdRouteTests",
-            dependencies: [
-                "podpisd", "Station", "SealService",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ]),
+            dependencies: ["podpisd", "Station", "SealService", hummingbirdTesting, hummingbird, logging]),
         .testTarget(
             name: "CMSTests",
-            dependencies: ["CMS", .product(name: "SwiftASN1", package: "swift-asn1")]),
+            dependencies: ["CMS", asn1]),
         .testTarget(name: "StationTests", dependencies: ["Station", "StationAPI", "Audit", "TestBench"]),
         .testTarget(
             name: "XAdESTests",

@@ -11,20 +11,5 @@ public enum CMSErrorKind: String, ErrorKind {
     case contentMissing = "cms-content-missing"
     case tooLarge = "cms-too-large"
 
-    public func message(_ detail: String) -> ClerkText {
-        switch self {
-        case .malformed:
-            return ClerkText(pl: "Plik podpisu jest uszkodzony (\(detail)).", en: "The signature file is damaged (\(detail)).")
-        case .notSignedData:
-            return ClerkText(pl: "To nie jest podpis CAdES/CMS (\(detail)).", en: "This is not a CAdES/CMS signature (\(detail)).")
-        case .unsupported:
-            return ClerkText(pl: "Nieobsługiwany element podpisu: \(detail).", en: "Unsupported signature element: \(detail).")
-        case .contentMissing:
-            return ClerkText(
-                pl: "Podpis jest zewnętrzny (detached): wskaż podpisany plik (\(detail)).",
-                en: "The signature is detached: give the signed file too (\(detail)).")
-        case .tooLarge:
-            return ClerkText(pl: "Dokument jest za duży: \(detail).", en: "The document is too large: \(detail).")
-        }
-    }
+    public static var catalog: MessageCatalog { messages }
 }

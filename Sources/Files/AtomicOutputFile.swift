@@ -321,22 +321,5 @@ public enum FileErrorKind: String, ErrorKind {
     /// A symbolic link (never followed), a directory, a FIFO, a device.
     case notAFile = "not-a-regular-file"
 
-    public func message(_ detail: String) -> ClerkText {
-        switch self {
-        case .exists:
-            return ClerkText(pl: "Plik \(detail) już istnieje; nie nadpisano go.", en: "\(detail) already exists; it was not overwritten.")
-        case .cannotWrite:
-            return ClerkText(pl: "Nie można zapisać pliku: \(detail).", en: "Cannot write the file: \(detail).")
-        case .cannotRead:
-            return ClerkText(pl: "Nie można odczytać pliku: \(detail).", en: "Cannot read the file: \(detail).")
-        case .tooLarge:
-            return ClerkText(pl: "Plik jest za duży: \(detail).", en: "The file is too large: \(detail).")
-        case .notAFile:
-            return ClerkText(pl: "To nie jest zwykły plik (dowiązań symbolicznych się nie otwiera): \(detail).", en: "Not a regular file (symbolic links are not followed): \(detail).")
-        case .changed:
-            return ClerkText(
-                pl: "Plik \(detail) zmienił się w trakcie podpisywania; nic nie zapisano. Spróbuj ponownie.",
-                en: "\(detail) changed while it was being signed; nothing was written. Try again.")
-        }
-    }
+    public static var catalog: MessageCatalog { messages }
 }

@@ -11,6 +11,11 @@ public struct ClerkText: Sendable, Hashable, Codable, CustomStringConvertible {
         self.en = en
     }
 
+    /// The same text in both languages (a name, a path, a number).
+    public init(verbatim text: String) {
+        self.init(pl: text, en: text)
+    }
+
     /// The text in the given language.
     public func text(in language: Language) -> String {
         switch language {

@@ -1,10 +1,19 @@
 /// The kinds of one error type: each kind's raw value is its stable code,
-/// and it words the sentence for a detail. An error type is then
+/// and the key of its sentence in the module's message catalog, where
+/// `{detail}` stands for the detail. An error type is then
 /// `KindedError<ItsKind>` and keeps the kind, the detail and the code in one
 /// place for every module (CMS, Files, Timestamping, XAdES).
 public protocol ErrorKind: RawRepresentable, Sendable, Hashable where RawValue == String {
+    /// The catalog of the module that defines the kind.
+    static var catalog: MessageCatalog { get }
     /// The clerk's sentence for this kind with the detail filled in.
     func message(_ detail: String) -> ClerkText
+}
+
+extension ErrorKind {
+    public func message(_ detail: String) -> ClerkText {
+        Self.catalog.text(rawValue, ["detail": detail])
+    }
 }
 
 /// An error of one kind with a detail (a path, what a parser said): a

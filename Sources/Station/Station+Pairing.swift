@@ -66,48 +66,25 @@ extension StationProblem {
 
     public static func originNotPairable(_ origin: String) -> StationProblem {
         let shown = VisibleText.escaped(String(origin.prefix(100)))
-        return StationProblem(
-            "origin-not-pairable", kind: .notAllowed, title: "Origin cannot pair",
-            message: ClerkText(
-                pl: "Strona o pochodzeniu „\(shown)” nie może prosić o parowanie: tylko strony https:// (oraz http://localhost przy development_origins = true).",
-                en: "A page with origin “\(shown)” cannot ask to pair: only https:// pages may (and http://localhost with development_origins = true)."))
+        return StationProblem(.notAllowed, messages.sentence("origin-not-pairable", ["shown": shown]))
     }
 
     public static func peerNotDeskUser(_ uid: UInt32?) -> StationProblem {
-        StationProblem(
-            "peer-not-desk-user", kind: .notAllowed, title: "Not the desk's user",
-            message: ClerkText(
-                pl: "Stronę z allowed_origins może sparować tylko użytkownik, dla którego działa podpisd; to połączenie należy do \(uid.map { "uid \($0)" } ?? "nieznanego użytkownika").",
-                en: "A page of allowed_origins pairs only for the user podpisd runs for; this connection belongs to \(uid.map { "uid \($0)" } ?? "an unknown user")."))
+        let who = uid.map { ClerkText(verbatim: "uid \($0)") } ?? messages.text("unknown-user")
+        return StationProblem(.notAllowed, messages.sentence("peer-not-desk-user", ["who": who]))
     }
 
-    public static let tooManyPairings = StationProblem(
-        "too-many-pairings", kind: .busy, title: "Too many pairing requests",
-        message: ClerkText(
-            pl: "Użytkownik ma już kilka pytań o parowanie; spróbuj ponownie za \(pairingRetrySeconds) s.",
-            en: "The user already has several pairing questions open; try again in \(pairingRetrySeconds) s."))
+    public static let tooManyPairings = StationProblem(.busy, messages.sentence("too-many-pairings", ["pairingRetrySeconds": pairingRetrySeconds]))
 
     public static func pairingRefused(_ origin: String?) -> StationProblem {
-        StationProblem(
-            "pairing-refused", kind: .notAllowed, title: "Pairing refused",
-            message: ClerkText(
-                pl: "Użytkownik nie pozwolił \(origin ?? "temu programowi") korzystać z podpisu. Kolejna prośba będzie możliwa za kilka minut.",
-                en: "The user did not allow \(origin ?? "this program") to use the signing station. A new request is possible in a few minutes."))
+        StationProblem(.notAllowed, messages.sentence("pairing-refused", ["who": origin.map(ClerkText.init(verbatim:)) ?? messages.text("this-program-dative")]))
     }
 
     public static func pairingPending(_ origin: String?) -> StationProblem {
-        StationProblem(
-            "pairing-pending", kind: .conflict, title: "Pairing already asked",
-            message: ClerkText(
-                pl: "Użytkownik jest już pytany o \(origin ?? "ten program"); poczekaj na odpowiedź.",
-                en: "The user is already being asked about \(origin ?? "this program"); wait for the answer."))
+        StationProblem(.conflict, messages.sentence("pairing-pending", ["who": origin.map(ClerkText.init(verbatim:)) ?? messages.text("this-program")]))
     }
 
     public static func notPaired(_ origin: String?) -> StationProblem {
-        StationProblem(
-            "not-paired", kind: .notAllowed, title: "Pairing token required",
-            message: ClerkText(
-                pl: "To wywołanie wymaga tokenu parowania w nagłówku Authorization: Bearer …; najpierw POST /v1/pairing (użytkownik zatwierdza stronę \(origin ?? "lub program") w agencie podpisu).",
-                en: "This call needs the pairing token in the Authorization: Bearer … header; first POST /v1/pairing (the user approves \(origin ?? "the program") in the signing agent)."))
+        StationProblem(.notAllowed, messages.sentence("not-paired", ["who": origin.map(ClerkText.init(verbatim:)) ?? messages.text("or-the-program")]))
     }
 }

@@ -33,27 +33,15 @@ extension DaemonConfiguration.Policy {
             let allowed = requester.uid.map { uid in users.contains(String(uid)) || requester.user.map(users.contains) == true } ?? false
             guard allowed else {
                 let who = requester.user ?? requester.uid.map { "uid \($0)" } ?? "?"
-                throw StationProblem(
-                    "user-not-allowed", kind: .notAllowed, title: "User not allowed for this certificate",
-                    message: ClerkText(
-                        pl: "Użytkownik \(who) nie może używać certyfikatu „\(holder)” (polityka w podpisd.toml).",
-                        en: "User \(who) may not use the certificate “\(holder)” (policy in podpisd.toml)."))
+                throw StationProblem(.notAllowed, messages.sentence("user-not-allowed", ["who": who, "holder": holder]))
             }
         }
         if let origins, let origin = requester.origin, !origins.contains(origin) {
-            throw StationProblem(
-                "origin-not-allowed-for-certificate", kind: .notAllowed, title: "Origin not allowed for this certificate",
-                message: ClerkText(
-                    pl: "Strona \(origin) nie może używać certyfikatu „\(holder)” (polityka w podpisd.toml).",
-                    en: "The page \(origin) may not use the certificate “\(holder)” (policy in podpisd.toml)."))
+            throw StationProblem(.notAllowed, messages.sentence("origin-not-allowed-for-certificate", ["origin": origin, "holder": holder]))
         }
         if digestOnly && !self.digestOnly.allows(requester.transport) { throw StationProblem.digestOnlyNotAllowed }
         guard documents <= maxDocuments else {
-            throw StationProblem(
-                "too-many-documents", kind: .cannotComply, title: "Too many documents for one consent",
-                message: ClerkText(
-                    pl: "Jedna zgoda obejmuje najwyżej \(maxDocuments) dokumentów dla tego certyfikatu; wysłano \(documents). Podziel prośbę.",
-                    en: "One consent covers at most \(maxDocuments) documents for this certificate; \(documents) were sent. Split the request."))
+            throw StationProblem(.cannotComply, messages.sentence("too-many-documents", ["maxDocuments": maxDocuments, "documents": documents]))
         }
     }
 }

@@ -57,70 +57,46 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
         self.triesLeft = triesLeft
     }
 
+    /// A problem worded by a catalogued sentence: the code is the sentence's
+    /// key unless given, the title its heading.
+    public init(_ kind: Kind, _ sentence: Sentence, code: String? = nil, reason: String? = nil, triesLeft: Int? = nil) {
+        self.init(code ?? sentence.key, kind: kind, title: sentence.title, message: sentence.text, reason: reason, triesLeft: triesLeft)
+    }
+
     public var description: String { "\(code): \(message.en)" }
 
     public static func badRequest(_ en: String, pl: String? = nil, code: String = "bad-request") -> StationProblem {
         StationProblem(code, kind: .invalid, title: "Bad request", message: ClerkText(pl: pl ?? en, en: en))
     }
 
-    public static let notFound = StationProblem(
-        "not-found", kind: .notFound, title: "Not found",
-        message: ClerkText(pl: "Nie ma takiego zasobu.", en: "No such resource."))
+    public static let notFound = StationProblem(.notFound, messages.sentence("not-found"))
 
     public static func unknownCertificate(_ id: String) -> StationProblem {
-        StationProblem(
-            "unknown-certificate", kind: .notFound, title: "Unknown certificate",
-            message: ClerkText(
-                pl: "Nie ma certyfikatu \(id) na żadnej karcie ani tokenie. Sprawdź listę: GET /v1/certificates.",
-                en: "No certificate \(id) on any card or token. See the list: GET /v1/certificates."))
+        StationProblem(.notFound, messages.sentence("unknown-certificate", ["id": id]))
     }
 
     public static func ambiguousCertificate(_ ids: [String]) -> StationProblem {
-        StationProblem(
-            "ambiguous-certificate", kind: .conflict, title: "Ambiguous certificate",
-            message: ClerkText(
-                pl: "Kilka certyfikatów może podpisać; wskaż jeden (certificate): \(ids.joined(separator: ", ")).",
-                en: "Several certificates can sign; name one (certificate): \(ids.joined(separator: ", "))."))
+        StationProblem(.conflict, messages.sentence("ambiguous-certificate", ["ids": ids.joined(separator: ", ")]))
     }
 
-    public static let refused = StationProblem(
-        "refused", kind: .notAllowed, title: "Refused by the user",
-        message: ClerkText(pl: "Użytkownik odmówił podpisania.", en: "The user refused to sign."))
+    public static let refused = StationProblem(.notAllowed, messages.sentence("refused"))
 
     public static func pinMissing(_ token: String) -> StationProblem {
-        StationProblem(
-            "pin-missing", kind: .notAllowed, title: "No PIN given",
-            message: ClerkText(
-                pl: "Zgoda bez PIN-u, a „\(token)” go wymaga; nic nie podpisano i nie zużyto żadnej próby PIN-u.",
-                en: "Approved without a PIN, but “\(token)” needs one; nothing was signed and no PIN try was used."))
+        StationProblem(.notAllowed, messages.sentence("pin-missing", ["token": token]))
     }
 
-    public static let noAgent = StationProblem(
-        "no-agent", kind: .unavailable, title: "No agent answered",
-        message: ClerkText(
-            pl: "Nikt nie potwierdził podpisu: poproś użytkownika o uruchomienie „podpis agent” w terminalu i spróbuj ponownie.",
-            en: "Nobody confirmed the signature: ask the user to start “podpis agent” in a terminal, then try again."))
+    public static let noAgent = StationProblem(.unavailable, messages.sentence("no-agent"))
 
-    public static let queueFull = StationProblem(
-        "queue-full", kind: .busy, title: "Too many requests",
-        message: ClerkText(pl: "Za dużo oczekujących żądań do tego tokenu; spróbuj później.", en: "Too many requests waiting for this token; try later."))
+    public static let queueFull = StationProblem(.busy, messages.sentence("queue-full"))
 
     public static func tooLarge(_ limit: Int) -> StationProblem {
-        StationProblem(
-            "too-large", kind: .tooLarge, title: "Too large",
-            message: ClerkText(
-                pl: "Żądanie przekracza limit \(limit / (1 << 20)) MiB; dla dużych plików wyślij sam skrót (digest).",
-                en: "The request exceeds the \(limit / (1 << 20)) MiB limit; for large files send the digest only."))
+        StationProblem(.tooLarge, messages.sentence("too-large", ["mib": limit / (1 << 20)]))
     }
 
-    public static let digestNotAllowed = StationProblem(
-        "digest-not-allowed", kind: .cannotComply, title: "Digest not allowed",
-        message: ClerkText(
-            pl: "Sam skrót wystarcza tylko do podpisu zewnętrznego (packaging detached); ten podpis potrzebuje treści dokumentu.",
-            en: "A digest is enough only for a detached signature (packaging detached); this one needs the document's content."))
+    public static let digestNotAllowed = StationProblem(.cannotComply, messages.sentence("digest-not-allowed"))
 
     public static func internalError(_ detail: String) -> StationProblem {
-        StationProblem("internal", kind: .internalError, title: "Internal error", message: ClerkText(pl: "Błąd wewnętrzny: \(detail)", en: "Internal error: \(detail)"))
+        StationProblem(.internalError, messages.sentence("internal", ["detail": detail]))
     }
 
     /// Any error from the signing path, as a problem.

@@ -49,10 +49,6 @@ func isMember(uid: UInt32, of group: UInt32) -> Bool {
 
 extension StationProblem {
     static func peerNotAllowed(_ who: String) -> StationProblem {
-        StationProblem(
-            "peer-not-allowed", kind: .notAllowed, title: "Peer not allowed",
-            message: ClerkText(
-                pl: "Ten użytkownik (\(who)) nie może używać gniazda podpisd.",
-                en: "This user (\(who)) may not use podpisd's socket."))
+        StationProblem(.notAllowed, messages.sentence("peer-not-allowed", ["who": who]))
     }
 }

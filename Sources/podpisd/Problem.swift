@@ -54,53 +54,25 @@ extension StationProblem {
         return Response(status: status.code == 499 ? .badRequest : status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static let methodNotAllowed = StationProblem(
-        "method-not-allowed", kind: .unsupportedOperation, title: "Method not allowed",
-        message: ClerkText(pl: "Ta metoda nie jest obsługiwana dla tego adresu.", en: "This method is not supported here."))
+    static let methodNotAllowed = StationProblem(.unsupportedOperation, messages.sentence("method-not-allowed"))
 
-    static let unsupportedVersion = StationProblem(
-        "unsupported-version", kind: .notFound, title: "Unsupported API version",
-        message: ClerkText(pl: "Ta wersja API nie istnieje; użyj /v1/.", en: "No such API version; use /v1/."))
+    static let unsupportedVersion = StationProblem(.notFound, messages.sentence("unsupported-version"))
 
-    static let agentOnly = StationProblem(
-        "agent-only", kind: .notAllowed, title: "Agent interface",
-        message: ClerkText(
-            pl: "Ten adres jest dostępny tylko przez gniazdo Unix, dla agenta użytkownika (podpis agent).",
-            en: "This address is served only on the Unix socket, to the user's agent (podpis agent)."))
+    static let agentOnly = StationProblem(.notAllowed, messages.sentence("agent-only"))
 
-    static let crossSiteRequest = StationProblem(
-        "cross-site-request", kind: .notAllowed, title: "Cross-site request",
-        message: ClerkText(
-            pl: "Przeglądarka oznaczyła to żądanie jako wysłane przez inną stronę (Sec-Fetch-Site) bez zatwierdzonego nagłówka Origin; odrzucono.",
-            en: "The browser marked this request as made by another site (Sec-Fetch-Site) without an approved Origin; refused."))
+    static let crossSiteRequest = StationProblem(.notAllowed, messages.sentence("cross-site-request"))
 
     static func badHost(_ host: String) -> StationProblem {
-        StationProblem(
-            "bad-host", kind: .notAllowed, title: "Host not allowed",
-            message: ClerkText(
-                pl: "Nagłówek Host „\(host)” nie wskazuje na localhost; żądanie odrzucono (ochrona przed DNS rebinding).",
-                en: "Host header “\(host)” does not name localhost; refused (DNS-rebinding defence)."))
+        StationProblem(.notAllowed, messages.sentence("bad-host", ["host": host]))
     }
 
     static func originNotAllowed(_ origin: String) -> StationProblem {
-        StationProblem(
-            "origin-not-allowed", kind: .notAllowed, title: "Origin not allowed",
-            message: ClerkText(
-                pl: "Strona \(origin) nie ma zgody na używanie podpisu na tym komputerze: najpierw POST /v1/pairing (użytkownik zatwierdza ją w agencie podpisu) albo administrator dodaje ją do allowed_origins.",
-                en: "The page \(origin) is not allowed to use signing on this computer: first POST /v1/pairing (the user approves it in the signing agent), or an administrator adds it to allowed_origins."))
+        StationProblem(.notAllowed, messages.sentence("origin-not-allowed", ["origin": origin]))
     }
 
-    static let tarExpected = StationProblem(
-        "unsupported-media-type", kind: .unsupportedContentType, title: "Unsupported media type",
-        message: ClerkText(
-            pl: "Wiele dokumentów naraz wysyła się jako archiwum tar (Content-Type: application/x-tar); jeden dokument: PUT …/documents/{name}.",
-            en: "Many documents at once are sent as a tar archive (Content-Type: application/x-tar); one document: PUT …/documents/{name}."))
+    static let tarExpected = StationProblem(.unsupportedContentType, messages.sentence("tar-expected"), code: "unsupported-media-type")
 
-    static let unsupportedMediaType = StationProblem(
-        "unsupported-media-type", kind: .unsupportedContentType, title: "Unsupported media type",
-        message: ClerkText(
-            pl: "Wyślij dokument z jego typem (Content-Type), np. application/pdf, albo JSON (application/json); formularze HTML nie są obsługiwane.",
-            en: "Send the document with its type (Content-Type), e.g. application/pdf, or JSON (application/json); HTML form posts are not accepted."))
+    static let unsupportedMediaType = StationProblem(.unsupportedContentType, messages.sentence("unsupported-media-type"))
 }
 
 extension JSONEncoder {

@@ -22,7 +22,7 @@ struct BatchRoutes: Sendable {
             var request = request
             let body: ByteBuffer
             do { body = try await request.collectBody(upTo: 4096) } catch {
-                throw StationProblem("too-large", kind: .tooLarge, title: "Too large", message: .init(pl: "Prośba przekracza 4 KiB.", en: "The request exceeds 4 KiB."))
+                throw StationProblem(.tooLarge, messages.sentence("request-too-large"), code: "too-large")
             }
             let profile = try CreateBatch.profile(Data(buffer: body))
             let requester = context.requester(origin: request.headers[.origin])

@@ -101,8 +101,7 @@ struct Routes: Sendable {
             do {
                 body = try await request.collectBody(upTo: 4096)
             } catch {
-                throw StationProblem("too-large", kind: .tooLarge, title: "Too large", message: .init(
-                    pl: "Prośba o parowanie przekracza 4 KiB.", en: "The pairing request exceeds 4 KiB."))
+                throw StationProblem(.tooLarge, messages.sentence("pairing-too-large"), code: "too-large")
             }
             let application = try PairingBody.application(Data(buffer: body))
             let requester = context.requester(origin: request.headers[.origin])

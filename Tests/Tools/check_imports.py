@@ -164,6 +164,8 @@ def read_package(root):
     except OSError as e:
         raise Unreadable("Package.swift: %s" % e.strerror)
     code = blank_comments_and_strings(text)
+    # `let NAME: Target.Dependency = .product(...)`: another package's product under a name
+    products = set(re.findall(r"\blet\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*Target\.Dependency\s*=\s*\.product\s*\(", code))
     package = re.search(r"\bPackage\s*\(", code)
     if not package:
         raise Unreadable("Package.swift: no Package( ... )")
@@ -191,6 +193,8 @@ def read_package(root):
                 if dep.startswith('"'):
                     deps.append((string_literal_at(text, dep_offset), dep_line))
                     continue
+                if dep in products:
+                    continue  # another package's product, named by a constant
                 call = re.match(r"\.(target|byName|product)\s*\(", dep)
                 if not call:
                     raise Unreadable("Package.swift:%d: a dependency this script cannot read: %s" % (dep_line, dep))
