@@ -83,7 +83,7 @@ let package = Package(
         // MARK: Hardware
         .target(
             name: "SmartCard",
-            dependencies: ["CPCSC", "Localization", logging]),
+            dependencies: ["CPCSC", "Localization", logging], resources: messages),
         .target(
             name: "PKCS11",
             dependencies: ["CPKCS11", "Localization", "SignatureAlgorithms", x509, asn1, logging]),
@@ -131,7 +131,7 @@ let package = Package(
 
         .target(
             name: "DaemonConfiguration",
-            dependencies: ["Localization", tomlKit]),
+            dependencies: ["Localization", tomlKit], resources: messages),
         // Unattended sealing: the seal key kept logged in on several sessions,
         // a journal, and the pipeline that seals documents as fast as the token allows.
         .target(
@@ -205,7 +205,7 @@ let package = Package(
                 "TestBench", asn1,
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestBench"]),
-        .testTarget(name: "DaemonConfigurationTests", dependencies: ["DaemonConfiguration", "TestBench"]),
+        .testTarget(name: "DaemonConfigurationTests", dependencies: ["DaemonConfiguration", "TestBench", tomlKit]),
         .testTarget(name: "PodpisdTests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),

@@ -1,38 +1,35 @@
 import Localization
 import TOMLKit
 
-/// What a key expects, named for `wrong-type` messages.
-enum ValueKind {
-    case integer
-    case seconds
-    case string
-    case boolean
-    case stringList
-    case table
+/// What a key expects, named for `wrong-type` messages; the raw value is
+/// the name's key in messages.json.
+enum ValueKind: String, CaseIterable {
+    case integer = "expects-integer"
+    case seconds = "expects-seconds"
+    case string = "expects-string"
+    case boolean = "expects-boolean"
+    case stringList = "expects-string-list"
+    case table = "expects-table"
 
-    var names: ClerkText {
-        switch self {
-        case .integer: ClerkText(pl: "liczba całkowita", en: "an integer")
-        case .seconds: ClerkText(pl: "liczba sekund", en: "a number of seconds")
-        case .string: ClerkText(pl: "tekst w cudzysłowie", en: "a string in quotes")
-        case .boolean: ClerkText(pl: "true albo false", en: "true or false")
-        case .stringList: ClerkText(pl: "lista tekstów, np. [\"a\", \"b\"]", en: "a list of strings, e.g. [\"a\", \"b\"]")
-        case .table: ClerkText(pl: "tabela, np. [server]", en: "a table, e.g. [server]")
-        }
-    }
+    var names: ClerkText { messages.text(rawValue) }
 
     /// What a TOML value found in the file is.
     static func names(of type: TOMLType) -> ClerkText {
+        messages.text(foundKey(type))
+    }
+
+    /// The key in messages.json naming a TOML type.
+    static func foundKey(_ type: TOMLType) -> String {
         switch type {
-        case .string: ClerkText(pl: "tekst", en: "a string")
-        case .int: ClerkText(pl: "liczba całkowita", en: "an integer")
-        case .double: ClerkText(pl: "liczba ułamkowa", en: "a floating-point number")
-        case .bool: ClerkText(pl: "wartość logiczna", en: "a boolean")
-        case .array: ClerkText(pl: "lista", en: "a list")
-        case .table: ClerkText(pl: "tabela", en: "a table")
-        case .date: ClerkText(pl: "data", en: "a date")
-        case .time: ClerkText(pl: "godzina", en: "a time")
-        case .dateTime: ClerkText(pl: "data z godziną", en: "a date-time")
+        case .string: "found-string"
+        case .int: "found-integer"
+        case .double: "found-double"
+        case .bool: "found-boolean"
+        case .array: "found-array"
+        case .table: "found-table"
+        case .date: "found-date"
+        case .time: "found-time"
+        case .dateTime: "found-date-time"
         }
     }
 }

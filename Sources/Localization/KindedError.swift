@@ -3,7 +3,7 @@
 /// `{detail}` stands for the detail. An error type is then
 /// `KindedError<ItsKind>` and keeps the kind, the detail and the code in one
 /// place for every module (CMS, Files, Timestamping, XAdES).
-public protocol ErrorKind: RawRepresentable, Sendable, Hashable where RawValue == String {
+public protocol ErrorKind: RawRepresentable, Sendable, Hashable, CaseIterable where RawValue == String {
     /// The catalog of the module that defines the kind.
     static var catalog: MessageCatalog { get }
     /// The clerk's sentence for this kind with the detail filled in.
