@@ -30,3 +30,14 @@ public struct KindedError<Kind: ErrorKind>: ClerkReadableError, Sendable, Hashab
     public var code: String { kind.rawValue }
     public var message: ClerkText { kind.message(detail) }
 }
+
+extension ErrorKind {
+    /// The kinds whose sentence is missing from the catalog or names a
+    /// placeholder other than `{detail}` (for each module's tests: empty).
+    public static var kindsWithoutSentence: [Self] {
+        allCases.filter { kind in
+            guard let entry = catalog.entries[kind.rawValue] else { return true }
+            return !Set(MessageCatalog.placeholders(entry.pl) + MessageCatalog.placeholders(entry.en)).isSubset(of: ["detail"])
+        }
+    }
+}

@@ -39,6 +39,11 @@ final class MessageCatalogTests: XCTestCase {
         XCTAssertEqual(MessageCatalog(json: Array("not json".utf8)).text("x").pl, "x")
     }
 
+    func testAKindWithoutItsSentenceOrWithAnotherPlaceholderIsFound() {
+        XCTAssertEqual(SampleKind.kindsWithoutSentence, [.missing, .otherPlaceholder])
+        XCTAssertEqual(SampleKind.fine.message("x").en, "Detail: x, {brace}.")
+    }
+
     // MARK: check_messages.py
 
     let script = TestBench.repositoryRoot.appendingPathComponent("Tests/Tools/check_messages.py").path
@@ -99,5 +104,18 @@ final class MessageCatalogTests: XCTestCase {
         let url = tree.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
+    }
+}
+
+private enum SampleKind: String, ErrorKind {
+    case fine = "fine"
+    case missing = "no-such-key"
+    case otherPlaceholder = "greeting"
+
+    static var catalog: MessageCatalog {
+        MessageCatalog(json: Array(#"""
+            { "fine": { "pl": "Szczegół: {detail}, {{nawias}.", "en": "Detail: {detail}, {{brace}." },
+              "greeting": { "pl": "Witaj, {name}.", "en": "Hello, {name}." } }
+            """#.utf8))
     }
 }

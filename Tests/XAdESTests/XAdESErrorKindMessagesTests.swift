@@ -1,15 +1,10 @@
 import XAdES
 import XCTest
 
-/// Every kind's code has its sentence in the module's catalog, in both languages.
+/// Every kind's code has its sentence in the module's catalog.
 final class XAdESErrorKindMessagesTests: XCTestCase {
     func testEveryKindHasASentenceWithItsDetail() {
-        for kind in XAdESErrorKind.allCases {
-            XCTAssertNotNil(XAdESErrorKind.catalog.entries[kind.rawValue], kind.rawValue)
-            let message = kind.message("DETAIL")
-            XCTAssertFalse(message.pl.contains("{") || message.en.contains("{"), kind.rawValue)
-            XCTAssertNotEqual(message.pl, message.en, kind.rawValue)
-        }
+        XCTAssertEqual(XAdESErrorKind.kindsWithoutSentence, [])
     }
 }
 
