@@ -6,7 +6,7 @@ extension ConfigurationFileReader {
         for name in table.keys {
             guard let value = table[name] else { continue }
             guard let profileTable = value.table else {
-                report(["seal", name], "wrong-type", ProblemMessages.sealNotTable(name))
+                report(["seal", name], "wrong-type", messages.text("seal-not-table", ["name": name]))
                 continue
             }
             if let profile = seal(name, profileTable) { configuration.seals[name] = profile }
@@ -15,7 +15,7 @@ extension ConfigurationFileReader {
 
     private mutating func seal(_ name: String, _ table: TOMLTable) -> DaemonConfiguration.SealProfile? {
         guard let certificateValue = table["certificate"] else {
-            report(["seal", name], "missing-key", ProblemMessages.sealWithoutCertificate(name))
+            report(["seal", name], "missing-key", messages.text("seal-without-certificate", ["name": name]))
             return nil
         }
         var profile = DaemonConfiguration.SealProfile(name: name, certificate: "")
@@ -33,7 +33,7 @@ extension ConfigurationFileReader {
                 if lower.count >= 8, lower.count <= 64, lower.allSatisfy(\.isHexDigit) {
                     profile.certificate = lower
                 } else {
-                    report(path, "bad-certificate", ProblemMessages.badPolicyCertificate(text), element: text)
+                    report(path, "bad-certificate", messages.text("bad-policy-certificate", ["text": text]), element: text)
                     valid = false
                 }
             case "xml":
@@ -54,7 +54,7 @@ extension ConfigurationFileReader {
                 if let bytes = mebibytes(value, path, in: 1...1_048_576) { profile.maxBatchBytes = bytes } else { valid = false }
             case "pin_credential":
                 guard let text = string(value, path), !text.isEmpty, !text.contains("/") else {
-                    report(path, "bad-credential", ProblemMessages.badCredential)
+                    report(path, "bad-credential", messages.text("bad-credential"))
                     valid = false
                     continue
                 }
@@ -63,7 +63,7 @@ extension ConfigurationFileReader {
                 guard let text = string(value, path) else { valid = false; continue }
                 let file = expandingHome(text)
                 guard file.hasPrefix("/") else {
-                    report(path, "bad-path", ProblemMessages.notAbsolute(text))
+                    report(path, "bad-path", messages.text("not-absolute", ["path": text]))
                     valid = false
                     continue
                 }
@@ -75,7 +75,7 @@ extension ConfigurationFileReader {
                 guard let text = string(value, path) else { valid = false; continue }
                 let folder = expandingHome(text)
                 guard folder.hasPrefix("/") else {
-                    report(path, "bad-path", ProblemMessages.notAbsolute(text))
+                    report(path, "bad-path", messages.text("not-absolute", ["path": text]))
                     valid = false
                     continue
                 }
@@ -86,18 +86,18 @@ extension ConfigurationFileReader {
             }
         }
         if pinSources.count > 1 {
-            report(["seal", name], "several-pin-sources", ProblemMessages.severalPINSources(name))
+            report(["seal", name], "several-pin-sources", messages.text("several-pin-sources", ["name": name]))
             valid = false
         }
         profile.pin = pinSources.first ?? .prompt
         if !folders.isEmpty {
             guard folders.count == 4 else {
-                report(["seal", name], "incomplete-hot-folder", ProblemMessages.incompleteHotFolder(name))
+                report(["seal", name], "incomplete-hot-folder", messages.text("incomplete-hot-folder", ["name": name]))
                 return nil
             }
             profile.hotFolder = .init(inbox: folders["inbox"]!, outbox: folders["outbox"]!, done: folders["done"]!, failed: folders["failed"]!)
             if Set(folders.values).count != 4 {
-                report(["seal", name], "incomplete-hot-folder", ProblemMessages.incompleteHotFolder(name))
+                report(["seal", name], "incomplete-hot-folder", messages.text("incomplete-hot-folder", ["name": name]))
                 valid = false
             }
         }

@@ -15,11 +15,11 @@ extension ConfigurationFileReader {
             case "socket":
                 if let socket = string(value, path), let checked = socketPath(socket, path) { server.socket = checked }
             case "socket_mode":
-                if let text = string(value, path, hint: ProblemMessages.modeAsString) {
+                if let text = string(value, path, hint: messages.text("mode-as-string")) {
                     if let mode = Self.mode(text) {
                         server.socketMode = mode
                     } else {
-                        report(path, "bad-mode", ProblemMessages.badMode(text))
+                        report(path, "bad-mode", messages.text("bad-mode", ["text": text]))
                     }
                 }
             case "socket_group":
@@ -27,7 +27,7 @@ extension ConfigurationFileReader {
             case "agent_users":
                 guard let users = strings(value, path) else { continue }
                 for user in users where !FileSystem.userExists(user) {
-                    report(path, "unknown-user", ProblemMessages.unknownUser(user), severity: .warning, element: user)
+                    report(path, "unknown-user", messages.text("unknown-user", ["user": user]), severity: .warning, element: user)
                 }
                 server.agentUsers = users
             case "allowed_origins":
@@ -81,7 +81,7 @@ extension ConfigurationFileReader {
             case "urls":
                 guard let urls = strings(value, path) else { continue }
                 let bad = urls.filter { !WebAddress.isServiceURL($0) }
-                for url in bad { report(path, "bad-url", ProblemMessages.badURL(url), element: url) }
+                for url in bad { report(path, "bad-url", messages.text("bad-url", ["text": url]), element: url) }
                 if bad.isEmpty { timestamp.urls = urls }
             case "timeout_seconds":
                 if let seconds = seconds(value, path, in: 1...300) { timestamp.timeoutSeconds = seconds }
@@ -131,19 +131,19 @@ extension ConfigurationFileReader {
     /// (a half-applied policy could allow more than the administrator meant).
     mutating func apply(policies value: TOMLValueConvertible, to configuration: inout DaemonConfiguration) {
         guard let array = value.array else {
-            report(["policy"], "wrong-type", ProblemMessages.policyNotArray)
+            report(["policy"], "wrong-type", messages.text("policy-not-array"))
             return
         }
         var policies: [DaemonConfiguration.Policy] = []
         var valid = true
         for element in array {
             guard let table = element.table else {
-                report(["policy"], "wrong-type", ProblemMessages.policyNotArray)
+                report(["policy"], "wrong-type", messages.text("policy-not-array"))
                 return
             }
             if let policy = policy(table) {
                 if policies.contains(where: { $0.certificate == policy.certificate }) {
-                    report(["policy", "certificate"], "duplicate-policy", ProblemMessages.duplicatePolicy(policy.certificate), element: policy.certificate)
+                    report(["policy", "certificate"], "duplicate-policy", messages.text("duplicate-policy", ["certificate": policy.certificate]), element: policy.certificate)
                     valid = false
                 }
                 policies.append(policy)
@@ -158,7 +158,7 @@ extension ConfigurationFileReader {
         var policy = DaemonConfiguration.Policy()
         var valid = true
         guard table["certificate"] != nil else {
-            report(["policy"], "missing-key", ProblemMessages.policyWithoutCertificate)
+            report(["policy"], "missing-key", messages.text("policy-without-certificate"))
             return nil
         }
         for key in table.keys {
@@ -171,13 +171,13 @@ extension ConfigurationFileReader {
                 if lower == "*" || (lower.count >= 8 && lower.count <= 64 && lower.allSatisfy(\.isHexDigit)) {
                     policy.certificate = lower
                 } else {
-                    report(path, "bad-certificate", ProblemMessages.badPolicyCertificate(text), element: text)
+                    report(path, "bad-certificate", messages.text("bad-policy-certificate", ["text": text]), element: text)
                     valid = false
                 }
             case "users":
                 guard let users = strings(value, path) else { valid = false; continue }
                 for user in users where !FileSystem.userExists(user) {
-                    report(path, "unknown-user", ProblemMessages.unknownUser(user), severity: .warning, element: user)
+                    report(path, "unknown-user", messages.text("unknown-user", ["user": user]), severity: .warning, element: user)
                 }
                 policy.users = users
             case "origins":
@@ -207,7 +207,7 @@ extension ConfigurationFileReader {
         guard !text.isEmpty else { return "" }
         let expanded = expandingHome(text)
         guard expanded.hasPrefix("/") else {
-            report(path, "bad-path", ProblemMessages.notAbsolute(text))
+            report(path, "bad-path", messages.text("not-absolute", ["path": text]))
             return nil
         }
         return expanded
@@ -226,11 +226,11 @@ extension ConfigurationFileReader {
         guard !text.isEmpty else { return text }
         let expanded = expandingHome(text)
         guard expanded.hasPrefix("/") else {
-            report(path, "bad-path", ProblemMessages.notAbsolute(text))
+            report(path, "bad-path", messages.text("not-absolute", ["path": text]))
             return nil
         }
         guard expanded.utf8.count <= Self.socketPathLimit else {
-            report(path, "out-of-range", ProblemMessages.socketPathTooLong(expanded.utf8.count, limit: Self.socketPathLimit))
+            report(path, "out-of-range", messages.text("socket-path-too-long", ["length": expanded.utf8.count, "limit": Self.socketPathLimit]))
             return nil
         }
         return expanded
@@ -259,12 +259,12 @@ extension ConfigurationFileReader {
         for text in texts {
             let module = expandingHome(text)
             guard module.hasPrefix("/") else {
-                report(path, "bad-path", ProblemMessages.notAbsolute(text), element: text)
+                report(path, "bad-path", messages.text("not-absolute", ["path": text]), element: text)
                 valid = false
                 continue
             }
             if !FileSystem.isRegularFile(module) {
-                report(path, "module-missing", ProblemMessages.moduleMissing(module), severity: .warning, element: text)
+                report(path, "module-missing", messages.text("module-missing", ["path": module]), severity: .warning, element: text)
             }
             modules.append(module)
         }

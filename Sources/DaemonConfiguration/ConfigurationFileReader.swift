@@ -53,7 +53,7 @@ struct ConfigurationFileReader {
 
     private mutating func unknownRootKey(_ name: String, isTable: Bool) {
         if !isTable, let table = ConfigurationSchema.table(holding: name) {
-            report([name], "unknown-key", ProblemMessages.keyOutsideTable(name, belongsTo: table),
+            report([name], "unknown-key", messages.text("key-outside-table", ["key": name, "table": table]),
                 suggestion: "\(table).\(name)")
             return
         }

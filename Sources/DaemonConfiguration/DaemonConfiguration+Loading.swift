@@ -32,7 +32,7 @@ extension DaemonConfiguration {
         case .missing:
             return []
         case .failed(let reason):
-            return [ConfigurationProblem(file: file, line: nil, key: "", code: "unreadable", message: ProblemMessages.unreadable(reason))]
+            return [ConfigurationProblem(file: file, line: nil, key: "", code: "unreadable", message: messages.text("unreadable", ["reason": reason]))]
         case .contents(let contents):
             bytes = contents
         }
@@ -40,10 +40,10 @@ extension DaemonConfiguration {
         let text = String(decoding: bytes, as: UTF8.self)
         guard text.utf8.elementsEqual(bytes), !bytes.contains(0) else {
             let line = firstLineNotText(bytes)
-            return [ConfigurationProblem(file: file, line: line, key: "", code: "toml-syntax", message: ProblemMessages.notText(line: line))]
+            return [ConfigurationProblem(file: file, line: line, key: "", code: "toml-syntax", message: messages.text("not-text", ["line": line]))]
         }
         if let line = TOMLHeaderCheck.firstHeaderWithoutKey(in: text) {  // toml++ would abort on it
-            return [ConfigurationProblem(file: file, line: line, key: "", code: "toml-syntax", message: ProblemMessages.syntax(line: line, column: 1, detail: "a table header must start with a key"))]
+            return [ConfigurationProblem(file: file, line: line, key: "", code: "toml-syntax", message: messages.text("syntax", ["line": line, "column": 1, "detail": "a table header must start with a key"]))]
         }
         let root: TOMLTable
         do {
@@ -52,11 +52,11 @@ extension DaemonConfiguration {
             let begin = error.source.begin
             return [ConfigurationProblem(
                 file: file, line: begin.line, key: "", code: "toml-syntax",
-                message: ProblemMessages.syntax(line: begin.line, column: begin.column, detail: error.description))]
+                message: messages.text("syntax", ["line": begin.line, "column": begin.column, "detail": error.description]))]
         } catch {
             return [ConfigurationProblem(
                 file: file, line: nil, key: "", code: "toml-syntax",
-                message: ProblemMessages.syntax(line: 0, column: 0, detail: String(describing: error)))]
+                message: messages.text("syntax", ["line": 0, "column": 0, "detail": String(describing: error)]))]
         }
         var reader = ConfigurationFileReader(file: file, text: text, home: home)
         reader.apply(root, to: &configuration)
