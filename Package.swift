@@ -86,7 +86,7 @@ let package = Package(
             dependencies: ["CPCSC", "Localization", logging], resources: messages),
         .target(
             name: "PKCS11",
-            dependencies: ["CPKCS11", "Localization", "SignatureAlgorithms", x509, asn1, logging]),
+            dependencies: ["CPKCS11", "Localization", "SignatureAlgorithms", x509, asn1, logging], resources: messages),
 
         // MARK: Signature formats
         .target(

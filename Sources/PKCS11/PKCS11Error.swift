@@ -87,52 +87,33 @@ public struct PKCS11Error: ClerkReadableError, Sendable, Hashable {
             if rv == ReturnValue.pinIncorrect { return wrongPINText }
             return ReturnValue.text(rv)
         case .moduleNotFound(let path):
-            return ClerkText(
-                pl: "Nie znaleziono modułu PKCS#11 \(path). Zainstaluj oprogramowanie karty lub popraw ścieżkę.",
-                en: "PKCS#11 module \(path) not found. Install the card's software or correct the path.")
+            return messages.text("module-not-found", ["path": path])
         case .moduleLoadFailed(let path, let reason):
-            return ClerkText(
-                pl: "Nie można załadować modułu PKCS#11 \(path): \(reason). Sprawdź, czy to właściwy plik i architektura (64-bit).",
-                en: "Cannot load PKCS#11 module \(path): \(reason). Check it is the right file and architecture (64-bit).")
+            return messages.text("module-load-failed", ["path": path, "reason": reason])
         case .tokenNotFound(let what):
-            return ClerkText(
-                pl: "Nie znaleziono tokenu „\(what)”. Włóż kartę lub sprawdź listę: podpis tokens.",
-                en: "Token “\(what)” not found. Insert the card or check the list: podpis tokens.")
+            return messages.text("token-not-found", ["what": what])
         case .objectNotFound(let what):
-            return ClerkText(
-                pl: "Na tokenie nie ma obiektu „\(what)”. Sprawdź listę: podpis certs.",
-                en: "The token has no object “\(what)”. Check the list: podpis certs.")
+            return messages.text("object-not-found", ["what": what])
         case .unsupportedAlgorithm(let what):
-            return ClerkText(
-                pl: "Ten klucz nie obsługuje podpisu \(what).", en: "This key does not support \(what) signatures.")
+            return messages.text("unsupported-algorithm", ["what": what])
         case .pinRequired:
-            return ClerkText(pl: "Wymagany PIN, a nie został podany.", en: "A PIN is required but none was given.")
+            return messages.text("pin-required")
         }
     }
 
     private var wrongPINText: ClerkText {
         if let triesLeft {
             if triesLeft == 0 { return ReturnValue.text(ReturnValue.pinLocked) }
-            if triesLeft == 1 {
-                return ClerkText(
-                    pl: "Niepoprawny PIN. Została OSTATNIA próba: kolejny błąd zablokuje kartę.",
-                    en: "Incorrect PIN. ONE try left: another mistake will lock the card.")
-            }
-            return ClerkText(
-                pl: "Niepoprawny PIN. Pozostało prób: \(triesLeft).",
-                en: "Incorrect PIN. Tries left: \(triesLeft).")
+            if triesLeft == 1 { return messages.text("pin-incorrect-one-try-left") }
+            return messages.text("pin-incorrect-tries-left", ["triesLeft": triesLeft])
         }
         switch pinStatus {
         case .finalTry?:
-            return ClerkText(
-                pl: "Niepoprawny PIN. Została OSTATNIA próba: kolejny błąd zablokuje kartę.",
-                en: "Incorrect PIN. ONE try left: another mistake will lock the card.")
+            return messages.text("pin-incorrect-final-try")
         case .locked?:
             return ReturnValue.text(ReturnValue.pinLocked)
         case .countLow?:
-            return ClerkText(
-                pl: "Niepoprawny PIN. Token zgłasza, że zostało niewiele prób.",
-                en: "Incorrect PIN. The token reports that few tries are left.")
+            return messages.text("pin-incorrect-count-low")
         default:
             return ReturnValue.text(ReturnValue.pinIncorrect)
         }
