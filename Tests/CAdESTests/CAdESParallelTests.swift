@@ -92,27 +92,22 @@ final class CAdESParallelTests: CAdESTestCase {
     func testDetachedSignatureWithoutItsContentIsAClearError() async throws {
         let kind = try CAdESFixtures.kinds().first { $0.certificate == "seal" }!
         let signer = try CAdESFixtures.signer(kind, module: module)
-        let sample = Self.samples.appendingPathComponent("dss/cades-bes-signeddata-detached.p7s").path
-        do {
-            _ = try await CAdES.addSignature(
-                to: [UInt8](try Data(contentsOf: URL(fileURLWithPath: sample))), detachedContent: nil, signer: signer, options: CAdESOptions())
-            XCTFail("no error")
-        } catch let error as CMSError {
-            XCTAssertEqual(error.code, "cms-content-missing")
+        func sample(_ name: String) throws -> [UInt8] {
+            [UInt8](try Data(contentsOf: Self.samples.appendingPathComponent(name)))
         }
-        do {
-            _ = try await CAdES.addSignature(to: Array("not a signature".utf8), detachedContent: nil, signer: signer, options: CAdESOptions())
-            XCTFail("no error")
-        } catch let error as CMSError {
-            XCTAssertEqual(error.code, "cms-malformed")
-        }
-        let malformed = Self.samples.appendingPathComponent("dss/malformed-cades.p7m").path
-        do {
-            _ = try await CAdES.addSignature(
-                to: [UInt8](try Data(contentsOf: URL(fileURLWithPath: malformed))), detachedContent: nil, signer: signer, options: CAdESOptions())
-            XCTFail("no error")
-        } catch let error as CMSError {
-            XCTAssertEqual(error.code, "cms-malformed")
+        // What our signer is added to (no detached content given), and the code of the CMSError that refuses it.
+        let cases: [(what: String, bytes: [UInt8], code: String)] = [
+            ("a detached signature", try sample("dss/cades-bes-signeddata-detached.p7s"), "cms-content-missing"),
+            ("not a signature", Array("not a signature".utf8), "cms-malformed"),
+            ("a malformed CAdES", try sample("dss/malformed-cades.p7m"), "cms-malformed"),
+        ]
+        for (what, bytes, code) in cases {
+            do {
+                _ = try await CAdES.addSignature(to: bytes, detachedContent: nil, signer: signer, options: CAdESOptions())
+                XCTFail("\(what): no error")
+            } catch let error as CMSError {
+                XCTAssertEqual(error.code, code, what)
+            }
         }
     }
 }

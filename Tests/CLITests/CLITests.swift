@@ -5,12 +5,7 @@ import XCTest
 /// `podpis readers | tokens | certs` as a user runs them: the built binary,
 /// its JSON (docs/cli-json.md) and its exit codes.
 final class CLITests: XCTestCase {
-    static var podpis: String {
-        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
-        let dir = bundle.map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
-            ?? TestBench.repositoryRoot.appendingPathComponent(".build/debug")
-        return dir.appendingPathComponent("podpis").path
-    }
+    static var podpis: String { TestBench.product("podpis") }
 
     private func podpis(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
         try TestBench.require()
@@ -21,15 +16,27 @@ final class CLITests: XCTestCase {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
     }
 
+    /// `podpis COMMAND --json`, which must exit 0 and answer in `schema`: the list under `key`.
+    private func listing(
+        _ command: String, schema: String, _ key: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> [[String: Any]] {
+        let result = try podpis(command, "--json")
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        let root = try json(result.stdout)
+        XCTAssertEqual(root["schema"] as? String, schema, file: file, line: line)
+        return try XCTUnwrap(root[key] as? [[String: Any]], file: file, line: line)
+    }
+
+    /// The entry of `list` whose `field` is `value` (a string).
+    private func entry(_ list: [[String: Any]], _ field: String, _ value: String?, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        try XCTUnwrap(list.first { $0[field] as? String == value }, "no \(field) \(value ?? "nil")", file: file, line: line)
+    }
+
     func testReadersJSONListsTheVirtualReadersWithCardATRAndName() throws {
         let env = try TestBench.require()
-        let result = try podpis("readers", "--json")
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let root = try json(result.stdout)
-        XCTAssertEqual(root["schema"] as? String, "podpis.readers/1")
-        let readers = try XCTUnwrap(root["readers"] as? [[String: Any]])
+        let readers = try listing("readers", schema: "podpis.readers/1", "readers")
         XCTAssertEqual(readers.count, 2)
-        let card = try XCTUnwrap(readers.first { $0["name"] as? String == env["PODPIS_OPENPGP_READER"] })
+        let card = try entry(readers, "name", env["PODPIS_OPENPGP_READER"])
         XCTAssertEqual(card["state"] as? String, "present")
         XCTAssertEqual(card["atr"] as? String, env["PODPIS_OPENPGP_ATR"])
         XCTAssertEqual(card["activeProtocol"] as? String, "T=1")
@@ -41,12 +48,8 @@ final class CLITests: XCTestCase {
 
     func testTokensJSONShowsTokensWithFlags() throws {
         let env = try TestBench.require()
-        let result = try podpis("tokens", "--json")
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let root = try json(result.stdout)
-        XCTAssertEqual(root["schema"] as? String, "podpis.tokens/1")
-        let tokens = try XCTUnwrap(root["tokens"] as? [[String: Any]])
-        let seal = try XCTUnwrap(tokens.first { $0["label"] as? String == env["PODPIS_SEAL_TOKEN"] })
+        let tokens = try listing("tokens", schema: "podpis.tokens/1", "tokens")
+        let seal = try entry(tokens, "label", env["PODPIS_SEAL_TOKEN"])
         let flags = try XCTUnwrap(seal["flags"] as? [String: Bool])
         XCTAssertEqual(flags["loginRequired"], true)
         XCTAssertEqual(flags["userPINLocked"], false)
@@ -57,12 +60,8 @@ final class CLITests: XCTestCase {
 
     func testCertsJSONShowsQualifiedFactsSealEsealVATPLAndPersonPNOPL() throws {
         let env = try TestBench.require()
-        let result = try podpis("certs", "--json")
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let root = try json(result.stdout)
-        XCTAssertEqual(root["schema"] as? String, "podpis.certs/1")
-        let certs = try XCTUnwrap(root["certificates"] as? [[String: Any]])
-        let seal = try XCTUnwrap(certs.first { $0["token"] as? String == env["PODPIS_SEAL_TOKEN"] })
+        let certs = try listing("certs", schema: "podpis.certs/1", "certificates")
+        let seal = try entry(certs, "token", env["PODPIS_SEAL_TOKEN"])
         let sealFacts = try XCTUnwrap(seal["facts"] as? [String: Any])
         XCTAssertEqual((sealFacts["qcStatements"] as? [String: Any])?["types"] as? [String], ["eseal"])
         XCTAssertTrue((sealFacts["organizationIdentifier"] as? String)?.hasPrefix("VATPL-") == true)
@@ -100,8 +99,7 @@ final class CLITests: XCTestCase {
 
     func testExportWritesThePEMOfTheChosenCertificate() throws {
         let env = try TestBench.require()
-        let listing = try json(try podpis("certs", "--json").stdout)
-        let seal = try XCTUnwrap((listing["certificates"] as? [[String: Any]])?.first { $0["token"] as? String == env["PODPIS_SEAL_TOKEN"] })
+        let seal = try entry(try listing("certs", schema: "podpis.certs/1", "certificates"), "token", env["PODPIS_SEAL_TOKEN"])
         let id = try XCTUnwrap(seal["id"] as? String)
         let dir = try TestBench.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

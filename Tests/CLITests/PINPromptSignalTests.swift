@@ -104,20 +104,7 @@ final class PINPromptSignalTests: SignCommandCase {
     /// `podpis seal --local` with `pin_prompt = true`: the seal PIN asked on
     /// the terminal before anything is sealed.
     func testASignalAtTheSealPINPromptOfSealLocalEndsWith128PlusTheSignalAndSealsNothing() throws {
-        let env = try TestBench.require()
-        let config = dir.appendingPathComponent("podpisd.toml").path
-        try Data("""
-            [server]
-            audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
-            [pkcs11]
-            modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)"]
-            use_registered = false
-            [seal.zaswiadczenia]
-            certificate = "\(try certificateID("seal.pem"))"
-            xml = "xades-enveloped"
-            other = "cades-detached"
-            pin_prompt = true
-            """.utf8).write(to: URL(fileURLWithPath: config))
+        let config = try SealProfileTOML.writeLocal(in: dir, certificate: try certificateID("seal.pem"), "pin_prompt = true")
         let input = dir.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
         try Data("<zaswiadczenie/>".utf8).write(to: input.appendingPathComponent("z.xml"))

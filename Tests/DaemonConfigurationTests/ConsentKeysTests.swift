@@ -3,15 +3,10 @@ import XCTest
 
 /// The keys that guard the consent: `[[policy]] digest_only` (who may sign a
 /// digest alone) and `[server] agent_users` (who may be the clerk's agent).
-final class ConsentKeysTests: XCTestCase {
-    var directory: TemporaryDirectory!
-
-    override func setUpWithError() throws { directory = try TemporaryDirectory() }
-    override func tearDown() { directory = nil }
-
+final class ConsentKeysTests: ConfigurationFileTestCase {
     func testDigestOnlyIsLocalByDefaultAndReadPerCertificate() throws {
         XCTAssertEqual(DaemonConfiguration.Policy().digestOnly, .local)
-        let file = try directory.write("podpisd.toml", """
+        let (configuration, problems) = try load("""
             [[policy]]
             certificate = "a1b2c3d4e5f60718"
             digest_only = "never"
@@ -21,18 +16,16 @@ final class ConsentKeysTests: XCTestCase {
             [[policy]]
             certificate = "*"
             """)
-        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: [:])
         XCTAssertEqual(problems.map(\.code), [])
         XCTAssertEqual(configuration.policies.map(\.digestOnly), [.never, .always, .local])
     }
 
     func testAnUnknownDigestOnlyValueIsAnErrorOnItsLineAndDropsThePolicies() throws {
-        let file = try directory.write("podpisd.toml", """
+        let (configuration, problems) = try load("""
             [[policy]]
             certificate = "*"
             digest_only = "sometimes"
             """)
-        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: [:])
         let summary = problems.map { "\($0.line.map(String.init) ?? "-") \($0.key) \($0.code) \($0.severity)" }
         XCTAssertEqual(summary, ["3 policy.digest_only unknown-value error"])
         XCTAssertEqual(configuration.policies, [])
@@ -40,11 +33,10 @@ final class ConsentKeysTests: XCTestCase {
 
     func testAgentUsersAreReadAndAnUnknownUserIsAWarning() throws {
         XCTAssertEqual(DaemonConfiguration.Server().agentUsers, [])
-        let file = try directory.write("podpisd.toml", """
+        let (configuration, problems) = try load("""
             [server]
             agent_users = ["root", "1000", "no-such-user-podpis"]
             """)
-        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: [:])
         XCTAssertEqual(configuration.server.agentUsers, ["root", "1000", "no-such-user-podpis"])
         let summary = problems.map { "\($0.line.map(String.init) ?? "-") \($0.key) \($0.code) \($0.severity)" }
         XCTAssertEqual(summary, ["2 server.agent_users unknown-user warning"])

@@ -2,12 +2,7 @@ import DaemonConfiguration
 import XCTest
 
 /// Files in order, key by key; unreadable and broken files reported and skipped.
-final class LoadingTests: XCTestCase {
-    var directory: TemporaryDirectory!
-
-    override func setUpWithError() throws { directory = try TemporaryDirectory() }
-    override func tearDown() { directory = nil }
-
+final class LoadingTests: ConfigurationFileTestCase {
     func testUserFileOverridesSystemFileKeyByKey() throws {
         let system = try directory.write("etc/podpisd.toml", """
             [server]
@@ -128,7 +123,7 @@ final class LoadingTests: XCTestCase {
     }
 
     func testValuesOfEveryKindAreRead() throws {
-        let file = try directory.write("podpisd.toml", """
+        let (configuration, problems) = try load("""
             [server]
             port = 0
             socket = "~/podpisd.sock"
@@ -147,8 +142,7 @@ final class LoadingTests: XCTestCase {
             [limits]
             xml_max_mib = 1
             xml_max_nodes = 1000
-            """)
-        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: ["HOME": "/home/urzednik"])
+            """, environment: ["HOME": "/home/urzednik"])
         XCTAssertEqual(problems, [])
         XCTAssertEqual(configuration.server.port, 0)
         XCTAssertEqual(configuration.server.socket, "/home/urzednik/podpisd.sock")
@@ -166,23 +160,28 @@ final class LoadingTests: XCTestCase {
     }
 }
 
-final class SealProfileLoadingTests: XCTestCase {
-    func testSigningNiceIsReadDefaultsToMinusTenAndOutOfRangeLeavesTheProfileOut() throws {
-        let directory = try TemporaryDirectory()
-        let file = try directory.write("podpisd.toml", """
-            [seal.szybka]
+final class SealProfileLoadingTests: ConfigurationFileTestCase {
+    /// Three profiles on one certificate: `name` with `lines`, `zwykla` without
+    /// them (the defaults), `zla` with `wrong`; loaded.
+    private func loadProfiles(
+        _ name: String, _ lines: String, wrong: String
+    ) throws -> (configuration: DaemonConfiguration, problems: [ConfigurationProblem]) {
+        try load("""
+            [seal.\(name)]
             certificate = "f194d32f02c78d47"
-            sessions = 2
-            signing_nice = -5
+            \(lines)
 
             [seal.zwykla]
             certificate = "f194d32f02c78d47"
 
             [seal.zla]
             certificate = "f194d32f02c78d47"
-            signing_nice = -21
+            \(wrong)
             """)
-        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: [:])
+    }
+
+    func testSigningNiceIsReadDefaultsToMinusTenAndOutOfRangeLeavesTheProfileOut() throws {
+        let (configuration, problems) = try loadProfiles("szybka", "sessions = 2\nsigning_nice = -5", wrong: "signing_nice = -21")
         XCTAssertEqual(configuration.seals["szybka"]?.signingNice, -5)
         XCTAssertEqual(configuration.seals["szybka"]?.sessions, 2)
         XCTAssertEqual(configuration.seals["zwykla"]?.signingNice, -10)
@@ -190,21 +189,9 @@ final class SealProfileLoadingTests: XCTestCase {
         XCTAssertEqual(problems.map(\.code), ["out-of-range"])
         XCTAssertEqual(problems.map(\.line), [11])
     }
+
     func testMaxBatchMibIsReadDefaultsToSixteenGiBAndZeroIsRefused() throws {
-        let directory = try TemporaryDirectory()
-        let file = try directory.write("podpisd.toml", """
-            [seal.mala]
-            certificate = "f194d32f02c78d47"
-            max_batch_mib = 100
-
-            [seal.zwykla]
-            certificate = "f194d32f02c78d47"
-
-            [seal.zla]
-            certificate = "f194d32f02c78d47"
-            max_batch_mib = 0
-            """)
-        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: [:])
+        let (configuration, problems) = try loadProfiles("mala", "max_batch_mib = 100", wrong: "max_batch_mib = 0")
         XCTAssertEqual(configuration.seals["mala"]?.maxBatchBytes, 100 << 20)
         XCTAssertEqual(configuration.seals["zwykla"]?.maxBatchBytes, 16 << 30)
         XCTAssertNil(configuration.seals["zla"])

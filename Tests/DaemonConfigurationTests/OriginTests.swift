@@ -2,16 +2,10 @@ import DaemonConfiguration
 import XCTest
 
 /// `server.allowed_origins`: scheme://host[:port] as browsers send them, never "*".
-final class OriginTests: XCTestCase {
-    var directory: TemporaryDirectory!
-
-    override func setUpWithError() throws { directory = try TemporaryDirectory() }
-    override func tearDown() { directory = nil }
-
+final class OriginTests: ConfigurationFileTestCase {
     private func load(_ origins: [String]) throws -> (configuration: DaemonConfiguration, problems: [ConfigurationProblem]) {
         let list = origins.map { "\"\($0)\"" }.joined(separator: ", ")
-        let file = try directory.write("podpisd.toml", "[server]\nallowed_origins = [\(list)]\n")
-        return DaemonConfiguration.load(files: [file], environment: [:])
+        return try load("[server]\nallowed_origins = [\(list)]\n")
     }
 
     func testOriginsAreAccepted() throws {

@@ -4,14 +4,9 @@ import XCTest
 /// `[[policy]]` tables: per-certificate users, origins, PIN caching and
 /// documents per consent; every mistake on its line, and a wrong table drops
 /// the whole list (never half a policy).
-final class PolicyTests: XCTestCase {
-    var directory: TemporaryDirectory!
-
-    override func setUpWithError() throws { directory = try TemporaryDirectory() }
-    override func tearDown() { directory = nil }
-
+final class PolicyTests: ConfigurationFileTestCase {
     func testPoliciesAreReadInOrderWithNormalisedOrigins() throws {
-        let file = try directory.write("podpisd.toml", """
+        let (configuration, problems) = try load("""
             [[policy]]
             certificate = "A1B2C3D4E5F60718"
             users = ["root", "1000"]
@@ -23,7 +18,6 @@ final class PolicyTests: XCTestCase {
             certificate = "*"
             origins = []
             """)
-        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: [:])
         XCTAssertEqual(problems.map(\.code), [])
         XCTAssertEqual(configuration.policies, [
             .init(certificate: "a1b2c3d4e5f60718", users: ["root", "1000"], origins: ["https://ezd.example.gov.pl"], pinCacheSeconds: 300, maxDocuments: 20),
@@ -32,7 +26,7 @@ final class PolicyTests: XCTestCase {
     }
 
     func testEachMistakeIsReportedOnItsLineAndNoPolicyIsHalfApplied() throws {
-        let file = try directory.write("podpisd.toml", """
+        let (configuration, problems) = try load("""
             [[policy]]
             certificate = "abc"
             [[policy]]
@@ -45,7 +39,6 @@ final class PolicyTests: XCTestCase {
             [[policy]]
             users = ["root"]
             """)
-        let (configuration, problems) = DaemonConfiguration.load(files: [file], environment: [:])
         let summary = problems.map { "\($0.line.map(String.init) ?? "-") \($0.key) \($0.code) \($0.severity)" }
         XCTAssertTrue(summary.contains("2 policy.certificate bad-certificate error"), "\(summary)")
         XCTAssertTrue(summary.contains { $0.hasSuffix("policy.pin_cache_seconds out-of-range error") }, "\(summary)")
@@ -59,14 +52,13 @@ final class PolicyTests: XCTestCase {
     }
 
     func testTwoPoliciesForOneCertificateAndAPolicyThatIsNotATable() throws {
-        let duplicate = try directory.write("a.toml", """
+        let duplicate = try load("""
             [[policy]]
             certificate = "*"
             [[policy]]
             certificate = "*"
-            """)
-        XCTAssertEqual(DaemonConfiguration.load(files: [duplicate], environment: [:]).problems.map(\.code), ["duplicate-policy"])
-        let scalar = try directory.write("b.toml", "policy = 1\n")
-        XCTAssertEqual(DaemonConfiguration.load(files: [scalar], environment: [:]).problems.map(\.code), ["wrong-type"])
+            """, as: "a.toml")
+        XCTAssertEqual(duplicate.problems.map(\.code), ["duplicate-policy"])
+        XCTAssertEqual(try load("policy = 1\n", as: "b.toml").problems.map(\.code), ["wrong-type"])
     }
 }

@@ -2,15 +2,9 @@ import DaemonConfiguration
 import XCTest
 
 /// Every problem code, each with the line of the mistake.
-final class ProblemTests: XCTestCase {
-    var directory: TemporaryDirectory!
-
-    override func setUpWithError() throws { directory = try TemporaryDirectory() }
-    override func tearDown() { directory = nil }
-
+final class ProblemTests: ConfigurationFileTestCase {
     private func problems(_ text: String, environment: [String: String] = [:]) throws -> [ConfigurationProblem] {
-        let file = try directory.write("podpisd.toml", text)
-        return DaemonConfiguration.load(files: [file], environment: environment).problems
+        try load(text, environment: environment).problems
     }
 
     private func summary(_ problems: [ConfigurationProblem]) -> [String] {

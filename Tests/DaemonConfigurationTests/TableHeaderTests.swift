@@ -5,12 +5,7 @@ import XCTest
 /// is a toml-syntax problem with its line; toml++ (under TOMLKit) would abort
 /// the process on it (found by the FuzzConfiguration fuzz target). Valid
 /// files whose values hold `[` at a line's start are not mistaken for one.
-final class TableHeaderTests: XCTestCase {
-    var directory: TemporaryDirectory!
-
-    override func setUpWithError() throws { directory = try TemporaryDirectory() }
-    override func tearDown() { directory = nil }
-
+final class TableHeaderTests: ConfigurationFileTestCase {
     func testHeadersWithoutAKeyAreSyntaxProblemsWithTheirLine() throws {
         let cases: [(text: String, line: Int)] = [
             ("[}\n", 1),

@@ -1,3 +1,4 @@
+import DaemonConfiguration
 import Foundation
 import XCTest
 
@@ -33,5 +34,20 @@ final class TemporaryDirectory {
             throw CocoaError(.fileWriteUnknown)
         }
         return file
+    }
+}
+
+/// A test of configuration files: each test has a TemporaryDirectory of its own.
+class ConfigurationFileTestCase: XCTestCase {
+    var directory: TemporaryDirectory!
+
+    override func setUpWithError() throws { directory = try TemporaryDirectory() }
+    override func tearDown() { directory = nil }
+
+    /// `text` written to `name` in the directory and loaded alone.
+    func load(
+        _ text: String, as name: String = "podpisd.toml", environment: [String: String] = [:]
+    ) throws -> (configuration: DaemonConfiguration, problems: [ConfigurationProblem]) {
+        DaemonConfiguration.load(files: [try directory.write(name, text)], environment: environment)
     }
 }

@@ -34,7 +34,7 @@ final class DoctorCertificateFaultTests: XCTestCase {
         let desk = try DoctorDesk(objects: ["seal"], daemon: false)
         // Without --chain-file the test CA is nowhere: not on the token, not in the system's store.
         let result = try TestBench.runCapturing(
-            DoctorRun.podpis, ["doctor", "--json", "--config", desk.config, "--token", DoctorDesk.tokenLabel],
+            DoctorDesk.podpis, ["doctor", "--json", "--config", desk.config, "--token", DoctorDesk.tokenLabel],
             environment: ["SOFTHSM2_CONF": desk.softHSMConf, "LANG": "C", "LC_ALL": ""])
         let run = DoctorRun(status: result.status, stdout: result.stdout, stderr: result.stderr, seconds: 0, json: true)
         let chain = try XCTUnwrap(run.troubles.first { $0.code == "certificate-chain-incomplete" }, run.summary)

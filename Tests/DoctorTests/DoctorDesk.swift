@@ -60,7 +60,8 @@ final class DoctorDesk {
 
     // MARK: podpisd
 
-    static var podpisd: String { DoctorRun.products.appendingPathComponent("podpisd").path }
+    static var podpisd: String { TestBench.product("podpisd") }
+    static var podpis: String { TestBench.product("podpis") }
 
     private func startDaemon(config: String) throws {
         var actions = posix_spawn_file_actions_t()
@@ -117,8 +118,8 @@ final class DoctorDesk {
         let all = ["doctor"] + (json ? ["--json"] : []) + ["--config", config, "--chain-file", chain] + arguments
         let started = Date()
         let result = try TestBench.runCapturing(
-            asNobody ? "setpriv" : DoctorRun.podpis,
-            asNobody ? ["--reuid=65534", "--regid=65534", "--clear-groups", DoctorRun.podpis] + all : all,
+            asNobody ? "setpriv" : DoctorDesk.podpis,
+            asNobody ? ["--reuid=65534", "--regid=65534", "--clear-groups", DoctorDesk.podpis] + all : all,
             environment: [
                 "SOFTHSM2_CONF": softHSMConf, "LANG": polish ? "pl_PL.UTF-8" : "C", "LC_ALL": "", "LC_MESSAGES": "",
             ].merging(environment) { $1 })
@@ -152,6 +153,16 @@ final class DoctorDesk {
             XCTAssertFalse(englishFixes.contains(fix), "the Polish fix is the English one: \(fix)", file: file, line: line)
             XCTAssertTrue(fix.contains { "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ".contains($0) }, "not Polish: \(fix)", file: file, line: line)
         }
+    }
+
+    /// The one trouble the doctor finds, which `expectOnly` checks is `code`
+    /// (a problem), with the scripted card of `atr` in its reader; the card is
+    /// taken out again afterwards.
+    func soleTrouble(withScriptedCard atr: String, _ code: String, file: StaticString = #filePath, line: UInt = #line) throws -> DoctorRun.Item {
+        try DoctorDesk.bench("card.sh", ["scripted", "start", atr])
+        defer { _ = try? DoctorDesk.bench("card.sh", ["scripted", "stop"]) }
+        try expectOnly(code, file: file, line: line)
+        return try XCTUnwrap(try doctor().troubles.first, file: file, line: line)
     }
 
     // MARK: the bench
@@ -196,6 +207,21 @@ final class DoctorDesk {
         try TestBench.run("opensc-tool", arguments)
     }
 
+    /// Runs `body` with the OpenPGP card after `times` wrong PINs, then puts
+    /// the card back as it was (its state saved before, all three tries
+    /// back), whatever `body` did.
+    static func withOpenPGPCard(
+        afterWrongPINs times: Int, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void
+    ) throws {
+        let card = try OpenPGPCardState()
+        defer {
+            XCTAssertNoThrow(try card.restore(), file: file, line: line)
+            XCTAssertEqual(try? openPGPTriesLeft(), 3, "the card is back as it was", file: file, line: line)
+        }
+        try presentWrongPINToOpenPGPCard(times: times)
+        try body()
+    }
+
     /// Keeps a copy of the OpenPGP card's state (PINs, retry counters) and
     /// puts it back with the card stopped, so that a test may spend PIN tries.
     final class OpenPGPCardState {
@@ -232,14 +258,6 @@ struct DoctorRun {
     let stderr: String
     let seconds: Double
     let json: Bool
-
-    static var products: URL {
-        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
-        return bundle.map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
-            ?? TestBench.repositoryRoot.appendingPathComponent(".build/debug")
-    }
-
-    static var podpis: String { products.appendingPathComponent("podpis").path }
 
     func root() throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "not JSON: \(stdout) \(stderr)")

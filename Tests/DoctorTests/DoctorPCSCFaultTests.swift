@@ -85,10 +85,7 @@ final class DoctorPCSCFaultTests: XCTestCase {
 
     func testACardWithAnATRNobodyKnowsIsCardUnknownATRWithTheATRAndWhereToReportIt() throws {
         let desk = try DoctorDesk()
-        try DoctorDesk.bench("card.sh", ["scripted", "start", Self.unknownATR])
-        defer { _ = try? DoctorDesk.bench("card.sh", ["scripted", "stop"]) }
-        try desk.expectOnly("card-unknown-atr")
-        let unknown = try XCTUnwrap(try desk.doctor().troubles.first)
+        let unknown = try desk.soleTrouble(withScriptedCard: Self.unknownATR, "card-unknown-atr")
         XCTAssertTrue(unknown.found.contains(Self.unknownATR), unknown.found)
         XCTAssertTrue(unknown.fix.contains("https://smartcard-atr.apdu.fr/"), unknown.fix)
         XCTAssertEqual(unknown.place, "reader:\(desk.env["PODPIS_SCRIPTED_READER"]!)/card")
@@ -96,10 +93,7 @@ final class DoctorPCSCFaultTests: XCTestCase {
 
     func testAKnownPolishCardWhoseModuleIsMissingSaysWhichSoftwareProvidesIt() throws {
         let desk = try DoctorDesk()
-        try DoctorDesk.bench("card.sh", ["scripted", "start", Self.certumATR])
-        defer { _ = try? DoctorDesk.bench("card.sh", ["scripted", "stop"]) }
-        try desk.expectOnly("card-module-missing")
-        let missing = try XCTUnwrap(try desk.doctor().troubles.first)
+        let missing = try desk.soleTrouble(withScriptedCard: Self.certumATR, "card-module-missing")
         XCTAssertTrue(missing.found.contains("Certum cryptoCertum"), missing.found)
         XCTAssertTrue(missing.fix.contains("proCertum CardManager"), missing.fix)
         XCTAssertEqual(missing.details["module"], "cryptoCertum3PKCS")

@@ -14,28 +14,23 @@ import XCTest
 final class DoctorPINFaultTests: XCTestCase {
     func testOpenPGPCardLockedByThreeWrongPINsIsPINLocked() throws {
         let desk = try DoctorDesk()
-        let card = try DoctorDesk.OpenPGPCardState()
-        defer {
-            XCTAssertNoThrow(try card.restore())
-            XCTAssertEqual(try? DoctorDesk.openPGPTriesLeft(), 3, "the card is back as it was")
+        try DoctorDesk.withOpenPGPCard(afterWrongPINs: 3) {
+            XCTAssertEqual(try DoctorDesk.openPGPTriesLeft(), 0)
+            try desk.expectOnly("pin-locked")
+            let locked = try desk.doctor().troubles
+            XCTAssertTrue(locked.contains { $0.place.hasSuffix("token:\(desk.env["PODPIS_OPENPGP_SIGN_TOKEN"]!)") })
+            XCTAssertTrue(locked.allSatisfy { $0.fix.contains("PUK") })
+            XCTAssertEqual(try DoctorDesk.openPGPTriesLeft(), 0, "the doctor never presents a PIN")
         }
-        try DoctorDesk.presentWrongPINToOpenPGPCard(times: 3)
-        XCTAssertEqual(try DoctorDesk.openPGPTriesLeft(), 0)
-        try desk.expectOnly("pin-locked")
-        let locked = try desk.doctor().troubles
-        XCTAssertTrue(locked.contains { $0.place.hasSuffix("token:\(desk.env["PODPIS_OPENPGP_SIGN_TOKEN"]!)") })
-        XCTAssertTrue(locked.allSatisfy { $0.fix.contains("PUK") })
-        XCTAssertEqual(try DoctorDesk.openPGPTriesLeft(), 0, "the doctor never presents a PIN")
     }
 
     func testOpenPGPCardAfterTwoWrongPINsIsPINFinalTry() throws {
         let desk = try DoctorDesk()
-        let card = try DoctorDesk.OpenPGPCardState()
-        defer { XCTAssertNoThrow(try card.restore()) }
-        try DoctorDesk.presentWrongPINToOpenPGPCard(times: 2)
-        try desk.expectOnly("pin-final-try", outcome: "warning")
-        let last = try desk.doctor().troubles
-        XCTAssertTrue(last.allSatisfy { $0.details["triesLeft"] == "1" && $0.details["flags"]?.contains("CKF_USER_PIN_FINAL_TRY") == true })
+        try DoctorDesk.withOpenPGPCard(afterWrongPINs: 2) {
+            try desk.expectOnly("pin-final-try", outcome: "warning")
+            let last = try desk.doctor().troubles
+            XCTAssertTrue(last.allSatisfy { $0.details["triesLeft"] == "1" && $0.details["flags"]?.contains("CKF_USER_PIN_FINAL_TRY") == true })
+        }
     }
 
     func testSoftHSMTokenAfterAWrongPINIsPINCountLow() throws {
@@ -53,12 +48,11 @@ final class DoctorPINFaultTests: XCTestCase {
 
     func testOpenPGPCardAfterOneWrongPINIsPINCountLowWithTheTriesLeft() throws {
         let desk = try DoctorDesk()
-        let card = try DoctorDesk.OpenPGPCardState()
-        defer { XCTAssertNoThrow(try card.restore()) }
-        try DoctorDesk.presentWrongPINToOpenPGPCard(times: 1)
-        try desk.expectOnly("pin-count-low", outcome: "warning")
-        let low = try XCTUnwrap(try desk.doctor().troubles.first)
-        XCTAssertEqual(low.details["triesLeft"], "2")
-        XCTAssertEqual(try DoctorDesk.openPGPTriesLeft(), 2, "no try spent by the doctor")
+        try DoctorDesk.withOpenPGPCard(afterWrongPINs: 1) {
+            try desk.expectOnly("pin-count-low", outcome: "warning")
+            let low = try XCTUnwrap(try desk.doctor().troubles.first)
+            XCTAssertEqual(low.details["triesLeft"], "2")
+            XCTAssertEqual(try DoctorDesk.openPGPTriesLeft(), 2, "no try spent by the doctor")
+        }
     }
 }

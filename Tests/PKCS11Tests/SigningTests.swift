@@ -37,6 +37,17 @@ final class SigningTests: XCTestCase {
             file: file, line: line)
     }
 
+    /// `signAndVerify` with the key `keyID` of the SoftHSM signer token
+    /// (PODPIS_SIGNER_TOKEN), verified against the test PKI's `certificate`.
+    private func signAndVerifyOnTheSignerToken(
+        keyID: UInt8, algorithm: SignatureAlgorithm, certificate: String, scheme: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let env = try TestBench.require()
+        try signAndVerify(
+            token: env["PODPIS_SIGNER_TOKEN"]!, pin: env["PODPIS_SIGNER_PIN"]!, keyID: [keyID], algorithm: algorithm,
+            certificate: try TestBench.pki(certificate), scheme: scheme, module: try Fixtures.softHSM(), file: file, line: line)
+    }
+
     func testRSAPKCS1v15OnSoftHSMVerifiesWithOpenSSL() throws {
         let env = try TestBench.require()
         try signAndVerify(
@@ -45,20 +56,13 @@ final class SigningTests: XCTestCase {
     }
 
     func testRSAPSSOnSoftHSMVerifiesWithOpenSSL() throws {
-        let env = try TestBench.require()
-        try signAndVerify(
-            token: env["PODPIS_SIGNER_TOKEN"]!, pin: env["PODPIS_SIGNER_PIN"]!, keyID: [0x03], algorithm: .rsaPSS(.sha256),
-            certificate: try TestBench.pki("person-pss.pem"), scheme: "pss", module: try Fixtures.softHSM())
-        try signAndVerify(
-            token: env["PODPIS_SIGNER_TOKEN"]!, pin: env["PODPIS_SIGNER_PIN"]!, keyID: [0x03], algorithm: .rsaPSS(.sha384),
-            certificate: try TestBench.pki("person-pss.pem"), scheme: "pss", module: try Fixtures.softHSM())
+        for hash in [HashAlgorithm.sha256, .sha384] {
+            try signAndVerifyOnTheSignerToken(keyID: 0x03, algorithm: .rsaPSS(hash), certificate: "person-pss.pem", scheme: "pss")
+        }
     }
 
     func testECDSAOnSoftHSMVerifiesWithOpenSSL() throws {
-        let env = try TestBench.require()
-        try signAndVerify(
-            token: env["PODPIS_SIGNER_TOKEN"]!, pin: env["PODPIS_SIGNER_PIN"]!, keyID: [0x02], algorithm: .ecdsa(.sha256),
-            certificate: try TestBench.pki("person-ec.pem"), scheme: "ecdsa", module: try Fixtures.softHSM())
+        try signAndVerifyOnTheSignerToken(keyID: 0x02, algorithm: .ecdsa(.sha256), certificate: "person-ec.pem", scheme: "ecdsa")
     }
 
     func testRSAOnTheVirtualOpenPGPCardVerifiesWithOpenSSL() throws {

@@ -109,24 +109,20 @@ final class GuardRouteTests: XCTestCase {
     }
 
     func testWrongMethodsAndVersionsGetTheirOwnProblems() async throws {
-        try await withApplication { client in
+        let cases: [(uri: String, method: HTTPRequest.Method, status: HTTPResponse.Status, code: String, allow: String?)] = [
             // Over TCP a state-changing call needs the pairing token before anything else.
-            try await client.execute(uri: "/v1/status", method: .delete, headers: Self.headers()) { response in
-                XCTAssertEqual(response.status, .forbidden)
-                XCTAssertEqual(Self.code(response), "not-paired")
-            }
-            try await client.execute(uri: "/v1/sign", method: .get, headers: Self.headers()) { response in
-                XCTAssertEqual(response.status, .methodNotAllowed)
-                XCTAssertEqual(Self.code(response), "method-not-allowed")
-                XCTAssertEqual(response.headers[.allow], "POST, OPTIONS")
-            }
-            try await client.execute(uri: "/v2/status", method: .get, headers: Self.headers()) { response in
-                XCTAssertEqual(response.status, .notFound)
-                XCTAssertEqual(Self.code(response), "unsupported-version")
-            }
-            try await client.execute(uri: "/v1/nothing-here", method: .get, headers: Self.headers()) { response in
-                XCTAssertEqual(response.status, .notFound)
-                XCTAssertEqual(Self.code(response), "not-found")
+            ("/v1/status", .delete, .forbidden, "not-paired", nil),
+            ("/v1/sign", .get, .methodNotAllowed, "method-not-allowed", "POST, OPTIONS"),
+            ("/v2/status", .get, .notFound, "unsupported-version", nil),
+            ("/v1/nothing-here", .get, .notFound, "not-found", nil),
+        ]
+        try await withApplication { client in
+            for (uri, method, status, code, allow) in cases {
+                try await client.execute(uri: uri, method: method, headers: Self.headers()) { response in
+                    XCTAssertEqual(response.status, status, "\(method) \(uri)")
+                    XCTAssertEqual(Self.code(response), code, "\(method) \(uri)")
+                    if let allow { XCTAssertEqual(response.headers[.allow], allow, "\(method) \(uri)") }
+                }
             }
         }
     }

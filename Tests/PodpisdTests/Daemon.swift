@@ -11,11 +11,7 @@ final class Daemon {
     let pid: pid_t
     let log: String
 
-    static var binary: String {
-        let products = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug")
-        return products.appendingPathComponent("podpisd").path
-    }
+    static var binary: String { TestBench.product("podpisd") }
 
     /// `extra` is appended to the generated podpisd.toml (e.g. `[server]` limits).
     /// `extraSections` replaces the default [pkcs11] section when it has one.
@@ -127,6 +123,36 @@ final class Daemon {
     var openFiles: Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0 }
 }
 
+extension Daemon {
+    /// A podpisd with the virtual OpenPGP card (OpenSC's module) beside SoftHSM.
+    static func withCard() throws -> Daemon {
+        let env = try TestBench.require()
+        return try Daemon(extraSections: """
+            [pkcs11]
+            modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)", "\(env["PODPIS_OPENSC_MODULE"]!)"]
+            use_registered = false
+            """)
+    }
+
+    /// The id of the first certificate podpisd lists that `match`es.
+    func certificateID(where match: ([String: Any]) -> Bool) throws -> String {
+        let certificates = try XCTUnwrap(try unix("/v1/certificates").json["certificates"] as? [[String: Any]])
+        return try XCTUnwrap(certificates.first(where: match)?["id"] as? String)
+    }
+
+    /// POST /v1/sign of the text file `file`, named `name`, signed CAdES
+    /// detached with `certificate`: over the Unix socket, or over TCP with
+    /// `headers` when they are given.
+    func signDetached(_ file: String, name: String, certificate: String, tcp headers: [String]? = nil) throws -> HTTPResult {
+        let path = "/v1/sign?name=\(name)&format=cades&packaging=detached&certificate=\(certificate)"
+        let arguments = ["-H", "Content-Type: text/plain", "--data-binary", "@\(file)"]
+        if let headers {
+            return try tcp(path, arguments + headers.flatMap { ["-H", $0] })
+        }
+        return try unix(path, arguments)
+    }
+}
+
 /// One HTTP exchange made with curl: status, headers, body.
 struct HTTPResult {
     let status: Int
@@ -152,6 +178,14 @@ struct HTTPResult {
     var text: String { String(decoding: body, as: UTF8.self) }
     /// The problem code of an application/problem+json answer.
     var problem: String? { headers["content-type"] == "application/problem+json" ? json["code"] as? String : nil }
+
+    /// Whether the body, a detached CMS signature, verifies over the file
+    /// `content` (openssl, the test PKI); the signature is kept in `dir`.
+    func verifiesAsDetachedCMS(over content: String, keptIn dir: URL) throws -> Bool {
+        let p7s = dir.appendingPathComponent("\(UUID().uuidString).p7s").path
+        try body.write(to: URL(fileURLWithPath: p7s))
+        return try OpenSSL.verifyDetachedCMS(p7s, content: content).status == 0
+    }
 }
 
 /// Background processes (the daemon, the scripted agent, curl -N) with their

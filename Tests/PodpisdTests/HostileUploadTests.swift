@@ -6,12 +6,19 @@ import XCTest
 /// cannot hold (a pax `mtime` of `nan`) are answered with a stable code while
 /// podpisd stays up for everyone else; a batch over its `max_batch_mib` and a
 /// name repeated inside one archive are refused entry by entry.
-final class HostileUploadTests: XCTestCase {
-    var env: [String: String] = [:]
-    override func setUpWithError() throws { env = try TestBench.require() }
-
+final class HostileUploadTests: BenchTestCase {
     func sealDaemon(extra: String = "") throws -> Daemon {
         try SealBatchTests.sealDaemon(env: env, sessions: 1, extra: extra)
+    }
+
+    /// A podpisd whose seal profile takes at most 1 MiB a document and 1 MiB
+    /// a batch, and a new batch on it.
+    func batchOfOneMiB() throws -> (daemon: Daemon, id: String) {
+        let daemon = try sealDaemon(extra: """
+            max_document_mib = 1
+            max_batch_mib = 1
+            """)
+        return (daemon, try daemon.newSealBatch())
     }
 
     /// A pax archive written by Python's tarfile: each entry's name, size (its
@@ -30,14 +37,12 @@ final class HostileUploadTests: XCTestCase {
             """, path, String(decoding: spec, as: UTF8.self)])
     }
 
-    func newBatch(_ daemon: Daemon) throws -> String {
-        let created = try daemon.unix("/v1/batches", ["-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"profile\":\"zaswiadczenia\"}"])
-        XCTAssertEqual(created.status, 201, created.text)
-        return try XCTUnwrap(created.json["id"] as? String)
-    }
-
-    func upload(_ daemon: Daemon, _ id: String, _ archive: String) throws -> HTTPResult {
-        try daemon.unix("/v1/batches/\(id)/documents", ["-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@\(archive)"])
+    /// Writes the archive `name` of `entries` (see `archive`) in the daemon's
+    /// directory and uploads it to batch `id`: podpisd's answer.
+    func upload(_ daemon: Daemon, _ id: String, _ name: String, _ entries: [(name: String, size: Int, pax: [String: String])]) throws -> HTTPResult {
+        let archive = daemon.dir.appendingPathComponent(name).path
+        try Self.archive(archive, entries)
+        return try daemon.unix("/v1/batches/\(id)/documents", ["-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@\(archive)"])
     }
 
     func names(_ daemon: Daemon, _ id: String) throws -> [String] {
@@ -46,11 +51,9 @@ final class HostileUploadTests: XCTestCase {
 
     func testAPaxMtimeOfNanOrInfIsRefusedWithACodeAndPodpisdStaysUp() throws {
         let daemon = try sealDaemon()
-        let id = try newBatch(daemon)
+        let id = try daemon.newSealBatch()
         for (index, mtime) in ["nan", "inf", "1e300", "-1e300"].enumerated() {
-            let archive = daemon.dir.appendingPathComponent("mtime-\(index).tar").path
-            try Self.archive(archive, [("ok-\(index).xml", 40, [:]), ("bad-\(index).xml", 40, ["mtime": mtime])])
-            let sent = try upload(daemon, id, archive)
+            let sent = try upload(daemon, id, "mtime-\(index).tar", [("ok-\(index).xml", 40, [:]), ("bad-\(index).xml", 40, ["mtime": mtime])])
             XCTAssertEqual(sent.status, 400, "\(mtime): \(sent.text)")
             XCTAssertEqual(sent.problem, "bad-archive", mtime)
             XCTAssertEqual(sent.json["reason"] as? String, "tar-bad-pax", mtime)
@@ -63,15 +66,9 @@ final class HostileUploadTests: XCTestCase {
     }
 
     func testABatchOverItsTotalLimitRefusesWhatDoesNotFit() throws {
-        let daemon = try sealDaemon(extra: """
-            max_document_mib = 1
-            max_batch_mib = 1
-            """)
-        let id = try newBatch(daemon)
+        let (daemon, id) = try batchOfOneMiB()
         // 3 × 400 KiB: the third would take the batch over 1 MiB.
-        let archive = daemon.dir.appendingPathComponent("big.tar").path
-        try Self.archive(archive, (1...3).map { ("duzy-\($0).xml", 400 << 10, [:]) })
-        let sent = try upload(daemon, id, archive)
+        let sent = try upload(daemon, id, "big.tar", (1...3).map { ("duzy-\($0).xml", 400 << 10, [:]) })
         XCTAssertEqual(sent.status, 200, sent.text)
         XCTAssertEqual(sent.json["added"] as? Int, 2, sent.text)
         XCTAssertEqual(sent.json["refused"] as? Int, 1, sent.text)
@@ -96,15 +93,9 @@ final class HostileUploadTests: XCTestCase {
     /// Entries refused or compared are read all the same: one archive may make
     /// podpisd read at most max_batch_mib of them, then it is not read on.
     func testAnArchiveOfEntriesNotKeptIsReadNoFurtherThanTheBatchLimit() throws {
-        let daemon = try sealDaemon(extra: """
-            max_document_mib = 1
-            max_batch_mib = 1
-            """)
-        let id = try newBatch(daemon)
-        let archive = daemon.dir.appendingPathComponent("repeated-big.tar").path
+        let (daemon, id) = try batchOfOneMiB()
         // a.xml kept, then a.xml again and again (600 KiB each, name-repeated): the second repeat crosses 1 MiB.
-        try Self.archive(archive, [("a.xml", 100 << 10, [:]), ("a.xml", 600 << 10, [:]), ("a.xml", 600 << 10, [:]), ("b.xml", 40, [:])])
-        let sent = try upload(daemon, id, archive)
+        let sent = try upload(daemon, id, "repeated-big.tar", [("a.xml", 100 << 10, [:]), ("a.xml", 600 << 10, [:]), ("a.xml", 600 << 10, [:]), ("b.xml", 40, [:])])
         XCTAssertEqual(sent.status, 413, sent.text)
         XCTAssertEqual(sent.problem, "batch-too-large")
         XCTAssertEqual(try names(daemon, id), ["a.xml"], "what came whole before is kept, nothing after is read")
@@ -113,10 +104,8 @@ final class HostileUploadTests: XCTestCase {
 
     func testANameRepeatedInOneArchiveIsRefusedAfterItsFirstEntry() throws {
         let daemon = try sealDaemon()
-        let id = try newBatch(daemon)
-        let archive = daemon.dir.appendingPathComponent("repeated.tar").path
-        try Self.archive(archive, [("a.xml", 40, [:]), ("a.xml", 50, [:]), ("b.xml", 40, [:]), ("a.xml", 40, [:])])
-        let sent = try upload(daemon, id, archive)
+        let id = try daemon.newSealBatch()
+        let sent = try upload(daemon, id, "repeated.tar", [("a.xml", 40, [:]), ("a.xml", 50, [:]), ("b.xml", 40, [:]), ("a.xml", 40, [:])])
         XCTAssertEqual(sent.status, 200, sent.text)
         let entries = try XCTUnwrap(sent.json["documents"] as? [[String: Any]])
         XCTAssertEqual(entries.map { $0["status"] as? String ?? "" }, ["added", "refused", "added", "refused"], sent.text)

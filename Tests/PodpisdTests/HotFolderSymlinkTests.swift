@@ -16,13 +16,9 @@ import XCTest
 /// test `SealingTests.InputFileSymlinkTests` does, deterministically). On
 /// the code before the fix (lstat, then open by path following links) it
 /// seals the secret for some of the documents in nearly every run.
-final class HotFolderSymlinkTests: XCTestCase {
-    var env: [String: String] = [:]
-    override func setUpWithError() throws { env = try TestBench.require() }
-
+final class HotFolderSymlinkTests: BenchTestCase {
     func testADocumentSwappedForALinkToASecretIsNeverSealedWithTheSecret() throws {
-        let base = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: base) }
+        let base = try scratchDirectory()
         // The secret: only its owner (podpisd's user) may read it, like the PIN file.
         let secretMarker = "SEKRET-\(UUID().uuidString)"
         let credentials = base.appendingPathComponent("credentials")

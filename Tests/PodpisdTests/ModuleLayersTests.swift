@@ -16,93 +16,93 @@ final class ModuleLayersTests: XCTestCase {
     }
 
     func testAnImportFromAHigherLayerIsReportedWithItsFileAndLine() throws {
-        let tree = try copyOfTree()
-        defer { try? FileManager.default.removeItem(at: tree) }
-        try write("import Foundation\nimport CAdES\n", to: "Sources/CMS/Upward.swift", in: tree)
-
-        let result = try check(tree)
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertEqual(
-            result.stdout,
+        try assertReport(
             "Sources/CMS/Upward.swift:2: CMS (layer 5) imports CAdES (layer 7), which is not below it;"
-                + " Package.swift does not list it either\n")
+                + " Package.swift does not list it either\n",
+            of: "import Foundation\nimport CAdES\n", writtenTo: "Sources/CMS/Upward.swift")
     }
 
     func testAnImportFromTheSameLayerIsReported() throws {
-        let tree = try copyOfTree()
-        defer { try? FileManager.default.removeItem(at: tree) }
-        try write("// beside\n@testable import XAdES\n", to: "Sources/CAdES/Beside.swift", in: tree)
-
-        let result = try check(tree)
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertEqual(
-            result.stdout,
+        try assertReport(
             "Sources/CAdES/Beside.swift:2: CAdES (layer 7) imports XAdES (layer 7), which is not below it;"
-                + " Package.swift does not list it either\n")
+                + " Package.swift does not list it either\n",
+            of: "// beside\n@testable import XAdES\n", writtenTo: "Sources/CAdES/Beside.swift")
     }
 
     func testAnImportMissingFromPackageSwiftIsReported() throws {
-        let tree = try copyOfTree()
-        defer { try? FileManager.default.removeItem(at: tree) }
-        try write("import Tar\n", to: "Sources/Files/Undeclared.swift", in: tree)
-
-        let result = try check(tree)
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertEqual(
-            result.stdout,
-            "Sources/Files/Undeclared.swift:1: Files imports Tar, which its dependencies in Package.swift do not list\n")
+        try assertReport(
+            "Sources/Files/Undeclared.swift:1: Files imports Tar, which its dependencies in Package.swift do not list\n",
+            of: "import Tar\n", writtenTo: "Sources/Files/Undeclared.swift")
     }
 
     func testATargetListedAboveItsLayerInPackageSwiftIsReported() throws {
-        let tree = try copyOfTree()
-        defer { try? FileManager.default.removeItem(at: tree) }
-        // Tar (layer 2) moved to just after Files (layer 3).
-        let tar = "        .target(name: \"Tar\"),"
-        var lines = try String(contentsOf: tree.appendingPathComponent("Package.swift"), encoding: .utf8).components(separatedBy: "\n")
-        let tarIndex = try XCTUnwrap(lines.firstIndex(of: tar))
-        lines.remove(at: tarIndex)
-        let filesIndex = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("        .target(name: \"Files\"") })
-        XCTAssertTrue(lines[filesIndex].hasSuffix("),"), "the Files target is written on one line: \(lines[filesIndex])")
-        lines.insert(tar, at: filesIndex + 1)
-        let package = lines.joined(separator: "\n")
-        try write(package, to: "Package.swift", in: tree)
-        let line = filesIndex + 2
-
-        let result = try check(tree)
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertEqual(
-            result.stdout, "Package.swift:\(line): Tar (layer 2) is listed after Files (layer 3); targets go bottom-up\n")
+        try assertReportOfFault { tree in
+            // Tar (layer 2) moved to just after Files (layer 3).
+            let tar = "        .target(name: \"Tar\"),"
+            var lines = try String(contentsOf: tree.appendingPathComponent("Package.swift"), encoding: .utf8).components(separatedBy: "\n")
+            let tarIndex = try XCTUnwrap(lines.firstIndex(of: tar))
+            lines.remove(at: tarIndex)
+            let filesIndex = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("        .target(name: \"Files\"") })
+            XCTAssertTrue(lines[filesIndex].hasSuffix("),"), "the Files target is written on one line: \(lines[filesIndex])")
+            lines.insert(tar, at: filesIndex + 1)
+            let package = lines.joined(separator: "\n")
+            try write(package, to: "Package.swift", in: tree)
+            let line = filesIndex + 2
+            return "Package.swift:\(line): Tar (layer 2) is listed after Files (layer 3); targets go bottom-up\n"
+        }
     }
 
     func testAModuleMissingFromTheTableAndANameWithoutAModuleAreReported() throws {
+        try assertReportOfFault { tree in
+            let last = "            resources: [.copy(\"openapi.yaml\")]),\n"
+            var package = try String(contentsOf: tree.appendingPathComponent("Package.swift"), encoding: .utf8)
+            XCTAssertNotNil(package.range(of: last))
+            package = package.replacingOccurrences(of: last, with: last + "        .target(name: \"Orphan\"),\n")
+            try write(package, to: "Package.swift", in: tree)
+            try write("public let orphan = 1\n", to: "Sources/Orphan/Orphan.swift", in: tree)
+            let orphanLine = try XCTUnwrap(
+                package.components(separatedBy: "\n").firstIndex(of: "        .target(name: \"Orphan\"),")) + 1
+
+            var architecture = try String(contentsOf: tree.appendingPathComponent("docs/architecture.md"), encoding: .utf8)
+            // "Ghost" added to the modules of layer 2.
+            var rows = architecture.components(separatedBy: "\n")
+            let rowIndex = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("| 2 | foundation | ") })
+            var cells = rows[rowIndex].components(separatedBy: " | ")
+            cells[2] += ", Ghost"
+            rows[rowIndex] = cells.joined(separator: " | ")
+            architecture = rows.joined(separator: "\n")
+            try write(architecture, to: "docs/architecture.md", in: tree)
+            let rowLine = rowIndex + 1
+
+            return "Package.swift:\(orphanLine): Orphan is not in the layer table of docs/architecture.md\n"
+                + "docs/architecture.md:\(rowLine): the layer table names Ghost, which is not a target of Package.swift\n"
+        }
+    }
+
+    // MARK: - One fault, and exactly its report
+
+    /// Breaks a copy of the tree with `fault`, which returns the report the
+    /// fault must give; asserts that check_imports.py fails (exit 1) with
+    /// exactly that report.
+    private func assertReportOfFault(
+        file: StaticString = #filePath, line: UInt = #line, _ fault: (URL) throws -> String
+    ) throws {
         let tree = try copyOfTree()
         defer { try? FileManager.default.removeItem(at: tree) }
-        let last = "            resources: [.copy(\"openapi.yaml\")]),\n"
-        var package = try String(contentsOf: tree.appendingPathComponent("Package.swift"), encoding: .utf8)
-        XCTAssertNotNil(package.range(of: last))
-        package = package.replacingOccurrences(of: last, with: last + "        .target(name: \"Orphan\"),\n")
-        try write(package, to: "Package.swift", in: tree)
-        try write("public let orphan = 1\n", to: "Sources/Orphan/Orphan.swift", in: tree)
-        let orphanLine = try XCTUnwrap(
-            package.components(separatedBy: "\n").firstIndex(of: "        .target(name: \"Orphan\"),")) + 1
-
-        var architecture = try String(contentsOf: tree.appendingPathComponent("docs/architecture.md"), encoding: .utf8)
-        // "Ghost" added to the modules of layer 2.
-        var rows = architecture.components(separatedBy: "\n")
-        let rowIndex = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("| 2 | foundation | ") })
-        var cells = rows[rowIndex].components(separatedBy: " | ")
-        cells[2] += ", Ghost"
-        rows[rowIndex] = cells.joined(separator: " | ")
-        architecture = rows.joined(separator: "\n")
-        try write(architecture, to: "docs/architecture.md", in: tree)
-        let rowLine = rowIndex + 1
-
+        let expected = try fault(tree)
         let result = try check(tree)
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertEqual(
-            result.stdout,
-            "Package.swift:\(orphanLine): Orphan is not in the layer table of docs/architecture.md\n"
-                + "docs/architecture.md:\(rowLine): the layer table names Ghost, which is not a target of Package.swift\n")
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr, file: file, line: line)
+        XCTAssertEqual(result.stdout, expected, file: file, line: line)
+    }
+
+    /// `assertReportOfFault` for a fault that is one source file, `text`, written to `path`.
+    private func assertReport(
+        _ expected: String, of text: String, writtenTo path: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        try assertReportOfFault(file: file, line: line) { tree in
+            try write(text, to: path, in: tree)
+            return expected
+        }
     }
 
     // MARK: - A copy of the tree to break

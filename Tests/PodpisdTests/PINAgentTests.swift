@@ -40,34 +40,21 @@ final class PINAgentTests: XCTestCase {
         return Int(bytes[4])
     }
 
-    func daemonWithCard() throws -> Daemon {
-        try Daemon(extraSections: """
-            [pkcs11]
-            modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)", "\(env["PODPIS_OPENSC_MODULE"]!)"]
-            use_registered = false
-            """)
-    }
-
-    func certificate(_ daemon: Daemon, _ match: ([String: Any]) -> Bool) throws -> String {
-        let certificates = try XCTUnwrap(try daemon.unix("/v1/certificates").json["certificates"] as? [[String: Any]])
-        return try XCTUnwrap(certificates.first(where: match)?["id"] as? String)
-    }
-
     func testTheClerkSeesWhoAndWhatThenTheRightPINSigns() throws {
-        let daemon = try daemonWithCard()
+        let daemon = try Daemon.withCard()
         let agent = try TerminalAgent(daemon, actions: ["pin:\(env["PODPIS_SEAL_PIN"]!)"])
-        let seal = try certificate(daemon) { $0["qualifiedForSealing"] as? Bool == true }
+        let seal = try daemon.certificateID { $0["qualifiedForSealing"] as? Bool == true }
         let content = Data("Zaświadczenie o niezaleganiu, nr 17/2026\n".utf8)
         let document = daemon.dir.appendingPathComponent("zaświadczenie-17.txt").path
         try content.write(to: URL(fileURLWithPath: document))
-        let result = try daemon.tcp("/v1/sign?name=za%C5%9Bwiadczenie-17.txt&format=cades&packaging=detached&certificate=\(seal)", [
-            "-H", "Origin: https://ezd.example.gov.pl", "-H", "Authorization: Bearer \(try daemon.pair())", "-H", "Content-Type: text/plain", "--data-binary", "@\(document)",
-        ])
+        let result = try daemon.signDetached(
+            document, name: "za%C5%9Bwiadczenie-17.txt", certificate: seal,
+            tcp: ["Origin: https://ezd.example.gov.pl", "Authorization: Bearer \(try daemon.pair())"])
         XCTAssertEqual(result.status, 200, result.text)
         let screen = agent.text
         XCTAssertTrue(screen.contains("https://ezd.example.gov.pl"), screen)
         XCTAssertTrue(screen.contains("zaświadczenie-17.txt"), screen)
-        let sha256 = try OpenSSL.digest("sha256", content).map { String(format: "%02x", $0) }.joined()
+        let sha256 = try OpenSSL.hexDigest("sha256", content)
         XCTAssertTrue(screen.contains("SHA-256 \(sha256)"), screen)
         XCTAssertTrue(screen.contains("Urząd Gminy Testowo"), screen)
         let promptLines = screen.split(separator: "\n").filter { $0.contains("PIN for") }
@@ -76,26 +63,20 @@ final class PINAgentTests: XCTestCase {
         // The signature is over exactly that document.
         let p7s = daemon.dir.appendingPathComponent("z.p7s").path
         try result.body.write(to: URL(fileURLWithPath: p7s))
-        let verify = try TestBench.runCapturing("openssl", [
-            "cms", "-verify", "-binary", "-inform", "DER", "-in", p7s, "-content", document, "-CAfile", try TestBench.pki("chain.pem"),
-            "-purpose", "any", "-out", "/dev/null",
-        ])
+        let verify = try OpenSSL.verifyDetachedCMS(p7s, content: document)
         XCTAssertEqual(verify.status, 0, verify.stderr)
     }
 
     func testAWrongPINOnTheCardCostsExactlyOneTryAndCtrlCRefuses() throws {
-        let daemon = try daemonWithCard()
+        let daemon = try Daemon.withCard()
         let token = env["PODPIS_OPENPGP_SIGN_TOKEN"]!
-        let card = try certificate(daemon) { ($0["token"] as? String ?? "").hasPrefix("OpenPGP card") }
+        let card = try daemon.certificateID { ($0["token"] as? String ?? "").hasPrefix("OpenPGP card") }
         let before = try cardCounter()
         // Three requests: a wrong PIN, Ctrl-C, then the right PIN (which also restores the counter).
         let agent = try TerminalAgent(daemon, actions: ["pin:999999", "ctrl-c", "pin:\(env["PODPIS_OPENPGP_PIN"]!)"])
         let document = daemon.dir.appendingPathComponent("pismo.txt").path
         try Data("Pismo\n".utf8).write(to: URL(fileURLWithPath: document))
-        func sign() throws -> HTTPResult {
-            try daemon.unix("/v1/sign?name=pismo.txt&format=cades&packaging=detached&certificate=\(card)",
-                            ["-H", "Content-Type: text/plain", "--data-binary", "@\(document)"])
-        }
+        func sign() throws -> HTTPResult { try daemon.signDetached(document, name: "pismo.txt", certificate: card) }
         let wrong = try sign()
         XCTAssertEqual(wrong.status, 403, wrong.text)
         XCTAssertEqual(wrong.problem, "wrong-pin")

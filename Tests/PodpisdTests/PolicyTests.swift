@@ -6,15 +6,9 @@ import XCTest
 /// which origins may use it, how many documents one consent covers, and how
 /// long the token stays logged in after a PIN (never for a key that wants
 /// its PIN for every signature).
-final class PolicyTests: XCTestCase {
-    var env: [String: String] = [:]
-    override func setUpWithError() throws { env = try TestBench.require() }
-
+final class PolicyTests: BenchTestCase {
     /// The certificate id (SHA-256 of its DER) of a bench PKI object.
-    func id(_ name: String) throws -> String {
-        let der = try Data(contentsOf: URL(fileURLWithPath: try TestBench.pki("\(name).der")))
-        return try OpenSSL.digest("sha256", der).map { String(format: "%02x", $0) }.joined()
-    }
+    func id(_ name: String) throws -> String { try OpenSSL.certificateSHA256(name) }
 
     func daemon() throws -> Daemon {
         let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
@@ -43,21 +37,7 @@ final class PolicyTests: XCTestCase {
     func sign(_ daemon: Daemon, _ certificate: String, name: String, tcp headers: [String]? = nil) throws -> (HTTPResult, String) {
         let file = daemon.dir.appendingPathComponent(name).path
         try Data("Dokument \(name) \(UUID())\n".utf8).write(to: URL(fileURLWithPath: file))
-        let path = "/v1/sign?name=\(name)&format=cades&packaging=detached&certificate=\(certificate)"
-        let arguments = ["-H", "Content-Type: text/plain", "--data-binary", "@\(file)"]
-        if let headers {
-            return (try daemon.tcp(path, arguments + headers.flatMap { ["-H", $0] }), file)
-        }
-        return (try daemon.unix(path, arguments), file)
-    }
-
-    func verifies(_ result: HTTPResult, content: String, _ daemon: Daemon) throws -> Bool {
-        let p7s = daemon.dir.appendingPathComponent("\(UUID()).p7s").path
-        try result.body.write(to: URL(fileURLWithPath: p7s))
-        return try TestBench.runCapturing("openssl", [
-            "cms", "-verify", "-binary", "-inform", "DER", "-in", p7s, "-content", content, "-CAfile", try TestBench.pki("chain.pem"),
-            "-purpose", "any", "-out", "/dev/null",
-        ]).status == 0
+        return (try daemon.signDetached(file, name: name, certificate: certificate, tcp: headers), file)
     }
 
     func testUsersOriginsAndDocumentsPerConsentAreCheckedBeforeTheClerkIsAsked() throws {
@@ -86,7 +66,7 @@ final class PolicyTests: XCTestCase {
         // The allowed page and the allowed user sign.
         let (allowed, file) = try sign(daemon, try id("seal"), name: "c.txt", tcp: ["Origin: https://ezd.example.gov.pl", "Authorization: Bearer \(try daemon.pair())"])
         XCTAssertEqual(allowed.status, 200, allowed.text)
-        XCTAssertTrue(try verifies(allowed, content: file, daemon))
+        XCTAssertTrue(try allowed.verifiesAsDetachedCMS(over: file, keptIn: daemon.dir))
     }
 
     func testACachedLoginAsksOnlyYesNoUntilItExpiresAndNeverForAlwaysAuthenticateKeys() throws {
@@ -100,7 +80,7 @@ final class PolicyTests: XCTestCase {
         for (index, name) in ["s1.txt", "s2.txt"].enumerated() {
             let (result, file) = try sign(daemon, try id("seal"), name: name)
             XCTAssertEqual(result.status, 200, result.text)
-            XCTAssertTrue(try verifies(result, content: file, daemon))
+            XCTAssertTrue(try result.verifiesAsDetachedCMS(over: file, keptIn: daemon.dir))
             XCTAssertEqual(agent.consents.count, index + 1)
         }
         XCTAssertEqual(consent(0)["needsPIN"] as? Bool, true)
@@ -111,7 +91,7 @@ final class PolicyTests: XCTestCase {
         for name in ["r1.txt", "r2.txt"] {
             let (result, file) = try sign(daemon, try id("person-rsa"), name: name)
             XCTAssertEqual(result.status, 200, result.text)
-            XCTAssertTrue(try verifies(result, content: file, daemon))
+            XCTAssertTrue(try result.verifiesAsDetachedCMS(over: file, keptIn: daemon.dir))
         }
         XCTAssertEqual(consent(2)["needsPIN"] as? Bool, true)
         XCTAssertEqual(consent(3)["needsPIN"] as? Bool, true, "CKA_ALWAYS_AUTHENTICATE: a PIN every time")

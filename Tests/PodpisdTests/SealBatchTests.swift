@@ -6,10 +6,7 @@ import XCTest
 /// --local): `kill -9` of the daemon in the middle of a thousand
 /// zaświadczenia, a card pulled and put back mid-batch, and a batch seen by
 /// its owner only.
-final class SealBatchTests: XCTestCase {
-    var env: [String: String] = [:]
-    override func setUpWithError() throws { env = try TestBench.require() }
-
+final class SealBatchTests: BenchTestCase {
     static var podpisd: String { Daemon.binary }
     static var podpis: String { SealingTests.podpis }
 
@@ -41,10 +38,11 @@ final class SealBatchTests: XCTestCase {
         var log: String { dir.appendingPathComponent("podpisd-\(runs).log").path }
         var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
-        func start() throws {
+        /// Starts podpisd (with `environment` added to its own) and waits until it answers.
+        func start(environment: [String: String] = [:]) throws {
             runs += 1
             unlink(socket)
-            pid = try Background.start(SealBatchTests.podpisd, ["--config", config], output: log)
+            pid = try Background.start(SealBatchTests.podpisd, ["--config", config], output: log, environment: environment)
             let socket = self.socket
             guard TestBench.waitUntil(timeout: 15, { FileManager.default.fileExists(atPath: socket) && (try? self.get("/v1/status").status) == 200 }) else {
                 throw TestBench.NotUp(description: "podpisd did not start: \(logText)")
@@ -72,62 +70,39 @@ final class SealBatchTests: XCTestCase {
         func batch() throws -> [String: Any]? {
             (try get("/v1/batches").json["batches"] as? [[String: Any]])?.first
         }
+
+        /// `podpis seal` of `input` into `out` with the profile `zaswiadczenia`
+        /// through this podpisd, with `options` (`--keep`, `--json`…).
+        func sealArguments(_ input: URL, out: URL, _ options: String...) -> [String] {
+            ["seal", "--profile", "zaswiadczenia", "--config", config, "--socket", socket] + options + ["--out", out.path, input.path]
+        }
     }
 
-    func profile(certificate: String, pin: String, dir: URL, modules: [String], sessions: Int) throws -> String {
-        let pinFile = dir.appendingPathComponent("seal.pin").path
-        try Data((pin + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))
-        chmod(pinFile, 0o600)
-        return """
-            [pkcs11]
-            modules = [\(modules.map { "\"\($0)\"" }.joined(separator: ", "))]
-            use_registered = false
-            [seal.zaswiadczenia]
-            certificate = "\(certificate)"
-            xml = "xades-enveloped"
-            other = "cades-detached"
+    /// The profile `zaswiadczenia` for a Seald on `certificate` (its PIN in
+    /// `dir/seal.pin`, 0600), on `modules` only, `sessions` at a time.
+    static func profile(certificate: String, pin: String, dir: URL, modules: [String], sessions: Int) throws -> String {
+        let pinFile = try SealProfileTOML.writePINFile(dir.appendingPathComponent("seal.pin").path, pin: pin)
+        return SealProfileTOML.sections(certificate: certificate, modules: modules, """
             sessions = \(sessions)
             pin_file = "\(pinFile)"
-            """
+            """)
     }
 
-    func verify(_ output: URL, document: URL) throws {
-        if output.pathExtension == "p7s" {
-            let verify = try TestBench.runCapturing("openssl", [
-                "cms", "-verify", "-binary", "-inform", "DER", "-in", output.path, "-content", document.path,
-                "-CAfile", try TestBench.pki("chain.pem"), "-purpose", "any", "-out", "/dev/null",
-            ])
-            XCTAssertEqual(verify.status, 0, "\(output.lastPathComponent): \(verify.stderr)")
-        } else {
-            let verify = try TestBench.runCapturing("xmlsec1", [
-                "--verify", "--trusted-pem", try TestBench.pki("root.pem"), "--untrusted-pem", try TestBench.pki("ca.pem"),
-                "--enabled-key-data", "x509", "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties", output.path,
-            ])
-            XCTAssertEqual(verify.status, 0, "\(output.lastPathComponent): \(verify.stderr)")
-        }
-    }
-
-    /// Sealed lines of a journal: name → SHA-256, failing on a name sealed twice.
-    func journaled(_ path: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: String] {
-        var sealed: [String: String] = [:]
-        for text in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
-            let entry = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-            guard entry["state"] as? String == "sealed", let name = entry["name"] as? String else { continue }
-            XCTAssertNil(sealed[name], "\(name) journaled twice", file: file, line: line)
-            sealed[name] = entry["sha256"] as? String
-        }
-        return sealed
+    /// A Seald, not yet started, in a scratch directory `dir` of this test's
+    /// own, with the profile `zaswiadczenia` on the bench's SoftHSM seal key;
+    /// `count` zaświadczenia for it in `dir/in` (SealingTests.documents) and
+    /// `dir/out` for the seals.
+    func softHSMSeald(sessions: Int, documents count: Int) throws -> (dir: URL, daemon: Seald, input: URL, out: URL) {
+        let dir = try scratchDirectory()
+        let daemon = try Seald(dir: dir, profile: try Self.profile(
+            certificate: try SealingTests.sealID(), pin: env["PODPIS_SEAL_PIN"]!, dir: dir, modules: [env["PODPIS_SOFTHSM_MODULE"]!],
+            sessions: sessions))
+        return (dir, daemon, try SealingTests.documents(dir, count: count), dir.appendingPathComponent("out"))
     }
 
     func testAThousandThroughPodpisdKilledWithKill9AndRestartedSealsEachOnce() throws {
-        let dir = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let sealing = SealingTests.self
-        let daemon = try Seald(dir: dir, profile: try profile(
-            certificate: try sealing.sealID(), pin: env["PODPIS_SEAL_PIN"]!, dir: dir, modules: [env["PODPIS_SOFTHSM_MODULE"]!], sessions: 4))
-        let input = try sealing.documents(dir, count: 1000)
-        let out = dir.appendingPathComponent("out")
-        let arguments = ["seal", "--profile", "zaswiadczenia", "--config", daemon.config, "--socket", daemon.socket, "--keep", "--out", out.path, "--json", input.path]
+        let (dir, daemon, input, out) = try softHSMSeald(sessions: 4, documents: 1000)
+        let arguments = daemon.sealArguments(input, out: out, "--keep", "--json")
         try daemon.start()
         defer { daemon.stop() }
 
@@ -143,7 +118,7 @@ final class SealBatchTests: XCTestCase {
         let firstLog = try String(contentsOf: dir.appendingPathComponent("first.log"), encoding: .utf8)
         XCTAssertTrue(firstLog.contains("daemon-unavailable"), firstLog)
         let seals = daemon.batches + "/" + batch + "/seals"
-        let sealedBeforeRestart = try journaled(seals + "/.podpis-seal-journal.jsonl").count
+        let sealedBeforeRestart = try SealOutputs.journaled(seals + "/.podpis-seal-journal.jsonl").count
         XCTAssertLessThan(sealedBeforeRestart, 1000, "killed before the end")
 
         // Restart podpisd: it takes the batch up again; the same command finishes it.
@@ -162,7 +137,7 @@ final class SealBatchTests: XCTestCase {
         XCTAssertEqual(finished["sealed"] as? Int, 1000)
 
         // Exactly 1000 outputs in --out, nothing half-written on either side.
-        let names = sealing.outputs(out)
+        let names = SealOutputs.names(in: out)
         XCTAssertEqual(Set(names), Set((0..<1000).map { String(format: "zaswiadczenie-%04d.", $0) + ($0 % 2 == 0 ? "xml.xades" : "pdf.p7s") }))
         let hidden = ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasPrefix(".") }.sorted()
         XCTAssertEqual(hidden, [".podpis-batch.json", ".podpis-seal-journal.jsonl"])
@@ -188,43 +163,22 @@ final class SealBatchTests: XCTestCase {
         XCTAssertEqual(Set(packed), Set((0..<1000).map { String(format: "zaswiadczenie-%04d.", $0) + ($0 % 2 == 0 ? "xml" : "pdf") }))
 
         // Every output verifies, over its document.
-        for name in names {
-            let document = input.appendingPathComponent(String(name.dropLast(name.hasSuffix(".xades") ? 6 : 4)))
-            try verify(out.appendingPathComponent(name), document: document)
-        }
+        try SealOutputs.verifyEach(names, in: out, over: input)
 
         // The daemon's journal, the client's journal and the audit trail agree: each document sealed once.
-        let daemonJournal = try journaled(seals + "/.podpis-seal-journal.jsonl")
-        let clientJournal = try journaled(out.appendingPathComponent(".podpis-seal-journal.jsonl").path)
+        let daemonJournal = try SealOutputs.journaled(seals + "/.podpis-seal-journal.jsonl")
+        let clientJournal = try SealOutputs.journaled(out.appendingPathComponent(".podpis-seal-journal.jsonl").path)
         XCTAssertEqual(daemonJournal.count, 1000)
         XCTAssertEqual(clientJournal, daemonJournal)
-        let audit = dir.appendingPathComponent("audit.jsonl").path
-        let verifyTrail = try TestBench.runCapturing(Self.podpis, ["audit", "verify", "--file", audit])
-        XCTAssertEqual(verifyTrail.status, 0, verifyTrail.stdout + verifyTrail.stderr)
-        var audited: [String: String] = [:]
-        for line in try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n") {
-            let entry = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["entry"] as? [String: Any])
-            XCTAssertEqual(entry["result"] as? String, "signed")
-            XCTAssertEqual(entry["requestId"] as? String, "batch:\(batch)")
-            for document in entry["documents"] as? [[String: Any]] ?? [] {
-                let name = try XCTUnwrap(document["name"] as? String)
-                XCTAssertNil(audited[name], "\(name) sealed twice by the audit trail")
-                audited[name] = document["sha256"] as? String
-            }
-        }
+        let audited = try SealOutputs.audited(dir.appendingPathComponent("audit.jsonl").path, requestID: "batch:\(batch)")
         XCTAssertEqual(audited, daemonJournal, "the journal and the audit trail agree on every document")
-        for (name, sha) in daemonJournal.prefix(20) {
-            let data = try Data(contentsOf: input.appendingPathComponent(name))
-            XCTAssertEqual(sha, try OpenSSL.digest("sha256", data).map { String(format: "%02x", $0) }.joined())
-        }
+        try SealOutputs.assertDigests(daemonJournal, of: input)
     }
 
     func testPullingTheCardPausesTheBatchAndPuttingItBackResumesIt() throws {
-        let dir = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let der = try Data(contentsOf: URL(fileURLWithPath: try TestBench.pki("openpgp-sign.der")))
-        let card = String(try OpenSSL.digest("sha256", der).map { String(format: "%02x", $0) }.joined().prefix(16))
-        let daemon = try Seald(dir: dir, profile: try profile(
+        let dir = try scratchDirectory()
+        let card = String(try OpenSSL.certificateSHA256("openpgp-sign").prefix(16))
+        let daemon = try Seald(dir: dir, profile: try Self.profile(
             certificate: card, pin: env["PODPIS_OPENPGP_PIN"]!, dir: dir, modules: [env["PODPIS_OPENSC_MODULE"]!], sessions: 1))
         let input = dir.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
@@ -237,9 +191,7 @@ final class SealBatchTests: XCTestCase {
         defer { _ = try? TestBench.script("card.sh", "openpgp", "start") }
 
         let log = dir.appendingPathComponent("client.log").path
-        let client = try Background.start(Self.podpis, [
-            "seal", "--profile", "zaswiadczenia", "--config", daemon.config, "--socket", daemon.socket, "--keep", "--out", out.path, input.path,
-        ], output: log, environment: ["LANG": "en_US.UTF-8"])
+        let client = try Background.start(Self.podpis, daemon.sealArguments(input, out: out, "--keep"), output: log, environment: ["LANG": "en_US.UTF-8"])
         XCTAssertTrue(try TestBench.waitUntil(timeout: 60) { (try daemon.batch()?["sealed"] as? Int ?? 0) >= 5 }, daemon.logText)
 
         // The card is pulled: the batch pauses, says why, and seals nothing meanwhile.
@@ -265,33 +217,25 @@ final class SealBatchTests: XCTestCase {
         XCTAssertEqual(done["sealed"] as? Int, 60)
         XCTAssertEqual(done["failed"] as? Int, 0)
         XCTAssertTrue(daemon.logText.contains("paused: token-absent") && daemon.logText.contains("resumed"), daemon.logText)
-        let names = SealingTests.outputs(out)
+        let names = SealOutputs.names(in: out)
         XCTAssertEqual(names.count, 60)
-        for name in names { try verify(out.appendingPathComponent(name), document: input.appendingPathComponent(String(name.dropLast(4)))) }
+        try SealOutputs.verifyEach(names, in: out, over: input)
     }
 
-    /// The test daemon with the seal profile `zaswiadczenia` on SoftHSM (its PIN in a 0600 file).
     /// A seal whose bytes no longer match the SHA-256 podpisd recorded when it
     /// made it (a byte flipped in podpisd's seal pack) is not stored by
     /// `podpis seal`, which says which document and stops; GET …/seal sends the
     /// recorded SHA-256 in a header; once the pack is mended the same command
     /// fetches the seal whole.
     func testASealDamagedInPodpisdsPackIsNeverStoredAndIsFetchedWholeOnceMended() throws {
-        let dir = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let sealing = SealingTests.self
-        let daemon = try Seald(dir: dir, profile: try profile(
-            certificate: try sealing.sealID(), pin: env["PODPIS_SEAL_PIN"]!, dir: dir, modules: [env["PODPIS_SOFTHSM_MODULE"]!], sessions: 1))
-        let input = try sealing.documents(dir, count: 6)
-        let out = dir.appendingPathComponent("out")
-        let arguments = ["seal", "--profile", "zaswiadczenia", "--config", daemon.config, "--socket", daemon.socket, "--keep", "--out", out.path, "--json", input.path]
+        let (dir, daemon, input, out) = try softHSMSeald(sessions: 1, documents: 6)
+        let arguments = daemon.sealArguments(input, out: out, "--keep", "--json")
         try daemon.start()
         defer { daemon.stop() }
         let first = try TestBench.runCapturing(Self.podpis, arguments, environment: ["LANG": "en_US.UTF-8"])
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr + daemon.logText)
-        XCTAssertEqual(sealing.outputs(out).count, 6)
-        let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent(".podpis-batch.json"))) as? [String: Any])
-        let batch = try XCTUnwrap(record["batch"] as? String)
+        XCTAssertEqual(SealOutputs.names(in: out).count, 6)
+        let batch = try SealOutputs.batch(of: out)
 
         // The first seal of podpisd's pack: its name, its document, where its data starts.
         let pack = daemon.batches + "/" + batch + "/seals/pack-1.tar"
@@ -315,7 +259,7 @@ final class SealBatchTests: XCTestCase {
         }
         try flip()
         // OUT as if the earlier run had never fetched anything (the batch record kept).
-        for name in sealing.outputs(out) { try FileManager.default.removeItem(at: out.appendingPathComponent(name)) }
+        for name in SealOutputs.names(in: out) { try FileManager.default.removeItem(at: out.appendingPathComponent(name)) }
         try FileManager.default.removeItem(at: out.appendingPathComponent(".podpis-seal-journal.jsonl"))
 
         let damaged = try TestBench.runCapturing(Self.podpis, arguments, environment: ["LANG": "en_US.UTF-8"])
@@ -324,7 +268,7 @@ final class SealBatchTests: XCTestCase {
         XCTAssertTrue((damaged.stdout + damaged.stderr).contains(document), damaged.stdout + damaged.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(victim).path), "a damaged seal is never stored")
         XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasSuffix(".tmp") }, [], "no temporary left")
-        let journaledNow = try journaled(out.appendingPathComponent(".podpis-seal-journal.jsonl").path)
+        let journaledNow = try SealOutputs.journaled(out.appendingPathComponent(".podpis-seal-journal.jsonl").path)
         XCTAssertNil(journaledNow[document], "nor journaled")
 
         // One seal over GET: the header carries the SHA-256 recorded when it was made, not that of the damaged bytes.
@@ -342,11 +286,8 @@ final class SealBatchTests: XCTestCase {
         let mended = try TestBench.runCapturing(Self.podpis, arguments, environment: ["LANG": "en_US.UTF-8"])
         XCTAssertEqual(mended.status, 0, mended.stdout + mended.stderr)
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent(victim)), whole)
-        XCTAssertEqual(sealing.outputs(out).count, 6)
-        for name in sealing.outputs(out) {
-            let source = input.appendingPathComponent(String(name[..<name.lastIndex(of: ".")!]))
-            try verify(out.appendingPathComponent(name), document: source)
-        }
+        XCTAssertEqual(SealOutputs.names(in: out).count, 6)
+        try SealOutputs.verifyEach(SealOutputs.names(in: out), in: out, over: input)
     }
 
     func testEachSessionSignsOnAThreadOfItsOwnAtTheProfilesNice() throws {
@@ -384,9 +325,8 @@ final class SealBatchTests: XCTestCase {
 
     /// A podpisd with profile `zaswiadczenia` (its PIN in a 0600 file) and `extra` in that profile.
     static func sealDaemon(env: [String: String], sessions: Int, extra: String = "") throws -> Daemon {
-        let pinFile = try TestBench.temporaryDirectory().appendingPathComponent("seal.pin").path
-        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))
-        chmod(pinFile, 0o600)
+        let pinFile = try SealProfileTOML.writePINFile(
+            try TestBench.temporaryDirectory().appendingPathComponent("seal.pin").path, pin: env["PODPIS_SEAL_PIN"]!)
         return try Daemon(extraSections: """
             [seal.zaswiadczenia]
             certificate = "\(try SealingTests.sealID())"
@@ -397,10 +337,9 @@ final class SealBatchTests: XCTestCase {
     }
 
     func testABatchIsSeenAndFedByItsOwnerOnlyAndCanBeCancelled() throws {
-        let sealing = SealingTests.self
         let daemon = try sealDaemon(sessions: 1, extra: """
             [[policy]]
-            certificate = "\(try sealing.sealID())"
+            certificate = "\(try SealingTests.sealID())"
             origins = ["https://ezd.example.gov.pl"]
             """)
         // A program over TCP, paired (no Origin; the clerk's agent allows it once), creates a batch.
@@ -436,7 +375,7 @@ final class SealBatchTests: XCTestCase {
         XCTAssertEqual(seal.status, 200)
         let sealPath = daemon.dir.appendingPathComponent("a.xml.xades")
         try seal.body.write(to: sealPath)
-        try verify(sealPath, document: URL(fileURLWithPath: document))
+        try SealOutputs.verify(sealPath, document: URL(fileURLWithPath: document))
         try Data("<inny/>".utf8).write(to: URL(fileURLWithPath: document))
         let reused = try daemon.tcp("/v1/batches/\(id)/documents/a.xml", auth + ["-X", "PUT", "--data-binary", "@\(document)"])
         XCTAssertEqual(reused.status, 409)
@@ -460,22 +399,19 @@ final class SealBatchTests: XCTestCase {
     /// XML), sent with curl; the seals fetched as one tar stream, unpacked by
     /// GNU tar and read by Python's tarfile, each verified.
     func testManyDocumentsGoInAsOneTarAndTheSealsComeBackAsOneTar() throws {
-        let sealing = SealingTests.self
         let daemon = try sealDaemon(sessions: 2)
-        let input = try sealing.documents(daemon.dir, count: 40)
+        let input = try SealingTests.documents(daemon.dir, count: 40)
         let longName = "zaświadczenie-o-niezaleganiu-w-podatkach-lokalnych-dla-gminy-testowo-wydane-na-wniosek-strony-2026.xml"
         XCTAssertGreaterThan(longName.utf8.count, 100)
         try Data("<?xml version=\"1.0\"?>\n<zaswiadczenie nr=\"długie\"/>\n".utf8).write(to: input.appendingPathComponent(longName))
         try Data("<zaswiadczenie><niedomkniete></zaswiadczenie>".utf8).write(to: input.appendingPathComponent("zepsute.xml"))
         try FileManager.default.createSymbolicLink(atPath: input.appendingPathComponent("dowiazanie.xml").path, withDestinationPath: "zepsute.xml")
-        let names = sealing.outputs(input)
+        let names = SealOutputs.names(in: input)
         XCTAssertEqual(names.count, 43)
         let archive = daemon.dir.appendingPathComponent("upload.tar").path
         _ = try TestBench.run("tar", ["--format=posix", "-C", input.path, "-cf", archive, "."])
 
-        let created = try daemon.unix("/v1/batches", ["-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"profile\":\"zaswiadczenia\"}"])
-        XCTAssertEqual(created.status, 201, created.text)
-        let id = try XCTUnwrap(created.json["id"] as? String)
+        let id = try daemon.newSealBatch()
         let upload = ["-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@\(archive)"]
         let sent = try daemon.unix("/v1/batches/\(id)/documents", upload)
         XCTAssertEqual(sent.status, 200, sent.text)
@@ -514,8 +450,7 @@ final class SealBatchTests: XCTestCase {
         _ = try TestBench.run("tar", ["--format=ustar", "-C", fresh.path, "-cf", freshTar.path, "nowe-1.xml", "nowe-2.xml", "nowe-3.xml"])
         let entrySize = 512 + (4999 + 511) / 512 * 512  // header, data padded to a block
         try Data(try Data(contentsOf: freshTar).prefix(2 * entrySize + 512 + 1000)).write(to: freshTar)
-        let second = try daemon.unix("/v1/batches", ["-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"profile\":\"zaswiadczenia\"}"])
-        let secondID = try XCTUnwrap(second.json["id"] as? String)
+        let secondID = try daemon.newSealBatch()
         let partly = try daemon.unix("/v1/batches/\(secondID)/documents", ["-X", "POST", "-H", "Content-Type: application/x-tar", "--data-binary", "@\(freshTar.path)"])
         XCTAssertEqual(partly.status, 400, partly.text)
         XCTAssertEqual(partly.problem, "bad-archive")
@@ -543,14 +478,14 @@ final class SealBatchTests: XCTestCase {
         XCTAssertEqual(status["state"] as? String, "done")
         XCTAssertEqual(status["sealed"] as? Int, 41)
         XCTAssertEqual(status["failed"] as? Int, 1, "zepsute.xml")
-        let sealed = sealing.outputs(out)
+        let sealed = SealOutputs.names(in: out)
         XCTAssertEqual(sealed.count, 41)
         XCTAssertFalse(sealed.contains { $0.hasPrefix("zepsute") })
         XCTAssertTrue(sealed.contains(longName + ".xades"), "\(sealed)")
         for name in names where name != "zepsute.xml" && name != "dowiazanie.xml" {
             let output = out.appendingPathComponent(name.hasSuffix(".xml") ? name + ".xades" : name + ".p7s")
             XCTAssertTrue(FileManager.default.fileExists(atPath: output.path), output.lastPathComponent)
-            try verify(output, document: input.appendingPathComponent(name))
+            try SealOutputs.verify(output, document: input.appendingPathComponent(name))
         }
         // Each entry names its document and that document's SHA-256 (pax records), as Python reads them.
         let rows = try TestBench.run("python3", ["-c", """
@@ -580,5 +515,14 @@ final class SealBatchTests: XCTestCase {
         let attribute = try TestBench.run("python3", ["-c", "import os,sys; print(os.getxattr(sys.argv[1], 'user.podpis.document').decode())",
                                                       attributed.appendingPathComponent(longName + ".xades").path])
         XCTAssertEqual(attribute.trimmingCharacters(in: .whitespacesAndNewlines), longName)
+    }
+}
+
+extension Daemon {
+    /// A new batch of the seal profile `zaswiadczenia`, made over the Unix socket: its id.
+    func newSealBatch(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let created = try unix("/v1/batches", ["-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"profile\":\"zaswiadczenia\"}"])
+        XCTAssertEqual(created.status, 201, created.text, file: file, line: line)
+        return try XCTUnwrap(created.json["id"] as? String, file: file, line: line)
     }
 }

@@ -7,29 +7,21 @@ import XCTest
 /// sealing account is refused, never sent to be sealed.
 extension SealBatchTests {
     func testALinkInTheInputFolderToASecretIsRefusedAndNothingOfItIsSealed() throws {
-        let dir = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let sealing = SealingTests.self
-        let daemon = try Seald(dir: dir, profile: try profile(
-            certificate: try sealing.sealID(), pin: env["PODPIS_SEAL_PIN"]!, dir: dir, modules: [env["PODPIS_SOFTHSM_MODULE"]!], sessions: 1))
-        let input = try sealing.documents(dir, count: 4)
+        let (dir, daemon, input, out) = try softHSMSeald(sessions: 1, documents: 4)
         let secret = "tajne-haslo-pieczeci-\(UUID().uuidString)"
         let secretFile = dir.appendingPathComponent("secret.txt")
         try Data(secret.utf8).write(to: secretFile)
         chmod(secretFile.path, 0o600)
         try FileManager.default.createSymbolicLink(atPath: input.appendingPathComponent("zaswiadczenie-9999.pdf").path, withDestinationPath: secretFile.path)
-        let out = dir.appendingPathComponent("out")
         try daemon.start()
         defer { daemon.stop() }
 
-        let run = try TestBench.runCapturing(Self.podpis, [
-            "seal", "--profile", "zaswiadczenia", "--config", daemon.config, "--socket", daemon.socket, "--out", out.path, "--json", input.path,
-        ], environment: ["LANG": "en_US.UTF-8"])
+        let run = try TestBench.runCapturing(Self.podpis, daemon.sealArguments(input, out: out, "--json"), environment: ["LANG": "en_US.UTF-8"])
         XCTAssertNotEqual(run.status, 0, "a refused document is a failure: " + run.stdout + run.stderr)
         XCTAssertTrue(run.stdout.contains("not-a-regular-file"), run.stdout + run.stderr)
-        XCTAssertEqual(sealing.outputs(out).filter { $0.hasPrefix("zaswiadczenie-9999") }, [], "the link was not sealed")
-        XCTAssertEqual(sealing.outputs(out).count, 4, "the real documents were: \(sealing.outputs(out))")
-        for name in sealing.outputs(out) {
+        XCTAssertEqual(SealOutputs.names(in: out).filter { $0.hasPrefix("zaswiadczenie-9999") }, [], "the link was not sealed")
+        XCTAssertEqual(SealOutputs.names(in: out).count, 4, "the real documents were: \(SealOutputs.names(in: out))")
+        for name in SealOutputs.names(in: out) {
             let bytes = try Data(contentsOf: out.appendingPathComponent(name))
             XCTAssertNil(bytes.range(of: Data(secret.utf8)), "\(name) holds the secret")
         }

@@ -6,13 +6,9 @@ import XCTest
 /// code, in `podpis seal --json` and in the batch API, never a bare
 /// `seal-failed`: here the seal's private key is deleted from the token
 /// (a private copy of the SoftHSM seal token) in the middle of a batch.
-final class SealTokenFailureTests: XCTestCase {
-    var env: [String: String] = [:]
-    override func setUpWithError() throws { env = try TestBench.require() }
-
+final class SealTokenFailureTests: BenchTestCase {
     func testAKeyDeletedFromTheTokenMidBatchFailsTheRestWithThePKCS11Code() throws {
-        let dir = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchDirectory()
 
         // A private copy of the test bench's SoftHSM tokens: the shared seal token is never touched.
         let tokens = dir.appendingPathComponent("tokens")
@@ -26,19 +22,8 @@ final class SealTokenFailureTests: XCTestCase {
             .write(to: URL(fileURLWithPath: softhsmConf))
         let privateToken = ["SOFTHSM2_CONF": softhsmConf]
 
-        let pinFile = dir.appendingPathComponent("seal.pin").path
-        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pinFile))
-        chmod(pinFile, 0o600)
-        let daemon = try SealBatchTests.Seald(dir: dir, profile: """
-            [pkcs11]
-            modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)"]
-            use_registered = false
-            [seal.zaswiadczenia]
-            certificate = "\(try SealingTests.sealID())"
-            other = "cades-detached"
-            sessions = 1
-            pin_file = "\(pinFile)"
-            """)
+        let daemon = try SealBatchTests.Seald(dir: dir, profile: try SealBatchTests.profile(
+            certificate: try SealingTests.sealID(), pin: env["PODPIS_SEAL_PIN"]!, dir: dir, modules: [env["PODPIS_SOFTHSM_MODULE"]!], sessions: 1))
         let input = dir.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
         for index in 1...1500 {
@@ -46,18 +31,13 @@ final class SealTokenFailureTests: XCTestCase {
         }
         let out = dir.appendingPathComponent("out")
 
-        unlink(daemon.socket)
-        daemon.runs += 1
-        daemon.pid = try Background.start(Daemon.binary, ["--config", daemon.config], output: daemon.log, environment: privateToken)
+        try daemon.start(environment: privateToken)
         defer { daemon.stop() }
-        XCTAssertTrue(TestBench.waitUntil(timeout: 15) { (try? daemon.get("/v1/status").status) == 200 }, daemon.logText)
 
         let json = dir.appendingPathComponent("seal.json").path
         let client = try Background.start("/bin/sh", [
             "-c", "exec \"$0\" \"$@\" >\(json) 2>\(dir.appendingPathComponent("seal.err").path)", SealingTests.podpis,
-            "seal", "--json", "--profile", "zaswiadczenia", "--config", daemon.config, "--socket", daemon.socket, "--keep",
-            "--out", out.path, input.path,
-        ], output: "/dev/null", environment: privateToken)
+        ] + daemon.sealArguments(input, out: out, "--json", "--keep"), output: "/dev/null", environment: privateToken)
         XCTAssertTrue(try TestBench.waitUntil(timeout: 60) { (try daemon.batch()?["sealed"] as? Int ?? 0) >= 5 }, daemon.logText)
 
         // The seal's private key is deleted from the token under the running batch.

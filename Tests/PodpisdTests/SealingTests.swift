@@ -6,38 +6,22 @@ import XCTest
 /// every output verified by xmlsec1 / openssl; `kill -9` in the middle and a
 /// second run seal each document exactly once, and the journal and the
 /// audit trail agree on every document.
-final class SealingTests: XCTestCase {
-    var env: [String: String] = [:]
-    override func setUpWithError() throws { env = try TestBench.require() }
+final class SealingTests: BenchTestCase {
+    static var podpis: String { TestBench.product("podpis") }
 
-    static var podpis: String { URL(fileURLWithPath: Daemon.binary).deletingLastPathComponent().appendingPathComponent("podpis").path }
-
+    /// The id of the bench's seal certificate (the first 16 hex digits of its DER's SHA-256).
     static func sealID() throws -> String {
-        let der = try Data(contentsOf: URL(fileURLWithPath: try TestBench.pki("seal.der")))
-        return String(try OpenSSL.digest("sha256", der).map { String(format: "%02x", $0) }.joined().prefix(16))
+        String(try OpenSSL.certificateSHA256("seal").prefix(16))
     }
 
     /// A configuration with profile `zaswiadczenia` and its PIN in a 0600 file.
     func configuration(_ dir: URL, extra: String = "") throws -> String {
-        let pin = dir.appendingPathComponent("seal.pin").path
-        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pin))
-        chmod(pin, 0o600)
-        let config = dir.appendingPathComponent("podpisd.toml").path
-        try Data("""
-            [server]
-            audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
-            [pkcs11]
-            modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)"]
-            use_registered = false
-            [seal.zaswiadczenia]
-            certificate = "\(try Self.sealID())"
-            xml = "xades-enveloped"
-            other = "cades-detached"
+        let pin = try SealProfileTOML.writePINFile(dir.appendingPathComponent("seal.pin").path, pin: env["PODPIS_SEAL_PIN"]!)
+        return try SealProfileTOML.writeLocal(in: dir, certificate: try Self.sealID(), """
             sessions = 4
             pin_file = "\(pin)"
             \(extra)
-            """.utf8).write(to: URL(fileURLWithPath: config))
-        return config
+            """)
     }
 
     /// `count` zaświadczenia of ~10 KB: half XML, half PDF.
@@ -57,24 +41,24 @@ final class SealingTests: XCTestCase {
         return input
     }
 
-    static func outputs(_ dir: URL) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    /// `podpis seal --local --json` of `input` into `out`, with the profile `zaswiadczenia` of `config`.
+    static func localSealArguments(_ config: String, _ input: URL, out: URL) -> [String] {
+        ["seal", "--profile", "zaswiadczenia", "--config", config, "--local", "--out", out.path, "--json", input.path]
     }
 
     func testAThousandZaswiadczeniaSealedVerifiedAndAKill9ResumesSealingEachOnce() throws {
-        let dir = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchDirectory()
         let config = try configuration(dir)
         let input = try Self.documents(dir, count: 1000)
         let out = dir.appendingPathComponent("out")
-        let arguments = ["seal", "--profile", "zaswiadczenia", "--config", config, "--local", "--out", out.path, "--json", input.path]
+        let arguments = Self.localSealArguments(config, input, out: out)
 
         // First run, killed with SIGKILL once a fifth is done.
         let first = try Background.start(Self.podpis, arguments, output: dir.appendingPathComponent("first.log").path)
-        XCTAssertTrue(TestBench.waitUntil(timeout: 60) { Self.outputs(out).count >= 200 }, "the first run did not get going")
+        XCTAssertTrue(TestBench.waitUntil(timeout: 60) { SealOutputs.names(in: out).count >= 200 }, "the first run did not get going")
         kill(first, SIGKILL)
         _ = TestBench.reap(first, within: 30)
-        let afterKill = Self.outputs(out).count
+        let afterKill = SealOutputs.names(in: out).count
         XCTAssertLessThan(afterKill, 1000, "killed before the end")
 
         // Second run: the rest, nothing twice.
@@ -88,73 +72,32 @@ final class SealingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(summary["skipped"] as? Int ?? 0, afterKill)
 
         // Exactly one output per document, no temporary left.
-        let names = Self.outputs(out)
+        let names = SealOutputs.names(in: out)
         XCTAssertEqual(names.count, 1000)
         XCTAssertEqual(Set(names), Set((0..<1000).map { String(format: "zaswiadczenie-%04d.", $0) + ($0 % 2 == 0 ? "xml.xades" : "pdf.p7s") }))
         let hidden = ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasPrefix(".") }
         XCTAssertEqual(hidden, [".podpis-seal-journal.jsonl"], "no temporary output left behind")
 
         // Every output verifies, over exactly its document.
-        for name in names {
-            let document = input.appendingPathComponent(String(name.dropLast(name.hasSuffix(".xades") ? 6 : 4))).path
-            if name.hasSuffix(".p7s") {
-                let verify = try TestBench.runCapturing("openssl", [
-                    "cms", "-verify", "-binary", "-inform", "DER", "-in", out.appendingPathComponent(name).path, "-content", document,
-                    "-CAfile", try TestBench.pki("chain.pem"), "-purpose", "any", "-out", "/dev/null",
-                ])
-                XCTAssertEqual(verify.status, 0, "\(name): \(verify.stderr)")
-            } else {
-                let verify = try TestBench.runCapturing("xmlsec1", [
-                    "--verify", "--trusted-pem", try TestBench.pki("root.pem"), "--untrusted-pem", try TestBench.pki("ca.pem"),
-                    "--enabled-key-data", "x509", "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
-                    out.appendingPathComponent(name).path,
-                ])
-                XCTAssertEqual(verify.status, 0, "\(name): \(verify.stderr)")
-            }
-        }
+        try SealOutputs.verifyEach(names, in: out, over: input)
 
         // The journal and the audit trail agree: each document sealed once, with its digest.
-        let journal = try String(contentsOf: out.appendingPathComponent(".podpis-seal-journal.jsonl"), encoding: .utf8)
-        var journaled: [String: String] = [:]
-        for line in journal.split(separator: "\n") {
-            let entry = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            guard entry["state"] as? String == "sealed", let name = entry["name"] as? String else { continue }
-            XCTAssertNil(journaled[name], "\(name) journaled twice")
-            journaled[name] = entry["sha256"] as? String
-        }
-        let audit = dir.appendingPathComponent("audit.jsonl").path
-        let verifyTrail = try TestBench.runCapturing(Self.podpis, ["audit", "verify", "--file", audit])
-        XCTAssertEqual(verifyTrail.status, 0, verifyTrail.stdout + verifyTrail.stderr)
-        var audited: [String: String] = [:]
-        for line in try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n") {
-            let entry = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["entry"] as? [String: Any])
-            XCTAssertEqual(entry["result"] as? String, "signed")
-            for document in entry["documents"] as? [[String: Any]] ?? [] {
-                let name = try XCTUnwrap(document["name"] as? String)
-                XCTAssertNil(audited[name], "\(name) sealed twice by the audit trail")
-                audited[name] = document["sha256"] as? String
-            }
-        }
+        let journaled = try SealOutputs.journaled(out.appendingPathComponent(".podpis-seal-journal.jsonl").path)
+        let audited = try SealOutputs.audited(dir.appendingPathComponent("audit.jsonl").path)
         XCTAssertEqual(journaled.count, 1000)
         XCTAssertEqual(audited, journaled, "the journal and the audit trail agree on every document")
-        for (name, sha) in journaled.prefix(20) {
-            let data = try Data(contentsOf: input.appendingPathComponent(name))
-            XCTAssertEqual(sha, try OpenSSL.digest("sha256", data).map { String(format: "%02x", $0) }.joined())
-        }
+        try SealOutputs.assertDigests(journaled, of: input)
     }
 
     func testABrokenDocumentDoesNotStopTheOthers() throws {
-        let dir = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchDirectory()
         let config = try configuration(dir, extra: "max_document_mib = 1")
         let input = try Self.documents(dir, count: 4)
         try Data("<zaswiadczenie><niedomkniete>".utf8).write(to: input.appendingPathComponent("zepsuty.xml"))
         try Data("<!DOCTYPE z [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]><z>&b;</z>".utf8).write(to: input.appendingPathComponent("encje.xml"))
         try Data(count: 2 << 20).write(to: input.appendingPathComponent("duzy.pdf"))
         let out = dir.appendingPathComponent("out")
-        let result = try TestBench.runCapturing(Self.podpis, [
-            "seal", "--profile", "zaswiadczenia", "--config", config, "--local", "--out", out.path, "--json", input.path,
-        ])
+        let result = try TestBench.runCapturing(Self.podpis, Self.localSealArguments(config, input, out: out))
         XCTAssertEqual(result.status, 12, result.stderr)
         let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(summary["sealed"] as? Int, 4)
@@ -164,15 +107,13 @@ final class SealingTests: XCTestCase {
         XCTAssertEqual(codes["duzy.pdf"], "too-large")
         XCTAssertTrue(codes["zepsuty.xml"]?.hasPrefix("xml-") ?? false, "\(codes)")
         XCTAssertTrue(codes["encje.xml"]?.hasPrefix("xml-") ?? false, "\(codes)")
-        XCTAssertEqual(Self.outputs(out).count, 4, "outputs only for the good ones")
+        XCTAssertEqual(SealOutputs.names(in: out).count, 4, "outputs only for the good ones")
     }
 
     /// A podpisd whose profile `zaswiadczenia` has a hot folder under `base/hot`
     /// (`extra` in that profile), up once its inbox exists.
     static func hotFolderDaemon(env: [String: String], base: URL, extra: String = "") throws -> Daemon {
-        let pin = base.appendingPathComponent("seal.pin").path
-        try Data((env["PODPIS_SEAL_PIN"]! + "\n").utf8).write(to: URL(fileURLWithPath: pin))
-        chmod(pin, 0o600)
+        let pin = try SealProfileTOML.writePINFile(base.appendingPathComponent("seal.pin").path, pin: env["PODPIS_SEAL_PIN"]!)
         let hot = base.appendingPathComponent("hot")
         let daemon = try Daemon(extraSections: """
             [seal.zaswiadczenia]
@@ -190,8 +131,7 @@ final class SealingTests: XCTestCase {
     }
 
     func testTheHotFolderSealsCompleteDocumentsAndSortsOriginalsIntoDoneAndFailed() throws {
-        let base = try TestBench.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: base) }
+        let base = try scratchDirectory()
         func folder(_ name: String) -> URL { base.appendingPathComponent("hot").appendingPathComponent(name) }
         let daemon = try Self.hotFolderDaemon(env: env, base: base)
 
@@ -230,23 +170,12 @@ final class SealingTests: XCTestCase {
         XCTAssertTrue(TestBench.waitUntil(timeout: 20) {
             FileManager.default.fileExists(atPath: folder("done").appendingPathComponent("slow.xml").path)
         }, daemon.logText)
-        XCTAssertEqual(Set(Self.outputs(folder("outbox"))), ["a.xml.xades", "b.pdf.p7s", "slow.xml.xades"])
-        XCTAssertEqual(Self.outputs(folder("inbox")), [])
-        for name in ["a.xml.xades", "slow.xml.xades"] {
-            let verify = try TestBench.runCapturing("xmlsec1", [
-                "--verify", "--trusted-pem", try TestBench.pki("root.pem"), "--untrusted-pem", try TestBench.pki("ca.pem"),
-                "--enabled-key-data", "x509", "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
-                folder("outbox").appendingPathComponent(name).path,
-            ])
-            XCTAssertEqual(verify.status, 0, "\(name): \(verify.stderr)")
-        }
+        XCTAssertEqual(Set(SealOutputs.names(in: folder("outbox"))), ["a.xml.xades", "b.pdf.p7s", "slow.xml.xades"])
+        XCTAssertEqual(SealOutputs.names(in: folder("inbox")), [])
+        // Each seal over its original, now in done/.
+        try SealOutputs.verifyEach(["a.xml.xades", "slow.xml.xades", "b.pdf.p7s"], in: folder("outbox"), over: folder("done"))
         XCTAssertTrue(try String(contentsOf: folder("outbox").appendingPathComponent("slow.xml.xades"), encoding: .utf8).contains("druga połowa KONIEC"),
                       "sealed complete, not half")
-        let cms = try TestBench.runCapturing("openssl", [
-            "cms", "-verify", "-binary", "-inform", "DER", "-in", folder("outbox").appendingPathComponent("b.pdf.p7s").path,
-            "-content", folder("done").appendingPathComponent("b.pdf").path, "-CAfile", try TestBench.pki("chain.pem"), "-purpose", "any", "-out", "/dev/null",
-        ])
-        XCTAssertEqual(cms.status, 0, cms.stderr)
         let trail = try String(contentsOfFile: daemon.auditFile, encoding: .utf8)
         XCTAssertEqual(trail.split(separator: "\n").count, 4, "three sealed and one failed, each in the audit trail")
     }

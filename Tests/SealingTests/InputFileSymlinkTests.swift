@@ -15,23 +15,18 @@ import XCTest
 /// not a byte of the secret is read. The swap is made deterministic here by
 /// doing it between `completeDocuments()` and `SealInput.read`, the two steps
 /// the hot folder runs one after the other.
-final class InputFileSymlinkTests: XCTestCase {
-    var directory = ""
+final class InputFileSymlinkTests: ScratchDirectoryTestCase {
     var secret = ""
     let secretBytes = Array("seal PIN 123456, SEKRET".utf8)
 
     override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "inputfile-\(UUID().uuidString)"
-        for folder in ["", "/inbox", "/outbox", "/done", "/failed", "/credentials"] {
+        try super.setUpWithError()
+        for folder in ["/inbox", "/outbox", "/done", "/failed", "/credentials"] {
             try FileManager.default.createDirectory(atPath: directory + folder, withIntermediateDirectories: true)
         }
         secret = directory + "/credentials/seal.pin"
         try Data(secretBytes).write(to: URL(fileURLWithPath: secret))
         chmod(secret, 0o600)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: directory)
     }
 
     func hotFolder() -> HotFolder {

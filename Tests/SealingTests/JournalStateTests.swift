@@ -1,20 +1,12 @@
 import Foundation
 @testable import Sealing
+import TestBench
 import XCTest
 
 /// The journal's states are an enum written as before: a line written by an
 /// earlier version still reads; a line with a state this version does not
 /// know is refused with a clear error (code journal-state), not guessed at.
-final class JournalStateTests: XCTestCase {
-    var directory = ""
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "journalstate-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
-
+final class JournalStateTests: ScratchDirectoryTestCase {
     private func write(_ lines: [String]) throws {
         try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: directory + "/" + SealJournal.fileName))
     }

@@ -1,21 +1,13 @@
 import Crypto
 import Foundation
 @testable import Sealing
+import TestBench
 import XCTest
 
 /// A document refused as too large is still named by its SHA-256 and size
 /// in the failure, computed a chunk at a time: the document is never read
 /// whole into memory (the process' peak memory does not grow by its size).
-final class SealFailureDigestTests: XCTestCase {
-    var directory = ""
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "sealfailure-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
-
+final class SealFailureDigestTests: ScratchDirectoryTestCase {
     private func peakResidentKiB() -> Int {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

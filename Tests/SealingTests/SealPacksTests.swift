@@ -12,18 +12,7 @@ import XCTest
 /// after a restart, byte for byte; a tail cut or damaged by a power loss
 /// ends what is taken from that pack and nothing before it; a new run
 /// writes a pack of its own; GNU tar reads the packs.
-final class SealPacksTests: XCTestCase {
-    var directory = ""
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "sealpacks-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
+final class SealPacksTests: ScratchDirectoryTestCase {
     static func seal(_ index: Int) -> [UInt8] {
         Array("<Signature nr=\"\(index)\">\(String(repeating: "żółw ", count: 100 + 37 * index))</Signature>".utf8)
     }

@@ -27,6 +27,27 @@ public enum OpenSSL {
         return (result.status == 0 && result.stdout.contains("Verified OK"), result.stdout + result.stderr)
     }
 
+    /// `openssl cms -verify` of a detached CMS signature (DER, the file
+    /// `signature`) over the file `content`, trusting the test PKI's chain for
+    /// any purpose: its exit status (0: it verifies) and what openssl said.
+    public static func verifyDetachedCMS(_ signature: String, content: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        try TestBench.runCapturing("openssl", [
+            "cms", "-verify", "-binary", "-inform", "DER", "-in", signature, "-content", content,
+            "-CAfile", try TestBench.pki("chain.pem"), "-purpose", "any", "-out", "/dev/null",
+        ])
+    }
+
+    /// `digest` in lowercase hex, as podpis writes a document's SHA-256.
+    public static func hexDigest(_ name: String, _ data: Data) throws -> String {
+        try digest(name, data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The SHA-256 (hex) of the DER of a certificate of the test PKI (`seal`,
+    /// `person-ec`, …: its file `NAME.der`), which podpis's certificate ids are made of.
+    public static func certificateSHA256(_ name: String) throws -> String {
+        try hexDigest("sha256", try Data(contentsOf: URL(fileURLWithPath: try TestBench.pki("\(name).der"))))
+    }
+
     /// A digest (`sha256`, `sha384`, `sha512`) of data, computed by openssl
     /// so that tests do not trust our own hashing.
     public static func digest(_ name: String, _ data: Data) throws -> [UInt8] {

@@ -9,6 +9,15 @@ public enum TestBench {
     public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// A program this package builds (`podpis`, `podpisd`): beside the test
+    /// bundle when there is one, otherwise in `.build/debug`.
+    public static func product(_ name: String) -> String {
+        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
+        let directory = bundle.map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
+            ?? repositoryRoot.appendingPathComponent(".build/debug")
+        return directory.appendingPathComponent(name).path
+    }
+
     public struct NotUp: Error, CustomStringConvertible {
         public let description: String
         public init(description: String) { self.description = description }
