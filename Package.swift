@@ -95,7 +95,7 @@ let package = Package(
         // certificate facts
         .target(
             name: "QualifiedCertificates",
-            dependencies: ["Localization", x509, asn1, crypto]),
+            dependencies: ["Localization", x509, asn1, crypto], resources: messages),
 
         .target(
             name: "Timestamping",
@@ -121,7 +121,7 @@ let package = Package(
         // MARK: Station
         .target(
             name: "Inventory",
-            dependencies: ["SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Localization"]),
+            dependencies: ["SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Localization"], resources: messages),
 
         // The audit trail (hash-chained, anchored) and who asks (Requester):
         // written by signing and sealing, read by `podpis audit`.
@@ -139,7 +139,7 @@ let package = Package(
             dependencies: [
                 "PKCS11", "SignatureAlgorithms", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES",
                 "Timestamping", "Files", "Localization", "DaemonConfiguration", "Blocking", "Audit", "Signatures", crypto,
-            ]),
+            ], resources: messages),
         .target(
             name: "Doctor",
             dependencies: [
@@ -178,7 +178,8 @@ let package = Package(
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES",
                 "Files", "DaemonConfiguration", "Localization", "Audit", "StationAPI", "Sealing", "Doctor", "Tar", "CMS",
                 "Timestamping", crypto, argumentParser, httpClient,
-            ]),
+            ],
+            resources: messages),
         .executableTarget(
             name: "podpisd",
             dependencies: [

@@ -94,17 +94,11 @@ public enum SigningKeyError: Error, Sendable, CustomStringConvertible {
     public var message: ClerkText {
         switch self {
         case .certificateNotFound(let id):
-            return ClerkText(
-                pl: "Nie znaleziono certyfikatu do podpisu\(id.isEmpty ? "" : " \(id)"). Sprawdź: podpis certs.",
-                en: "No signing certificate\(id.isEmpty ? "" : " \(id)") found. Check: podpis certs.")
+            return messages.text("certificate-not-found", ["id": id.isEmpty ? "" : " \(id)"])
         case .ambiguous(let list):
-            return ClerkText(
-                pl: "Jest kilka certyfikatów; wybierz jeden opcją --cert ID: \(list.joined(separator: "; ")).",
-                en: "There are several certificates; choose one with --cert ID: \(list.joined(separator: "; ")).")
+            return messages.text("ambiguous-certificate", ["list": list.joined(separator: "; ")])
         case .noPrivateKey(let name):
-            return ClerkText(
-                pl: "Certyfikat „\(name)” nie ma na tokenie klucza prywatnego; nie można nim podpisać.",
-                en: "Certificate “\(name)” has no private key on the token; it cannot sign.")
+            return messages.text("no-private-key", ["name": name])
         }
     }
 

@@ -178,8 +178,6 @@ public enum CertificateFactsError: Error, Sendable, Hashable {
     }
 
     public var message: ClerkText {
-        ClerkText(
-            pl: "Obiektu certyfikatu nie da się odczytać jako certyfikatu X.509 (\(reason)); nie można nim podpisać.",
-            en: "The certificate object cannot be read as an X.509 certificate (\(reason)); it cannot be used to sign.")
+        messages.text("unreadable-certificate", ["reason": reason])
     }
 }

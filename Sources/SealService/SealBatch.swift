@@ -175,9 +175,7 @@ public final class SealBatch: Sendable {
                 document.code = entry.code
                 document.recovered = entry.recovered
                 if entry.state != .sealed {
-                    document.message = ClerkText(
-                        pl: "Nie zapieczętowano przed ponownym uruchomieniem podpisd (\(entry.code ?? "seal-failed")).",
-                        en: "Not sealed before podpisd restarted (\(entry.code ?? "seal-failed")).")
+                    document.message = messages.text("not-sealed-before-restart", ["code": entry.code ?? "seal-failed"])
                 }
             } else {
                 let sha256 = (try? input.digest().sha256) ?? ""
@@ -548,15 +546,11 @@ public final class SealBatch: Sendable {
                 setPaused(nil)
             } catch let error as PKCS11Error {
                 guard SealKeys.isPINRejection(error) else {
-                    setPaused(.init(code: "token-absent", message: ClerkText(
-                        pl: "Nie można otworzyć klucza pieczęci: \(error.message.pl) Partia czeka na token.",
-                        en: "Cannot open the seal key: \(error.message.en) The batch waits for the token.")))
+                    setPaused(.init(code: "token-absent", message: messages.text("seal-key-unavailable", ["message": error.message])))
                     try? await Task.sleep(for: retryEvery)
                     continue
                 }
-                setStopped(.init(code: error.code, message: ClerkText(
-                    pl: "Token odrzucił PIN pieczęci (\(error.message.pl)); nie będzie ponawiany. Popraw źródło PIN-u profilu i uruchom ponownie podpisd.",
-                    en: "The token rejected the seal PIN (\(error.message.en)); it is not retried. Fix the profile's PIN source and restart podpisd.")))
+                setStopped(.init(code: error.code, message: messages.text("seal-pin-rejected", ["message": error.message])))
                 return
             } catch let error as StationProblem where error.code == "unknown-profile" {
                 setStopped(.init(code: error.code, message: error.message))
@@ -564,9 +558,10 @@ public final class SealBatch: Sendable {
             } catch {
                 let readable = error as? any ClerkReadableError
                 func trimmed(_ text: String) -> String { text.hasSuffix(".") ? String(text.dropLast()) : text }
-                setPaused(.init(code: "token-absent", message: ClerkText(
-                    pl: "Nie można otworzyć klucza pieczęci: \(trimmed(readable?.message.pl ?? "\(error)")). Partia czeka na token.",
-                    en: "Cannot open the seal key: \(trimmed(readable?.message.en ?? "\(error)")). The batch waits for the token.")))
+                let reason = readable?.message ?? ClerkText(verbatim: "\(error)")
+                setPaused(.init(code: "token-absent", message: messages.text("seal-key-not-opened", [
+                    "reason": ClerkText(pl: trimmed(reason.pl), en: trimmed(reason.en)),
+                ])))
                 try? await Task.sleep(for: retryEvery)
             }
         }
@@ -579,7 +574,7 @@ public final class SealBatch: Sendable {
                     queue: queue, into: seals, journal: journal, audit: auditor, retryEvery: retryEvery
                 ) { [weak self] progress in self?.update(progress) }
             } catch {
-                setStopped(.init(code: "journal", message: ClerkText(pl: "Nie można pisać dziennika partii: \(error)", en: "Cannot write the batch's journal: \(error)")))
+                setStopped(.init(code: "journal", message: messages.text("journal-unwritable", ["error": "\(error)"])))
                 return
             }
         }

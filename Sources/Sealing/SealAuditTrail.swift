@@ -28,9 +28,7 @@ public struct SealAuditTrail: SealAudit {
             try await trail.append(entry)
         } catch {
             let reason = (error as? AuditError)?.reason ?? "\(error)"
-            throw SealError("audit-unavailable", ClerkText(
-                pl: "Nie można zapisać śladu audytowego (\(reason)), więc pieczęci nie wydano. Zgłoś to administratorowi serwera.",
-                en: "The audit trail cannot be written (\(reason)), so the seal was not released. Tell the server's administrator."))
+            throw SealError("audit-unavailable", messages.text("audit-unavailable", ["reason": reason]))
         }
     }
 

@@ -16,41 +16,29 @@ public struct SealError: ClerkReadableError, Sendable {
     public var description: String { "\(code): \(message.en)" }
 
     static func tooLarge(_ size: Int, limit: Int) -> SealError {
-        SealError("too-large", ClerkText(
-            pl: "Dokument ma \(size) B, więcej niż max_document_mib (\(limit >> 20) MiB).",
-            en: "The document has \(size) bytes, more than max_document_mib (\(limit >> 20) MiB)."))
+        SealError("too-large", messages.text("too-large", ["size": size, "mib": limit >> 20]))
     }
 
     static func nameReused(_ name: String) -> SealError {
-        SealError("name-reused", ClerkText(
-            pl: "„\(name)” zapieczętowano już z inną treścią; wynik nie zostanie nadpisany — zmień nazwę dokumentu.",
-            en: "“\(name)” was already sealed with other content; the output is never overwritten — rename the document."))
+        SealError("name-reused", messages.text("name-reused", ["name": name]))
     }
 
     static func tokenLost(_ detail: String, generation: Int) -> SealError {
-        var error = SealError("token-absent", ClerkText(
-            pl: "Token z pieczęcią zniknął (\(detail)); partia wstrzymana do jego powrotu.",
-            en: "The seal's token went away (\(detail)); the batch is paused until it is back."))
+        var error = SealError("token-absent", messages.text("token-lost", ["detail": detail]))
         error.generation = generation
         return error
     }
 
     static func pinRejected(_ error: PKCS11Error) -> SealError {
-        SealError("seal-pin-rejected", ClerkText(
-            pl: "Token odrzucił PIN pieczęci przy ponownym logowaniu (\(error.description)); nie będzie on ponawiany, żeby nie zablokować tokenu. Popraw źródło PIN-u profilu i uruchom ponownie podpisd; partia czeka.",
-            en: "The token rejected the seal PIN when logging in again (\(error.description)); it is not retried, so as not to lock the token. Fix the profile's PIN source and restart podpisd; the batch waits."))
+        SealError("seal-pin-rejected", messages.text("pin-rejected", ["description": error.description]))
     }
 
     static func certificateNotFound(_ id: String) -> SealError {
-        SealError("certificate-not-found", ClerkText(
-            pl: "Nie ma certyfikatu pieczęci \(id) z kluczem prywatnym na żadnym tokenie (podpis certs).",
-            en: "No seal certificate \(id) with a private key on any token (podpis certs)."))
+        SealError("certificate-not-found", messages.text("certificate-not-found", ["id": id]))
     }
 
     static func pinUnavailable(_ detail: String) -> SealError {
-        SealError("pin-unavailable", ClerkText(
-            pl: "Brak PIN-u pieczęci: \(detail).",
-            en: "No seal PIN: \(detail)."))
+        SealError("pin-unavailable", messages.text("pin-unavailable", ["detail": detail]))
     }
 }
 

@@ -338,7 +338,7 @@ public final class Sealer: Sendable {
         let readable = error as? any ClerkReadableError
         var result = SealResult(name: input.name, state: .failed)
         result.code = readable?.code ?? "seal-failed"
-        result.message = readable?.message ?? ClerkText(pl: "\(error)", en: "\(error)")
+        result.message = readable?.message ?? ClerkText(verbatim: "\(error)")
         if let (sha256, size) = try? input.digest() {
             result.sha256 = sha256
             result.size = size

@@ -126,7 +126,7 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
             self.init(pkcs11: e)
         case is CancellationError:
             self.init("client-gone", kind: .clientGone, title: "Client gone",
-                      message: ClerkText(pl: "Żądający rozłączył się; niczego nie podpisano.", en: "The caller disconnected; nothing was signed."))
+                      message: messages.text("client-gone"))
         default:
             self = .internalError("\(error)")
         }

@@ -87,7 +87,7 @@ struct CommandFailure: Error {
         case let e as TimeStampError: self.init(code: e.code, name: e.code, message: e.message, exitCode: PodpisExit.timeStamp)
         case let e as PINReader.Cancelled: self.init(code: e.code, name: e.name, message: e.message, exitCode: e.exitCode)
         default:
-            self.init(code: "error", name: "\(type(of: error))", message: ClerkText(pl: "Błąd: \(error)", en: "Error: \(error)"), exitCode: PodpisExit.otherError)
+            self.init(code: "error", name: "\(type(of: error))", message: messages.text("unexpected-error", ["error": "\(error)"]), exitCode: PodpisExit.otherError)
         }
     }
 

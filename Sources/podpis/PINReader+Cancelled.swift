@@ -25,9 +25,7 @@ extension PINReader {
         var exitCode: Int32 { PodpisExit.signalled(signal) }
 
         var message: ClerkText {
-            ClerkText(
-                pl: "Przerwano przy pytaniu o PIN (\(name)); z przerwanej czynności nic nie zapisano.",
-                en: "Cancelled at the PIN prompt (\(name)); nothing of the interrupted step was written.")
+            messages.text("cancelled-at-pin-prompt", ["name": name])
         }
     }
 }

@@ -42,20 +42,18 @@ struct Seal: AsyncParsableCommand {
         let files = config.map { [$0] } ?? DaemonConfiguration.defaultFiles(system: false, environment: environment)
         let (configuration, problems) = DaemonConfiguration.load(files: files, environment: environment)
         if let error = problems.first(where: { $0.severity == .error }) {
-            throw fail("config-invalid", ClerkText(pl: "Błąd konfiguracji: \(error.description)", en: "Configuration error: \(error.description)"), PodpisExit.badInput)
+            throw fail("config-invalid", messages.text("config-invalid", ["description": error.description]), PodpisExit.badInput)
         }
         guard let profile = configuration.seals[profile] else {
             let known = configuration.seals.keys.sorted().joined(separator: ", ")
-            throw fail("unknown-profile", ClerkText(
-                pl: "Nie ma profilu pieczęci [seal.\(profile)] w \(files.joined(separator: ", ")) (są: \(known.isEmpty ? "żadne" : known)).",
-                en: "No seal profile [seal.\(profile)] in \(files.joined(separator: ", ")) (there are: \(known.isEmpty ? "none" : known))."),
-                PodpisExit.otherError)
+            let list = known.isEmpty ? messages.text("no-profiles") : ClerkText(verbatim: known)
+            throw fail("unknown-profile", messages.text("unknown-profile", ["profile": profile, "files": files.joined(separator: ", "), "known": list]), PodpisExit.otherError)
         }
         let documents = try Self.collect(inputs)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
-            throw fail("cannot-write", ClerkText(pl: "Nie można utworzyć \(out): \(error)", en: "Cannot create \(out): \(error)"), PodpisExit.otherError)
+            throw fail("cannot-write", messages.text("cannot-create-output", ["out": out, "error": "\(error)"]), PodpisExit.otherError)
         }
 
         if !local {
@@ -103,28 +101,22 @@ struct Seal: AsyncParsableCommand {
         } catch let gone as SealBatchClient.DaemonGone {
             display.finish()
             let batch = (try? JSONDecoder().decode(SealBatchClient.Record.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/" + SealBatchClient.recordName))))?.batch
-            throw fail("daemon-unavailable", ClerkText(
-                pl: "Połączenie z podpisd (\(path)) zerwane: \(gone.detail). Dokumenty przyjęte przez podpisd są bezpieczne\(batch.map { " (partia \($0))" } ?? ""); uruchom to samo polecenie ponownie, aby dokończyć.",
-                en: "Lost podpisd (\(path)): \(gone.detail). Documents podpisd accepted are safe\(batch.map { " (batch \($0))" } ?? ""); run the same command again to finish."),
-                PodpisExit.noService)
+            let which = batch.map { messages.text("in-batch", ["batch": $0]) } ?? ClerkText(verbatim: "")
+            throw fail("daemon-unavailable", messages.text("daemon-lost", ["path": path, "detail": gone.detail, "batch": which]), PodpisExit.noService)
         } catch let damaged as SealBatchClient.DamagedSeal {
             display.finish()
-            throw fail("seal-damaged", ClerkText(
-                pl: "Pieczęć dokumentu „\(damaged.document)” dotarła z podpisd uszkodzona (jej SHA-256 nie zgadza się z zapisanym przy pieczętowaniu) i nie została zapisana w \(out). Uruchom to samo polecenie ponownie, aby pobrać ją jeszcze raz; jeśli błąd się powtarza, sprawdź dysk serwera podpisd.",
-                en: "The seal of “\(damaged.document)” arrived from podpisd damaged (its SHA-256 is not the one recorded when it was sealed) and was not stored in \(out). Run the same command again to fetch it anew; if this happens again, check podpisd's disk."),
+            throw fail("seal-damaged", messages.text("seal-damaged", ["document": damaged.document, "out": out]),
                 PodpisExit.otherError)
         } catch let stopped as SealBatchClient.Stopped {
             display.finish()
-            throw fail(stopped.reason.code, ClerkText(
-                pl: "Partia \(stopped.batch) zatrzymana: \(stopped.reason.message.pl) Po naprawie uruchom ponownie podpisd i to samo polecenie.",
-                en: "Batch \(stopped.batch) stopped: \(stopped.reason.message.en) Once fixed, restart podpisd and run the same command again."),
+            throw fail(stopped.reason.code, messages.text("batch-stopped", ["batch": stopped.batch, "message": stopped.reason.message]),
                 PodpisExit.otherError)
         } catch {
             display.finish()
             throw CommandFailure(error).report(json: json)
         }
         display.finish()
-        let results = documents.map { outcome.results[$0.name] ?? SealBatchClient.failed($0.name, "not-sealed", ClerkText(pl: "Nie zapieczętowano.", en: "Not sealed.")) }
+        let results = documents.map { outcome.results[$0.name] ?? SealBatchClient.failed($0.name, "not-sealed", messages.text("not-sealed")) }
         try report(results, batch: outcome.batches.last ?? "", started: started)
     }
 
@@ -142,9 +134,10 @@ struct Seal: AsyncParsableCommand {
             for result in results where result.state == .failed {
                 FileHandle.standardError.write(Data("podpis: \(result.name): \(result.message?.description ?? "") [\(result.code ?? "")]\n".utf8))
             }
-            let line = ClerkText(
-                pl: "Zapieczętowano \(summary.sealed), pominięto (już zapieczętowane) \(summary.skipped), błędy \(summary.failed); \(String(format: "%.1f", summary.perSecond)) dok./s → \(out)",
-                en: "Sealed \(summary.sealed), skipped (already sealed) \(summary.skipped), failed \(summary.failed); \(String(format: "%.1f", summary.perSecond)) docs/s → \(out)")
+            let line = messages.text("seal-summary", [
+                "sealed": summary.sealed, "skipped": summary.skipped, "failed": summary.failed,
+                "rate": String(format: "%.1f", summary.perSecond), "out": out,
+            ])
             print(line.description)
         }
         if summary.failed > 0 { throw ExitCode(PodpisExit.someFailed) }
@@ -183,11 +176,9 @@ struct Seal: AsyncParsableCommand {
     /// `pin_prompt`: the seal PIN asked once on the terminal.
     @Sendable static func terminalPrompt() throws -> SecretPIN {
         guard access("/dev/tty", R_OK) == 0 else {
-            throw SealError("pin-unavailable", ClerkText(
-                pl: "Profil pyta o PIN (pin_prompt), a nie ma terminala; użyj pin_file lub pin_credential.",
-                en: "The profile asks for the PIN (pin_prompt) and there is no terminal; use pin_file or pin_credential."))
+            throw SealError("pin-unavailable", messages.text("pin-prompt-no-terminal"))
         }
-        return try PINReader.prompt(ClerkText(pl: "PIN pieczęci: ", en: "Seal PIN: ").description)
+        return try PINReader.prompt(messages.text("seal-pin-prompt").description)
     }
 }
 
@@ -270,7 +261,7 @@ final class ProgressDisplay: Sendable {
             let elapsed = Date().timeIntervalSince(started)
             let rate = elapsed > 0 ? Double(counts.done) / elapsed : 0
             let eta = rate > 0 ? Double(total - counts.done) / rate : 0
-            let pausedText = counts.paused.map { " " + ClerkText(pl: "WSTRZYMANE: \($0.pl)", en: "PAUSED: \($0.en)").description } ?? ""
+            let pausedText = counts.paused.map { " " + messages.text("progress-paused", ["reason": $0]).description } ?? ""
             if terminal {
                 let now = Date()
                 guard counts.done == total || counts.paused != counts.lastPaused || now.timeIntervalSince(counts.lastDrawn) >= 0.1 else { return }

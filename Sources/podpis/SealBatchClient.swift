@@ -121,9 +121,7 @@ struct SealBatchClient {
                 if entry.sha256 != sha256 {
                     result.state = .failed
                     result.code = "name-reused"
-                    result.message = ClerkText(
-                        pl: "„\(document.name)” zapieczętowano już z inną treścią; wynik nie zostanie nadpisany — zmień nazwę dokumentu.",
-                        en: "“\(document.name)” was already sealed with other content; the output is never overwritten — rename the document.")
+                    result.message = messages.text("already-sealed-other-content", ["name": document.name])
                 }
                 outcome.results[document.name] = result
             } else {
@@ -278,7 +276,7 @@ struct SealBatchClient {
                 collected.failures.withLock { $0[document.name] = Self.failed(document.name, error.code, error.message) }
                 continue
             } catch {
-                collected.failures.withLock { $0[document.name] = Self.failed(document.name, "cannot-read", ClerkText(pl: "Nie można czytać: \(error)", en: "Cannot read: \(error)")) }
+                collected.failures.withLock { $0[document.name] = Self.failed(document.name, "cannot-read", messages.text("cannot-read", ["error": "\(error)"])) }
                 continue
             }
             archive += TarWriter.entry(name: document.name, data: bytes, mtime: now)
@@ -309,7 +307,7 @@ struct SealBatchClient {
                 collected.rejected.withLock { $0.append(document) }
             } else {
                 collected.failures.withLock {
-                    $0[entry.name] = Self.failed(entry.name, entry.code ?? "refused", entry.message ?? ClerkText(pl: "Odrzucony.", en: "Refused."))
+                    $0[entry.name] = Self.failed(entry.name, entry.code ?? "refused", entry.message ?? messages.text("refused"))
                 }
             }
         }

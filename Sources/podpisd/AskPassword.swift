@@ -10,12 +10,10 @@ enum AskPassword {
         let candidates: [String] = ["/usr/bin/systemd-ask-password", "/bin/systemd-ask-password"]
         let program = candidates.first { access($0, X_OK) == 0 }
         guard let program else {
-            throw SealError("pin-unavailable", ClerkText(
-                pl: "Brak systemd-ask-password; dla [seal.\(profile)] użyj pin_credential lub pin_file.",
-                en: "No systemd-ask-password; use pin_credential or pin_file for [seal.\(profile)]."))
+            throw SealError("pin-unavailable", messages.text("ask-password-missing", ["profile": profile]))
         }
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw SealError("pin-unavailable", ClerkText(pl: "pipe()", en: "pipe()")) }
+        guard pipe(&fds) == 0 else { throw SealError("pin-unavailable", ClerkText(verbatim: "pipe()")) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -28,7 +26,7 @@ enum AskPassword {
         let rc = posix_spawn(&pid, program, &actions, nil, argv, environ)
         close(fds[1])
         defer { close(fds[0]) }
-        guard rc == 0 else { throw SealError("pin-unavailable", ClerkText(pl: "systemd-ask-password: \(rc)", en: "systemd-ask-password: \(rc)")) }
+        guard rc == 0 else { throw SealError("pin-unavailable", messages.text("ask-password-failed", ["rc": Int(rc)])) }
         // One fixed buffer (a growing array would leave copies of the PIN behind).
         var buffer = [UInt8](repeating: 0, count: 256)
         defer { Wipe.bytes(&buffer) }
@@ -42,7 +40,7 @@ enum AskPassword {
         waitpid(pid, &status, 0)
         while length > 0, buffer[length - 1] == 0x0A || buffer[length - 1] == 0x0D { length -= 1 }
         guard status == 0, length > 0 else {
-            throw SealError("pin-unavailable", ClerkText(pl: "Nie podano PIN-u pieczęci.", en: "No seal PIN was given."))
+            throw SealError("pin-unavailable", messages.text("seal-pin-not-given"))
         }
         var bytes = Array(buffer[..<length])
         return SecretPIN(consuming: &bytes)
