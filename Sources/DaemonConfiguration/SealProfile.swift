@@ -1,15 +1,11 @@
+import Signing
+
 extension DaemonConfiguration {
     /// `[seal.NAME]`: how the office's seal seals documents without a clerk —
     /// bulk (`podpis seal --profile NAME`, the batch API) and from a hot folder.
     public struct SealProfile: Sendable, Equatable {
-        /// How one kind of document is sealed.
-        public enum Method: String, Sendable, CaseIterable, Equatable {
-            case xadesEnveloped = "xades-enveloped"
-            case xadesEnveloping = "xades-enveloping"
-            case xadesDetached = "xades-detached"
-            case cadesAttached = "cades-attached"
-            case cadesDetached = "cades-detached"
-        }
+        /// How one kind of document is sealed: a signature form.
+        public typealias Method = SignatureForm
 
         /// Where the seal PIN comes from for unattended work; never an argument
         /// or an environment variable.

@@ -1,4 +1,4 @@
-import Signatures
+import Signing
 
 /// How one document is sealed: a ``SignatureForm`` (the seal profile's
 /// `xml` and `other`, the batch API's `method`).

@@ -11,8 +11,8 @@ extension SealSettings {
     /// limits and, for B-T, its first time-stamping authority.
     public init(profile: DaemonConfiguration.SealProfile, configuration: DaemonConfiguration) throws {
         self.init()
-        xml = SealMethod(rawValue: profile.xml.rawValue) ?? .xadesEnveloped
-        other = SealMethod(rawValue: profile.other.rawValue) ?? .cadesDetached
+        xml = profile.xml
+        other = profile.other
         level = BaselineLevel(rawValue: profile.level.rawValue) ?? .bb
         digest = HashAlgorithm(rawValue: profile.digest.rawValue) ?? .sha256
         maxDocumentBytes = profile.maxDocumentBytes
@@ -22,7 +22,7 @@ extension SealSettings {
             maximumNodes: configuration.limits.xmlMaxNodes)
         if level == .bt {
             guard let url = configuration.timestamp.urls.first.flatMap(URL.init(string:)) else {
-                throw SealError("no-tsa", .init(pl: "Poziom B-T wymaga [timestamp] urls.", en: "Level B-T needs [timestamp] urls."))
+                throw SealError("no-tsa", messages.text("no-tsa"))
             }
             timeStamp = TimeStampClient(url: url, timeout: configuration.timestamp.timeoutSeconds)
         }

@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import Localization
 import Signatures
+import Signing
 
 // The seal batch API's wire types (/v1/batches…), shared by podpisd, which
 // writes them, and `podpis seal`, which reads them: a module of their own, so
