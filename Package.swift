@@ -70,8 +70,6 @@ let package = Package(
 
         // MARK: Foundation, shared by every layer: bilingual messages, tar, atomic files
         .target(name: "Localization"),
-        // tar streams: many documents in one upload, the seals of a batch in one download
-        .target(name: "Tar"),
         // hash functions, signature schemes, ECDSA's two encodings: what the token and the formats share
         .target(
             name: "SignatureAlgorithms",
@@ -79,6 +77,8 @@ let package = Package(
         // blocking calls (cards, modules, fsync) run off the cooperative pool: the one executor type
         .target(name: "Blocking"),
         .target(name: "Files", dependencies: ["Localization", "Blocking"], resources: messages),
+        // tar streams: many documents in one upload, the seals of a batch in one download
+        .target(name: "Tar", dependencies: ["Localization"], resources: messages),
 
         // MARK: Hardware
         .target(
@@ -131,7 +131,7 @@ let package = Package(
 
         .target(
             name: "DaemonConfiguration",
-            dependencies: ["Localization", tomlKit], resources: messages),
+            dependencies: ["Localization", "Signing", tomlKit], resources: messages),
         // Unattended sealing: the seal key kept logged in on several sessions,
         // a journal, and the pipeline that seals documents as fast as the token allows.
         .target(
@@ -151,7 +151,7 @@ let package = Package(
         .target(
             name: "StationAPI",
             dependencies: [
-                "Audit", "Signatures", "Localization", "DaemonConfiguration", "Inventory", "PKCS11", "CAdES", "XAdES", "CMS",
+                "Audit", "Signatures", "Signing", "Localization", "DaemonConfiguration", "Inventory", "PKCS11", "CAdES", "XAdES", "CMS",
                 "Timestamping", "Files",
             ], resources: messages),
 

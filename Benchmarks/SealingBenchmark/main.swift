@@ -81,6 +81,18 @@ func run(_ program: String, _ args: [String], environment: [String: String] = [:
     return Child(seconds: seconds, cpuSeconds: cpu, status: status, stdout: out)
 }
 
+/// `podpis seal --json`'s summary, when it exited 0 having sealed all
+/// `count` documents; the benchmark stops otherwise.
+func sealedSummary(_ result: Child, _ what: String) -> [String: Any] {
+    guard result.status == 0, let summary = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+        summary["sealed"] as? Int == count
+    else {
+        print("\(what) failed (exit \(result.status)): \(result.stdout.prefix(500))")
+        exit(1)
+    }
+    return summary
+}
+
 func cpuNow() -> Double {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
@@ -229,12 +241,7 @@ try Data("""
     """.utf8).write(to: URL(fileURLWithPath: work + "/podpisd.toml"))
 let ours = run(podpis, ["seal", "--profile", "bench", "--config", work + "/podpisd.toml", "--local", "--json", "--out", work + "/out", work + "/in"],
                environment: ["SOFTHSM2_CONF": softhsmConf])
-guard ours.status == 0, let summary = try? JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as? [String: Any],
-    summary["sealed"] as? Int == count
-else {
-    print("podpis seal failed (exit \(ours.status)): \(ours.stdout.prefix(500))")
-    exit(1)
-}
+let summary = sealedSummary(ours, "podpis seal")
 let ourRate = Double(count) / ours.seconds
 let sealingRate = summary["perSecond"] as? Double ?? 0
 let ourCPUPerDocument = ours.cpuSeconds / Double(count)
@@ -295,12 +302,7 @@ let signingLine = daemonLog.range(of: "signing at nice").map { found in String(d
 kill(daemonPID, SIGTERM)
 var daemonStatus: Int32 = 0
 waitpid(daemonPID, &daemonStatus, 0)
-guard viaDaemon.status == 0, let daemonSummary = try? JSONSerialization.jsonObject(with: Data(viaDaemon.stdout.utf8)) as? [String: Any],
-    daemonSummary["sealed"] as? Int == count
-else {
-    print("podpis seal through podpisd failed (exit \(viaDaemon.status)): \(viaDaemon.stdout.prefix(500))")
-    exit(1)
-}
+let daemonSummary = sealedSummary(viaDaemon, "podpis seal through podpisd")
 let daemonRate = Double(count) / viaDaemon.seconds
 let daemonSealingRate = daemonSummary["perSecond"] as? Double ?? 0
 let daemonCPUPerDocument = (viaDaemon.cpuSeconds + daemonCPU) / Double(count)

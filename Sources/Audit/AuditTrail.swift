@@ -97,53 +97,35 @@ public actor AuditTrail {
     static func split(_ entry: Entry, requester: [UInt8]) -> Writer.Pending {
         var json = JSONLine(capacity: 512)
         json.raw("{")
-        json.key("certificate", first: true)
-        json.string(entry.certificate)
+        json.field("certificate", entry.certificate, first: true)
         json.key("documents")
         json.raw("[")
         for (index, document) in entry.documents.enumerated() {
             if index > 0 { json.raw(",") }
             json.raw("{")
-            json.key("name", first: true)
-            json.string(document.name)
-            if let sha256 = document.sha256 {
-                json.key("sha256")
-                json.string(sha256)
-            }
-            if let size = document.size {
-                json.key("size")
-                json.int(size)
-            }
+            json.field("name", document.name, first: true)
+            json.field("sha256", document.sha256)
+            json.field("size", document.size)
             json.raw("}")
         }
         json.raw("]")
-        json.key("format")
-        json.string(entry.format)
-        json.key("holder")
-        json.string(entry.holder)
-        json.key("level")
-        json.string(entry.level)
-        json.key("packaging")
-        json.string(entry.packaging)
+        json.field("format", entry.format)
+        json.field("holder", entry.holder)
+        json.field("level", entry.level)
+        json.field("packaging", entry.packaging)
         json.key("prev")
         json.raw("\"")
         let head = json.bytes
         json = JSONLine(capacity: 256 + requester.count)
         json.raw("\"")
-        if let problem = entry.problem {
-            json.key("problem")
-            json.string(problem)
-        }
-        json.key("requestId")
-        json.string(entry.requestId)
+        json.field("problem", entry.problem)
+        json.field("requestId", entry.requestId)
         json.key("requester")
         json.raw(requester)
-        json.key("result")
-        json.string(entry.result)
+        json.field("result", entry.result)
         json.key("time")
         json.iso8601(secondsSince1970: entry.time.timeIntervalSince1970)
-        json.key("token")
-        json.string(entry.token)
+        json.field("token", entry.token)
         json.raw("}")
         return Writer.Pending(head: head, tail: json.bytes)
     }

@@ -60,25 +60,13 @@ extension ConfigurationFileReader {
                 }
                 pinSources.append(.credential(text))
             case "pin_file":
-                guard let text = string(value, path) else { valid = false; continue }
-                let file = expandingHome(text)
-                guard file.hasPrefix("/") else {
-                    report(path, "bad-path", messages.text("not-absolute", ["path": text]))
-                    valid = false
-                    continue
-                }
+                guard let text = string(value, path), let file = absolutePath(text, path) else { valid = false; continue }
                 pinSources.append(.file(file))
             case "pin_prompt":
                 guard let flag = boolean(value, path) else { valid = false; continue }
                 if flag { pinSources.append(.prompt) }
             case "inbox", "outbox", "done", "failed":
-                guard let text = string(value, path) else { valid = false; continue }
-                let folder = expandingHome(text)
-                guard folder.hasPrefix("/") else {
-                    report(path, "bad-path", messages.text("not-absolute", ["path": text]))
-                    valid = false
-                    continue
-                }
+                guard let text = string(value, path), let folder = absolutePath(text, path) else { valid = false; continue }
                 folders[key] = folder
             default:
                 unknownKey(key, in: "seal")

@@ -202,15 +202,20 @@ extension ConfigurationFileReader {
 
     // MARK: Checks
 
-    /// Empty (the default), or absolute after `~/` is expanded.
-    private mutating func optionalAbsolutePath(_ text: String, _ path: [String]) -> String? {
-        guard !text.isEmpty else { return "" }
+    /// The path with `~/` expanded when absolute then; otherwise reported
+    /// (`bad-path`, naming `element` in a list) and nil.
+    mutating func absolutePath(_ text: String, _ path: [String], element: String? = nil) -> String? {
         let expanded = expandingHome(text)
         guard expanded.hasPrefix("/") else {
-            report(path, "bad-path", messages.text("not-absolute", ["path": text]))
+            report(path, "bad-path", messages.text("not-absolute", ["path": text]), element: element)
             return nil
         }
         return expanded
+    }
+
+    /// Empty (the default), or absolute after `~/` is expanded.
+    private mutating func optionalAbsolutePath(_ text: String, _ path: [String]) -> String? {
+        text.isEmpty ? "" : absolutePath(text, path)
     }
 
     /// "0600", "660": three or four octal digits, no special bits.
@@ -224,11 +229,7 @@ extension ConfigurationFileReader {
     /// Empty (the default), or absolute and short enough for `sun_path`.
     private mutating func socketPath(_ text: String, _ path: [String]) -> String? {
         guard !text.isEmpty else { return text }
-        let expanded = expandingHome(text)
-        guard expanded.hasPrefix("/") else {
-            report(path, "bad-path", messages.text("not-absolute", ["path": text]))
-            return nil
-        }
+        guard let expanded = absolutePath(text, path) else { return nil }
         guard expanded.utf8.count <= Self.socketPathLimit else {
             report(path, "out-of-range", messages.text("socket-path-too-long", ["length": expanded.utf8.count, "limit": Self.socketPathLimit]))
             return nil
@@ -257,9 +258,7 @@ extension ConfigurationFileReader {
         var modules: [String] = []
         var valid = true
         for text in texts {
-            let module = expandingHome(text)
-            guard module.hasPrefix("/") else {
-                report(path, "bad-path", messages.text("not-absolute", ["path": text]), element: text)
+            guard let module = absolutePath(text, path, element: text) else {
                 valid = false
                 continue
             }

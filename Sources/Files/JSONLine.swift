@@ -72,6 +72,28 @@ public struct JSONLine: Sendable {
         value ? raw("true") : raw("false")
     }
 
+    /// `"key":"value"` after a comma unless first; nothing at all for nil
+    /// (as the synthesized Encodable leaves nil fields out).
+    public mutating func field(_ key: StaticString, _ value: String?, first: Bool = false) {
+        guard let value else { return }
+        self.key(key, first: first)
+        string(value)
+    }
+
+    /// `"key":number`, or nothing for nil.
+    public mutating func field<T: BinaryInteger>(_ key: StaticString, _ value: T?, first: Bool = false) {
+        guard let value else { return }
+        self.key(key, first: first)
+        int(value)
+    }
+
+    /// `"key":true|false`, or nothing for nil.
+    public mutating func field(_ key: StaticString, _ value: Bool?, first: Bool = false) {
+        guard let value else { return }
+        self.key(key, first: first)
+        bool(value)
+    }
+
     /// A time as JSONEncoder's `.iso8601` writes it: `"2026-11-23T17:00:00Z"`
     /// (UTC, whole seconds).
     public mutating func iso8601(secondsSince1970 seconds: Double) {

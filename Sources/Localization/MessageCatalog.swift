@@ -131,8 +131,18 @@ extension Substring: MessageArgument {
     public func text(in language: Language) -> String { String(self) }
 }
 
-extension Int: MessageArgument {
+/// Whole numbers, written in decimal digits in every language.
+public protocol DecimalMessageArgument: MessageArgument, BinaryInteger {}
+
+extension DecimalMessageArgument {
     public func text(in language: Language) -> String { String(self) }
 }
+
+extension Int: DecimalMessageArgument {}
+extension UInt: DecimalMessageArgument {}
+extension Int32: DecimalMessageArgument {}
+extension UInt32: DecimalMessageArgument {}
+extension Int64: DecimalMessageArgument {}
+extension UInt64: DecimalMessageArgument {}
 
 extension ClerkText: MessageArgument {}

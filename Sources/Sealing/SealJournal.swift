@@ -52,15 +52,13 @@ public final class SealJournal: Sendable {
                 if let entry = try? decoder.decode(Entry.self, from: Data(line)) {
                     loaded[entry.name] = entry
                 } else if let state = Self.unknownState(in: Data(line)) {
-                    throw SealError("journal-state", .init(
-                        pl: "Dziennik \(path) zawiera nieznany stan „\(state)” (zapisany przez inną wersję Podpisu?); nic nie zapieczętowano.",
-                        en: "The journal \(path) holds an unknown state “\(state)” (written by another version of Podpis?); nothing was sealed."))
+                    throw SealError("journal-state", messages.text("journal-unknown-state", ["path": path, "state": state]))
                 }
             }
         }
         let entries = Locked(loaded)
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw SealError("journal", .init(pl: "Nie można pisać dziennika \(path).", en: "Cannot write the journal \(path).")) }
+        guard fd >= 0 else { throw SealError("journal", messages.text("journal-unwritable", ["path": path])) }
         self.entries = entries
         self.fd = fd
         let path = path
@@ -108,7 +106,7 @@ public final class SealJournal: Sendable {
     }
 
     static func cannotWrite(_ path: String) -> SealError {
-        SealError("journal", .init(pl: "Nie można pisać dziennika \(path).", en: "Cannot write the journal \(path)."))
+        SealError("journal", messages.text("journal-unwritable", ["path": path]))
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
@@ -131,26 +129,12 @@ public final class SealJournal: Sendable {
     static func line(_ entry: Entry) -> [UInt8] {
         var json = JSONLine(capacity: 160 + entry.name.utf8.count * 2)
         json.raw("{")
-        var first = true
-        if let code = entry.code {
-            json.key("code", first: true)
-            json.string(code)
-            first = false
-        }
-        json.key("name", first: first)
-        json.string(entry.name)
-        if let output = entry.output {
-            json.key("output")
-            json.string(output)
-        }
-        if let recovered = entry.recovered {
-            json.key("recovered")
-            json.bool(recovered)
-        }
-        json.key("sha256")
-        json.string(entry.sha256)
-        json.key("state")
-        json.string(entry.state.rawValue)
+        json.field("code", entry.code, first: true)
+        json.field("name", entry.name, first: entry.code == nil)
+        json.field("output", entry.output)
+        json.field("recovered", entry.recovered)
+        json.field("sha256", entry.sha256)
+        json.field("state", entry.state.rawValue)
         json.key("time")
         json.iso8601(secondsSince1970: entry.time.timeIntervalSince1970)
         json.raw("}\n")

@@ -43,9 +43,7 @@ public enum SealPINSource: Sendable {
         guard fstat(fd, &status) == 0 else { throw SealError.pinUnavailable("\(path): \(String(cString: strerror(errno)))") }
         if checkOwner {
             guard status.st_uid == 0 || status.st_uid == geteuid(), status.st_mode & 0o077 == 0 else {
-                throw SealError("pin-file-permissions", .init(
-                    pl: "Plik z PIN-em \(path) mogą czytać inni: ustaw właściciela root (lub użytkownika usługi) i chmod 0400.",
-                    en: "Others can read the PIN file \(path): make it owned by root (or the service's user) and chmod 0400."))
+                throw SealError("pin-file-permissions", messages.text("pin-file-readable", ["path": path]))
             }
         }
         var buffer = [UInt8](repeating: 0, count: 256)

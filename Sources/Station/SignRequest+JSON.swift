@@ -13,40 +13,40 @@ extension SignRequest {
     /// Unknown fields are refused, so a typo never silently changes a signature.
     public static func fromJSON(_ data: Data, settings: StationSettings) throws(StationProblem) -> SignRequest {
         guard let object = try? JSONSerialization.jsonObject(with: data), let body = object as? [String: Any] else {
-            throw StationProblem.badRequest("The body is not a JSON object.", pl: "Treść żądania nie jest obiektem JSON.", code: "bad-json")
+            throw StationProblem.badRequest(messages.text("the-body-is-not-a"), code: "bad-json")
         }
         if let unknown = Set(body.keys).subtracting(fields).sorted().first {
-            throw StationProblem.badRequest("Unknown field \"\(unknown)\".", pl: "Nieznane pole „\(unknown)”.", code: "unknown-field")
+            throw StationProblem.badRequest(messages.text("unknown-field", ["unknown": unknown]), code: "unknown-field")
         }
         var request = try SignRequest.withParameters(
             format: string(body, "format"), packaging: string(body, "packaging"), level: string(body, "level"),
             certificate: string(body, "certificate"), commitment: string(body, "commitment"), role: string(body, "role"),
             digest: string(body, "digest"), settings: settings)
         guard let documents = body["documents"] as? [Any], !documents.isEmpty else {
-            throw StationProblem.badRequest("\"documents\" must be a non-empty array.", pl: "„documents” musi być niepustą tablicą.")
+            throw StationProblem.badRequest(messages.text("documents-must-be-a-non"))
         }
         for (index, item) in documents.enumerated() {
             guard let document = item as? [String: Any] else {
-                throw StationProblem.badRequest("documents[\(index)] is not an object.", pl: "documents[\(index)] nie jest obiektem.")
+                throw StationProblem.badRequest(messages.text("documents-is-not-an-object", ["index": index]))
             }
             if let unknown = Set(document.keys).subtracting(documentFields).sorted().first {
-                throw StationProblem.badRequest("Unknown field \"documents[\(index)].\(unknown)\".", pl: "Nieznane pole „documents[\(index)].\(unknown)”.", code: "unknown-field")
+                throw StationProblem.badRequest(messages.text("unknown-field-documents", ["index": index, "unknown": unknown]), code: "unknown-field")
             }
             guard let name = try string(document, "name") else {
-                throw StationProblem.badRequest("documents[\(index)].name must be a file name without a path.", pl: "documents[\(index)].name musi być nazwą pliku bez ścieżki.")
+                throw StationProblem.badRequest(messages.text("documents-name-must-be-a", ["index": index]))
             }
             guard SignDocument.isAcceptableName(name) else { throw StationProblem.badDocumentName("documents[\(index)].name") }
             guard !request.documents.contains(where: { $0.name == name }) else {
-                throw StationProblem.badRequest("Two documents are named \(name).", pl: "Dwa dokumenty mają nazwę \(name).")
+                throw StationProblem.badRequest(messages.text("two-documents-are-named", ["name": name]))
             }
             let mimeType = try string(document, "mimeType")
             let size = document["size"] as? Int
             if let content = try string(document, "content") {
                 guard document["digest"] == nil else {
-                    throw StationProblem.badRequest("documents[\(index)]: give content or digest, not both.", pl: "documents[\(index)]: podaj content albo digest, nie oba.")
+                    throw StationProblem.badRequest(messages.text("documents-give-content-or-digest", ["index": index]))
                 }
                 guard let bytes = Data(base64Encoded: content, options: .ignoreUnknownCharacters) else {
-                    throw StationProblem.badRequest("documents[\(index)].content is not base64.", pl: "documents[\(index)].content nie jest w base64.")
+                    throw StationProblem.badRequest(messages.text("documents-content-is-not-base", ["index": index]))
                 }
                 let array = [UInt8](bytes)
                 request.documents.append(SignDocument(
@@ -57,15 +57,13 @@ extension SignRequest {
                     let valueText = digest["value"] as? String, let value = Data(base64Encoded: valueText),
                     value.count == algorithm.length, Set(digest.keys).isSubset(of: ["algorithm", "value"])
                 else {
-                    throw StationProblem.badRequest(
-                        "documents[\(index)].digest must be {algorithm: SHA-256|SHA-384|SHA-512, value: base64 of the right length}.",
-                        pl: "documents[\(index)].digest musi mieć postać {algorithm: SHA-256|SHA-384|SHA-512, value: base64 o właściwej długości}.")
+                    throw StationProblem.badRequest(messages.text("documents-digest-must-be", ["index": index]))
                 }
                 request.documents.append(SignDocument(
                     name: name, mimeType: mimeType, content: .digest(algorithm: algorithm, value: [UInt8](value)), size: size,
                     sha256: algorithm == .sha256 ? [UInt8](value).hexString : nil))
             } else {
-                throw StationProblem.badRequest("documents[\(index)] needs content (base64) or digest.", pl: "documents[\(index)] wymaga content (base64) albo digest.")
+                throw StationProblem.badRequest(messages.text("documents-needs-content-base-or", ["index": index]))
             }
         }
         try request.validate()
@@ -75,7 +73,7 @@ extension SignRequest {
     static func string(_ object: [String: Any], _ key: String) throws(StationProblem) -> String? {
         guard let value = object[key], !(value is NSNull) else { return nil }
         guard let text = value as? String else {
-            throw StationProblem.badRequest("\"\(key)\" must be a string.", pl: "„\(key)” musi być tekstem.")
+            throw StationProblem.badRequest(messages.text("must-be-a-string", ["key": key]))
         }
         return text
     }
@@ -90,7 +88,7 @@ extension SignRequest {
             guard let value else { return fallback }
             guard let parsed = T(rawValue: value) else {
                 let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-                throw StationProblem.badRequest("\(name) must be one of: \(allowed).", pl: "\(name) musi być jednym z: \(allowed).")
+                throw StationProblem.badRequest(messages.text("must-be-one-of", ["name": name, "allowed": allowed]))
             }
             return parsed
         }
@@ -108,23 +106,19 @@ extension SignRequest {
     /// could forge the consent screen (``VisibleText``): a `role` or a
     /// `mimeType` out of its grammar.
     public func validate() throws(StationProblem) {
-        if documents.isEmpty { throw StationProblem.badRequest("No documents.", pl: "Brak dokumentów.") }
+        if documents.isEmpty { throw StationProblem.badRequest(messages.text("no-documents")) }
         if let role, !Self.isAcceptableRole(role) { throw StationProblem.badRole }
         for (index, document) in documents.enumerated() where !SignDocument.isAcceptableMediaType(document.mimeType) {
             throw StationProblem.badMediaType(index: index)
         }
         if format == .cades && packaging == .enveloped {
-            throw StationProblem.badRequest(
-                "CAdES has no enveloped packaging: use detached (.p7s beside the document) or enveloping (the document inside).",
-                pl: "CAdES nie ma podpisu otoczonego (enveloped): użyj detached albo enveloping.")
+            throw StationProblem.badRequest(messages.text("cades-has-no-enveloped-packaging"))
         }
         for document in documents {
             if case .digest(let algorithm, _) = document.content {
                 guard packaging == .detached else { throw StationProblem.digestNotAllowed }
                 guard algorithm == digest else {
-                    throw StationProblem.badRequest(
-                        "The digest of \(document.name) is \(algorithm.rawValue) but the signature uses \(digest.rawValue); send \"digest\": \"\(algorithm.rawValue)\".",
-                        pl: "Skrót \(document.name) to \(algorithm.rawValue), a podpis używa \(digest.rawValue); podaj \"digest\": \"\(algorithm.rawValue)\".")
+                    throw StationProblem.badRequest(messages.text("the-digest-of-is-but", ["name": document.name, "rawValue": algorithm.rawValue]))
                 }
             }
         }

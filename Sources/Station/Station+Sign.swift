@@ -200,9 +200,7 @@ extension Station {
     func timeStampClient(_ level: BaselineLevel) throws -> TimeStampClient? {
         guard level == .bt else { return nil }
         guard let url = settings.timeStampURLs.first else {
-            throw StationProblem.badRequest(
-                "Level B-T needs a time-stamping server: set [timestamp] urls in podpisd.toml.",
-                pl: "Poziom B-T wymaga serwera znacznika czasu: ustaw [timestamp] urls w podpisd.toml.")
+            throw StationProblem.badRequest(messages.text("level-b-t-needs-a"))
         }
         return TimeStampClient(url: url, timeout: settings.timeStampTimeout)
     }

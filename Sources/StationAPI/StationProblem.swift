@@ -65,8 +65,8 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code): \(message.en)" }
 
-    public static func badRequest(_ en: String, pl: String? = nil, code: String = "bad-request") -> StationProblem {
-        StationProblem(code, kind: .invalid, title: "Bad request", message: ClerkText(pl: pl ?? en, en: en))
+    public static func badRequest(_ message: ClerkText, code: String = "bad-request") -> StationProblem {
+        StationProblem(code, kind: .invalid, title: "Bad request", message: message)
     }
 
     public static let notFound = StationProblem(.notFound, messages.sentence("not-found"))
@@ -107,15 +107,13 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
         case let e as XMLInputError:
             self.init("bad-document", kind: .cannotComply, title: "Bad document", message: e.message, reason: e.code)
         case let e as XAdESError:
-            self.init(e.kind == .tooLarge ? "too-large" : "bad-request", kind: e.kind == .tooLarge ? .tooLarge : .invalid,
-                      title: "Cannot sign", message: e.message, reason: e.code)
+            self.init(e, tooLarge: e.kind == .tooLarge, otherwise: ("bad-request", .invalid), title: "Cannot sign")
         case let e as CMSError:
             self.init("bad-document", kind: .cannotComply, title: "Bad document", message: e.message, reason: e.code)
         case let e as TimeStampError:
             self.init("tsa-failed", kind: .upstreamFailed, title: "Time-stamp failed", message: e.message, reason: e.code)
         case let e as FileError:
-            self.init(e.kind == .tooLarge ? "too-large" : "internal", kind: e.kind == .tooLarge ? .tooLarge : .internalError,
-                      title: "File problem", message: e.message, reason: e.code)
+            self.init(e, tooLarge: e.kind == .tooLarge, otherwise: ("internal", .internalError), title: "File problem")
         case let e as SigningKeyError:
             switch e {
             case .certificateNotFound(let id): self = .unknownCertificate(id)
@@ -130,6 +128,12 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
         default:
             self = .internalError("\(error)")
         }
+    }
+
+    /// An error that is `too-large` for one of its kinds and `otherwise` for
+    /// the rest, its own code kept as the reason.
+    private init(_ e: any ClerkReadableError, tooLarge: Bool, otherwise: (code: String, kind: Kind), title: String) {
+        self.init(tooLarge ? "too-large" : otherwise.code, kind: tooLarge ? .tooLarge : otherwise.kind, title: title, message: e.message, reason: e.code)
     }
 
     /// A token error by its category (``PKCS11Error/category``): the PIN → not allowed,

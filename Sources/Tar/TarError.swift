@@ -1,3 +1,5 @@
+import Localization
+
 /// Why an archive could not be read.
 public enum TarError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A header whose checksum does not add up: not a tar archive, or damaged.
@@ -25,26 +27,17 @@ public enum TarError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The same in Polish, for messages a clerk or an administrator reads.
-    public var polishDescription: String {
+    /// What went wrong, in Polish and English (for a clerk or an administrator).
+    public var message: ClerkText {
         switch self {
-        case .badChecksum: "to nie jest archiwum tar (suma kontrolna nagłówka się nie zgadza)"
-        case .badHeader(let field): "nie można odczytać pola \(field) nagłówka tar"
-        case .badPaxRecord: "rozszerzony nagłówek pax jest uszkodzony"
-        case .badPaxValue(let key): "wartości \(key) w rozszerzonym nagłówku pax nie można przyjąć"
-        case .tooLong(let limit): "rozszerzony nagłówek tar przekracza \(limit) bajtów"
-        case .truncated: "archiwum tar jest urwane"
+        case .badChecksum: messages.text("tar-bad-checksum")
+        case .badHeader(let field): messages.text("tar-bad-header", ["field": field])
+        case .badPaxRecord: messages.text("tar-bad-pax-record")
+        case .badPaxValue(let key): messages.text("tar-bad-pax-value", ["key": key])
+        case .tooLong(let limit): messages.text("tar-too-long", ["limit": limit])
+        case .truncated: messages.text("tar-truncated")
         }
     }
 
-    public var description: String {
-        switch self {
-        case .badChecksum: "not a tar archive (a header's checksum is wrong)"
-        case .badHeader(let field): "a tar header's \(field) cannot be read"
-        case .badPaxRecord: "a pax extended header is malformed"
-        case .badPaxValue(let key): "a pax extended header's \(key) cannot be taken"
-        case .tooLong(let limit): "a tar extended header is over \(limit) bytes"
-        case .truncated: "the tar archive is cut off"
-        }
-    }
+    public var description: String { message.en }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import DaemonConfiguration
+import Localization
 import Foundation
 import NIOCore
 import PKCS11
@@ -37,9 +38,7 @@ struct Agent: AsyncParsableCommand {
         do {
             response = try await client.execute(HTTPClientRequest(url: url.absoluteString), timeout: .hours(24 * 365))
         } catch {
-            AgentScreen.say(
-                pl: "Nie można połączyć się z podpisd (\(path)): czy działa? systemctl --user status podpisd",
-                en: "Cannot reach podpisd (\(path)): is it running? systemctl --user status podpisd")
+            AgentScreen.say(messages.text("daemon-unreachable", ["path": path]))
             throw ExitCode(3)
         }
         guard response.status == .ok else {
@@ -52,17 +51,12 @@ struct Agent: AsyncParsableCommand {
             }
             let message = problem["message"] as? [String: String] ?? [:]
             let code = (problem["code"] as? String).map { " (" + AgentScreen.shown($0) + ")" } ?? ""
-            let pl = message["pl"].map { ": " + AgentScreen.shown($0) } ?? ""
-            let en = message["en"].map { ": " + AgentScreen.shown($0) } ?? ""
-            AgentScreen.say(
-                pl: "podpisd odmówił: HTTP \(response.status.code)" + code + pl,
-                en: "podpisd refused: HTTP \(response.status.code)" + code + en)
+            let why = ClerkText(pl: message["pl"].map { ": " + AgentScreen.shown($0) } ?? "", en: message["en"].map { ": " + AgentScreen.shown($0) } ?? "")
+            AgentScreen.say(messages.text("daemon-refused", ["status": Int(response.status.code), "code": code, "why": why]))
             throw ExitCode(1)
         }
         let shownHere = here.map(AgentScreen.shown) ?? "?"
-        AgentScreen.say(
-            pl: "Agent podpisu czeka na prośby (gniazdo \(path), terminal \(shownHere)). Ctrl-C kończy.",
-            en: "Signing agent waiting for requests (socket \(path), terminal \(shownHere)). Ctrl-C ends it.")
+        AgentScreen.say(messages.text("agent-waiting", ["path": path, "shownHere": shownHere]))
         var parser = ServerSentEventParser()
         let terminal = AgentTerminal()
         var agentID: String?
@@ -86,7 +80,7 @@ struct Agent: AsyncParsableCommand {
                         info["reason"] != "answered"
                     {
                         let id = AgentScreen.shown(info["id"] ?? ""), reason = AgentScreen.shown(info["reason"] ?? "")
-                        AgentScreen.say(pl: "Prośba \(id) wycofana (\(reason)).", en: "Request \(id) withdrawn (\(reason)).")
+                        AgentScreen.say(messages.text("request-withdrawn", ["id": id, "reason": reason]))
                     }
                 case "agent-registered":
                     guard let other = try? JSONDecoder.agent.decode(AgentIdentity.self, from: Data(event.data.utf8)) else { continue }
@@ -96,7 +90,7 @@ struct Agent: AsyncParsableCommand {
                 }
             }
         }
-        AgentScreen.say(pl: "podpisd zakończył połączenie.", en: "podpisd closed the connection.")
+        AgentScreen.say(messages.text("daemon-closed"))
     }
 
     /// POSTs the decision; the PIN goes into the body bytes and nowhere else.
@@ -135,20 +129,19 @@ struct Agent: AsyncParsableCommand {
         do {
             let response = try await client.execute(post, timeout: .seconds(30))
             if response.status.code == 404 {
-                AgentScreen.say(pl: "Prośba już nieaktualna (aplikacja zrezygnowała).", en: "The request is gone (the app gave up).")
+                AgentScreen.say(messages.text("request-gone"))
             } else if response.status.code == 403 {
-                AgentScreen.say(
-                    pl: "podpisd nie przyjął odpowiedzi od tego agenta (HTTP 403).", en: "podpisd did not take the answer from this agent (HTTP 403).")
+                AgentScreen.say(messages.text("answer-not-taken"))
                 return
             }
         } catch {
-            AgentScreen.say(pl: "Nie wysłano odpowiedzi: \(error)", en: "The answer was not sent: \(error)")
+            AgentScreen.say(messages.text("answer-not-sent", ["error": "\(error)"]))
         }
         switch answer {
-        case .refuse: AgentScreen.say(pl: "Odmówiono.", en: "Refused.")
-        case .once: AgentScreen.say(pl: "Dozwolono na tę sesję.", en: "Allowed for this session.")
-        case .always: AgentScreen.say(pl: "Dozwolono na stałe (odwołanie: podpis origins revoke).", en: "Allowed from now on (revoke: podpis origins revoke).")
-        case .approve: AgentScreen.say(pl: "Wysłano — wynik zobaczy aplikacja.", en: "Sent — the application gets the result.")
+        case .refuse: AgentScreen.say(messages.text("sent-refused"))
+        case .once: AgentScreen.say(messages.text("sent-once"))
+        case .always: AgentScreen.say(messages.text("sent-always"))
+        case .approve: AgentScreen.say(messages.text("sent"))
         }
     }
 }

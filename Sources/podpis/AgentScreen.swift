@@ -17,8 +17,8 @@ enum AgentScreen {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    static func say(pl: String, en: String) {
-        emit(ClerkText(pl: pl, en: en).description)
+    static func say(_ text: ClerkText) {
+        emit(text.description)
     }
 
     static func show(_ request: ConsentRequest) {
@@ -85,9 +85,7 @@ enum AgentScreen {
         if let pid = other.pid { who.append("pid \(pid)") }
         let terminal = other.terminal.map(shown) ?? "?"
         let detail = who.isEmpty ? "" : ", " + who.joined(separator: ", ")
-        say(
-            pl: "UWAGA: zarejestrował się inny agent podpisu (terminal \(terminal)\(detail)); nowe prośby trafią tam.",
-            en: "NOTE: another signing agent registered (terminal \(terminal)\(detail)); new requests go there.")
+        say(messages.text("another-agent", ["terminal": terminal, "detail": detail]))
     }
 
     static func show(_ request: PairingRequest) {

@@ -31,9 +31,7 @@ final class AgentTerminal {
         if let until = request.token.loggedInUntil {
             let formatter = DateFormatter()
             formatter.dateFormat = "HH:mm"
-            AgentScreen.say(
-                pl: "Karta jest odblokowana PIN-em podanym wcześniej (do \(formatter.string(from: until))); PIN nie jest potrzebny.",
-                en: "The card is unlocked by the PIN given earlier (until \(formatter.string(from: until))); no PIN is needed.")
+            AgentScreen.say(messages.text("pin-kept", ["until": formatter.string(from: until)]))
         }
         if request.needsPIN {
             let label = AgentScreen.shown(request.token.label)
@@ -43,7 +41,7 @@ final class AgentTerminal {
             return .approve(pin)
         }
         if request.token.protectedAuthenticationPath {
-            AgentScreen.say(pl: "Po potwierdzeniu wpisz PIN na klawiaturze czytnika.", en: "After confirming, type the PIN on the reader's keypad.")
+            AgentScreen.say(messages.text("pin-on-pinpad"))
         }
         guard let answer = read(prompt: t("Podpisać? [t/N] ", "Sign? [y/N] "), echo: true) else { return .refuse }
         let text = String(decoding: answer, as: UTF8.self).lowercased()

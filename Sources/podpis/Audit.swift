@@ -23,7 +23,7 @@ struct Audit: ParsableCommand {
         func missing() -> ExitCode {
             CommandFailure(
                 code: "audit-missing", name: "audit-missing",
-                message: .init(pl: "Nie ma śladu audytowego \(path).", en: "There is no audit trail at \(path)."),
+                message: messages.text("no-audit-trail", ["path": path]),
                 exitCode: PodpisExit.otherError
             ).report(json: false)
         }

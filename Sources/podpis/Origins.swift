@@ -27,9 +27,7 @@ struct Origins: AsyncParsableCommand {
                 let body = try await response.body.collect(upTo: 1 << 20)
                 return (response.status.code, Data(body.readableBytesView))
             } catch {
-                AgentScreen.say(
-                    pl: "Nie można połączyć się z podpisd (\(path)): czy działa? systemctl --user status podpisd",
-                    en: "Cannot reach podpisd (\(path)): is it running? systemctl --user status podpisd")
+                AgentScreen.say(messages.text("daemon-unreachable", ["path": path]))
                 throw ExitCode(3)
             }
         }
@@ -43,7 +41,7 @@ struct Origins: AsyncParsableCommand {
         func run() async throws {
             let (status, body) = try await connection.call(.GET, "/v1/origins")
             guard status == 200 else {
-                AgentScreen.say(pl: "podpisd odmówił: HTTP \(status)", en: "podpisd refused: HTTP \(status)")
+                AgentScreen.say(messages.text("daemon-refused-status", ["status": status]))
                 throw ExitCode(1)
             }
             if json {
@@ -84,12 +82,12 @@ struct Origins: AsyncParsableCommand {
             let (status, _) = try await connection.call(.DELETE, "/v1/origins/\(encoded)")
             switch status {
             case 204:
-                AgentScreen.say(pl: "Odwołano: \(origin). Strona musi ponownie poprosić o zgodę.", en: "Revoked: \(origin). The page must ask again.")
+                AgentScreen.say(messages.text("origin-revoked", ["origin": origin]))
             case 404:
-                AgentScreen.say(pl: "\(origin) nie jest sparowane.", en: "\(origin) is not paired.")
+                AgentScreen.say(messages.text("origin-not-paired", ["origin": origin]))
                 throw ExitCode(1)
             default:
-                AgentScreen.say(pl: "podpisd odmówił: HTTP \(status)", en: "podpisd refused: HTTP \(status)")
+                AgentScreen.say(messages.text("daemon-refused-status", ["status": status]))
                 throw ExitCode(1)
             }
         }

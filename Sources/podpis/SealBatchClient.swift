@@ -313,16 +313,21 @@ struct SealBatchClient {
         }
     }
 
-    /// GET …/seals: each seal written into OUT (atomically, with its journal
-    /// line, committed in groups) as the stream brings it, until the batch is over.
-    func receiveSeals(batch: String, names: Set<String>, journal: SealJournal, collected: Collected) async throws -> BatchStatus? {
-        guard let url = URL(httpURLWithSocketPath: socket, uri: "/v1/batches/\(batch)/seals") else { return nil }
-        let response: HTTPClientResponse
+    /// A GET whose body streams as long as the batch lasts (no time limit);
+    /// podpisd unreachable is ``DaemonGone``.
+    private func stream(_ uri: String) async throws -> HTTPClientResponse? {
+        guard let url = URL(httpURLWithSocketPath: socket, uri: uri) else { return nil }
         do {
-            response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .hours(24 * 365))
+            return try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .hours(24 * 365))
         } catch {
             throw DaemonGone(detail: "\(error)")
         }
+    }
+
+    /// GET …/seals: each seal written into OUT (atomically, with its journal
+    /// line, committed in groups) as the stream brings it, until the batch is over.
+    func receiveSeals(batch: String, names: Set<String>, journal: SealJournal, collected: Collected) async throws -> BatchStatus? {
+        guard let response = try await stream("/v1/batches/\(batch)/seals") else { return nil }
         guard response.status == .ok else { throw DaemonGone(detail: "GET …/seals: HTTP \(response.status.code)") }
         var reader = TarReader()
         var entry: TarEntry?
@@ -415,13 +420,7 @@ struct SealBatchClient {
 
     /// Follows the batch's status (paused, stopped) until `end`.
     func follow(_ batch: String) async throws -> BatchStatus? {
-        guard let url = URL(httpURLWithSocketPath: socket, uri: "/v1/batches/\(batch)/events?documents=false") else { return nil }
-        let response: HTTPClientResponse
-        do {
-            response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .hours(24 * 365))
-        } catch {
-            throw DaemonGone(detail: "\(error)")
-        }
+        guard let response = try await stream("/v1/batches/\(batch)/events?documents=false") else { return nil }
         guard response.status == .ok else { return nil }
         var parser = ServerSentEventParser()
         let decoder = JSONDecoder()

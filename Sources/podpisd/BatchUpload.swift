@@ -160,9 +160,7 @@ struct BatchUpload {
                             if entry.kind == .directory || entry.kind == .paxGlobal { continue }
                             count += 1
                             guard count <= Self.maxEntries else {
-                                throw StationProblem.badRequest(
-                                    "At most \(Self.maxEntries) documents per request; send the rest in another.",
-                                    pl: "Najwyżej \(Self.maxEntries) dokumentów w jednym żądaniu; resztę wyślij w następnym.", code: "too-many-entries")
+                                throw StationProblem.badRequest(messages.text("too-many-entries", ["most": Self.maxEntries]), code: "too-many-entries")
                             }
                             current = begin(entry, names: &names, refuse: refuse)
                             if case .writing = current {} else {
@@ -232,7 +230,7 @@ struct BatchUpload {
                 }
                 while let done = try await accepting.next() { for (index, entry) in done { entries[index] = entry } }
                 if let problem { throw problem }
-                throw StationProblem.badRequest("The request body was cut off.", pl: "Treść żądania została urwana.")
+                throw StationProblem.badRequest(messages.text("the-request-body-was-cut"))
             }
             while let done = try await accepting.next() { for (index, entry) in done { entries[index] = entry } }
             let documents = (0..<count).compactMap { entries[$0] }
@@ -296,7 +294,7 @@ struct BatchUpload {
     }
 
     static func bad(_ fault: TarError, accepted: Int) -> StationProblem {
-        SealBatchProblem.badArchive(ClerkText(pl: fault.polishDescription, en: fault.description), code: fault.code, accepted: accepted)
+        SealBatchProblem.badArchive(fault.message, code: fault.code, accepted: accepted)
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {

@@ -45,7 +45,7 @@ enum BodySpool {
         } catch {
             unlink(path)
             if error is StationProblem { throw error }
-            throw StationProblem.badRequest("The request body was cut off.", pl: "Treść żądania została urwana.")
+            throw StationProblem.badRequest(messages.text("the-request-body-was-cut"))
         }
         let hex = hasher.finalize().hexString
         return (path, size, hex)

@@ -165,7 +165,7 @@ enum CreateBatch {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], Set(object.keys) == ["profile"],
             let profile = object["profile"] as? String, !profile.isEmpty, profile.count <= 100
         else {
-            throw StationProblem.badRequest("Expected {\"profile\": \"NAME\"} (a [seal.NAME] of podpisd.toml).", pl: "Oczekiwano {\"profile\": \"NAZWA\"} (profil [seal.NAZWA] z podpisd.toml).", code: "bad-json")
+            throw StationProblem.badRequest(messages.text("expected-a-seal-name-of"), code: "bad-json")
         }
         return profile
     }

@@ -85,16 +85,12 @@ struct Routes: Sendable {
             case .unknown: throw StationProblem.notFound
             case .wrongAgent: throw StationProblem.notTheAskedAgent
             case .wrongKind:
-                throw StationProblem.badRequest(
-                    "A signature is answered approve/refuse, a pairing once/always/deny.",
-                    pl: "Na prośbę o podpis odpowiada się approve/refuse, na parowanie once/always/deny.", code: "bad-json")
+                throw StationProblem.badRequest(messages.text("a-signature-is-answered-approve"), code: "bad-json")
             }
         }
         router.post("/v1/pairing") { request, context in
             guard context.transport == .tcp else {
-                throw StationProblem.badRequest(
-                    "The Unix socket needs no pairing: its peer is checked by the kernel (SO_PEERCRED).",
-                    pl: "Gniazdo Unix nie wymaga parowania: nadawcę sprawdza jądro (SO_PEERCRED).", code: "pairing-not-needed")
+                throw StationProblem.badRequest(messages.text("the-unix-socket-needs-no"), code: "pairing-not-needed")
             }
             var request = request
             let body: ByteBuffer
@@ -111,7 +107,7 @@ struct Routes: Sendable {
             return try jsonResponse(try await task.value, status: .created)
         }
         router.get("/v1/pairing") { request, context in
-            guard context.transport == .tcp else { throw StationProblem.badRequest("Pairing is for TCP clients.", code: "pairing-not-needed") }
+            guard context.transport == .tcp else { throw StationProblem.badRequest(messages.text("pairing-is-for-tcp"), code: "pairing-not-needed") }
             let origin = request.headers[.origin]
             guard let token = GuardMiddleware.bearerToken(request), await station.pairings.validate(token: token, origin: origin) else {
                 throw StationProblem.notPaired(origin)
@@ -154,7 +150,7 @@ struct Routes: Sendable {
         let json = contentType.hasPrefix("application/json")
         if json {
             guard request.uri.queryParameters.isEmpty else {
-                throw StationProblem.badRequest("The JSON form takes its parameters in the body, not the query.", pl: "Forma JSON przyjmuje parametry w treści, nie w adresie.", code: "unknown-field")
+                throw StationProblem.badRequest(messages.text("the-json-form-takes-its"), code: "unknown-field")
             }
             try Self.refuseAnnouncedLength(request, over: limits.maximumJSON)
             let body: ByteBuffer
@@ -166,12 +162,12 @@ struct Routes: Sendable {
             var parameters: [String: String] = [:]
             for (key, value) in query {
                 guard Self.rawParameters.contains(String(key)) else {
-                    throw StationProblem.badRequest("Unknown parameter \"\(key)\".", pl: "Nieznany parametr „\(key)”.", code: "unknown-field")
+                    throw StationProblem.badRequest(messages.text("unknown-parameter", ["key": key]), code: "unknown-field")
                 }
                 parameters[String(key)] = String(value).removingPercentEncoding ?? String(value)
             }
             guard let name = parameters["name"] else {
-                throw StationProblem.badRequest("The raw form needs ?name=FILE (the document's file name, without a path).", pl: "Forma surowa wymaga ?name=PLIK (nazwy pliku dokumentu, bez ścieżki).")
+                throw StationProblem.badRequest(messages.text("the-raw-form-needs-name"))
             }
             guard SignDocument.isAcceptableName(name) else { throw StationProblem.badDocumentName("name") }
             var parsed = try SignRequest.withParameters(
@@ -258,8 +254,7 @@ enum AgentAnswer {
             body.clear()
             body.withUnsafeMutableWritableBytes { Wipe.bytes($0) }
         }
-        let bad = StationProblem.badRequest(
-            "Expected {\"decision\": \"approve\"|\"refuse\"|\"once\"|\"always\"|\"deny\", \"pin\"?: \"…\"}.", code: "bad-json")
+        let bad = StationProblem.badRequest(messages.text("expected-decision"), code: "bad-json")
         guard var fields = FlatJSON.parse(bytes) else { throw bad }
         // Every way out wipes what is left (a PIN next to an unknown key too).
         defer { Wipe.values(&fields) }
@@ -282,7 +277,7 @@ enum PairingBody {
     static func application(_ data: Data) throws -> String? {
         guard !data.isEmpty else { return nil }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], Set(object.keys).isSubset(of: ["application"]) else {
-            throw StationProblem.badRequest("Expected {\"application\": \"name\"} or no body.", code: "bad-json")
+            throw StationProblem.badRequest(messages.text("expected-application"), code: "bad-json")
         }
         guard let name = object["application"] else { return nil }
         guard let text = name as? String, PairingRequest.isAcceptableApplication(text) else { throw StationProblem.badApplication }

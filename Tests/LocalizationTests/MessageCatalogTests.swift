@@ -46,12 +46,8 @@ final class MessageCatalogTests: XCTestCase {
 
     // MARK: check_messages.py
 
-    let script = TestBench.repositoryRoot.appendingPathComponent("Tests/Tools/check_messages.py").path
-
     func testEveryCatalogOfTheTreeIsCompleteAndMatchesTheCode() throws {
-        let result = try TestBench.runCapturing("python3", [script])
-        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.hasPrefix("check_messages: OK: "), result.stdout + result.stderr)
+        try TreeCheck.assertPasses("check_messages.py")
     }
 
     func testEachKindOfFaultIsReportedWithItsPlace() throws {
@@ -85,7 +81,7 @@ final class MessageCatalogTests: XCTestCase {
         try write(#"{}"#, "Sources/Plain/messages.json", in: tree)
         try write(#"let e = messages.text("x")"#, "Sources/Plain/C.swift", in: tree)
 
-        let result = try TestBench.runCapturing("python3", [script, tree.path])
+        let result = try TreeCheck.run("check_messages.py", [tree.path])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         XCTAssertEqual(result.stdout.split(separator: "\n").map(String.init), [
             "Sources/Bad/messages.json: mismatch: placeholders differ: pl {a, b}, en {a, c}",
