@@ -46,7 +46,7 @@ struct Hardware {
             if considered.isEmpty && service.available && !statuses.isEmpty {
                 result.systemFindings.append(.problem(
                     ReaderListCheck.name, "reader-not-found",
-                    found: messages.text("reader-not-found.found", ["wanted": wanted, "statuses": statuses.map(\.name).joined(separator: ", ")]),
+                    found: messages.text("reader-not-found.found", ["wanted": wanted, "readers": statuses.map(\.name).joined(separator: ", ")]),
                     why: messages.text("reader-not-found.why"),
                     fix: messages.text("reader-not-found.fix")))
             }
@@ -65,7 +65,7 @@ struct Hardware {
             if let probe = pending.wait(upTo: cardBound) { return probe }
             var late = CardProbeCheck.Probe()
             late.findings = [.timeout(
-                CardProbeCheck.name, component: messages.text("hardware.card-component", ["status": status.name]),
+                CardProbeCheck.name, component: messages.text("hardware.card-component", ["reader": status.name]),
                 seconds: cardBound, fix: CardProbeCheck.reinsertFix)]
             return late
         }
@@ -179,7 +179,7 @@ struct Hardware {
                 }
                 let finding = Finding.problem(
                     TokenListing.name, "token-error",
-                    found: messages.text("token-error.found", ["reader": observation.candidate.name, "slot": slot.slotInfo?.description ?? "?", "error": error.name]),
+                    found: messages.text("token-error.found", ["module": observation.candidate.name, "slot": slot.slotInfo?.description ?? "?", "error": error.name]),
                     why: messages.text("token-error.why"),
                     fix: messages.text("token-error.fix"),
                     details: ["C_GetTokenInfo": error.name])

@@ -15,7 +15,7 @@ struct CertificateReadCheck {
         let which = certificate.label.isEmpty ? "CKA_ID \(Hex.encode(certificate.id))" : certificate.label
         return .problem(
             Self.name, error.code,
-            found: messages.text("certificate-unreadable.found", ["which": which, "reason": error.reason]),
+            found: messages.text("certificate-unreadable.found", ["certificate": which, "reason": error.reason]),
             why: messages.text("certificate-unreadable.why"),
             fix: messages.text("certificate-unreadable.fix"),
             details: ["label": certificate.label, "objectID": Hex.encode(certificate.id), "sha256": CertificateFacts.sha256(certificate.der)])

@@ -45,7 +45,7 @@ struct ModuleLoadCheck {
             let name = error.name
             return .problem(
                 Self.name, "module-init-failed",
-                found: messages.text("module-init-failed.found", ["path": path, "name": name, "reason": error.message.withoutDoctorAdvice]),
+                found: messages.text("module-init-failed.found", ["path": path, "error": name, "reason": error.message.withoutDoctorAdvice]),
                 why: messages.text("module-init-failed.why"),
                 fix: messages.text("module-init-failed.fix"),
                 details: ["path": path, "C_Initialize": name])

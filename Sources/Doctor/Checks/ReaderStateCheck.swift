@@ -16,7 +16,7 @@ struct ReaderStateCheck {
         case .unavailable:
             return .problem(
                 Self.name, "reader-unavailable",
-                found: messages.text("reader-unavailable.found", ["status": status.name]),
+                found: messages.text("reader-unavailable.found", ["reader": status.name]),
                 why: messages.text("reader-unavailable.why"),
                 fix: messages.text("reader-unavailable.fix"),
                 details: details)
@@ -24,7 +24,7 @@ struct ReaderStateCheck {
             if noCardAnywhere {
                 return .warning(
                     Self.name, "card-absent",
-                    found: messages.text("card-absent.found", ["status": status.name]),
+                    found: messages.text("card-absent.found", ["reader": status.name]),
                     why: messages.text("card-absent.why"),
                     fix: messages.text("card-absent.fix"),
                     details: details)
