@@ -145,7 +145,7 @@ let package = Package(
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Timestamping", "CMS",
                 "DaemonConfiguration", "Localization", x509, asn1, crypto,
-            ]),
+            ], resources: messages),
         // The protocol's wire types that a client reads too (the batch API's
         // status, documents and seal stream records): podpis needs them, not the station.
         .target(

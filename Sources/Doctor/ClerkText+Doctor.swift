@@ -14,4 +14,9 @@ extension ClerkText {
         }
         return ClerkText(pl: strip(pl), en: strip(en))
     }
+
+    /// The texts one after another with `separator` between them, in each language.
+    static func joined(_ texts: [ClerkText], separator: String) -> ClerkText {
+        ClerkText(pl: texts.map(\.pl).joined(separator: separator), en: texts.map(\.en).joined(separator: separator))
+    }
 }

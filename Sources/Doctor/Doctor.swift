@@ -35,23 +35,21 @@ public enum Doctor {
         report.system += hardware.systemFindings
         report.system += configurationFindings
         report.system += daemon.wait(upTo: limits.daemon + 2) ?? [
-            .timeout(DaemonCheck.name, component: ClerkText(pl: "podpisd", en: "podpisd"), seconds: limits.daemon, fix: DaemonCheck.startFix)
+            .timeout(DaemonCheck.name, component: messages.text("doctor.daemon-component"), seconds: limits.daemon, fix: DaemonCheck.startFix)
         ]
         if urls.isEmpty {
             report.system.append(.ok(
                 TimeStampCheck.name, "tsa-none-configured",
-                ClerkText(
-                    pl: "Nie skonfigurowano TSA ([timestamp] urls): podpisy tylko na poziomie B-B.",
-                    en: "No TSA configured ([timestamp] urls): signatures at level B-B only.")))
+                messages.text("tsa-none-configured.found")))
         }
         for (url, pending) in zip(urls, tsas) {
             report.system += pending.wait(upTo: tsaLimit + 2) ?? [
-                .timeout(TimeStampCheck.name, component: ClerkText(pl: "TSA \(url)", en: "TSA \(url)"), seconds: tsaLimit, fix: TimeStampCheck.reachFix)
+                .timeout(TimeStampCheck.name, component: messages.text("doctor.tsa-component", ["url": url]), seconds: tsaLimit, fix: TimeStampCheck.reachFix)
             ]
         }
         report.system.append(udev.wait(upTo: limits.helper + 2) ?? .timeout(
-            UdevRuleCheck.name, component: ClerkText(pl: "Przegląd urządzeń USB", en: "The USB device scan"), seconds: limits.helper,
-            fix: ClerkText(pl: "Sprawdź ponownie.", en: "Check again.")))
+            UdevRuleCheck.name, component: messages.text("doctor.udev-component"), seconds: limits.helper,
+            fix: messages.text("doctor.udev-fix")))
         report.modules = hardware.modules
         report.readers = hardware.readers
         report.tokens = hardware.tokens

@@ -53,12 +53,8 @@ public struct Finding: Sendable, Hashable {
     public static func timeout(_ check: String, component: ClerkText, seconds: Double, fix: ClerkText) -> Finding {
         Finding(
             check: check, code: "check-timeout", outcome: .problem,
-            found: ClerkText(
-                pl: "\(component.pl): brak odpowiedzi w ciągu \(Self.format(seconds)) s; sprawdzanie przerwano.",
-                en: "\(component.en): no answer within \(Self.format(seconds)) s; the check was abandoned."),
-            why: ClerkText(
-                pl: "Element, który się zawiesza, zawiesza też podpisywanie: aplikacja urzędnika czeka bez końca.",
-                en: "A component that hangs also hangs signing: the clerk's application waits with no answer."),
+            found: messages.text("check-timeout.found", ["component": component, "seconds": Self.format(seconds)]),
+            why: messages.text("check-timeout.why"),
             fix: fix, details: ["waitedSeconds": Self.format(seconds)], seconds: seconds)
     }
 

@@ -46,11 +46,9 @@ struct Hardware {
             if considered.isEmpty && service.available && !statuses.isEmpty {
                 result.systemFindings.append(.problem(
                     ReaderListCheck.name, "reader-not-found",
-                    found: ClerkText(
-                        pl: "Nie ma czytnika „\(wanted)”; są: \(statuses.map(\.name).joined(separator: ", ")).",
-                        en: "There is no reader “\(wanted)”; there are: \(statuses.map(\.name).joined(separator: ", "))."),
-                    why: ClerkText(pl: "Sprawdzanie dotyczyło tylko tego czytnika.", en: "The check was focused on that reader only."),
-                    fix: ClerkText(pl: "Podaj nazwę z listy (podpis readers) albo podłącz ten czytnik.", en: "Give a name from the list (podpis readers), or plug that reader in.")))
+                    found: messages.text("reader-not-found.found", ["wanted": wanted, "readers": statuses.map(\.name).joined(separator: ", ")]),
+                    why: messages.text("reader-not-found.why"),
+                    fix: messages.text("reader-not-found.fix")))
             }
         }
         let identifier = CardIdentifier()
@@ -67,7 +65,7 @@ struct Hardware {
             if let probe = pending.wait(upTo: cardBound) { return probe }
             var late = CardProbeCheck.Probe()
             late.findings = [.timeout(
-                CardProbeCheck.name, component: ClerkText(pl: "Karta w czytniku „\(status.name)”", en: "The card in reader “\(status.name)”"),
+                CardProbeCheck.name, component: messages.text("hardware.card-component", ["reader": status.name]),
                 seconds: cardBound, fix: CardProbeCheck.reinsertFix)]
             return late
         }
@@ -92,7 +90,7 @@ struct Hardware {
             if let observation = pending.wait(upTo: moduleBound) { return observation }
             var late = ModuleObservation(candidate: candidate)
             late.findings = [.timeout(
-                ModuleLoadCheck.name, component: ClerkText(pl: "Moduł PKCS#11 \(candidate.path)", en: "PKCS#11 module \(candidate.path)"),
+                ModuleLoadCheck.name, component: messages.text("hardware.module-component", ["path": candidate.path]),
                 seconds: moduleBound, fix: ModuleLoadCheck.hangFix)]
             return late
         }
@@ -114,9 +112,9 @@ struct Hardware {
             } else {
                 result.systemFindings.append(.problem(
                     ChainCheck.name, "chain-file-unreadable",
-                    found: ClerkText(pl: "Plik łańcucha \(file) nie istnieje lub nie zawiera certyfikatów.", en: "Chain file \(file) does not exist or holds no certificates."),
-                    why: ClerkText(pl: "Łańcuchy certyfikatów sprawdzono bez niego.", en: "Certificate chains were checked without it."),
-                    fix: ClerkText(pl: "Podaj plik PEM z certyfikatami pośrednimi i głównymi.", en: "Give a PEM file with the intermediate and root certificates."),
+                    found: messages.text("chain-file-unreadable.found", ["file": file]),
+                    why: messages.text("chain-file-unreadable.why"),
+                    fix: messages.text("chain-file-unreadable.fix"),
                     details: ["file": file]))
             }
         }
@@ -173,23 +171,17 @@ struct Hardware {
                     else { continue }
                     cardExtra[index].append(.problem(
                         CardIdentityCheck.name, "token-not-recognized",
-                        found: ClerkText(
-                            pl: "Moduł \(hint.name) nie rozpoznaje tej karty (CKR_TOKEN_NOT_RECOGNIZED), choć to moduł dla niej.",
-                            en: "Module \(hint.name) does not recognise this card (CKR_TOKEN_NOT_RECOGNIZED), though it is the module for it."),
-                        why: ClerkText(pl: "Certyfikaty z karty są niewidoczne.", en: "The card's certificates are invisible."),
-                        fix: ClerkText(
-                            pl: "Zainstaluj nowszą wersję: \(hint.providedBy); karta może też być niezainicjowana (zapytaj wystawcę).",
-                            en: "Install a newer version of: \(hint.providedBy); the card may also be uninitialised (ask the issuer)."),
+                        found: messages.text("token-not-recognized.found", ["module": hint.name]),
+                        why: messages.text("token-not-recognized.why"),
+                        fix: messages.text("token-not-recognized.fix", ["package": hint.providedBy]),
                         details: ["C_GetTokenInfo": error.name, "module": observation.candidate.path]))
                     continue
                 }
                 let finding = Finding.problem(
                     TokenListing.name, "token-error",
-                    found: ClerkText(
-                        pl: "Moduł \(observation.candidate.name) nie opisuje tokenu w gnieździe „\(slot.slotInfo?.description ?? "?")”: \(error.name).",
-                        en: "Module \(observation.candidate.name) cannot describe the token in slot “\(slot.slotInfo?.description ?? "?")”: \(error.name)."),
-                    why: ClerkText(pl: "Tego tokenu nie da się użyć.", en: "That token cannot be used."),
-                    fix: ClerkText(pl: "Wyjmij i włóż kartę (odłącz token), potem sprawdź ponownie.", en: "Remove and reinsert the card (replug the token), then check again."),
+                    found: messages.text("token-error.found", ["module": observation.candidate.name, "slot": slot.slotInfo?.description ?? "?", "error": error.name]),
+                    why: messages.text("token-error.why"),
+                    fix: messages.text("token-error.fix"),
                     details: ["C_GetTokenInfo": error.name])
                 if let index { cardExtra[index].append(finding) } else if !focusOnReader {
                     if let m = result.modules.firstIndex(where: { $0.path == observation.candidate.path }) { result.modules[m].findings.append(finding) }
@@ -220,11 +212,9 @@ struct Hardware {
         if let wanted = options.token, result.readers.allSatisfy({ $0.card?.tokens.isEmpty ?? true }), result.tokens.isEmpty {
             result.systemFindings.append(.problem(
                 TokenObjectsCheck.name, "token-not-found",
-                found: ClerkText(pl: "Nie znaleziono tokenu „\(wanted)”.", en: "No token “\(wanted)” was found."),
-                why: ClerkText(pl: "Sprawdzanie dotyczyło tylko tego tokenu.", en: "The check was focused on that token only."),
-                fix: ClerkText(
-                    pl: "Włóż kartę lub podłącz token; nazwy tokenów pokazuje: podpis tokens.",
-                    en: "Insert the card or plug the token in; podpis tokens shows the token names.")))
+                found: messages.text("token-not-found.found", ["wanted": wanted]),
+                why: messages.text("token-not-found.why"),
+                fix: messages.text("token-not-found.fix")))
         }
         return result
     }

@@ -76,6 +76,14 @@ public enum TimeLimited {
         return .finished(value, seconds: elapsed)
     }
 
+    /// Runs throwing `body` on a new thread: its value or its error, or
+    /// `.timedOut` after `seconds`.
+    public static func run<Value: Sendable, Failure: Error>(
+        _ seconds: Double, name: String = "podpis-doctor", catching body: @escaping @Sendable () throws(Failure) -> Value
+    ) -> Result<Swift.Result<Value, Failure>> {
+        run(seconds, name: name) { Swift.Result(catching: body) }
+    }
+
     /// Runs several pieces of work at once, each on its own thread, and
     /// returns their values in order: nil for any still running after
     /// `seconds` (each piece bounds its own blocking calls; this is the net).

@@ -17,41 +17,29 @@ struct CertificateValidityCheck {
         case .expired:
             return .problem(
                 Self.name, "certificate-expired",
-                found: ClerkText(pl: "Certyfikat „\(who)” wygasł \(until).", en: "Certificate “\(who)” expired on \(until)."),
-                why: ClerkText(
-                    pl: "Podpis złożony wygasłym certyfikatem jest nieważny.",
-                    en: "A signature made with an expired certificate is not valid."),
-                fix: ClerkText(
-                    pl: "Odnów certyfikat u dostawcy usług zaufania (Certum, KIR, EuroCert, PWPW, CenCert…) i zapisz nowy na karcie; do czasu odnowienia nie wybieraj tego certyfikatu.",
-                    en: "Renew the certificate with its trust service provider (Certum, KIR, EuroCert, PWPW, CenCert…) and store the new one on the card; until then do not choose this certificate."),
+                found: messages.text("certificate-expired.found", ["who": who, "until": until]),
+                why: messages.text("certificate-expired.why"),
+                fix: messages.text("certificate-expired.fix"),
                 details: details)
         case .notYetValid:
             return .problem(
                 Self.name, "certificate-not-yet-valid",
-                found: ClerkText(pl: "Certyfikat „\(who)” będzie ważny dopiero od \(from).", en: "Certificate “\(who)” is valid only from \(from)."),
-                why: ClerkText(pl: "Przed tą datą podpis nim złożony jest nieważny.", en: "Before that date a signature made with it is not valid."),
-                fix: ClerkText(
-                    pl: "Poczekaj do \(from) albo sprawdź zegar komputera (date; timedatectl), jeśli ta data już minęła.",
-                    en: "Wait until \(from), or check the computer's clock (date; timedatectl) if that date has passed."),
+                found: messages.text("certificate-not-yet-valid.found", ["who": who, "from": from]),
+                why: messages.text("certificate-not-yet-valid.why"),
+                fix: messages.text("certificate-not-yet-valid.fix", ["from": from]),
                 details: details)
         case .expiresSoon:
             let days = Int(facts.notAfter.timeIntervalSince(now) / 86_400)
             return .warning(
                 Self.name, "certificate-expires-soon",
-                found: ClerkText(
-                    pl: "Certyfikat „\(who)” wygasa \(until) (za \(days) dni).",
-                    en: "Certificate “\(who)” expires on \(until) (in \(days) days)."),
-                why: ClerkText(
-                    pl: "Po tej dacie nie będzie można nim podpisywać.",
-                    en: "After that date it can no longer sign."),
-                fix: ClerkText(
-                    pl: "Zamów odnowienie certyfikatu u dostawcy usług zaufania już teraz.",
-                    en: "Order the certificate's renewal from its trust service provider now."),
+                found: messages.text("certificate-expires-soon.found", ["who": who, "until": until, "days": days]),
+                why: messages.text("certificate-expires-soon.why"),
+                fix: messages.text("certificate-expires-soon.fix"),
                 details: details)
         case .valid:
             return .ok(
                 Self.name, "certificate-valid",
-                ClerkText(pl: "Ważny od \(from) do \(until).", en: "Valid from \(from) until \(until)."), details: details)
+                messages.text("certificate-valid.found", ["from": from, "until": until]), details: details)
         }
     }
 

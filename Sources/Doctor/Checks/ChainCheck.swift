@@ -61,9 +61,9 @@ struct ChainCheck {
             if current.subject == current.issuer, current.publicKey.isValidSignature(current.signature, for: current) {
                 return .ok(
                     Self.name, "certificate-chain-complete",
-                    ClerkText(
-                        pl: "Łańcuch kompletny: \(names.isEmpty ? "certyfikat samopodpisany" : names.joined(separator: " → ")).",
-                        en: "Chain complete: \(names.isEmpty ? "self-signed certificate" : names.joined(separator: " → "))."),
+                    messages.text("certificate-chain-complete.found", [
+                        "chain": names.isEmpty ? messages.text("certificate-chain-complete.self-signed") : ClerkText(verbatim: names.joined(separator: " → ")),
+                    ]),
                     details: ["chain": names.joined(separator: " | ")])
             }
             guard let issuer = pool.issuers(of: current).first else { break }
@@ -76,15 +76,9 @@ struct ChainCheck {
         let who = facts.commonName ?? facts.subject
         return .warning(
             Self.name, "certificate-chain-incomplete",
-            found: ClerkText(
-                pl: "Łańcuch certyfikatu „\(who)” jest niekompletny: brak certyfikatu wystawcy „\(missing)”.",
-                en: "The chain of certificate “\(who)” is incomplete: the issuer's certificate “\(missing)” is missing."),
-            why: ClerkText(
-                pl: "Bez całego łańcucha do certyfikatu głównego część programów weryfikujących nie potwierdzi podpisu, a poziomów B-LT/B-LTA nie da się zbudować.",
-                en: "Without the whole chain to a root some verifiers cannot confirm the signature, and B-LT/B-LTA levels cannot be built."),
-            fix: ClerkText(
-                pl: "Pobierz certyfikaty pośredni i główny wystawcy (strona dostawcy usług zaufania lub NCCert) i podaj je: podpis doctor --chain-file PLIK.pem (przy podpisie: --include-chain --chain-file); albo zainstaluj je w /usr/local/share/ca-certificates i uruchom update-ca-certificates.",
-                en: "Download the issuer's intermediate and root certificates (the trust service provider's site, or NCCert) and give them: podpis doctor --chain-file FILE.pem (when signing: --include-chain --chain-file); or install them in /usr/local/share/ca-certificates and run update-ca-certificates."),
+            found: messages.text("certificate-chain-incomplete.found", ["who": who, "missing": missing]),
+            why: messages.text("certificate-chain-incomplete.why"),
+            fix: messages.text("certificate-chain-incomplete.fix"),
             details: ["missingIssuer": missing, "found": names.joined(separator: " | ")])
     }
 

@@ -20,13 +20,9 @@ struct ConfigurationCheck {
             for file in files where !FileManager.default.fileExists(atPath: file) {
                 findings.append(.problem(
                     Self.name, "config-file-missing",
-                    found: ClerkText(pl: "Nie ma pliku konfiguracji \(file).", en: "Configuration file \(file) does not exist."),
-                    why: ClerkText(
-                        pl: "Sprawdzono ustawienia domyślne zamiast tych, o które chodziło.",
-                        en: "The defaults were checked instead of the settings meant."),
-                    fix: ClerkText(
-                        pl: "Podaj właściwą ścieżkę (zwykle /etc/podpis/podpisd.toml lub ~/.config/podpis/podpisd.toml).",
-                        en: "Give the right path (usually /etc/podpis/podpisd.toml or ~/.config/podpis/podpisd.toml)."),
+                    found: messages.text("config-file-missing.found", ["file": file]),
+                    why: messages.text("config-file-missing.why"),
+                    fix: messages.text("config-file-missing.fix"),
                     details: ["file": file]))
             }
         }
@@ -35,21 +31,18 @@ struct ConfigurationCheck {
             if let line = problem.line { location += ":\(line)" }
             let key = problem.key.isEmpty ? "" : " \(problem.key):"
             let details = ["file": problem.file, "line": problem.line.map(String.init) ?? "", "key": problem.key, "configurationCode": problem.code]
-            let found = ClerkText(pl: "\(location):\(key) \(problem.message.pl) [\(problem.code)]", en: "\(location):\(key) \(problem.message.en) [\(problem.code)]")
-            let fix = ClerkText(
-                pl: "Popraw plik \(problem.file)\(problem.line.map { " w wierszu \($0)" } ?? ""); sprawdź go potem: podpisd --config \(problem.file) --check-config.",
-                en: "Correct \(problem.file)\(problem.line.map { " at line \($0)" } ?? ""); then check it: podpisd --config \(problem.file) --check-config.")
+            let found = messages.text("config-problem.found", ["location": location, "key": key, "reason": problem.message, "code": problem.code])
+            let atLine = problem.line.map { messages.text("config-problem.at-line", ["line": $0]) } ?? ClerkText(verbatim: "")
+            let fix = messages.text("config-problem.fix", ["file": problem.file, "atLine": atLine])
             if problem.severity == .error {
                 findings.append(.problem(
                     Self.name, "config-invalid", found: found,
-                    why: ClerkText(
-                        pl: "podpisd pomija błędną wartość i działa z domyślną, więc nie tak, jak zamierzono.",
-                        en: "podpisd ignores a wrong value and runs with the default, so not as intended."),
+                    why: messages.text("config-invalid.why"),
                     fix: fix, details: details))
             } else {
                 findings.append(.warning(
                     Self.name, "config-warning", found: found,
-                    why: ClerkText(pl: "Ta wartość może jeszcze nie działać.", en: "This value may not work yet."),
+                    why: messages.text("config-warning.why"),
                     fix: fix, details: details))
             }
         }
@@ -57,10 +50,8 @@ struct ConfigurationCheck {
             findings.append(.ok(
                 Self.name, "config-valid",
                 existing.isEmpty
-                    ? ClerkText(
-                        pl: "Brak pliku konfiguracji (\(files.joined(separator: ", "))): obowiązują ustawienia domyślne.",
-                        en: "No configuration file (\(files.joined(separator: ", "))): the defaults apply.")
-                    : ClerkText(pl: "Konfiguracja poprawna: \(existing.joined(separator: ", ")).", en: "Configuration valid: \(existing.joined(separator: ", "))."),
+                    ? messages.text("config-valid.no-file", ["files": files.joined(separator: ", ")])
+                    : messages.text("config-valid.found", ["files": existing.joined(separator: ", ")]),
                 details: ["files": existing.joined(separator: " ")]))
         }
         return (findings, configuration)

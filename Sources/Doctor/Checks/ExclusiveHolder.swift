@@ -23,24 +23,16 @@ struct ExclusiveHolder {
 
     func finding(error: PCSCError) -> Finding {
         let holders = clients()
-        var found = ClerkText(
-            pl: "Czytnik „\(reader)” jest zajęty na wyłączność przez inny program (\(error.name)).",
-            en: "Reader “\(reader)” is held exclusively by another program (\(error.name)).")
+        var found = messages.text("reader-exclusive.found", ["reader": reader, "error": error.name])
         if !holders.isEmpty {
             let list = holders.joined(separator: ", ")
-            found = ClerkText(
-                pl: found.pl + " Z pcscd łączą się teraz: \(list).",
-                en: found.en + " Connected to pcscd now: \(list).")
+            found = messages.text("reader-exclusive.programs", ["found": found, "list": list])
         }
         return .problem(
             Self.name, "reader-exclusive",
             found: found,
-            why: ClerkText(
-                pl: "Dopóki inny program trzyma kartę na wyłączność, Podpis nie może z niej czytać ani nią podpisać.",
-                en: "While another program holds the card exclusively, Podpis can neither read it nor sign with it."),
-            fix: ClerkText(
-                pl: "Zamknij inne programy do podpisu i obsługi kart (np. Szafir, proCertum, gpg: gpgconf --kill scdaemon), albo wyjmij i włóż kartę.",
-                en: "Close other signing and card software (e.g. Szafir, proCertum, gpg: gpgconf --kill scdaemon), or remove and reinsert the card."),
+            why: messages.text("reader-exclusive.why"),
+            fix: messages.text("reader-exclusive.fix"),
             details: ["pcsc": error.name, "programs": holders.joined(separator: "; ")])
     }
 

@@ -19,40 +19,28 @@ struct KeyPairCheck {
                 details["CKA_ALWAYS_AUTHENTICATE"] = "true"
                 return .ok(
                     Self.name, "key-always-authenticate",
-                    ClerkText(
-                        pl: "Klucz prywatny obecny (\(key.keyType.rawValue)); ma CKA_ALWAYS_AUTHENTICATE: PIN będzie potrzebny przed każdym podpisem.",
-                        en: "Private key present (\(key.keyType.rawValue)); it has CKA_ALWAYS_AUTHENTICATE: the PIN will be asked before every signature."),
+                    messages.text("key-always-authenticate.found", ["keyType": key.keyType.rawValue]),
                     details: details)
             }
             return .ok(
                 Self.name, "key-present",
-                ClerkText(pl: "Klucz prywatny obecny (\(key.keyType.rawValue)).", en: "Private key present (\(key.keyType.rawValue))."),
+                messages.text("key-present.found", ["keyType": key.keyType.rawValue]),
                 details: details)
         }
         if pair.keyHiddenUntilLogin {
             return .ok(
                 Self.name, "key-after-login",
-                ClerkText(
-                    pl: "Klucz prywatny widoczny dopiero po zalogowaniu (token pokazuje jego część publiczną).",
-                    en: "The private key shows only after login (the token shows its public half)."))
+                messages.text("key-after-login.found"))
         }
         if keyOnAnotherSlot {
             return .ok(
                 Self.name, "key-on-other-slot",
-                ClerkText(
-                    pl: "Klucz prywatny jest w innym gnieździe tej samej karty (PIN podpisu).",
-                    en: "The private key is in another slot of the same card (the signature PIN)."))
+                messages.text("key-on-other-slot.found"))
         }
         return .warning(
             Self.name, "certificate-no-private-key",
-            found: ClerkText(
-                pl: "Certyfikat „\(who)” nie ma na tokenie swojego klucza prywatnego.",
-                en: "Certificate “\(who)” has no private key on the token."),
-            why: ClerkText(
-                pl: "Bez klucza prywatnego tym certyfikatem nie da się podpisać; to zwykle certyfikat wystawcy lub cudzy.",
-                en: "Without its private key this certificate cannot sign; it is usually an issuer's or someone else's certificate."),
-            fix: ClerkText(
-                pl: "Podpisuj certyfikatem, który ma klucz (podpis certs --login pokazuje pary). Jeśli to Twój certyfikat, klucz został usunięty lub jest na innej karcie: zgłoś się do wystawcy.",
-                en: "Sign with a certificate that has its key (podpis certs --login shows the pairs). If it is your certificate, its key was deleted or is on another card: contact the issuer."))
+            found: messages.text("certificate-no-private-key.found", ["who": who]),
+            why: messages.text("certificate-no-private-key.why"),
+            fix: messages.text("certificate-no-private-key.fix"))
     }
 }

@@ -22,36 +22,24 @@ struct KeyUsageCheck {
         if isForSealing && !facts.qcStatements.types.contains(.eseal) {
             return .problem(
                 Self.name, "certificate-not-eseal",
-                found: ClerkText(
-                    pl: "Certyfikat „\(who)” należy do instytucji, ale nie jest certyfikatem pieczęci (brak QcType eseal).",
-                    en: "Certificate “\(who)” belongs to an organisation but is not a seal certificate (no QcType eseal)."),
-                why: ClerkText(
-                    pl: "Pieczęć złożona takim certyfikatem nie jest kwalifikowaną pieczęcią elektroniczną.",
-                    en: "A seal made with it is not a qualified electronic seal."),
-                fix: ClerkText(
-                    pl: "Do pieczęci urzędu użyj kwalifikowanego certyfikatu pieczęci elektronicznej (QcType eseal); zamów go u dostawcy usług zaufania.",
-                    en: "For the office's seal use a qualified electronic seal certificate (QcType eseal); order one from a trust service provider."),
+                found: messages.text("certificate-not-eseal.found", ["who": who]),
+                why: messages.text("certificate-not-eseal.why"),
+                fix: messages.text("certificate-not-eseal.fix"),
                 details: details)
         }
         if !facts.hasNonRepudiation {
             return .problem(
                 Self.name, "certificate-no-nonrepudiation",
-                found: ClerkText(
-                    pl: "Certyfikat „\(who)” nie ma użycia klucza nonRepudiation (ma: \(facts.keyUsage.joined(separator: ", "))).",
-                    en: "Certificate “\(who)” lacks the nonRepudiation key usage (it has: \(facts.keyUsage.joined(separator: ", ")))."),
-                why: ClerkText(
-                    pl: "Bez nonRepudiation (contentCommitment) certyfikat nie służy do kwalifikowanego podpisu ani pieczęci; weryfikatory odrzucą taki podpis jako kwalifikowany.",
-                    en: "Without nonRepudiation (contentCommitment) the certificate is not for qualified signatures or seals; verifiers will not accept such a signature as qualified."),
-                fix: ClerkText(
-                    pl: "Wybierz na karcie certyfikat kwalifikowany do podpisu (z nonRepudiation); ten służy zwykle do uwierzytelniania lub szyfrowania.",
-                    en: "Choose the card's qualified signing certificate (with nonRepudiation); this one is usually for authentication or encryption."),
+                found: messages.text("certificate-no-nonrepudiation.found", ["who": who, "usage": facts.keyUsage.joined(separator: ", ")]),
+                why: messages.text("certificate-no-nonrepudiation.why"),
+                fix: messages.text("certificate-no-nonrepudiation.fix"),
                 details: details)
         }
         return .ok(
             Self.name, "certificate-key-usage-ok",
             isForSealing
-                ? ClerkText(pl: "Użycie klucza pasuje do pieczęci (nonRepudiation, eseal).", en: "Key usage fits a seal (nonRepudiation, eseal).")
-                : ClerkText(pl: "Użycie klucza pasuje do podpisu (nonRepudiation).", en: "Key usage fits a signature (nonRepudiation)."),
+                ? messages.text("certificate-key-usage-ok.seal")
+                : messages.text("certificate-key-usage-ok.signature"),
             details: details)
     }
 }

@@ -21,20 +21,14 @@ struct ModuleFileCheck {
             return .problem(
                 Self.name, "module-file-missing",
                 found: dangling
-                    ? ClerkText(
-                        pl: "Moduł PKCS#11 \(path) jest dowiązaniem do pliku, którego nie ma.",
-                        en: "PKCS#11 module \(path) is a link to a file that does not exist.")
-                    : ClerkText(pl: "Nie ma pliku modułu PKCS#11 \(path).", en: "PKCS#11 module file \(path) does not exist."),
-                why: ClerkText(
-                    pl: "Bez modułu tokeny i karty, które on obsługuje, są niewidoczne i nie podpiszą.",
-                    en: "Without the module, the tokens and cards it serves are invisible and cannot sign."),
-                fix: ClerkText(
-                    pl: "Zainstaluj oprogramowanie karty lub tokenu (moduł PKCS#11 producenta) albo popraw ścieżkę w [pkcs11] modules w podpisd.toml lub w pliku .module p11-kit.",
-                    en: "Install the card's or token's software (the maker's PKCS#11 module) or correct the path in [pkcs11] modules of podpisd.toml or in the p11-kit .module file."),
+                    ? messages.text("module-file-missing.dangling", ["path": path])
+                    : messages.text("module-file-missing.found", ["path": path]),
+                why: messages.text("module-file-missing.why"),
+                fix: messages.text("module-file-missing.fix"),
                 details: ["path": path])
         }
         guard status.st_mode & S_IFMT == S_IFREG else {
-            return notALibrary(ClerkText(pl: "to nie jest zwykły plik", en: "it is not a regular file"), details: [:])
+            return notALibrary(messages.text("module-not-a-library.not-regular"), details: [:])
         }
         guard let handle = FileHandle(forReadingAtPath: path) else { return unreadable("EACCES") }
         let header = [UInt8](handle.readData(ofLength: 64))
@@ -43,8 +37,8 @@ struct ModuleFileCheck {
             let text = header.allSatisfy { $0 == 9 || $0 == 10 || $0 == 13 || (32...126).contains($0) || $0 >= 0x80 }
             return notALibrary(
                 text
-                    ? ClerkText(pl: "to plik tekstowy, nie biblioteka", en: "it is a text file, not a library")
-                    : ClerkText(pl: "to nie jest plik ELF", en: "it is not an ELF file"),
+                    ? messages.text("module-not-a-library.text")
+                    : messages.text("module-not-a-library.not-elf"),
                 details: ["magic": header.prefix(4).map { String(format: "%02X", $0) }.joined(separator: " ")])
         }
         let elf = ELFHeader(header)
@@ -53,52 +47,38 @@ struct ModuleFileCheck {
         if elf.machine != host.machine || elf.is64Bit != host.is64Bit {
             return .problem(
                 Self.name, "module-wrong-architecture",
-                found: ClerkText(
-                    pl: "Moduł PKCS#11 \(path) jest zbudowany dla \(elf.architecture), a ten komputer to \(host.architecture).",
-                    en: "PKCS#11 module \(path) is built for \(elf.architecture), but this computer is \(host.architecture)."),
-                why: ClerkText(
-                    pl: "Program nie może załadować biblioteki innej architektury: karta lub token będą niewidoczne.",
-                    en: "A program cannot load a library of another architecture: the card or token stays invisible."),
-                fix: ClerkText(
-                    pl: "Zainstaluj wersję oprogramowania producenta dla \(host.architecture) (zwykle pakiet „64-bit” / amd64) i wskaż jej moduł.",
-                    en: "Install the maker's software for \(host.architecture) (usually the \"64-bit\" / amd64 package) and point to its module."),
+                found: messages.text("module-wrong-architecture.found", ["path": path, "architecture": elf.architecture, "host": host.architecture]),
+                why: messages.text("module-wrong-architecture.why"),
+                fix: messages.text("module-wrong-architecture.fix", ["host": host.architecture]),
                 details: details)
         }
         guard elf.type == 3 else {
             details["elfType"] = String(elf.type)
             return notALibrary(
-                ClerkText(pl: "to program lub plik obiektowy, a nie biblioteka współdzielona", en: "it is a program or object file, not a shared library"),
+                messages.text("module-not-a-library.not-shared"),
                 details: details)
         }
         return .ok(
             Self.name, "module-file-ok",
-            ClerkText(pl: "Plik \(path): biblioteka \(elf.architecture).", en: "File \(path): a \(elf.architecture) library."),
+            messages.text("module-file-ok.found", ["path": path, "architecture": elf.architecture]),
             details: details)
     }
 
     private func notALibrary(_ what: ClerkText, details: [String: String]) -> Finding {
         .problem(
             Self.name, "module-not-a-library",
-            found: ClerkText(
-                pl: "Plik \(path) nie jest modułem PKCS#11: \(what.pl).",
-                en: "File \(path) is not a PKCS#11 module: \(what.en)."),
-            why: ClerkText(
-                pl: "Podana ścieżka nie prowadzi do biblioteki, więc żaden token z tego modułu nie będzie widoczny.",
-                en: "The path does not lead to a library, so no token of that module can be seen."),
-            fix: ClerkText(
-                pl: "Wskaż plik biblioteki modułu (zwykle …pkcs11….so z oprogramowania producenta karty), a nie plik konfiguracji, skrypt czy program.",
-                en: "Point to the module's library file (usually …pkcs11….so from the card maker's software), not a configuration file, script or program."),
+            found: messages.text("module-not-a-library.found", ["path": path, "what": what]),
+            why: messages.text("module-not-a-library.why"),
+            fix: messages.text("module-not-a-library.fix"),
             details: details.merging(["path": path]) { a, _ in a })
     }
 
     private func unreadable(_ errorName: String) -> Finding {
         .problem(
             Self.name, "module-unreadable",
-            found: ClerkText(pl: "Nie można odczytać modułu PKCS#11 \(path) (\(errorName)).", en: "PKCS#11 module \(path) cannot be read (\(errorName))."),
-            why: ClerkText(pl: "Nieczytelnego modułu nie da się załadować.", en: "A module that cannot be read cannot be loaded."),
-            fix: ClerkText(
-                pl: "Nadaj plikowi i katalogom prawo odczytu dla wszystkich: sudo chmod a+r \(path).",
-                en: "Make the file and its directories readable for all: sudo chmod a+r \(path)."),
+            found: messages.text("module-unreadable.found", ["path": path, "error": errorName]),
+            why: messages.text("module-unreadable.why"),
+            fix: messages.text("module-unreadable.fix", ["path": path]),
             details: ["path": path, "errno": errorName])
     }
 }

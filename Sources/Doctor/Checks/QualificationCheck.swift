@@ -16,25 +16,19 @@ struct QualificationCheck {
         guard facts.qcStatements.compliance else {
             return .warning(
                 Self.name, "certificate-not-qualified",
-                found: ClerkText(
-                    pl: "Certyfikat „\(who)” nie jest certyfikatem kwalifikowanym (brak deklaracji QcCompliance).",
-                    en: "Certificate “\(who)” is not a qualified certificate (no QcCompliance statement)."),
-                why: ClerkText(
-                    pl: "Podpis nim złożony nie jest kwalifikowanym podpisem elektronicznym i nie zastępuje podpisu własnoręcznego.",
-                    en: "A signature made with it is not a qualified electronic signature and does not replace a handwritten one."),
-                fix: ClerkText(
-                    pl: "Do podpisu kwalifikowanego wybierz certyfikat kwalifikowany (podpis certs pokazuje, które nimi są); jeśli to jedyny certyfikat, zamów kwalifikowany u dostawcy usług zaufania.",
-                    en: "For a qualified signature choose a qualified certificate (podpis certs shows which are); if this is the only one, order a qualified certificate from a trust service provider."),
+                found: messages.text("certificate-not-qualified.found", ["who": who]),
+                why: messages.text("certificate-not-qualified.why"),
+                fix: messages.text("certificate-not-qualified.fix"),
                 details: details)
         }
         let purpose: ClerkText
         if facts.qualifiedForSealing {
-            purpose = ClerkText(pl: "do pieczęci kwalifikowanej", en: "for qualified seals")
+            purpose = messages.text("certificate-qualified.sealing")
         } else if facts.qualifiedForSigning {
-            purpose = ClerkText(pl: "do podpisu kwalifikowanego", en: "for qualified signatures")
+            purpose = messages.text("certificate-qualified.signing")
         } else {
-            purpose = ClerkText(pl: "(QcCompliance)", en: "(QcCompliance)")
+            purpose = messages.text("certificate-qualified.qc-compliance")
         }
-        return .ok(Self.name, "certificate-qualified", ClerkText(pl: "Certyfikat kwalifikowany \(purpose.pl).", en: "Qualified certificate \(purpose.en)."), details: details)
+        return .ok(Self.name, "certificate-qualified", messages.text("certificate-qualified.found", ["purpose": purpose]), details: details)
     }
 }

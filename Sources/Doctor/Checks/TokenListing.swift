@@ -21,36 +21,27 @@ struct TokenListing {
 
     func run() -> (finding: Finding?, slots: [SlotObservation]) {
         let module = self.module
-        let result = TimeLimited.run(limit, name: "module-slots") { () -> Swift.Result<[SlotObservation], PKCS11Error> in
-            do throws(PKCS11Error) {
-                let slots = try module.slots(withTokenOnly: true)
-                return .success(slots.map { slot in
-                    let slotInfo = try? slot.info()
-                    do throws(PKCS11Error) {
-                        return SlotObservation(slot: slot, slotInfo: slotInfo, tokenInfo: try slot.tokenInfo(), error: nil)
-                    } catch {
-                        return SlotObservation(slot: slot, slotInfo: slotInfo, tokenInfo: nil, error: error)
-                    }
-                })
-            } catch {
-                return .failure(error)
+        let result = TimeLimited.run(limit, name: "module-slots") { () throws(PKCS11Error) -> [SlotObservation] in
+            try module.slots(withTokenOnly: true).map { slot in
+                let slotInfo = try? slot.info()
+                do throws(PKCS11Error) {
+                    return SlotObservation(slot: slot, slotInfo: slotInfo, tokenInfo: try slot.tokenInfo(), error: nil)
+                } catch {
+                    return SlotObservation(slot: slot, slotInfo: slotInfo, tokenInfo: nil, error: error)
+                }
             }
         }
         switch result {
         case .timedOut(let seconds):
             return (Finding.timeout(
-                Self.name, component: ClerkText(pl: "Moduł PKCS#11 \(path) (lista tokenów)", en: "PKCS#11 module \(path) (token list)"),
+                Self.name, component: messages.text("module-slots.component", ["path": path]),
                 seconds: seconds, fix: ModuleLoadCheck.hangFix), [])
         case .finished(.failure(let error), let seconds):
             return (Finding.problem(
                 Self.name, "module-slots-failed",
-                found: ClerkText(
-                    pl: "Moduł \(path) nie podaje listy gniazd: C_GetSlotList zwraca \(error.name).",
-                    en: "Module \(path) does not give its slot list: C_GetSlotList returns \(error.name)."),
-                why: ClerkText(pl: "Bez listy gniazd żaden token tego modułu nie jest widoczny.", en: "Without its slot list no token of this module can be seen."),
-                fix: ClerkText(
-                    pl: "Odłącz i podłącz czytnik lub token, potem sprawdź ponownie; jeśli błąd wraca, zainstaluj ponownie oprogramowanie producenta.",
-                    en: "Unplug and replug the reader or token and check again; if the error comes back, reinstall the maker's software."),
+                found: messages.text("module-slots-failed.found", ["path": path, "error": error.name]),
+                why: messages.text("module-slots-failed.why"),
+                fix: messages.text("module-slots-failed.fix"),
                 details: ["path": path, "C_GetSlotList": error.name]).timed(seconds), [])
         case .finished(.success(let slots), _):
             return (nil, slots)

@@ -17,30 +17,24 @@ struct TokenObjectsCheck {
 
     func run() -> (finding: Finding?, objects: Objects) {
         let slot = self.slot
-        let result = TimeLimited.run(limit, name: "token-objects") { () -> Objects in
-            do throws(PKCS11Error) {
-                let session = try slot.openSession()
-                return .read(try session.certificatesWithKeys())
-            } catch {
-                return .failed(error)
-            }
+        let result = TimeLimited.run(limit, name: "token-objects") { () throws(PKCS11Error) -> [CertificateWithKey] in
+            let session = try slot.openSession()
+            return try session.certificatesWithKeys()
         }
         switch result {
         case .timedOut(let seconds):
             return (Finding.timeout(
-                Self.name, component: ClerkText(pl: "Token „\(label)” (odczyt obiektów)", en: "Token “\(label)” (reading its objects)"),
+                Self.name, component: messages.text("token-objects.component", ["label": label]),
                 seconds: seconds, fix: ModuleLoadCheck.hangFix), .timedOut)
-        case .finished(.failed(let error), let seconds):
+        case .finished(.failure(let error), let seconds):
             return (Finding.problem(
                 Self.name, "token-unreadable",
-                found: ClerkText(
-                    pl: "Nie można odczytać obiektów tokenu „\(label)”: \(error.name) (\(error.message.withoutDoctorAdvice.pl))",
-                    en: "The objects of token “\(label)” cannot be read: \(error.name) (\(error.message.withoutDoctorAdvice.en))"),
-                why: ClerkText(pl: "Certyfikatów z nieczytelnego tokenu nie da się wybrać do podpisu.", en: "Certificates on a token that cannot be read cannot be chosen for signing."),
-                fix: ClerkText(pl: "Wyjmij i włóż kartę (odłącz token), potem sprawdź ponownie.", en: "Remove and reinsert the card (replug the token), then check again."),
+                found: messages.text("token-unreadable.found", ["label": label, "error": error.name, "reason": error.message.withoutDoctorAdvice]),
+                why: messages.text("token-unreadable.why"),
+                fix: messages.text("token-unreadable.fix"),
                 details: ["pkcs11": error.name]).timed(seconds), .failed(error))
-        case .finished(let objects, _):
-            return (nil, objects)
+        case .finished(.success(let objects), _):
+            return (nil, .read(objects))
         }
     }
 
@@ -48,12 +42,8 @@ struct TokenObjectsCheck {
     static func noCertificate(label: String) -> Finding {
         .warning(
             name, "token-no-certificate",
-            found: ClerkText(pl: "Na tokenie „\(label)” nie ma żadnego certyfikatu.", en: "Token “\(label)” holds no certificate."),
-            why: ClerkText(
-                pl: "Bez certyfikatu tym tokenem nie da się złożyć podpisu ani pieczęci.",
-                en: "Without a certificate this token cannot make a signature or a seal."),
-            fix: ClerkText(
-                pl: "Jeśli to właściwa karta, certyfikat mógł nie zostać zapisany lub został usunięty: zgłoś się do wystawcy. Na kartach z kilkoma profilami certyfikat kwalifikowany bywa na drugim tokenie (sprawdź: podpis certs).",
-                en: "If this is the right card, the certificate was never stored or was deleted: contact the issuer. Cards with several profiles often keep the qualified certificate on another token (check: podpis certs)."))
+            found: messages.text("token-no-certificate.found", ["label": label]),
+            why: messages.text("token-no-certificate.why"),
+            fix: messages.text("token-no-certificate.fix"))
     }
 }

@@ -53,27 +53,18 @@ struct UdevRuleCheck {
     func run() -> Finding {
         let needing = devices()
         guard !needing.isEmpty else {
-            return .ok(Self.name, "udev-not-needed", ClerkText(
-                pl: "Nie podłączono tokenu USB, który potrzebowałby reguły udev Podpisu.",
-                en: "No USB token that needs Podpis's udev rule is plugged in."))
+            return .ok(Self.name, "udev-not-needed", messages.text("udev-not-needed.found"))
         }
         let list = needing.map { "\($0.name) (\($0.vendor):\($0.product))" }.joined(separator: ", ")
         if let installed = ruleDirectories.map({ $0 + "/" + Self.ruleFile }).first(where: { FileManager.default.fileExists(atPath: $0) }) {
-            return .ok(Self.name, "udev-rule-installed", ClerkText(
-                pl: "Reguła udev \(installed) obejmuje: \(list).", en: "The udev rule \(installed) covers: \(list)."),
+            return .ok(Self.name, "udev-rule-installed", messages.text("udev-rule-installed.found", ["installed": installed, "list": list]),
                 details: ["rule": installed, "devices": list])
         }
         return .problem(
             Self.name, "udev-rule-missing",
-            found: ClerkText(
-                pl: "Podłączono token USB, który wymaga reguły udev Podpisu, a jej nie zainstalowano: \(list).",
-                en: "A USB token that needs Podpis's udev rule is plugged in, but the rule is not installed: \(list)."),
-            why: ClerkText(
-                pl: "Bez reguły tylko root może otworzyć urządzenie: moduł producenta nie zobaczy tokenu w sesji urzędnika.",
-                en: "Without the rule only root can open the device: the maker's module does not see the token in the clerk's session."),
-            fix: ClerkText(
-                pl: "sudo install -Dm644 udev/70-podpis-tokens.rules /etc/udev/rules.d/70-podpis-tokens.rules && sudo udevadm control --reload && sudo udevadm trigger --subsystem-match=usb, potem podłącz token ponownie.",
-                en: "sudo install -Dm644 udev/70-podpis-tokens.rules /etc/udev/rules.d/70-podpis-tokens.rules && sudo udevadm control --reload && sudo udevadm trigger --subsystem-match=usb, then replug the token."),
+            found: messages.text("udev-rule-missing.found", ["list": list]),
+            why: messages.text("udev-rule-missing.why"),
+            fix: messages.text("udev-rule-missing.fix"),
             details: ["devices": list])
     }
 

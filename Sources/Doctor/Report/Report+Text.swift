@@ -14,39 +14,39 @@ extension Report {
                 lines.append("\(pad)\(finding.outcome.mark) \(say(finding.found))")
                 guard finding.outcome != .ok else { continue }
                 if let why = finding.why {
-                    lines.append("\(pad)    \(say(ClerkText(pl: "Dlaczego", en: "Why"))): \(say(why))")
+                    lines.append(pad + "    " + say(messages.text("report.why", ["why": why])))
                 }
                 if let fix = finding.fix {
-                    lines.append("\(pad)    \(say(ClerkText(pl: "Co zrobić", en: "Fix"))): \(say(fix))")
+                    lines.append(pad + "    " + say(messages.text("report.fix", ["fix": fix])))
                 }
                 lines.append("\(pad)    [\(finding.code)]")
             }
         }
         func addToken(_ token: TokenEntry, indent: Int) {
             let pad = String(repeating: " ", count: indent)
-            lines.append("\(pad)Token „\(token.label)” — \(token.module), \(say(ClerkText(pl: "nr seryjny", en: "serial"))) \(token.serialNumber)")
+            lines.append(pad + say(messages.text("report.token", ["label": token.label, "module": token.module, "serial": token.serialNumber])))
             add(token.findings, indent: indent + 2)
             for certificate in token.certificates {
                 let name = certificate.commonName ?? certificate.subject
                 let label = certificate.label.isEmpty || certificate.label == name ? "" : "\(certificate.label), "
-                lines.append("\(pad)  \(say(ClerkText(pl: "Certyfikat", en: "Certificate"))) „\(name)” (\(label)id \(certificate.id))")
+                lines.append(pad + "  " + say(messages.text("report.certificate", ["name": name, "label": label, "id": certificate.id])))
                 add(certificate.findings, indent: indent + 4)
             }
         }
 
         let formatter = ISO8601DateFormatter()
         lines.append("podpis doctor — \(formatter.string(from: checkedAt))")
-        if let readerFocus { lines.append(say(ClerkText(pl: "Tylko czytnik: \(readerFocus)", en: "Reader only: \(readerFocus)"))) }
-        if let tokenFocus { lines.append(say(ClerkText(pl: "Tylko token: \(tokenFocus)", en: "Token only: \(tokenFocus)"))) }
+        if let readerFocus { lines.append(say(messages.text("report.reader-only", ["reader": readerFocus]))) }
+        if let tokenFocus { lines.append(say(messages.text("report.token-only", ["token": tokenFocus]))) }
         lines.append("")
-        lines.append(say(ClerkText(pl: "System", en: "System")))
+        lines.append(say(messages.text("report.system")))
         add(system, indent: 2)
         if !modules.isEmpty {
             lines.append("")
-            lines.append(say(ClerkText(pl: "Moduły PKCS#11", en: "PKCS#11 modules")))
+            lines.append(say(messages.text("report.modules")))
             for module in modules {
                 var origin: [String] = []
-                if module.configured { origin.append(say(ClerkText(pl: "konfiguracja", en: "configured"))) }
+                if module.configured { origin.append(say(messages.text("report.configured"))) }
                 if module.registered { origin.append("p11-kit") }
                 lines.append("  \(module.name)  \(module.path)  (\(origin.joined(separator: ", ")))")
                 add(module.findings, indent: 4)
@@ -54,24 +54,22 @@ extension Report {
         }
         for reader in readers {
             lines.append("")
-            lines.append("\(say(ClerkText(pl: "Czytnik", en: "Reader"))) „\(reader.name)”")
+            lines.append(say(messages.text("report.reader", ["name": reader.name])))
             add(reader.findings, indent: 2)
             if let card = reader.card {
-                let name = card.name ?? say(ClerkText(pl: "nieznana karta", en: "unknown card"))
-                lines.append("  \(say(ClerkText(pl: "Karta", en: "Card"))): \(name) — ATR \(card.atr)")
+                let name = card.name ?? say(messages.text("report.unknown-card"))
+                lines.append("  " + say(messages.text("report.card", ["name": name, "atr": card.atr])))
                 add(card.findings, indent: 4)
                 for token in card.tokens { addToken(token, indent: 4) }
             }
         }
         if !tokens.isEmpty {
             lines.append("")
-            lines.append(say(ClerkText(pl: "Tokeny poza czytnikami (HSM, tokeny programowe)", en: "Tokens in no reader (HSMs, software tokens)")))
+            lines.append(say(messages.text("report.tokens-elsewhere")))
             for token in tokens { addToken(token, indent: 2) }
         }
         lines.append("")
-        lines.append(say(ClerkText(
-            pl: "Podsumowanie: problemy: \(problemCount), ostrzeżenia: \(warningCount). Kod wyjścia \(exitCode).",
-            en: "Summary: \(problemCount) problem(s), \(warningCount) warning(s). Exit code \(exitCode).")))
+        lines.append(say(messages.text("report.summary", ["problems": problemCount, "warnings": warningCount, "code": Int(exitCode)])))
         return lines.joined(separator: "\n")
     }
 }
