@@ -49,6 +49,16 @@ public struct Finding: Sendable, Hashable {
         Finding(check: check, code: code, outcome: .problem, found: found, why: why, fix: fix, details: details)
     }
 
+    /// A warning worded by its catalog entries (``FindingText``).
+    public static func warning(_ check: String, _ text: FindingText, details: [String: String] = [:]) -> Finding {
+        .warning(check, text.code, found: text.found, why: text.why, fix: text.fix, details: details)
+    }
+
+    /// A problem worded by its catalog entries (``FindingText``).
+    public static func problem(_ check: String, _ text: FindingText, details: [String: String] = [:]) -> Finding {
+        .problem(check, text.code, found: text.found, why: text.why, fix: text.fix, details: details)
+    }
+
     /// A component that did not answer within its time limit.
     public static func timeout(_ check: String, component: ClerkText, seconds: Double, fix: ClerkText) -> Finding {
         Finding(
@@ -67,5 +77,24 @@ public struct Finding: Sendable, Hashable {
 
     static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+    }
+}
+
+/// A finding's code and its three sentences, from the catalog entries
+/// `CODE.found`, `CODE.why` and `CODE.fix` (check_messages.py checks all
+/// three exist and the arguments name their placeholders).
+public struct FindingText: Sendable {
+    public let code: String
+    public let found: ClerkText
+    public let why: ClerkText
+    public let fix: ClerkText
+}
+
+extension MessageCatalog {
+    /// The finding `code` worded from its three entries, each filled from `arguments`.
+    func finding(_ code: String, _ arguments: [String: any MessageArgument] = [:]) -> FindingText {
+        FindingText(
+            code: code, found: text(code + ".found", arguments), why: text(code + ".why", arguments),
+            fix: text(code + ".fix", arguments))
     }
 }

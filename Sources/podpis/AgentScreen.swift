@@ -21,61 +21,62 @@ enum AgentScreen {
         emit(text.description)
     }
 
+    /// A label of the screens' left column (with its colon) in the clerk's
+    /// language, padded to the column's width.
+    private static func column(_ label: ClerkText) -> String {
+        let text = label.description
+        return text + String(repeating: " ", count: max(1, 14 - text.count))
+    }
+
     static func show(_ request: ConsentRequest) {
-        let polish = Language.current == .polish
-        func t(_ pl: String, _ en: String) -> String { polish ? pl : en }
         var lines: [String] = []
         lines.append("")
-        lines.append("━━ " + t("Prośba o podpis", "Signature request") + " " + String(repeating: "━", count: 40))
-        lines.append(t("Kto prosi:    ", "Who asks:     ") + requester(request.requester))
-        lines.append(t("Dokumenty:    ", "Documents:    ") + "\(request.documents.count)")
+        lines.append("━━ " + messages.text("screen.signature-request").description + " " + String(repeating: "━", count: 40))
+        lines.append(column(messages.text("screen.who-asks")) + requester(request.requester))
+        lines.append(column(messages.text("screen.documents")) + "\(request.documents.count)")
         for document in request.documents {
             // A digest sent alone: no size as if measured, and the clerk is told the content was not seen.
-            let size = document.digestOnly == true ? t("rozmiar nieznany", "size unknown") : document.size.map { "\($0) B" } ?? "?"
+            let size = document.digestOnly == true ? messages.text("screen.size-unknown").description : document.size.map { "\($0) B" } ?? "?"
             lines.append("  • \(shown(document.name))  (\(shown(document.mimeType)), \(size))")
-            lines.append("    SHA-256 " + (document.sha256.map(shown) ?? t("(podano skrót innego algorytmu)", "(a digest of another algorithm was given)")))
+            lines.append("    SHA-256 " + (document.sha256.map(shown) ?? messages.text("screen.other-digest").description))
             if document.digestOnly == true {
-                lines.append("    " + t(
-                    "UWAGA: skrót podała aplikacja; treści nie sprawdzono.",
-                    "NOTE: the application supplied the digest; the content was not seen."))
+                lines.append("    " + messages.text("screen.digest-from-application").description)
             }
         }
         var how = "\(shown(request.format.uppercased())) \(shown(request.packaging)), \(shown(request.level))"
-        if let commitment = request.commitment { how += ", " + t("zobowiązanie", "commitment") + ": \(shown(commitment))" }
-        if let role = request.role { how += ", " + t("rola", "role") + ": \(shown(role))" }
-        lines.append(t("Jak:          ", "How:          ") + how)
+        if let commitment = request.commitment { how += ", " + messages.text("screen.commitment").description + ": \(shown(commitment))" }
+        if let role = request.role { how += ", " + messages.text("screen.role").description + ": \(shown(role))" }
+        lines.append(column(messages.text("screen.how")) + how)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
-        lines.append(t("Certyfikat:   ", "Certificate:  ") + shown(request.certificate.holder)
-            + (request.certificate.qualified ? t(" — kwalifikowany", " — qualified") : t(" — NIEkwalifikowany", " — NOT qualified"))
-            + t(", ważny do ", ", valid to ") + formatter.string(from: request.certificate.notAfter))
-        lines.append(t("Wystawca:     ", "Issuer:       ") + shown(request.certificate.issuer))
-        lines.append(t("Karta/token:  ", "Card/token:   ") + shown(request.token.label))
+        lines.append(column(messages.text("screen.certificate")) + shown(request.certificate.holder)
+            + (request.certificate.qualified ? messages.text("screen.qualified").description : messages.text("screen.not-qualified").description)
+            + messages.text("screen.valid-to").description + formatter.string(from: request.certificate.notAfter))
+        lines.append(column(messages.text("screen.issuer")) + shown(request.certificate.issuer))
+        lines.append(column(messages.text("screen.card-token")) + shown(request.token.label))
         if let tries = request.token.triesLeft, request.needsPIN {
-            lines.append(t("Pozostało prób PIN-u: ", "PIN tries left: ") + "\(tries)")
+            lines.append(messages.text("screen.pin-tries-left").description + "\(tries)")
         }
         if request.token.finalTry {
-            lines.append(t("UWAGA: ostatnia próba — błędny PIN zablokuje kartę.", "WARNING: final try — a wrong PIN locks the card."))
+            lines.append(messages.text("screen.final-try").description)
         } else if request.token.countLow {
-            lines.append(t("Uwaga: wpisano już błędny PIN; zostało niewiele prób.", "Note: a wrong PIN was entered before; few tries left."))
+            lines.append(messages.text("screen.count-low").description)
         }
         emit(lines.joined(separator: "\n"))
     }
 
     /// "https://ezd… (web page over TCP; firefox-esr, pid 4242, uid 1000 jan)".
     static func requester(_ requester: Requester) -> String {
-        let polish = Language.current == .polish
-        func t(_ pl: String, _ en: String) -> String { polish ? pl : en }
         var local: [String] = []
         if let process = requester.process { local.append(shown(process)) }
         if let pid = requester.pid { local.append("pid \(pid)") }
         if let uid = requester.uid { local.append("uid \(uid)" + (requester.user.map { " \(shown($0))" } ?? "")) }
         let detail = local.isEmpty ? "" : "; " + local.joined(separator: ", ")
         if let origin = requester.origin {
-            return "\(shown(origin)) (" + t("strona WWW przez", "web page over") + " \(shown(requester.transport.rawValue.uppercased()))\(detail))"
+            return "\(shown(origin)) (" + messages.text("screen.web-page-over").description + " \(shown(requester.transport.rawValue.uppercased()))\(detail))"
         }
-        return (requester.transport == .unix ? t("program lokalny (gniazdo Unix", "a local program (Unix socket")
-            : t("program przez TCP (bez nagłówka Origin", "a program over TCP (no Origin header")) + detail + ")"
+        return (requester.transport == .unix ? messages.text("screen.local-program").description
+            : messages.text("screen.tcp-program").description) + detail + ")"
     }
 
     /// Another agent registered: this one is told where new questions go.
@@ -89,17 +90,13 @@ enum AgentScreen {
     }
 
     static func show(_ request: PairingRequest) {
-        let polish = Language.current == .polish
-        func t(_ pl: String, _ en: String) -> String { polish ? pl : en }
         var lines: [String] = [""]
-        lines.append("━━ " + t("Nowa strona chce korzystać z podpisu", "A new page wants to use signing") + " " + String(repeating: "━", count: 24))
-        lines.append(t("Kto prosi:    ", "Who asks:     ") + requester(request.requester))
+        lines.append("━━ " + messages.text("screen.new-page-asks").description + " " + String(repeating: "━", count: 24))
+        lines.append(column(messages.text("screen.who-asks")) + requester(request.requester))
         if let application = request.application {
-            lines.append(t("Przedstawia się jako: ", "Calls itself: ") + "„\(shown(application))”" + t(" (tego nie da się sprawdzić)", " (this cannot be checked)"))
+            lines.append(messages.text("screen.calls-itself").description + "„\(shown(application))”" + messages.text("screen.cannot-be-checked").description)
         }
-        lines.append(t(
-            "Po zgodzie strona może prosić o podpisy; każdy podpis i tak wymaga Twojej zgody i PIN-u tutaj.",
-            "Once allowed, the page may ask for signatures; each still needs your consent and PIN here."))
+        lines.append(messages.text("screen.once-allowed").description)
         emit(lines.joined(separator: "\n"))
     }
 }

@@ -69,7 +69,9 @@ final class MessageCatalogTests: XCTestCase {
             { "mismatch": { "pl": "{a} i {b}", "en": "{a} and {c}" },
               "untitled": { "pl": "x", "en": "x" },
               "unused": { "pl": "x", "en": "x" },
-              "english-only": { "en": "x" } }
+              "english-only": { "en": "x" },
+              "half.found": { "pl": "{a}", "en": "{a}" },
+              "half.why": { "pl": "{b}", "en": "{b}" } }
             """#, "Sources/Bad/messages.json", in: tree)
         try write(messagesSwift, "Sources/Bad/Messages.swift", in: tree)
         try write(#"""
@@ -77,6 +79,7 @@ final class MessageCatalogTests: XCTestCase {
             let b = messages.sentence("untitled")
             let c = messages.text("absent")
             let d = "english-only"
+            let e = messages.finding("half", ["a": 1, "b": 2])
             """#, "Sources/Bad/B.swift", in: tree)
         try write(#"{}"#, "Sources/Plain/messages.json", in: tree)
         try write(#"let e = messages.text("x")"#, "Sources/Plain/C.swift", in: tree)
@@ -89,6 +92,7 @@ final class MessageCatalogTests: XCTestCase {
             "Sources/Bad/B.swift:1: \"mismatch\" is given {a, b, c} but its sentence names {a, b}",
             "Sources/Bad/B.swift:2: messages.sentence(\"untitled\") needs a \"title\" in Sources/Bad/messages.json",
             "Sources/Bad/B.swift:3: \"absent\" is not in Sources/Bad/messages.json",
+            "Sources/Bad/B.swift:5: \"half.fix\" is not in Sources/Bad/messages.json",
             "Sources/Bad/messages.json: unused: unused (no string literal \"unused\" in Bad)",
             "Package.swift: Plain has messages.json but does not embed it (resources: messages)",
             "Sources/Plain: messages.json without Messages.swift",

@@ -27,24 +27,22 @@ final class ModuleLayersTests: XCTestCase {
 
     func testAnImportMissingFromPackageSwiftIsReported() throws {
         try assertReport(
-            "Sources/Files/Undeclared.swift:1: Files imports Tar, which its dependencies in Package.swift do not list\n",
-            of: "import Tar\n", writtenTo: "Sources/Files/Undeclared.swift")
+            "Sources/Files/Undeclared.swift:1: Files imports SignatureAlgorithms, which its dependencies in Package.swift do not list\n",
+            of: "import SignatureAlgorithms\n", writtenTo: "Sources/Files/Undeclared.swift")
     }
 
     func testATargetListedAboveItsLayerInPackageSwiftIsReported() throws {
         try assertReportOfFault { tree in
-            // Tar (layer 2) moved to just after Files (layer 3).
-            let tar = "        .target(name: \"Tar\"),"
+            // Tar (layer 3, written on one line) moved below the hardware targets (layer 4).
             var lines = try String(contentsOf: tree.appendingPathComponent("Package.swift"), encoding: .utf8).components(separatedBy: "\n")
-            let tarIndex = try XCTUnwrap(lines.firstIndex(of: tar))
-            lines.remove(at: tarIndex)
-            let filesIndex = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("        .target(name: \"Files\"") })
-            XCTAssertTrue(lines[filesIndex].hasSuffix("),"), "the Files target is written on one line: \(lines[filesIndex])")
-            lines.insert(tar, at: filesIndex + 1)
-            let package = lines.joined(separator: "\n")
-            try write(package, to: "Package.swift", in: tree)
-            let line = filesIndex + 2
-            return "Package.swift:\(line): Tar (layer 2) is listed after Files (layer 3); targets go bottom-up\n"
+            let tarIndex = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("        .target(name: \"Tar\"") })
+            let tar = lines.remove(at: tarIndex)
+            XCTAssertTrue(tar.hasSuffix("),"), "the Tar target is written on one line: \(tar)")
+            let formatsIndex = try XCTUnwrap(lines.firstIndex(of: "        // MARK: Signature formats"))
+            lines.insert(tar, at: formatsIndex)
+            try write(lines.joined(separator: "\n"), to: "Package.swift", in: tree)
+            let line = formatsIndex + 1
+            return "Package.swift:\(line): Tar (layer 3) is listed after SmartCard (layer 4); targets go bottom-up\n"
         }
     }
 

@@ -4,7 +4,9 @@ against itself, Package.swift and the module's code.
 
 A catalog maps keys to entries {"pl": ..., "en": ..., "title": ...}; the
 module reads it through its `messages` (Messages.swift) with
-`messages.text("key", [...])` or `messages.sentence("key", [...])`. Reported,
+`messages.text("key", [...])`, `messages.sentence("key", [...])` or
+`messages.finding("CODE", [...])` (the entries CODE.found, CODE.why and
+CODE.fix, given the union of their placeholders). Reported,
 each with its file (and line where there is one):
   - a catalog that is not a JSON object of entries, an entry without a
     non-empty `pl` and `en`, a field other than pl, en and title;
@@ -30,7 +32,9 @@ import re
 import sys
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z][A-Za-z0-9_]*)\}")
-LOOKUP = re.compile(r"\bmessages\.(text|sentence)\(\s*\"([^\"\\]*)\"")
+LOOKUP = re.compile(r"\bmessages\.(text|sentence|finding)\(\s*\"([^\"\\]*)\"")
+# messages.finding("CODE", …) reads the three entries CODE.found, CODE.why, CODE.fix
+FINDING_PARTS = (".found", ".why", ".fix")
 STRING = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"")
 ARGUMENT_KEY = re.compile(r"\"([A-Za-z0-9_]+)\"\s*:")
 
@@ -158,26 +162,29 @@ def check(root):
             if pl != en:
                 faults.append("%s: %s: placeholders differ: pl {%s}, en {%s}" % (
                     relative, key, ", ".join(sorted(pl)), ", ".join(sorted(en))))
-        literals = set()
+        literals, used = set(), set()
         for path, code in code_files:
             literals.update(STRING.findall(code))
             for m in LOOKUP.finditer(code):
                 lookups_total += 1
                 line = code.count("\n", 0, m.start()) + 1
                 kind, key = m.group(1), m.group(2)
-                entry = catalog.get(key)
-                if not isinstance(entry, dict) or "pl" not in entry:
-                    faults.append("%s:%d: \"%s\" is not in %s" % (path, line, key, relative))
+                keys = [key + part for part in FINDING_PARTS] if kind == "finding" else [key]
+                used.update(keys)
+                missing = [k for k in keys if not isinstance(catalog.get(k), dict) or "pl" not in catalog[k]]
+                if missing:
+                    faults.append("%s:%d: \"%s\" is not in %s" % (path, line, missing[0], relative))
                     continue
+                entry = catalog[key] if kind != "finding" else None
                 if kind == "sentence" and "title" not in entry:
                     faults.append("%s:%d: messages.sentence(\"%s\") needs a \"title\" in %s" % (path, line, key, relative))
                 given = literal_arguments(code, code.index("(", m.start()))
-                wanted = placeholders(entry["pl"])
+                wanted = set().union(*(placeholders(catalog[k]["pl"]) for k in keys))
                 if given is not None and given != wanted:
                     faults.append("%s:%d: \"%s\" is given {%s} but its sentence names {%s}" % (
                         path, line, key, ", ".join(sorted(given)), ", ".join(sorted(wanted))))
         for key in sorted(catalog):
-            if key not in literals:
+            if key not in literals and key not in used:
                 faults.append("%s: %s: unused (no string literal \"%s\" in %s)" % (relative, key, key, module))
     return faults, catalogs, entries_total, lookups_total
 

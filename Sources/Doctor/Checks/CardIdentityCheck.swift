@@ -34,12 +34,7 @@ struct CardIdentityCheck {
                     messages.text("card-listed.found", ["card": card.name ?? "?", "atr": atr.hex]),
                     details: details)]
             }
-            return [.warning(
-                Self.name, "card-no-module-known",
-                found: messages.text("card-no-module-known.found", ["card": card.name ?? "?", "atr": atr.hex]),
-                why: messages.text("card-no-module-known.why"),
-                fix: messages.text("card-no-module-known.fix"),
-                details: details)]
+            return [.warning(Self.name, messages.finding("card-no-module-known", ["card": card.name ?? "?", "atr": atr.hex]), details: details)]
         default:
             let found = messages.text("card-unknown-atr.found", ["atr": atr.hex])
             let unserved = tokenSeen ? ClerkText(verbatim: "") : messages.text("card-unknown-atr.unserved")
@@ -66,28 +61,13 @@ struct CardIdentityCheck {
                 details: details)
         }
         if matches(candidateModules) {
-            return .warning(
-                Self.name, "card-module-failed",
-                found: messages.text("card-module-failed.found", ["module": hint.name]),
-                why: messages.text("card-module-failed.why"),
-                fix: messages.text("card-module-failed.fix"),
-                details: details)
+            return .warning(Self.name, messages.finding("card-module-failed", ["module": hint.name]), details: details)
         }
         if let path = installed.first {
             details["path"] = path
-            return .warning(
-                Self.name, "card-module-not-loaded",
-                found: messages.text("card-module-not-loaded.found", ["module": hint.name, "path": path]),
-                why: messages.text("card-module-not-loaded.why"),
-                fix: messages.text("card-module-not-loaded.fix", ["path": path, "module": hint.name]),
-                details: details)
+            return .warning(Self.name, messages.finding("card-module-not-loaded", ["module": hint.name, "path": path]), details: details)
         }
-        return .problem(
-            Self.name, "card-module-missing",
-            found: messages.text("card-module-missing.found", ["card": card.name ?? "", "module": hint.name]),
-            why: messages.text("card-module-missing.why"),
-            fix: messages.text("card-module-missing.fix", ["package": hint.providedBy, "path": hint.usualPaths.first ?? "?"]),
-            details: details)
+        return .problem(Self.name, messages.finding("card-module-missing", ["card": card.name ?? "", "module": hint.name, "package": hint.providedBy, "path": hint.usualPaths.first ?? "?"]), details: details)
     }
 
     static func realPath(_ path: String) -> String {

@@ -15,27 +15,12 @@ struct CertificateValidityCheck {
         let details = ["notBefore": Self.iso(facts.notBefore), "notAfter": Self.iso(facts.notAfter)]
         switch facts.validity(at: now) {
         case .expired:
-            return .problem(
-                Self.name, "certificate-expired",
-                found: messages.text("certificate-expired.found", ["who": who, "until": until]),
-                why: messages.text("certificate-expired.why"),
-                fix: messages.text("certificate-expired.fix"),
-                details: details)
+            return .problem(Self.name, messages.finding("certificate-expired", ["who": who, "until": until]), details: details)
         case .notYetValid:
-            return .problem(
-                Self.name, "certificate-not-yet-valid",
-                found: messages.text("certificate-not-yet-valid.found", ["who": who, "from": from]),
-                why: messages.text("certificate-not-yet-valid.why"),
-                fix: messages.text("certificate-not-yet-valid.fix", ["from": from]),
-                details: details)
+            return .problem(Self.name, messages.finding("certificate-not-yet-valid", ["who": who, "from": from]), details: details)
         case .expiresSoon:
             let days = Int(facts.notAfter.timeIntervalSince(now) / 86_400)
-            return .warning(
-                Self.name, "certificate-expires-soon",
-                found: messages.text("certificate-expires-soon.found", ["who": who, "until": until, "days": days]),
-                why: messages.text("certificate-expires-soon.why"),
-                fix: messages.text("certificate-expires-soon.fix"),
-                details: details)
+            return .warning(Self.name, messages.finding("certificate-expires-soon", ["who": who, "until": until, "days": days]), details: details)
         case .valid:
             return .ok(
                 Self.name, "certificate-valid",

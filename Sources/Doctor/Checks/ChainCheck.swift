@@ -74,12 +74,7 @@ struct ChainCheck {
         }
         let missing = current.issuer.description
         let who = facts.commonName ?? facts.subject
-        return .warning(
-            Self.name, "certificate-chain-incomplete",
-            found: messages.text("certificate-chain-incomplete.found", ["who": who, "missing": missing]),
-            why: messages.text("certificate-chain-incomplete.why"),
-            fix: messages.text("certificate-chain-incomplete.fix"),
-            details: ["missingIssuer": missing, "found": names.joined(separator: " | ")])
+        return .warning(Self.name, messages.finding("certificate-chain-incomplete", ["who": who, "missing": missing]), details: ["missingIssuer": missing, "found": names.joined(separator: " | ")])
     }
 
     static func commonName(_ name: DistinguishedName) -> String? {

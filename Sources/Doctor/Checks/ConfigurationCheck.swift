@@ -18,12 +18,7 @@ struct ConfigurationCheck {
         var findings: [Finding] = []
         if explicit {
             for file in files where !FileManager.default.fileExists(atPath: file) {
-                findings.append(.problem(
-                    Self.name, "config-file-missing",
-                    found: messages.text("config-file-missing.found", ["file": file]),
-                    why: messages.text("config-file-missing.why"),
-                    fix: messages.text("config-file-missing.fix"),
-                    details: ["file": file]))
+                findings.append(.problem(Self.name, messages.finding("config-file-missing", ["file": file]), details: ["file": file]))
             }
         }
         for problem in problems where problem.code != "module-missing" {

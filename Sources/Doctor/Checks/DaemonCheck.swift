@@ -49,12 +49,7 @@ struct DaemonCheck {
             "owner": Self.userName(status.st_uid), "group": Self.groupName(status.st_gid),
         ]
         guard status.st_mode & S_IFMT == S_IFSOCK else {
-            return .problem(
-                Self.name, "daemon-socket-not-a-socket",
-                found: messages.text("daemon-socket-not-a-socket.found", ["path": path]),
-                why: messages.text("daemon-socket-not-a-socket.why"),
-                fix: messages.text("daemon-socket-not-a-socket.fix"),
-                details: details)
+            return .problem(Self.name, messages.finding("daemon-socket-not-a-socket", ["path": path]), details: details)
         }
         var wrong: [ClerkText] = []
         if mode & 0o007 != 0 {
@@ -70,12 +65,7 @@ struct DaemonCheck {
             }
         }
         guard !wrong.isEmpty else { return nil }
-        return .problem(
-            Self.name, "daemon-socket-permissions",
-            found: messages.text("daemon-socket-permissions.found", ["path": path, "wrong": ClerkText.joined(wrong, separator: "; ")]),
-            why: messages.text("daemon-socket-permissions.why"),
-            fix: messages.text("daemon-socket-permissions.fix", ["expected": String(format: "%04o", expected)]),
-            details: details)
+        return .problem(Self.name, messages.finding("daemon-socket-permissions", ["path": path, "wrong": ClerkText.joined(wrong, separator: "; "), "expected": String(format: "%04o", expected)]), details: details)
     }
 
     /// Connects and asks GET /v1/status, under the time limit.
@@ -100,12 +90,7 @@ struct DaemonCheck {
                 return denied(path, reason: "403 peer-not-allowed").timed(seconds)
             }
             guard status == 200, let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
-                return Finding.problem(
-                    Self.name, "daemon-bad-answer",
-                    found: messages.text("daemon-bad-answer.found", ["path": path, "status": status]),
-                    why: messages.text("daemon-bad-answer.why"),
-                    fix: messages.text("daemon-bad-answer.fix"),
-                    details: ["socket": path, "http": String(status)]).timed(seconds)
+                return Finding.problem(Self.name, messages.finding("daemon-bad-answer", ["path": path, "status": status]), details: ["socket": path, "http": String(status)]).timed(seconds)
             }
             let version = json["version"] as? String ?? "?"
             let tokens = (json["tokens"] as? Int).map(String.init) ?? "?"
@@ -118,12 +103,7 @@ struct DaemonCheck {
     }
 
     private func denied(_ path: String, reason: String) -> Finding {
-        .problem(
-            Self.name, "daemon-socket-denied",
-            found: messages.text("daemon-socket-denied.found", ["path": path, "reason": reason]),
-            why: messages.text("daemon-socket-denied.why"),
-            fix: messages.text("daemon-socket-denied.fix"),
-            details: ["socket": path, "reason": reason])
+        .problem(Self.name, messages.finding("daemon-socket-denied", ["path": path, "reason": reason]), details: ["socket": path, "reason": reason])
     }
 
     static let notRunningWhy = messages.text("daemon-not-running.why")

@@ -37,10 +37,6 @@ struct KeyPairCheck {
                 Self.name, "key-on-other-slot",
                 messages.text("key-on-other-slot.found"))
         }
-        return .warning(
-            Self.name, "certificate-no-private-key",
-            found: messages.text("certificate-no-private-key.found", ["who": who]),
-            why: messages.text("certificate-no-private-key.why"),
-            fix: messages.text("certificate-no-private-key.fix"))
+        return .warning(Self.name, messages.finding("certificate-no-private-key", ["who": who]))
     }
 }

@@ -20,20 +20,10 @@ struct KeyUsageCheck {
         let who = facts.commonName ?? facts.subject
         let details = ["keyUsage": facts.keyUsage.joined(separator: ","), "qcType": facts.qcStatements.types.map(\.description).joined(separator: ",")]
         if isForSealing && !facts.qcStatements.types.contains(.eseal) {
-            return .problem(
-                Self.name, "certificate-not-eseal",
-                found: messages.text("certificate-not-eseal.found", ["who": who]),
-                why: messages.text("certificate-not-eseal.why"),
-                fix: messages.text("certificate-not-eseal.fix"),
-                details: details)
+            return .problem(Self.name, messages.finding("certificate-not-eseal", ["who": who]), details: details)
         }
         if !facts.hasNonRepudiation {
-            return .problem(
-                Self.name, "certificate-no-nonrepudiation",
-                found: messages.text("certificate-no-nonrepudiation.found", ["who": who, "usage": facts.keyUsage.joined(separator: ", ")]),
-                why: messages.text("certificate-no-nonrepudiation.why"),
-                fix: messages.text("certificate-no-nonrepudiation.fix"),
-                details: details)
+            return .problem(Self.name, messages.finding("certificate-no-nonrepudiation", ["who": who, "usage": facts.keyUsage.joined(separator: ", ")]), details: details)
         }
         return .ok(
             Self.name, "certificate-key-usage-ok",

@@ -45,12 +45,7 @@ struct ModuleFileCheck {
         let host = ELFHeader.host
         var details = ["path": path, "architecture": elf.architecture, "hostArchitecture": host.architecture]
         if elf.machine != host.machine || elf.is64Bit != host.is64Bit {
-            return .problem(
-                Self.name, "module-wrong-architecture",
-                found: messages.text("module-wrong-architecture.found", ["path": path, "architecture": elf.architecture, "host": host.architecture]),
-                why: messages.text("module-wrong-architecture.why"),
-                fix: messages.text("module-wrong-architecture.fix", ["host": host.architecture]),
-                details: details)
+            return .problem(Self.name, messages.finding("module-wrong-architecture", ["path": path, "architecture": elf.architecture, "host": host.architecture]), details: details)
         }
         guard elf.type == 3 else {
             details["elfType"] = String(elf.type)
@@ -65,21 +60,11 @@ struct ModuleFileCheck {
     }
 
     private func notALibrary(_ what: ClerkText, details: [String: String]) -> Finding {
-        .problem(
-            Self.name, "module-not-a-library",
-            found: messages.text("module-not-a-library.found", ["path": path, "what": what]),
-            why: messages.text("module-not-a-library.why"),
-            fix: messages.text("module-not-a-library.fix"),
-            details: details.merging(["path": path]) { a, _ in a })
+        .problem(Self.name, messages.finding("module-not-a-library", ["path": path, "what": what]), details: details.merging(["path": path]) { a, _ in a })
     }
 
     private func unreadable(_ errorName: String) -> Finding {
-        .problem(
-            Self.name, "module-unreadable",
-            found: messages.text("module-unreadable.found", ["path": path, "error": errorName]),
-            why: messages.text("module-unreadable.why"),
-            fix: messages.text("module-unreadable.fix", ["path": path]),
-            details: ["path": path, "errno": errorName])
+        .problem(Self.name, messages.finding("module-unreadable", ["path": path, "error": errorName]), details: ["path": path, "errno": errorName])
     }
 }
 

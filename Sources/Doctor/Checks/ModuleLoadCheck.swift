@@ -33,22 +33,12 @@ struct ModuleLoadCheck {
     private func failure(_ error: PKCS11Error) -> Finding {
         switch error.kind {
         case .moduleLoadFailed(_, let reason):
-            return .problem(
-                Self.name, "module-load-failed",
-                found: messages.text("module-load-failed.found", ["path": path, "reason": reason]),
-                why: messages.text("module-load-failed.why"),
-                fix: messages.text("module-load-failed.fix", ["path": path]),
-                details: ["path": path, "loader": reason])
+            return .problem(Self.name, messages.finding("module-load-failed", ["path": path, "reason": reason]), details: ["path": path, "loader": reason])
         case .moduleNotFound:
             return ModuleFileCheck(path: path).run()
         default:
             let name = error.name
-            return .problem(
-                Self.name, "module-init-failed",
-                found: messages.text("module-init-failed.found", ["path": path, "error": name, "reason": error.message.withoutDoctorAdvice]),
-                why: messages.text("module-init-failed.why"),
-                fix: messages.text("module-init-failed.fix"),
-                details: ["path": path, "C_Initialize": name])
+            return .problem(Self.name, messages.finding("module-init-failed", ["path": path, "error": name, "reason": error.message.withoutDoctorAdvice]), details: ["path": path, "C_Initialize": name])
         }
     }
 

@@ -14,12 +14,7 @@ struct QualificationCheck {
             "qcCompliance": String(facts.qcStatements.compliance), "qcSSCD": String(facts.qcStatements.sscd), "qcType": types,
         ]
         guard facts.qcStatements.compliance else {
-            return .warning(
-                Self.name, "certificate-not-qualified",
-                found: messages.text("certificate-not-qualified.found", ["who": who]),
-                why: messages.text("certificate-not-qualified.why"),
-                fix: messages.text("certificate-not-qualified.fix"),
-                details: details)
+            return .warning(Self.name, messages.finding("certificate-not-qualified", ["who": who]), details: details)
         }
         let purpose: ClerkText
         if facts.qualifiedForSealing {

@@ -18,20 +18,10 @@ struct ReaderListCheck {
                 Self.name, component: messages.text("readers.component"), seconds: seconds,
                 fix: messages.text("readers.hang-fix"))], [])
         case .finished(.failure(let error), let seconds):
-            return ([Finding.problem(
-                Self.name, "readers-error",
-                found: messages.text("readers-error.found", ["error": error.name, "reason": error.message.withoutDoctorAdvice]),
-                why: messages.text("readers-error.why"),
-                fix: messages.text("readers-error.fix"),
-                details: ["pcsc": error.name]).timed(seconds)], [])
+            return ([Finding.problem(Self.name, messages.finding("readers-error", ["error": error.name, "reason": error.message.withoutDoctorAdvice]), details: ["pcsc": error.name]).timed(seconds)], [])
         case .finished(.success(let readers), let seconds):
             if readers.isEmpty {
-                return ([Finding.problem(
-                    Self.name, "reader-none",
-                    found: messages.text("reader-none.found"),
-                    why: messages.text("reader-none.why"),
-                    fix: messages.text("reader-none.fix"),
-                    details: [:]).timed(seconds)], [])
+                return ([Finding.problem(Self.name, messages.finding("reader-none"), details: [:]).timed(seconds)], [])
             }
             return ([Finding.ok(
                 Self.name, "readers-listed",

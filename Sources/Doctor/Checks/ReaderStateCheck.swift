@@ -14,20 +14,10 @@ struct ReaderStateCheck {
         if let note { details["note"] = note }
         switch status.presence {
         case .unavailable:
-            return .problem(
-                Self.name, "reader-unavailable",
-                found: messages.text("reader-unavailable.found", ["reader": status.name]),
-                why: messages.text("reader-unavailable.why"),
-                fix: messages.text("reader-unavailable.fix"),
-                details: details)
+            return .problem(Self.name, messages.finding("reader-unavailable", ["reader": status.name]), details: details)
         case .empty:
             if noCardAnywhere {
-                return .warning(
-                    Self.name, "card-absent",
-                    found: messages.text("card-absent.found", ["reader": status.name]),
-                    why: messages.text("card-absent.why"),
-                    fix: messages.text("card-absent.fix"),
-                    details: details)
+                return .warning(Self.name, messages.finding("card-absent", ["reader": status.name]), details: details)
             }
             return .ok(Self.name, "reader-empty", messages.text("reader-empty.found"), details: details)
         default:

@@ -37,12 +37,7 @@ struct TokenListing {
                 Self.name, component: messages.text("module-slots.component", ["path": path]),
                 seconds: seconds, fix: ModuleLoadCheck.hangFix), [])
         case .finished(.failure(let error), let seconds):
-            return (Finding.problem(
-                Self.name, "module-slots-failed",
-                found: messages.text("module-slots-failed.found", ["path": path, "error": error.name]),
-                why: messages.text("module-slots-failed.why"),
-                fix: messages.text("module-slots-failed.fix"),
-                details: ["path": path, "C_GetSlotList": error.name]).timed(seconds), [])
+            return (Finding.problem(Self.name, messages.finding("module-slots-failed", ["path": path, "error": error.name]), details: ["path": path, "C_GetSlotList": error.name]).timed(seconds), [])
         case .finished(.success(let slots), _):
             return (nil, slots)
         }

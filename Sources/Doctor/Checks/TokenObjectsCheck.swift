@@ -27,12 +27,7 @@ struct TokenObjectsCheck {
                 Self.name, component: messages.text("token-objects.component", ["label": label]),
                 seconds: seconds, fix: ModuleLoadCheck.hangFix), .timedOut)
         case .finished(.failure(let error), let seconds):
-            return (Finding.problem(
-                Self.name, "token-unreadable",
-                found: messages.text("token-unreadable.found", ["label": label, "error": error.name, "reason": error.message.withoutDoctorAdvice]),
-                why: messages.text("token-unreadable.why"),
-                fix: messages.text("token-unreadable.fix"),
-                details: ["pkcs11": error.name]).timed(seconds), .failed(error))
+            return (Finding.problem(Self.name, messages.finding("token-unreadable", ["label": label, "error": error.name, "reason": error.message.withoutDoctorAdvice]), details: ["pkcs11": error.name]).timed(seconds), .failed(error))
         case .finished(.success(let objects), _):
             return (nil, .read(objects))
         }

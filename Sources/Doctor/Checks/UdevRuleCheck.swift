@@ -60,12 +60,7 @@ struct UdevRuleCheck {
             return .ok(Self.name, "udev-rule-installed", messages.text("udev-rule-installed.found", ["installed": installed, "list": list]),
                 details: ["rule": installed, "devices": list])
         }
-        return .problem(
-            Self.name, "udev-rule-missing",
-            found: messages.text("udev-rule-missing.found", ["list": list]),
-            why: messages.text("udev-rule-missing.why"),
-            fix: messages.text("udev-rule-missing.fix"),
-            details: ["devices": list])
+        return .problem(Self.name, messages.finding("udev-rule-missing", ["list": list]), details: ["devices": list])
     }
 
     private static func read(_ path: String) -> String? {
