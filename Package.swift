@@ -169,7 +169,7 @@ let package = Package(
         .target(
             name: "SealService",
             dependencies: [
-                "StationAPI", "Sealing", "Audit", "Files", "Tar", "Blocking", "Inventory", "PKCS11", "SignatureAlgorithms",
+                "StationAPI", "Sealing", "Audit", "Files", "Tar", "Blocking", "Inventory", "PKCS11", "SignatureAlgorithms", "DaemonConfiguration",
                 "Localization", logging, crypto,
             ], resources: messages),
         .executableTarget(
@@ -210,7 +210,7 @@ let package = Package(
         .testTarget(name: "PodpisdTests", dependencies: ["TestBench"]),
         .testTarget(name: "CLibXML2Tests", dependencies: ["CLibXML2", "TestBench"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
-        .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "SealService", "Audit", "Files", "TestBench"]),
+        .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "SealService", "Audit", "Files", "DaemonConfiguration", "TestBench"]),
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
         .testTarget(name: "BlockingTests", dependencies: ["Blocking", "TestBench"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),

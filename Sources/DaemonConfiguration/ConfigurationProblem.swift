@@ -33,27 +33,9 @@ public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible
     public let code: String
     /// What is wrong and how to fix it, in Polish and English.
     public let message: ClerkText
-    public let severity: Severity
+    public private(set) var severity: Severity = .error
     /// For `unknown-key` and `unknown-value`: the known name meant, probably.
-    public let suggestion: String?
-
-    public init(
-        file: String,
-        line: Int?,
-        key: String,
-        code: String,
-        message: ClerkText,
-        severity: Severity = .error,
-        suggestion: String? = nil
-    ) {
-        self.file = file
-        self.line = line
-        self.key = key
-        self.code = code
-        self.message = message
-        self.severity = severity
-        self.suggestion = suggestion
-    }
+    public private(set) var suggestion: String? = nil
 
     /// `file:line: key: message [code]`, in English (for logs); warnings say so
     /// before the message.

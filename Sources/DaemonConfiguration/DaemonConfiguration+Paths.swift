@@ -67,11 +67,7 @@ extension DaemonConfiguration {
         system: Bool,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
-        if !server.auditFile.isEmpty { return server.auditFile }
-        if system { return (environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/podpis") + "/audit.jsonl" }
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return Self.trimmingSlashes(state) + "/podpis/audit.jsonl" }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return Self.trimmingSlashes(home) + "/.local/state/podpis/audit.jsonl"
+        Self.statePath("audit.jsonl", configured: server.auditFile, system: system, environment: environment)
     }
 
     /// Where seal batches live: `batch_dir`, else `$STATE_DIRECTORY` or
@@ -81,11 +77,7 @@ extension DaemonConfiguration {
         system: Bool,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
-        if !server.batchDirectory.isEmpty { return server.batchDirectory }
-        if system { return (environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/podpis") + "/batches" }
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return Self.trimmingSlashes(state) + "/podpis/batches" }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return Self.trimmingSlashes(home) + "/.local/state/podpis/batches"
+        Self.statePath("batches", configured: server.batchDirectory, system: system, environment: environment)
     }
 
     /// Where the paired web origins are kept: `pairing_file`, else
@@ -95,10 +87,17 @@ extension DaemonConfiguration {
         system: Bool,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
-        if !server.pairingFile.isEmpty { return server.pairingFile }
-        if system { return (environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/podpis") + "/pairings.json" }
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return Self.trimmingSlashes(state) + "/podpis/pairings.json" }
+        Self.statePath("pairings.json", configured: server.pairingFile, system: system, environment: environment)
+    }
+
+    /// `configured` when set; else `name` in the state directory: the system
+    /// service's `$STATE_DIRECTORY` (or /var/lib/podpis), a user's
+    /// `$XDG_STATE_HOME/podpis` when absolute (or ~/.local/state/podpis).
+    static func statePath(_ name: String, configured: String, system: Bool, environment: [String: String]) -> String {
+        if !configured.isEmpty { return configured }
+        if system { return (environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/podpis") + "/" + name }
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return trimmingSlashes(state) + "/podpis/" + name }
         let home = environment["HOME"] ?? NSHomeDirectory()
-        return Self.trimmingSlashes(home) + "/.local/state/podpis/pairings.json"
+        return trimmingSlashes(home) + "/.local/state/podpis/" + name
     }
 }

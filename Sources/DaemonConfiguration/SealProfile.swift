@@ -22,50 +22,30 @@ extension DaemonConfiguration {
         /// `certificate`: 8+ hex digits of the seal certificate's SHA-256.
         public var certificate: String
         /// `xml`: how XML documents are sealed.
-        public var xml: Method
+        public var xml: Method = .xadesEnveloped
         /// `other`: how every other document (PDF, …) is sealed.
-        public var other: Method
-        public var level: Level
-        public var digest: Digest
+        public var other: Method = .cadesDetached
+        public var level: Level = .baselineB
+        public var digest: Digest = .sha256
         /// `sessions`: PKCS#11 sessions signing in parallel (HSMs allow many; a card one).
-        public var sessions: Int
+        public var sessions: Int = 4
         /// `signing_nice`: the nice of the sessions' signing threads (-20…19);
         /// below 0 needs `LimitNICE=` (or CAP_SYS_NICE), else they stay at 0.
-        public var signingNice: Int
+        public var signingNice: Int = -10
         /// `pin_credential` / `pin_file` / `pin_prompt = true`.
-        public var pin: PINSource
+        public var pin: PINSource = .prompt
         /// `max_document_mib`, in bytes.
-        public var maxDocumentBytes: Int
+        public var maxDocumentBytes: Int = 64 * DaemonConfiguration.mebibyte
         /// `max_batch_mib`, in bytes: all documents one batch holds together.
-        public var maxBatchBytes: Int
+        public var maxBatchBytes: Int = 16384 * DaemonConfiguration.mebibyte
         /// `inbox`, `outbox`, `done`, `failed`: the hot folder (all four, or none).
-        public var hotFolder: HotFolder?
+        public var hotFolder: HotFolder? = nil
 
         public struct HotFolder: Sendable, Equatable {
             public var inbox: String
             public var outbox: String
             public var done: String
             public var failed: String
-        }
-
-        public init(
-            name: String, certificate: String, xml: Method = .xadesEnveloped, other: Method = .cadesDetached,
-            level: Level = .baselineB, digest: Digest = .sha256, sessions: Int = 4, signingNice: Int = -10, pin: PINSource = .prompt,
-            maxDocumentBytes: Int = 64 * DaemonConfiguration.mebibyte, maxBatchBytes: Int = 16384 * DaemonConfiguration.mebibyte,
-            hotFolder: HotFolder? = nil
-        ) {
-            self.name = name
-            self.certificate = certificate
-            self.xml = xml
-            self.other = other
-            self.level = level
-            self.digest = digest
-            self.sessions = sessions
-            self.signingNice = signingNice
-            self.pin = pin
-            self.maxDocumentBytes = maxDocumentBytes
-            self.maxBatchBytes = maxBatchBytes
-            self.hotFolder = hotFolder
         }
     }
 }

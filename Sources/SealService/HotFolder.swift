@@ -1,4 +1,5 @@
 import Audit
+import DaemonConfiguration
 import Files
 import Foundation
 import Inventory
@@ -18,18 +19,8 @@ import Sealing
 /// name swapped for a link to the seal PIN file or to any other file
 /// between the look and the open is not sealed (``InputFile``).
 public actor HotFolder {
-    public struct Folders: Sendable {
-        public let inbox: String
-        public let outbox: String
-        public let done: String
-        public let failed: String
-        public init(inbox: String, outbox: String, done: String, failed: String) {
-            self.inbox = inbox
-            self.outbox = outbox
-            self.done = done
-            self.failed = failed
-        }
-    }
+    /// The four folders, as the seal profile names them (`inbox`, `outbox`, `done`, `failed`).
+    public typealias Folders = DaemonConfiguration.SealProfile.HotFolder
 
     let profile: String
     let folders: Folders

@@ -19,20 +19,6 @@ public struct SignRequest: Sendable {
     public var role: String?
     public var digest: HashAlgorithm
     public var documents: [SignDocument]
-
-    public init(
-        format: Format, packaging: XAdESOptions.Packaging, level: BaselineLevel, certificate: String?,
-        commitment: CommitmentType?, role: String?, digest: HashAlgorithm, documents: [SignDocument]
-    ) {
-        self.format = format
-        self.packaging = packaging
-        self.level = level
-        self.certificate = certificate
-        self.commitment = commitment
-        self.role = role
-        self.digest = digest
-        self.documents = documents
-    }
 }
 
 /// One document of a sign request: its bytes, a spooled file, or only its digest.

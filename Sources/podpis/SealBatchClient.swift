@@ -374,12 +374,8 @@ struct SealBatchClient {
                         }
                     }
                 }
-            } catch let error as DaemonGone {
-                throw error
-            } catch let error as DamagedSeal {
-                throw error
             } catch {
-                throw DaemonGone(detail: "\(error)")
+                throw Self.ownOrGone(error)
             }
             try await group.waitForAll()
         }
@@ -409,6 +405,16 @@ struct SealBatchClient {
         let failures = Mutex<[String: SealResult]>([:])
         let rejected = Mutex<[SealInput]>([])
         let fetched = Mutex<[String: SealResult]>([:])
+    }
+
+    /// An error of this client's own (podpisd gone, a damaged seal, a
+    /// stopped batch) as it is; anything else met while reading podpisd's
+    /// streams means podpisd went away.
+    static func ownOrGone(_ error: any Error) -> any Error {
+        switch error {
+        case is DaemonGone, is DamagedSeal, is Stopped: return error
+        default: return DaemonGone(detail: "\(error)")
+        }
     }
 
     static func failed(_ name: String, _ code: String, _ message: ClerkText) -> SealResult {
@@ -444,12 +450,8 @@ struct SealBatchClient {
                     }
                 }
             }
-        } catch let error as Stopped {
-            throw error
-        } catch let error as DaemonGone {
-            throw error
         } catch {
-            throw DaemonGone(detail: "\(error)")
+            throw Self.ownOrGone(error)
         }
         throw DaemonGone(detail: "the event stream ended before the batch did")
     }

@@ -141,7 +141,7 @@ struct Podpisd: AsyncParsableCommand {
             guard let folders = profile.hotFolder, let settings = sealKeys.profiles[profile.name]?.settings else { continue }
             let hotFolder = HotFolder(
                 profile: profile.name,
-                folders: .init(inbox: folders.inbox, outbox: folders.outbox, done: folders.done, failed: folders.failed),
+                folders: folders,
                 settings: settings, audit: station.audit,
                 openKey: { try await sealKeys.key(profile.name) })
             services.append(HotFolderService(hotFolder: hotFolder))

@@ -1,4 +1,5 @@
 import Crypto
+@testable import DaemonConfiguration
 import Files
 import Foundation
 import PKCS11
