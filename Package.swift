@@ -217,6 +217,11 @@ let package = Package(
         .testTarget(name: "SealServiceTests", dependencies: ["SealService", "StationAPI", "Audit"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization", "TestBench"]),
+        .testTarget(name: "SigningTests", dependencies: ["Signing", "SignatureAlgorithms", asn1]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKCS11"]),
+        .testTarget(
+            name: "StationAPITests",
+            dependencies: ["StationAPI", "Audit", "CMS", "DaemonConfiguration", "Files", "PKCS11", "Timestamping", "XAdES"]),
         .testTarget(name: "TimestampingTests", dependencies: ["Timestamping", "CMS", "TestBench"]),
         .testTarget(
             name: "SignaturesTests",
