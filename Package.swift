@@ -217,6 +217,7 @@ let package = Package(
         .testTarget(name: "SealServiceTests", dependencies: ["SealService", "StationAPI", "Audit"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization", "TestBench"]),
+        .testTarget(name: "SignatureAlgorithmsTests", dependencies: ["SignatureAlgorithms", "TestBench"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "SignatureAlgorithms", asn1]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKCS11"]),
         .testTarget(

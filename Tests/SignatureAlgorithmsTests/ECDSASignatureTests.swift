@@ -1,6 +1,5 @@
 import SignatureAlgorithms
 import Foundation
-import PKCS11
 import TestBench
 import XCTest
 
