@@ -44,11 +44,7 @@ struct Hardware {
                 if partial.count == 1 { considered = partial }
             }
             if considered.isEmpty && service.available && !statuses.isEmpty {
-                result.systemFindings.append(.problem(
-                    ReaderListCheck.name, "reader-not-found",
-                    found: messages.text("reader-not-found.found", ["wanted": wanted, "readers": statuses.map(\.name).joined(separator: ", ")]),
-                    why: messages.text("reader-not-found.why"),
-                    fix: messages.text("reader-not-found.fix")))
+                result.systemFindings.append(.problem(ReaderListCheck.name, messages.finding("reader-not-found", ["wanted": wanted, "readers": statuses.map(\.name).joined(separator: ", ")])))
             }
         }
         let identifier = CardIdentifier()
@@ -110,11 +106,7 @@ struct Hardware {
             if let certificates = CertificatePool.read(file: file), !certificates.isEmpty {
                 poolCertificates += certificates
             } else {
-                result.systemFindings.append(.problem(
-                    ChainCheck.name, "chain-file-unreadable",
-                    found: messages.text("chain-file-unreadable.found", ["file": file]),
-                    why: messages.text("chain-file-unreadable.why"),
-                    fix: messages.text("chain-file-unreadable.fix"),
+                result.systemFindings.append(.problem(ChainCheck.name, messages.finding("chain-file-unreadable", ["file": file]),
                     details: ["file": file]))
             }
         }
@@ -169,19 +161,11 @@ struct Hardware {
                     guard let index, let hint = reports[index].card?.module,
                         hint.usualPaths.contains(where: { ($0 as NSString).lastPathComponent == (observation.candidate.path as NSString).lastPathComponent })
                     else { continue }
-                    cardExtra[index].append(.problem(
-                        CardIdentityCheck.name, "token-not-recognized",
-                        found: messages.text("token-not-recognized.found", ["module": hint.name]),
-                        why: messages.text("token-not-recognized.why"),
-                        fix: messages.text("token-not-recognized.fix", ["package": hint.providedBy]),
+                    cardExtra[index].append(.problem(CardIdentityCheck.name, messages.finding("token-not-recognized", ["module": hint.name, "package": hint.providedBy]),
                         details: ["C_GetTokenInfo": error.name, "module": observation.candidate.path]))
                     continue
                 }
-                let finding = Finding.problem(
-                    TokenListing.name, "token-error",
-                    found: messages.text("token-error.found", ["module": observation.candidate.name, "slot": slot.slotInfo?.description ?? "?", "error": error.name]),
-                    why: messages.text("token-error.why"),
-                    fix: messages.text("token-error.fix"),
+                let finding = Finding.problem(TokenListing.name, messages.finding("token-error", ["module": observation.candidate.name, "slot": slot.slotInfo?.description ?? "?", "error": error.name]),
                     details: ["C_GetTokenInfo": error.name])
                 if let index { cardExtra[index].append(finding) } else if !focusOnReader {
                     if let m = result.modules.firstIndex(where: { $0.path == observation.candidate.path }) { result.modules[m].findings.append(finding) }
@@ -210,11 +194,7 @@ struct Hardware {
         }
 
         if let wanted = options.token, result.readers.allSatisfy({ $0.card?.tokens.isEmpty ?? true }), result.tokens.isEmpty {
-            result.systemFindings.append(.problem(
-                TokenObjectsCheck.name, "token-not-found",
-                found: messages.text("token-not-found.found", ["wanted": wanted]),
-                why: messages.text("token-not-found.why"),
-                fix: messages.text("token-not-found.fix")))
+            result.systemFindings.append(.problem(TokenObjectsCheck.name, messages.finding("token-not-found", ["wanted": wanted])))
         }
         return result
     }

@@ -25,11 +25,7 @@ struct CertificateReadCheck {
     /// use (an RSA key under 2048 bits): listed, but no signature can be made with it.
     static func keyUnsupported(_ facts: CertificateFacts, reason: String) -> Finding {
         let who = facts.commonName ?? facts.subject
-        return .problem(
-            name, "certificate-key-unsupported",
-            found: messages.text("certificate-key-unsupported.found", ["who": who, "reason": reason]),
-            why: messages.text("certificate-key-unsupported.why"),
-            fix: messages.text("certificate-key-unsupported.fix"),
+        return .problem(name, messages.finding("certificate-key-unsupported", ["who": who, "reason": reason]),
             details: ["sha256": facts.sha256])
     }
 }

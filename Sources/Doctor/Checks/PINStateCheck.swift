@@ -20,22 +20,19 @@ struct PINStateCheck {
         var details: [String: String] = ["flags": flagNames(flags).joined(separator: ",")]
         if let triesLeft { details["triesLeft"] = String(triesLeft) }
         let triesText = triesLeft.map { messages.text("pin-ok.tries", ["tries": $0]) } ?? ClerkText(verbatim: "")
-        // The PIN's faults, worst first: the first that applies is the finding.
-        let faults: [(applies: Bool, outcome: Outcome, code: String, found: ClerkText, why: ClerkText, fix: ClerkText)] = [
-            (flags.contains(.userPINLocked) || triesLeft == 0, .problem, "pin-locked",
-             messages.text("pin-locked.found", ["token": token.label]), messages.text("pin-locked.why"), messages.text("pin-locked.fix")),
-            (flags.contains(.userPINFinalTry) || triesLeft == 1, .warning, "pin-final-try",
-             messages.text("pin-final-try.found", ["token": token.label]), messages.text("pin-final-try.why"), messages.text("pin-final-try.fix")),
-            (flags.contains(.userPINCountLow) || (triesLeft.map { $0 < 3 } ?? false), .warning, "pin-count-low",
-             messages.text("pin-count-low.found", ["token": token.label, "tries": triesText]), messages.text("pin-count-low.why"), messages.text("pin-count-low.fix")),
-            (flags.contains(.userPINToBeChanged), .warning, "pin-to-be-changed",
-             messages.text("pin-to-be-changed.found", ["token": token.label]), messages.text("pin-to-be-changed.why"), messages.text("pin-to-be-changed.fix")),
-            (token.loginRequired && !flags.contains(.userPINInitialized), .problem, "pin-not-initialized",
-             messages.text("pin-not-initialized.found", ["token": token.label]), messages.text("pin-not-initialized.why"), messages.text("pin-not-initialized.fix")),
+        // The PIN's faults, worst first: the first that applies is the finding
+        // (worded only then).
+        let faults: [(applies: Bool, outcome: Outcome, text: () -> FindingText)] = [
+            (flags.contains(.userPINLocked) || triesLeft == 0, .problem, { messages.finding("pin-locked", ["token": token.label]) }),
+            (flags.contains(.userPINFinalTry) || triesLeft == 1, .warning, { messages.finding("pin-final-try", ["token": token.label]) }),
+            (flags.contains(.userPINCountLow) || (triesLeft.map { $0 < 3 } ?? false), .warning,
+             { messages.finding("pin-count-low", ["token": token.label, "tries": triesText]) }),
+            (flags.contains(.userPINToBeChanged), .warning, { messages.finding("pin-to-be-changed", ["token": token.label]) }),
+            (token.loginRequired && !flags.contains(.userPINInitialized), .problem, { messages.finding("pin-not-initialized", ["token": token.label]) }),
         ]
         if let fault = faults.first(where: \.applies) {
-            return Finding(
-                check: Self.name, code: fault.code, outcome: fault.outcome, found: fault.found, why: fault.why, fix: fault.fix, details: details)
+            let text = fault.text()
+            return Finding(check: Self.name, code: text.code, outcome: fault.outcome, found: text.found, why: text.why, fix: text.fix, details: details)
         }
         let pinpad = token.protectedAuthenticationPath
             ? messages.text("pin-ok.pinpad")

@@ -68,11 +68,7 @@ struct TimeStampCheck {
             let offset = localTime.timeIntervalSince(tsaTime)
             let offsetText = String(format: "%+.1f", offset)
             if abs(offset) > Self.clockTolerance {
-                findings.append(.warning(
-                    Self.clockCheck, "clock-off",
-                    found: messages.text("clock-off.found", ["offset": offsetText]),
-                    why: messages.text("clock-off.why"),
-                    fix: messages.text("clock-off.fix"),
+                findings.append(.warning(Self.clockCheck, messages.finding("clock-off", ["offset": offsetText]),
                     details: ["offsetSeconds": offsetText, "tsa": url]))
             } else {
                 findings.append(.ok(

@@ -35,10 +35,6 @@ struct TokenObjectsCheck {
 
     /// A token with no certificate at all (CA certificates do not count).
     static func noCertificate(label: String) -> Finding {
-        .warning(
-            name, "token-no-certificate",
-            found: messages.text("token-no-certificate.found", ["label": label]),
-            why: messages.text("token-no-certificate.why"),
-            fix: messages.text("token-no-certificate.fix"))
+        .warning(name, messages.finding("token-no-certificate", ["label": label]))
     }
 }
