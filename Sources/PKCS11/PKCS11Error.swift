@@ -104,7 +104,7 @@ public struct PKCS11Error: ClerkReadableError, Sendable, Hashable {
     private var wrongPINText: ClerkText {
         if let triesLeft {
             if triesLeft == 0 { return ReturnValue.text(ReturnValue.pinLocked) }
-            if triesLeft == 1 { return messages.text("pin-incorrect-one-try-left") }
+            if triesLeft == 1 { return messages.text("pin-incorrect-final-try") }
             return messages.text("pin-incorrect-tries-left", ["triesLeft": triesLeft])
         }
         switch pinStatus {

@@ -537,6 +537,15 @@ public final class SealBatch: Sendable {
         }
     }
 
+    /// The batch paused because its seal key cannot be opened, with why
+    /// (its closing full stop left to the sentence).
+    private static func keyUnavailable(_ reason: ClerkText) -> BatchStatus.Reason {
+        func trimmed(_ text: String) -> String { text.hasSuffix(".") ? String(text.dropLast()) : text }
+        return .init(code: "token-absent", message: messages.text("seal-key-unavailable", [
+            "reason": ClerkText(pl: trimmed(reason.pl), en: trimmed(reason.en)),
+        ]))
+    }
+
     private func run(keys: SealKeys, audit: AuditTrail?, retryEvery: Duration) async {
         var opened: SealKey?
         while opened == nil {
@@ -546,7 +555,7 @@ public final class SealBatch: Sendable {
                 setPaused(nil)
             } catch let error as PKCS11Error {
                 guard SealKeys.isPINRejection(error) else {
-                    setPaused(.init(code: "token-absent", message: messages.text("seal-key-unavailable", ["message": error.message])))
+                    setPaused(Self.keyUnavailable(error.message))
                     try? await Task.sleep(for: retryEvery)
                     continue
                 }
@@ -556,12 +565,7 @@ public final class SealBatch: Sendable {
                 setStopped(.init(code: error.code, message: error.message))
                 return
             } catch {
-                let readable = error as? any ClerkReadableError
-                func trimmed(_ text: String) -> String { text.hasSuffix(".") ? String(text.dropLast()) : text }
-                let reason = readable?.message ?? ClerkText(verbatim: "\(error)")
-                setPaused(.init(code: "token-absent", message: messages.text("seal-key-not-opened", [
-                    "reason": ClerkText(pl: trimmed(reason.pl), en: trimmed(reason.en)),
-                ])))
+                setPaused(Self.keyUnavailable((error as? any ClerkReadableError)?.message ?? ClerkText(verbatim: "\(error)")))
                 try? await Task.sleep(for: retryEvery)
             }
         }

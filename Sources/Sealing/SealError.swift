@@ -19,7 +19,8 @@ public struct SealError: ClerkReadableError, Sendable {
         SealError("too-large", messages.text("too-large", ["size": size, "mib": limit >> 20]))
     }
 
-    static func nameReused(_ name: String) -> SealError {
+    /// A name already sealed with other content (the output is never overwritten).
+    public static func nameReused(_ name: String) -> SealError {
         SealError("name-reused", messages.text("name-reused", ["name": name]))
     }
 

@@ -120,8 +120,9 @@ struct SealBatchClient {
                 result.recovered = true
                 if entry.sha256 != sha256 {
                     result.state = .failed
-                    result.code = "name-reused"
-                    result.message = messages.text("already-sealed-other-content", ["name": document.name])
+                    let reused = SealError.nameReused(document.name)
+                    result.code = reused.code
+                    result.message = reused.message
                 }
                 outcome.results[document.name] = result
             } else {

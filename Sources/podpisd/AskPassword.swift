@@ -26,7 +26,7 @@ enum AskPassword {
         let rc = posix_spawn(&pid, program, &actions, nil, argv, environ)
         close(fds[1])
         defer { close(fds[0]) }
-        guard rc == 0 else { throw SealError("pin-unavailable", messages.text("ask-password-failed", ["rc": Int(rc)])) }
+        guard rc == 0 else { throw SealError("pin-unavailable", messages.text("ask-password-failed", ["rc": rc])) }
         // One fixed buffer (a growing array would leave copies of the PIN behind).
         var buffer = [UInt8](repeating: 0, count: 256)
         defer { Wipe.bytes(&buffer) }
