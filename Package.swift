@@ -104,6 +104,12 @@ let package = Package(
         .target(
             name: "Signing",
             dependencies: ["CMS", "SignatureAlgorithms", asn1, x509, crypto]),
+        // OCSP and CRL: DER types, checked at a given time, and the fetcher
+        // that follows certificate URLs under limits (outside bytes, all of it).
+        .target(
+            name: "Revocation",
+            dependencies: ["CMS", "SignatureAlgorithms", "Localization", asn1, x509, crypto], resources: messages),
+
         .target(
             name: "CAdES",
             dependencies: ["CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files", asn1, x509, crypto]),
@@ -111,6 +117,20 @@ let package = Package(
         .target(
             name: "XAdES",
             dependencies: ["CLibXML2", "CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files", "Localization", x509], resources: messages),
+
+        // ETSI TS 119 612 trusted lists and the EU list of lists: parsed,
+        // signature-checked (XAdES), cached; services, status history, qualifiers.
+        .target(
+            name: "TrustedLists",
+            dependencies: ["XAdES", "CLibXML2", "Files", "Localization", x509, asn1, crypto], resources: messages),
+        // EN 319 102-1 validation of signatures already made (XAdES, CAdES),
+        // qualification (TS 119 615 / 119 172-4), and the report in its renderings.
+        .target(
+            name: "Validation",
+            dependencies: [
+                "XAdES", "CAdES", "CMS", "Signing", "Timestamping", "Revocation", "TrustedLists", "QualifiedCertificates",
+                "SignatureAlgorithms", "Files", "Localization", asn1, x509, crypto,
+            ], resources: messages),
 
         // The one signature maker: a document, a form and a signer in,
         // XAdES or CAdES bytes out (used by the station and the sealer alike).
@@ -223,6 +243,11 @@ let package = Package(
         .testTarget(
             name: "StationAPITests",
             dependencies: ["StationAPI", "Audit", "CMS", "DaemonConfiguration", "Files", "PKCS11", "Timestamping", "XAdES"]),
+        .testTarget(name: "RevocationTests", dependencies: ["Revocation", "CMS", "TestBench", asn1, x509, crypto]),
+        .testTarget(name: "TrustedListsTests", dependencies: ["TrustedLists", "XAdES", "TestBench", x509]),
+        .testTarget(
+            name: "ValidationTests",
+            dependencies: ["Validation", "XAdES", "CAdES", "Revocation", "TrustedLists", "Signing", "TestBench", x509]),
         .testTarget(name: "TimestampingTests", dependencies: ["Timestamping", "CMS", "TestBench"]),
         .testTarget(
             name: "SignaturesTests",

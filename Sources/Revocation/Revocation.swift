@@ -1,0 +1,1 @@
+// The Revocation module (see Package.swift and docs/architecture.md).

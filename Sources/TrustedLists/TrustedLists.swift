@@ -1,0 +1,1 @@
+// The TrustedLists module (see Package.swift and docs/architecture.md).

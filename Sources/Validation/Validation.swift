@@ -1,0 +1,1 @@
+// The Validation module (see Package.swift and docs/architecture.md).

@@ -1,0 +1,3 @@
+import XCTest
+
+// Revocation tests: filled in with the module.

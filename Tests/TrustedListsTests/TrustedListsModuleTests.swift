@@ -1,0 +1,3 @@
+import XCTest
+
+// TrustedLists tests: filled in with the module.

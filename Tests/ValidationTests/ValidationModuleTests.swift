@@ -1,0 +1,3 @@
+import XCTest
+
+// Validation tests: filled in with the module.
