@@ -16,6 +16,7 @@ import PackageDescription
 let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
 let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras: Target.Dependency = .product(name: "CryptoExtras", package: "swift-crypto")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
@@ -110,13 +111,19 @@ let package = Package(
             name: "Revocation",
             dependencies: ["CMS", "SignatureAlgorithms", "Localization", asn1, x509, crypto], resources: messages),
 
+        // What a signature already made shows about itself, before trust:
+        // intact or not, which certificate, what it signs, its time-stamps.
+        .target(
+            name: "Evidence",
+            dependencies: ["CMS", "Timestamping", "SignatureAlgorithms", asn1, x509, crypto, cryptoExtras]),
+
         .target(
             name: "CAdES",
-            dependencies: ["CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files", asn1, x509, crypto]),
+            dependencies: ["CMS", "Signing", "Evidence", "Timestamping", "SignatureAlgorithms", "Files", asn1, x509, crypto]),
 
         .target(
             name: "XAdES",
-            dependencies: ["CLibXML2", "CMS", "Signing", "Timestamping", "SignatureAlgorithms", "Files", "Localization", x509], resources: messages),
+            dependencies: ["CLibXML2", "CMS", "Signing", "Evidence", "Timestamping", "SignatureAlgorithms", "Files", "Localization", x509], resources: messages),
 
         // ETSI TS 119 612 trusted lists and the EU list of lists: parsed,
         // signature-checked (XAdES), cached; services, status history, qualifiers.
@@ -128,7 +135,7 @@ let package = Package(
         .target(
             name: "Validation",
             dependencies: [
-                "XAdES", "CAdES", "CMS", "Signing", "Timestamping", "Revocation", "TrustedLists", "QualifiedCertificates",
+                "XAdES", "CAdES", "CMS", "Signing", "Timestamping", "Evidence", "Revocation", "TrustedLists", "QualifiedCertificates",
                 "SignatureAlgorithms", "Files", "Localization", asn1, x509, crypto,
             ], resources: messages),
 

@@ -14,6 +14,11 @@ public struct SignerInfo: DERImplicitlyTaggable, Hashable, Sendable {
     public var signatureAlgorithm: AlgorithmIdentifier
     public var signature: [UInt8]
     public var unsignedAttributes: [CMSAttribute]
+    /// The signed attributes exactly as received, retagged as SET (0x31):
+    /// what a verifier checks the signature over. Some producers store them
+    /// out of DER order and sign them as stored; re-sorting would break a
+    /// valid signature. Nil for a SignerInfo built here.
+    public var receivedSignedAttributes: [UInt8]? = nil
 
     public init(
         certificate: Certificate, digestAlgorithm: AlgorithmIdentifier, signedAttributes: [CMSAttribute],
@@ -38,9 +43,14 @@ public struct SignerInfo: DERImplicitlyTaggable, Hashable, Sendable {
                 return (ASN1Any(derEncoded: issuerNode), try ArraySlice<UInt8>(derEncoded: &inner))
             }
             let digest = try AlgorithmIdentifier(derEncoded: &nodes)
-            let signed = try DER.optionalImplicitlyTagged(&nodes, tagNumber: 0, tagClass: .contextSpecific) { node in
-                try DER.set(of: CMSAttribute.self, identifier: node.identifier, rootNode: node)
-            } ?? []
+            let signedPair: ([CMSAttribute], [UInt8])? = try DER.optionalImplicitlyTagged(
+                &nodes, tagNumber: 0, tagClass: .contextSpecific
+            ) { (node: ASN1Node) -> ([CMSAttribute], [UInt8]) in
+                let attributes = try DER.set(of: CMSAttribute.self, identifier: node.identifier, rootNode: node)
+                return (attributes, [0x31] + Array(node.encodedBytes.dropFirst()))
+            }
+            let signed = signedPair?.0 ?? []
+            let signedEncoding = signedPair?.1
             let algorithm = try AlgorithmIdentifier(derEncoded: &nodes)
             let signature = try ASN1OctetString(derEncoded: &nodes)
             let unsigned = try DER.optionalImplicitlyTagged(&nodes, tagNumber: 1, tagClass: .contextSpecific) { node in
@@ -50,6 +60,7 @@ public struct SignerInfo: DERImplicitlyTaggable, Hashable, Sendable {
                 issuer: issuer, serialNumber: serial, digestAlgorithm: digest, signedAttributes: signed,
                 signatureAlgorithm: algorithm, signature: Array(signature.bytes))
             info.unsignedAttributes = unsigned
+            info.receivedSignedAttributes = signedEncoding
             return info
         }
     }
