@@ -45,6 +45,36 @@ enum NodeSelection {
     /// Every node of the document (comments as asked): libxml2 needs no
     /// visibility callback at all.
     case all(comments: Bool)
+    /// What a reference of a signature made by others selects after its
+    /// node-set transforms: the subtree under `apex` (or the whole document),
+    /// minus the subtrees in `excluding` and, with `allSignatures`, minus
+    /// every ds:Signature.
+    case filtered(apex: xmlNodePtr?, excluding: [xmlNodePtr], allSignatures: Bool, comments: Bool)
+}
+
+/// A canonicalization as a signature names it, C14N 1.1 included (Podpis
+/// signs with ``Canonicalization``; others' signatures may use any of these).
+struct CanonicalizationMethod {
+    let mode: Int32
+    let comments: Bool
+    /// exc-c14n's InclusiveNamespaces PrefixList.
+    var inclusivePrefixes: [String] = []
+
+    init?(uri: String) {
+        switch uri {
+        case "http://www.w3.org/TR/2001/REC-xml-c14n-20010315": (mode, comments) = (Int32(XML_C14N_1_0.rawValue), false)
+        case "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments": (mode, comments) = (Int32(XML_C14N_1_0.rawValue), true)
+        case "http://www.w3.org/2006/12/xml-c14n11": (mode, comments) = (Int32(XML_C14N_1_1.rawValue), false)
+        case "http://www.w3.org/2006/12/xml-c14n11#WithComments": (mode, comments) = (Int32(XML_C14N_1_1.rawValue), true)
+        case "http://www.w3.org/2001/10/xml-exc-c14n#": (mode, comments) = (Int32(XML_C14N_EXCLUSIVE_1_0.rawValue), false)
+        case "http://www.w3.org/2001/10/xml-exc-c14n#WithComments": (mode, comments) = (Int32(XML_C14N_EXCLUSIVE_1_0.rawValue), true)
+        default: return nil
+        }
+    }
+
+    /// Inclusive C14N 1.0 without comments: what a node-set becomes when no
+    /// transform made octets of it (XML-DSig §4.3.3.2).
+    static let implicit = CanonicalizationMethod(uri: "http://www.w3.org/TR/2001/REC-xml-c14n-20010315")!
 }
 
 /// Streams the canonical form of a node-set to a sink, in libxml2's chunks.
@@ -72,6 +102,16 @@ enum Canonicalizer {
                 return element.isInside(apex)
             case .all:
                 return true
+            case .filtered(let apex, let excluding, let allSignatures, _):
+                if let apex, !element.isInside(apex) { return false }
+                if excluding.isEmpty, !allSignatures { return true }
+                var current: xmlNodePtr? = element
+                while let node = current, node.pointee.type != XML_DOCUMENT_NODE {
+                    if excluding.contains(node) { return false }
+                    if allSignatures, node.isElement("Signature", in: XMLName.dsig) { return false }
+                    current = node.pointee.parent
+                }
+                return true
             case .document(let excluded, let allSignatures, _):
                 var current: xmlNodePtr? = element
                 while let node = current, node.pointee.type != XML_DOCUMENT_NODE {
@@ -85,13 +125,23 @@ enum Canonicalizer {
 
         var commentsIncluded: Bool {
             switch selection {
-            case .document(_, _, let comments), .subtree(_, let comments), .all(let comments): return comments
+            case .document(_, _, let comments), .subtree(_, let comments), .all(let comments), .filtered(_, _, _, let comments):
+                return comments
             }
         }
     }
 
     static func canonicalize(
         _ document: XMLDocument, _ selection: NodeSelection, method: Canonicalization,
+        into sink: @escaping (UnsafeRawBufferPointer) -> Void
+    ) throws(XAdESError) {
+        try canonicalize(document, selection, mode: method.mode, into: sink)
+    }
+
+    /// Canonicalizes with any mode of libxml2 (C14N 1.0, 1.1, exclusive with
+    /// its inclusive prefixes).
+    static func canonicalize(
+        _ document: XMLDocument, _ selection: NodeSelection, mode: Int32, inclusivePrefixes: [String] = [],
         into sink: @escaping (UnsafeRawBufferPointer) -> Void
     ) throws(XAdESError) {
         let context = Context(selection: selection, sink: sink)
@@ -112,9 +162,15 @@ enum Canonicalizer {
         }
         let everything: Bool
         if case .all = selection { everything = true } else { everything = false }
-        let result = xmlC14NExecute(
-            document.pointer, everything ? nil : visible, everything ? nil : opaque, method.mode, nil,
-            context.commentsIncluded ? 1 : 0, buffer)
+        // exc-c14n's PrefixList as a NULL-terminated array of C strings.
+        let prefixes: [UnsafeMutablePointer<xmlChar>?] = inclusivePrefixes.map { xmlStrdup($0) } + [nil]
+        defer { for prefix in prefixes { podpis_xml_free(prefix) } }
+        let result = prefixes.withUnsafeBufferPointer { list in
+            xmlC14NExecute(
+                document.pointer, everything ? nil : visible, everything ? nil : opaque, mode,
+                inclusivePrefixes.isEmpty ? nil : UnsafeMutablePointer(mutating: list.baseAddress),
+                context.commentsIncluded ? 1 : 0, buffer)
+        }
         let closed = xmlOutputBufferClose(buffer)
         guard result >= 0, closed >= 0 else { throw XAdESError(.canonicalization, "xmlC14NExecute: \(result)") }
     }

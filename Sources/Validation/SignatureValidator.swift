@@ -1,0 +1,247 @@
+import Evidence
+import Foundation
+import QualifiedCertificates
+
+/// The validation process of EN 319 102-1 for one examined signature:
+/// format checks, identification of the signing certificate, cryptographic
+/// verification, X.509 validation with revocation data, and the
+/// validation with time-stamps (proof of existence), in that order; the
+/// first building block that does not pass gives the indication.
+struct SignatureValidator {
+    let policy: ValidationPolicy
+    let sources: [TrustSource]
+    let revocation: any RevocationChecking
+
+    func validate(_ signature: ExaminedSignature) async -> SignatureReport {
+        var checks: [CheckReport] = []
+        var report = SignatureReport(
+            id: signature.id, parent: signature.parentID, format: signature.format.rawValue, level: signature.level.name(signature.format),
+            indication: .totalPassed, subIndication: nil, messageKey: "", reason: "", qualification: nil,
+            signer: signature.signingCertificate.map(Self.signer), claimedSigningTime: signature.claimedSigningTime,
+            bestSignatureTime: policy.validationTime, bestSignatureTimeSource: "validation-time",
+            signatureAlgorithm: signature.signatureAlgorithm,
+            signedData: signature.references.map(Self.signedData), certificateChain: [], trustAnchor: nil, timeStamps: [], checks: [])
+        let verdict = await process(signature, report: &report, checks: &checks)
+        report.indication = verdict.indication
+        report.subIndication = verdict.subIndication
+        report.reason = verdict.reason
+        report.messageKey = verdict.subIndication.map { "sub.\($0.rawValue)" } ?? "verdict.\(verdict.indication.rawValue)"
+        report.checks = checks
+        return report
+    }
+
+    func process(_ signature: ExaminedSignature, report: inout SignatureReport, checks: inout [CheckReport]) async -> Verdict {
+        // Format checks.
+        if !signature.formatProblems.isEmpty {
+            checks.append(CheckReport(name: "format", status: .failed, detail: signature.formatProblems.joined(separator: "; ")))
+            return Verdict(.totalFailed, .formatFailure, signature.formatProblems.joined(separator: "; "))
+        }
+        if let refused = signature.references.first(where: { if case .refused = $0.outcome { return true } else { return false } }),
+            case .refused(let why) = refused.outcome
+        {
+            checks.append(CheckReport(name: "format", status: .failed, detail: "\(refused.uri): \(why)"))
+            return Verdict(.totalFailed, .formatFailure, "\(refused.uri): \(why)")
+        }
+        checks.append(CheckReport(name: "format", status: .passed, detail: report.level))
+
+        // Identification of the signing certificate.
+        switch signature.signingCertificateReference {
+        case .digestMismatch(let why), .issuerSerialMismatch(let why), .certificateNotFound(let why):
+            checks.append(CheckReport(name: "signing-certificate", status: .failed, detail: why))
+            return Verdict(.indeterminate, .noSigningCertificateFound, "signing certificate reference: \(why)")
+        case .absent, .matches: break
+        }
+        guard let signer = signature.signingCertificate else {
+            checks.append(CheckReport(name: "signing-certificate", status: .failed, detail: "not found"))
+            return Verdict(.indeterminate, .noSigningCertificateFound, "the signing certificate is not in the signature")
+        }
+        checks.append(CheckReport(name: "signing-certificate", status: .passed, detail: signer.subject.description))
+
+        // Cryptographic verification.
+        for reference in signature.references {
+            switch reference.outcome {
+            case .intact, .refused: continue
+            case .digestMismatch:
+                checks.append(CheckReport(name: "reference", status: .failed, detail: "\(reference.scope): digest mismatch"))
+                return Verdict(.totalFailed, .hashFailure, "\(reference.scope) (\(reference.uri)) changed after signing")
+            case .notFound(let why):
+                checks.append(CheckReport(name: "reference", status: .indeterminate, detail: "\(reference.uri): \(why)"))
+                return Verdict(.indeterminate, .signedDataNotFound, "\(reference.uri): \(why)")
+            }
+        }
+        checks.append(CheckReport(name: "references", status: .passed, detail: "\(signature.references.count) intact"))
+        switch signature.signatureValue {
+        case .intact:
+            checks.append(CheckReport(name: "signature-value", status: .passed, detail: signature.signatureAlgorithm))
+        case .broken(let why):
+            checks.append(CheckReport(name: "signature-value", status: .failed, detail: why))
+            return Verdict(.totalFailed, .sigCryptoFailure, "the signature value does not verify (\(why))")
+        case .unsupported(let why), .notChecked(let why):
+            checks.append(CheckReport(name: "signature-value", status: .indeterminate, detail: why))
+            return Verdict(.indeterminate, .cryptoConstraintsFailure, "the signature value cannot be checked: \(why)")
+        }
+
+        // Time-stamps: each validated as a token; valid signature time-stamps are proof of existence.
+        let pool = signature.certificates + signature.timeStamps.flatMap(\.certificates)
+        var bestTime = policy.validationTime
+        var bestSource = "validation-time"
+        var earliestContent: Date? = nil
+        for stamp in signature.timeStamps {
+            let (stampReport, stampVerdict) = await validateTimeStamp(stamp, pool: pool, signature: signature)
+            report.timeStamps.append(stampReport)
+            guard stampVerdict.isPassed, let time = stamp.genTime else { continue }
+            switch stamp.kind {
+            case .signature, .validationData, .validationDataReferencesOnly, .archive:
+                if time < bestTime {
+                    bestTime = time
+                    bestSource = "time-stamp \(stampReport.tsa ?? "") \(ISO8601DateFormatter().string(from: time))"
+                }
+            case .content:
+                earliestContent = min(earliestContent ?? time, time)
+            }
+        }
+        report.bestSignatureTime = bestTime
+        report.bestSignatureTimeSource = bestSource
+        let hasPOE = bestSource != "validation-time"
+        if let content = earliestContent, hasPOE, content > bestTime {
+            checks.append(CheckReport(name: "time-stamp-order", status: .failed, detail: "content time-stamp after signature time-stamp"))
+            return Verdict(.indeterminate, .timestampOrderFailure, "a content time-stamp is later than the signature time-stamp")
+        }
+
+        // X.509 validation of the signer's path at the best signature time.
+        let path = CertificatePath.build(from: signer, pool: pool, sources: sources)
+        report.trustAnchor = path.source.map { "\($0.name): \(path.anchor!.subject)" }
+        var chainReports = path.certificates.map { Self.certificate($0, anchor: path.anchor) }
+        guard path.isTrusted else {
+            report.certificateChain = chainReports
+            checks.append(CheckReport(name: "certificate-chain", status: .indeterminate, detail: "no path to a trust anchor"))
+            return Verdict(.indeterminate, .noCertificateChainFound, "no path from \(signer.subject) to a trusted anchor")
+        }
+        checks.append(CheckReport(name: "certificate-chain", status: .passed, detail: report.trustAnchor ?? ""))
+
+        if let problem = policy.cryptoProblem(scheme: SignatureScheme(uri: signature.signatureAlgorithm), key: signer, at: bestTime) {
+            report.certificateChain = chainReports
+            checks.append(CheckReport(name: "crypto-constraints", status: .indeterminate, detail: problem))
+            return Verdict(.indeterminate, hasPOE ? .cryptoConstraintsFailure : .cryptoConstraintsFailureNoPOE, problem)
+        }
+
+        // Validity at the best signature time.
+        if bestTime < signer.notBefore {
+            report.certificateChain = chainReports
+            checks.append(CheckReport(name: "certificate-validity", status: .failed, detail: "not yet valid at \(bestTime)"))
+            return Verdict(.totalFailed, .notYetValid, "the signing certificate was not yet valid (valid from \(ISO8601DateFormatter().string(from: signer.notBefore)))")
+        }
+
+        // Revocation of the signer (and of the CAs, when data exists).
+        var signerFinding: RevocationFinding? = nil
+        var refusals: [String] = []
+        if path.certificates.count >= 2 {
+            let issuer = path.certificates[1]
+            let (findings, refused) = await revocation.findings(
+                for: signer, issuer: issuer, embeddedOCSP: signature.ocspResponses, embeddedCRLs: signature.crls, at: policy.validationTime)
+            refusals = refused
+            let freshAfter = hasPOE ? bestTime : (signature.claimedSigningTime.map { min($0, bestTime) } ?? bestTime)
+            signerFinding = findings.first { !policy.revocationIssuedAfterSigning || $0.issued >= freshAfter || $0.status == .revoked }
+                ?? (policy.revocationIssuedAfterSigning ? nil : findings.first)
+            chainReports[0].revocation = signerFinding ?? findings.first
+        }
+        report.certificateChain = chainReports
+        let expiredNow = policy.validationTime > signer.notAfter
+        guard let finding = signerFinding else {
+            let detail = (["no current revocation data for the signing certificate"] + refusals).joined(separator: "; ")
+            checks.append(CheckReport(name: "revocation", status: .indeterminate, detail: detail))
+            if expiredNow && !hasPOE { return Verdict(.indeterminate, .outOfBoundsNoPOE, "the signing certificate expired \(Self.day(signer.notAfter)) and no time-stamp proves the signature was made before") }
+            if bestTime > signer.notAfter { return Verdict(.indeterminate, .outOfBoundsNoPOE, "the signing certificate expired \(Self.day(signer.notAfter)) before the best signature time") }
+            return Verdict(.indeterminate, .tryLater, detail)
+        }
+        switch finding.status {
+        case .revoked:
+            let revokedAt = finding.revocationTime ?? finding.issued
+            checks.append(CheckReport(name: "revocation", status: .failed, detail: "revoked \(ISO8601DateFormatter().string(from: revokedAt)) (\(finding.kind), \(finding.origin))"))
+            if hasPOE && bestTime < revokedAt { break }  // proved made before the revocation
+            if hasPOE { return Verdict(.totalFailed, .revoked, "the signing certificate was revoked \(Self.day(revokedAt)), before the signature was made") }
+            return Verdict(.indeterminate, .revokedNoPOE, "the signing certificate was revoked \(Self.day(revokedAt)) and no time-stamp proves the signature was made before")
+        case .suspended:
+            checks.append(CheckReport(name: "revocation", status: .indeterminate, detail: "suspended (\(finding.kind))"))
+            return Verdict(.indeterminate, .tryLater, "the signing certificate is suspended")
+        case .unknown:
+            checks.append(CheckReport(name: "revocation", status: .indeterminate, detail: "the responder does not know the certificate"))
+            return Verdict(.indeterminate, .tryLater, "the revocation service does not know the signing certificate")
+        case .good:
+            checks.append(CheckReport(name: "revocation", status: .passed, detail: "\(finding.kind) from \(finding.origin), issued \(ISO8601DateFormatter().string(from: finding.issued))"))
+        }
+        if bestTime > signer.notAfter {
+            checks.append(CheckReport(name: "certificate-validity", status: .indeterminate, detail: "expired at the best signature time"))
+            return Verdict(.indeterminate, .outOfBoundsNotRevoked, "the signing certificate expired \(Self.day(signer.notAfter)) and no time-stamp proves the signature was made before")
+        }
+        checks.append(CheckReport(name: "certificate-validity", status: .passed, detail: "valid at \(ISO8601DateFormatter().string(from: bestTime))"))
+        return .passed
+    }
+
+    /// A time-stamp validated as a signature of its own.
+    func validateTimeStamp(_ stamp: ExaminedTimeStamp, pool: [CertificateRecord], signature: ExaminedSignature) async -> (TimeStampReport, Verdict) {
+        var report = TimeStampReport(kind: stamp.kind.rawValue, genTime: stamp.genTime, tsa: stamp.tsaCertificate?.subject.description,
+                                     indication: .totalPassed, subIndication: nil, reason: "", qualified: nil)
+        func finish(_ verdict: Verdict) -> (TimeStampReport, Verdict) {
+            report.indication = verdict.indication
+            report.subIndication = verdict.subIndication
+            report.reason = verdict.reason
+            return (report, verdict)
+        }
+        if let problem = stamp.problem { return finish(Verdict(.totalFailed, .formatFailure, problem)) }
+        if stamp.imprintMatches == false { return finish(Verdict(.totalFailed, .hashFailure, "the time-stamp does not stamp this signature")) }
+        switch stamp.signingCertificateReference {
+        case .digestMismatch(let why), .issuerSerialMismatch(let why), .certificateNotFound(let why):
+            return finish(Verdict(.indeterminate, .noSigningCertificateFound, "TSA certificate reference: \(why)"))
+        default: break
+        }
+        guard let tsa = stamp.tsaCertificate else { return finish(Verdict(.indeterminate, .noSigningCertificateFound, "the TSA certificate is not in the token")) }
+        switch stamp.signatureValue {
+        case .intact: break
+        case .broken(let why): return finish(Verdict(.totalFailed, .sigCryptoFailure, why))
+        case .unsupported(let why), .notChecked(let why): return finish(Verdict(.indeterminate, .cryptoConstraintsFailure, why))
+        }
+        if stamp.imprintMatches == nil { return finish(Verdict(.indeterminate, .signedDataNotFound, "the stamped data was not rebuilt")) }
+        guard tsa.allowsTimeStamping else { return finish(Verdict(.indeterminate, .chainConstraintsFailure, "the TSA certificate is not for time-stamping")) }
+        let path = CertificatePath.build(from: tsa, pool: pool + stamp.certificates, sources: sources)
+        guard path.isTrusted else { return finish(Verdict(.indeterminate, .noCertificateChainFound, "no path from the TSA to a trusted anchor")) }
+        if let time = stamp.genTime, time < tsa.notBefore || time > tsa.notAfter {
+            return finish(Verdict(.indeterminate, .outOfBoundsNoPOE, "the TSA certificate was not valid at the time-stamp's time"))
+        }
+        if policy.validationTime > tsa.notAfter {
+            return finish(Verdict(.indeterminate, .outOfBoundsNoPOE, "the TSA certificate expired \(Self.day(tsa.notAfter))"))
+        }
+        return finish(.passed)
+    }
+
+    static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
+
+    static func signer(_ record: CertificateRecord) -> SignerReport {
+        let facts = try? CertificateFacts(der: record.der)
+        return SignerReport(
+            name: facts?.commonName, serialNumber: facts?.subjectSerialNumber, personIdentifier: facts?.personIdentifier?.description,
+            organisation: facts?.organization, organisationIdentifier: facts?.organizationIdentifier?.description,
+            subject: record.subject.description, issuer: record.issuer.description)
+    }
+
+    static func signedData(_ reference: ExaminedReference) -> SignedDataReport {
+        var problem: String? = nil
+        switch reference.outcome {
+        case .intact: break
+        case .digestMismatch: problem = "digest mismatch"
+        case .notFound(let why), .refused(let why): problem = why
+        }
+        return SignedDataReport(
+            kind: reference.kind.rawValue, uri: reference.uri, name: reference.name, scope: reference.scope,
+            sha256: reference.sha256.map(hex), intact: reference.outcome == .intact, problem: problem)
+    }
+
+    static func certificate(_ record: CertificateRecord, anchor: CertificateRecord?) -> CertificateReport {
+        CertificateReport(
+            subject: record.subject.description, issuer: record.issuer.description, serialNumber: record.serialHex,
+            notBefore: record.notBefore, notAfter: record.notAfter, sha256: hex(DigestAlgorithm.sha256.digest(record.der)),
+            trustAnchor: anchor?.der == record.der, revocation: nil)
+    }
+}
+
+func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }

@@ -1,1 +1,0 @@
-// The Validation module (see Package.swift and docs/architecture.md).

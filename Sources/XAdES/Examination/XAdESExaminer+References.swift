@@ -1,0 +1,163 @@
+import CLibXML2
+import Evidence
+import Foundation
+
+extension XAdESExaminer {
+    /// Resolves a same-document URI (`#id`, `#xpointer(id('id'))`) through
+    /// the Id index; nil for anything else.
+    static func lookupTarget(_ uri: String, index: IdentifierIndex) -> IdentifierIndex.Lookup? {
+        if uri.hasPrefix("#xpointer(id(") {
+            let inner = uri.dropFirst("#xpointer(id(".count).dropLast(2)
+            let id = inner.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+            return index.lookup(id)
+        }
+        if uri.hasPrefix("#"), !uri.hasPrefix("#xpointer(") { return index.lookup(String(uri.dropFirst())) }
+        return nil
+    }
+
+    /// Where a reference inside this signature may point: its KeyInfo, its
+    /// SignatureValue (counter-signatures), one of its direct ds:Object
+    /// children or what such an Object holds, but never an Object nested in
+    /// another element (the wrapping trick that hides signed data).
+    static func allowedInsideSignature(_ target: xmlNodePtr, signature: xmlNodePtr) -> Bool {
+        var objects = 0
+        var node: xmlNodePtr? = target
+        var directObject = false
+        while let current = node, current != signature {
+            if current.isElement("Object", in: XMLName.dsig) {
+                objects += 1
+                directObject = current.pointee.parent == signature
+            }
+            node = current.pointee.parent
+        }
+        if objects == 0 { return target.pointee.parent == signature }
+        return objects == 1 && directObject
+    }
+
+    static func examineReference(
+        _ reference: xmlNodePtr, pipeline: TransformPipeline, index: IdentifierIndex, detached: [DetachedData], signature: xmlNodePtr
+    ) -> ExaminedReference {
+        let uri = reference.attribute("URI")
+        let shownURI = uri.map { String($0.prefix(200)) } ?? "(brak URI)"
+        let transforms = reference.child("Transforms", in: XMLName.dsig)?.elementChildren.filter { $0.isElement("Transform", in: XMLName.dsig) } ?? []
+        let digestURI = reference.child("DigestMethod", in: XMLName.dsig)?.attribute("Algorithm") ?? ""
+        var examined = ExaminedReference(kind: .data, uri: shownURI, scope: "", outcome: .intact)
+        guard let algorithm = DigestAlgorithm(uri: digestURI) else {
+            examined.outcome = .refused("DigestMethod \(digestURI.prefix(120))")
+            return examined
+        }
+        guard let expected = reference.child("DigestValue", in: XMLName.dsig).flatMap({ decodeBase64($0.textContent) }) else {
+            examined.outcome = .refused("DigestValue is not base64")
+            return examined
+        }
+        let start: ReferenceData
+        switch uri {
+        case nil:
+            examined.outcome = .notFound("a reference without URI needs the application to say what it is")
+            return examined
+        case ""?:
+            start = .nodes(.document(excluding: nil, allSignatures: false, comments: false))
+            examined.scope = "cały dokument \(pipeline.document.name)"
+            examined.name = pipeline.document.name
+        case "#xpointer(/)"?:
+            start = .nodes(.document(excluding: nil, allSignatures: false, comments: true))
+            examined.scope = "cały dokument \(pipeline.document.name)"
+            examined.name = pipeline.document.name
+        case let value? where value.hasPrefix("#"):
+            guard let lookup = lookupTarget(value, index: index) else {
+                examined.outcome = .refused("URI \(shownURI): only #id and #xpointer(id('…')) are followed")
+                return examined
+            }
+            switch lookup {
+            case .missing:
+                examined.outcome = .notFound("no element with Id \(shownURI.dropFirst())")
+                return examined
+            case .duplicate(let count):
+                examined.outcome = .refused("\(count) elements share Id \(shownURI.dropFirst())")
+                return examined
+            case .found(let target):
+                if target.isInside(signature), !allowedInsideSignature(target, signature: signature) {
+                    examined.outcome = .notFound("\(shownURI) points at an element hidden inside another element of the signature")
+                    return examined
+                }
+                let type = reference.attribute("Type") ?? ""
+                if type == "http://www.w3.org/2000/09/xmldsig#Object", !(target.isElement("Object", in: XMLName.dsig) && target.pointee.parent == signature) {
+                    examined.outcome = .notFound("Type=Object but \(shownURI) is not a ds:Object of this signature")
+                    return examined
+                }
+                start = .nodes(.subtree(target, comments: value.hasPrefix("#xpointer(")))
+                examined.scope = scopeText(target, document: pipeline.document)
+            }
+        case let value?:
+            // Detached: only one of the files given, matched by name; nothing is fetched or opened.
+            let decoded = value.removingPercentEncoding ?? value
+            let lastComponent = decoded.split(separator: "/").last.map(String.init) ?? decoded
+            let lowered = decoded.lowercased()
+            if lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("file:") || lowered.hasPrefix("ftp:") {
+                if let file = detached.first(where: { $0.name == decoded || $0.name == lastComponent }) {
+                    return digestDetached(file, transforms: transforms, algorithm: algorithm, expected: expected, pipeline: pipeline, into: examined)
+                }
+                examined.outcome = .notFound("\(shownURI) is never fetched; give the signed file with --detached")
+                return examined
+            }
+            guard let file = detached.first(where: { $0.name == decoded }) ?? detached.first(where: { $0.name == lastComponent })
+                ?? (detached.count == 1 && references(in: signature) == 1 ? detached.first : nil)
+            else {
+                examined.outcome = .notFound("\(shownURI): give the signed file with --detached")
+                return examined
+            }
+            return digestDetached(file, transforms: transforms, algorithm: algorithm, expected: expected, pipeline: pipeline, into: examined)
+        }
+        do {
+            let octets = try pipeline.run(start, transforms: transforms)
+            examined.sha256 = DigestAlgorithm.sha256.digest(octets)
+            examined.outcome = algorithm.digest(octets) == expected ? .intact : .digestMismatch
+        } catch {
+            switch error {
+            case .notFound(let why): examined.outcome = .notFound(why)
+            case .refused(let why): examined.outcome = .refused(why)
+            }
+        }
+        return examined
+    }
+
+    static func references(in signature: xmlNodePtr) -> Int {
+        signature.child("SignedInfo", in: XMLName.dsig)?.elementChildren.filter { element in
+            element.isElement("Reference", in: XMLName.dsig) && !(element.attribute("URI") ?? "").hasPrefix("#")
+        }.count ?? 0
+    }
+
+    static func digestDetached(
+        _ file: DetachedData, transforms: [xmlNodePtr], algorithm: DigestAlgorithm, expected: [UInt8], pipeline: TransformPipeline,
+        into examined: ExaminedReference
+    ) -> ExaminedReference {
+        var result = examined
+        result.name = file.name
+        result.scope = "plik \(file.name)"
+        do {
+            if transforms.isEmpty {
+                result.sha256 = file.sha256
+                result.outcome = try file.digest(algorithm) == expected ? .intact : .digestMismatch
+            } else {
+                let octets = try pipeline.run(.octets(try file.contents()), transforms: transforms)
+                result.sha256 = DigestAlgorithm.sha256.digest(octets)
+                result.outcome = algorithm.digest(octets) == expected ? .intact : .digestMismatch
+            }
+        } catch let failure as ReferenceFailure {
+            switch failure {
+            case .notFound(let why): result.outcome = .notFound(why)
+            case .refused(let why): result.outcome = .refused(why)
+            }
+        } catch {
+            result.outcome = .notFound("\(file.name): \(error)")
+        }
+        return result
+    }
+
+    /// "element <Zaswiadczenie Id=…>" for the clerk: what a #id reference covers.
+    static func scopeText(_ element: xmlNodePtr, document: XMLDocument) -> String {
+        let id = element.attribute("Id") ?? element.attribute("ID") ?? element.attribute("id") ?? ""
+        if element.pointee.parent?.pointee.type == XML_DOCUMENT_NODE { return "cały dokument \(document.name) (<\(element.localName)>)" }
+        return "element <\(element.localName) Id=\"\(id)\">"
+    }
+}
