@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stops everything up.sh, card.sh and services.sh started (TSA and OCSP
-# responder, virtual cards, then pcscd) and deletes $PODPIS_TESTBED_DIR,
+# Stops everything up.sh, card.sh and services.sh started (TSA, OCSP
+# responder and CRL server, virtual cards, then pcscd) and deletes $PODPIS_TESTBED_DIR,
 # unless --keep is given (then the PKI, tokens and card state survive for the
 # next up.sh). The installed Python packages
 # (<repo>/.testbed/py, from install-deps.sh) are kept either way.
@@ -27,6 +27,7 @@ stop_one() {  # stop_one PIDFILE NAME CMDLINE-SUBSTRING
 if [ -d "$RUN_DIR" ]; then
     stop_one "$TSA_PIDFILE" TSA tsa.py
     stop_one "$OCSP_PIDFILE" "OCSP responder" ocsp.py
+    stop_one "$CRL_PIDFILE" "CRL server" pkihttp.py
     for pf in "$RUN_DIR"/scripted-*.pid; do
         [ -e "$pf" ] || continue
         stop_one "$pf" "scripted card ($(basename "$pf" .pid))" scripted_card.py
@@ -58,7 +59,7 @@ if [ -d "$STATE" ]; then
         cmd="$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null || true)"
         case "$cmd" in
             *openpgp_bridge.py*"--state-dir $STATE/openpgp "*|pcscd*"-c $STATE/pcscd/reader.conf.d"*|unshare*"$STATE/run/pcscd"*|\
-            *tsa.py*"--serial-file $STATE/tsa/"*|*ocsp.py*"--index $STATE/ocsp/"*)
+            *tsa.py*"--serial-file $STATE/tsa/"*|*ocsp.py*"--index $STATE/ocsp/"*|*pkihttp.py*"--dir $STATE/pki/www"*)
                 log "stray process from this bench: $pid $cmd: stopping it"
                 kill -TERM "$pid" 2>/dev/null || true ;;
         esac

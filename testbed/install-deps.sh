@@ -33,8 +33,11 @@ PACKAGES=(
     curl
     # Python for the virtual cards: Debian's interpreter + cryptography + pip
     python3 python3-cryptography python3-pip ca-certificates
-    # asn1crypto: the tests read our CMS with a parser that is not ours
+    # asn1crypto: the tests read our CMS with a parser that is not ours; the
+    # verification matrix (matrix.py) adds unsigned attributes with it
     python3-asn1crypto
+    # faketime: the verification matrix (matrix.sh) runs openssl at chosen past times
+    faketime
     # unshare/mount (private pcscd), pgrep/pkill-free process checks, gcc -dumpmachine is optional
     util-linux mount procps
     # systemd-analyze verify / security for the units in systemd/ (Tests/Tools/check_units.sh)
@@ -109,7 +112,7 @@ install_pinned "$TB_API_PYDIR" api_py_ok "openapi-spec-validator, schemathesis a
 
 # Final check of everything the scripts call.
 need_cmd pcscd pcsc_scan opensc-tool pkcs11-tool pkcs15-tool openpgp-tool softhsm2-util p11-kit \
-    openssl xmlsec1 unshare mount setsid pgrep curl systemd-analyze
+    openssl xmlsec1 xmllint faketime unshare mount setsid pgrep curl systemd-analyze
 [ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || die "vpcd driver /usr/lib/pcsc/drivers/serial/libifdvpcd.so missing"
 softhsm_module >/dev/null
 opensc_module >/dev/null

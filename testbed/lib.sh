@@ -49,10 +49,13 @@ VPCD_READER_1="Virtual PCD 00 01"
 # responder (ocsp.py). Ports can be moved if they clash with something.
 TSA_PORT="${PODPIS_TSA_PORT:-35980}"
 OCSP_PORT="${PODPIS_OCSP_PORT:-35981}"
+# CRLs, CA certificates (caIssuers) and the test trusted lists (pkihttp.py).
+CRL_PORT="${PODPIS_CRL_PORT:-35982}"
 TSA_DIR="$STATE/tsa"
 OCSP_DIR="$STATE/ocsp"
 TSA_PIDFILE="$RUN_DIR/tsa.pid"
 OCSP_PIDFILE="$RUN_DIR/ocsp.pid"
+CRL_PIDFILE="$RUN_DIR/crl.pid"
 
 SIGNER_TOKEN="Podpis Signer"
 SIGNER_PIN=1234

@@ -10,6 +10,11 @@
 #                              CA (part of generate; upgrades an older PKI)
 #   pki.sh ocsp-index          write $STATE/ocsp/index.txt (openssl ca format)
 #                              for every certificate the qualified CA issued
+#   pki.sh verification        (re)make the verification artefacts
+#                              (verification.py generate: other CAs, the
+#                              time/revocation matrix, the trusted lists)
+#   pki.sh crls                current CRLs of every CA into $STATE/pki/crl
+#                              and $STATE/pki/www (after ocsp-index)
 #
 # Files in $STATE/pki: root.pem, ca.pem, chain.pem (ca + root), NAME.pem,
 # NAME.der, NAME.key (PKCS#8 PEM), NAME.pub.pem for NAME in objects.tsv, which
@@ -25,8 +30,13 @@ TB_NAME=pki.sh
 CNF="$TB_SCRIPTS/pki.cnf"
 export PODPIS_PKI_CADB="$PKI_DIR/ca-db"
 export OPENSSL_CONF="$CNF"
+# AIA and CRL distribution points of the certificates point at the bench's
+# services on the ports of this run (pki.cnf reads these).
+export PODPIS_PKI_CRL_BASE="http://127.0.0.1:$CRL_PORT"
+export PODPIS_PKI_OCSP_URL="http://127.0.0.1:$OCSP_PORT"
+export PODPIS_PKI_ISSUER=ca
 
-usage() { echo "usage: $0 generate | issue-openpgp PUBKEY.pem | services | ocsp-index" >&2; exit 2; }
+usage() { echo "usage: $0 generate | issue-openpgp PUBKEY.pem | services | ocsp-index | verification | crls" >&2; exit 2; }
 
 ossl() {  # openssl with its output hidden unless it fails
     local out
@@ -150,6 +160,7 @@ do_generate() {
         || die "person-rsa.pem has no QCStatements extension"
     do_services keys-ready
     chmod 600 "$PKI_DIR"/*.key
+    do_verification
     log "PKI ready in $PKI_DIR"
 }
 
@@ -209,9 +220,30 @@ do_ocsp_index() {
         fi
         count=$((count + 1))
     done
+    # The certificates verification.py issued with the qualified CA (the
+    # matrix signers, as they stand now; past-valid TSA and OCSP certificates).
+    if [ -f "$PKI_DIR/verify/ca-status.txt" ]; then
+        cat "$PKI_DIR/verify/ca-status.txt" >> "$dir/index.txt.tmp"
+        count=$((count + $(wc -l < "$PKI_DIR/verify/ca-status.txt")))
+    fi
     echo "unique_subject = no" > "$dir/index.txt.attr"
     mv "$dir/index.txt.tmp" "$dir/index.txt"
     log "OCSP index: $count certificates of the qualified CA in $dir/index.txt"
+}
+
+# Verification artefacts (verification.py, trustedlist.py): needs faketime,
+# xmlsec1, xmllint and Debian's python3-asn1crypto (install-deps.sh).
+do_verification() {
+    need_cmd openssl faketime xmlsec1 xmllint
+    "$TB_PYTHON" -c 'import asn1crypto' 2>/dev/null \
+        || die "'$TB_PYTHON' cannot import asn1crypto (python3-asn1crypto): run testbed/install-deps.sh"
+    PYTHONDONTWRITEBYTECODE=1 "$TB_PYTHON" "$TB_SCRIPTS/verification.py" generate
+}
+
+do_crls() {
+    need_cmd openssl
+    [ -f "$OCSP_DIR/index.txt" ] || do_ocsp_index
+    PYTHONDONTWRITEBYTECODE=1 "$TB_PYTHON" "$TB_SCRIPTS/verification.py" crls
 }
 
 do_issue_openpgp() {
@@ -234,5 +266,7 @@ case "$1" in
     issue-openpgp) [ $# -eq 2 ] || usage; do_issue_openpgp "$2" ;;
     services) [ $# -eq 1 ] || usage; ensure_state_dirs; do_services ;;
     ocsp-index) [ $# -eq 1 ] || usage; do_ocsp_index ;;
+    verification) [ $# -eq 1 ] || usage; ensure_state_dirs; do_verification ;;
+    crls) [ $# -eq 1 ] || usage; do_crls ;;
     *) usage ;;
 esac

@@ -2,7 +2,8 @@
 # Checks that the test bench works (run after up.sh; leaves it up, as found):
 # readers and cards, OpenSC and SoftHSM tokens, signatures verified by
 # openssl, card removal/insertion, pcscd restart, scripted and mute cards,
-# the RFC 3161 TSA (normal and error modes) and the OCSP responder.
+# the RFC 3161 TSA (normal and error modes), the OCSP responder, and the
+# verification artefacts (matrix-selftest.sh: CRLs, matrix, trusted lists).
 # Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 set -euo pipefail
 TB_NAME=selftest
@@ -261,6 +262,10 @@ check "TSA /tsa/slow: no answer within 2 s" t_tsa_slow
 check "TSA: GET 405, wrong type 400, bad body 400, 70000 bytes 413" t_tsa_bad_requests
 check "OCSP: person-rsa good 5 times in a row; seal, openpgp-sign, tsa good" t_ocsp_good
 check "OCSP: revoked.pem revoked (keyCompromise)" t_ocsp_revoked
+
+# The verification artefacts (CRLs, matrix, trusted lists): their own script.
+t_verification() { bash "$TB_SCRIPTS/matrix-selftest.sh"; }
+check "verification artefacts: testbed/matrix-selftest.sh (10 checks)" t_verification
 
 echo "selftest: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,7 +2,7 @@
 # Starts and stops the test bench's loopback HTTP services (up.sh starts
 # both, down.sh stops them):
 #
-#   services.sh tsa|ocsp|all start|stop|restart|status
+#   services.sh tsa|ocsp|crl|all start|stop|restart|status
 #
 #   tsa   RFC 3161 time-stamping authority (tsa.py + openssl ts -reply),
 #         http://127.0.0.1:35980/tsa (and /tsa/slow, /tsa/error,
@@ -10,9 +10,12 @@
 #   ocsp  OCSP responder (ocsp.py + openssl ocsp) for the qualified CA,
 #         http://127.0.0.1:35981; port: PODPIS_OCSP_PORT. Reads
 #         $STATE/ocsp/index.txt on every request (pki.sh ocsp-index).
+#   crl   CRLs, CA certificates (caIssuers) and the test trusted lists
+#         (pkihttp.py), http://127.0.0.1:35982/NAME.crl|.cer|.xml from
+#         $STATE/pki/www (pki.sh crls); port: PODPIS_CRL_PORT
 #
 # `start` returns once the port listens (10 s timeout). Logs:
-# $STATE/log/tsa.log, $STATE/log/ocsp.log. Needs the test PKI (pki.sh).
+# $STATE/log/tsa.log, $STATE/log/ocsp.log, $STATE/log/crl.log. Needs the test PKI (pki.sh).
 set -euo pipefail
 TB_NAME=services.sh
 # shellcheck source=lib.sh
@@ -106,14 +109,28 @@ ocsp() {
     esac
 }
 
+crl() {
+    case "$1" in
+        start)
+            [ -d "$PKI_DIR/www" ] || bash "$TB_SCRIPTS/pki.sh" crls
+            start_service CRL "$CRL_PIDFILE" pkihttp.py "$CRL_PORT" "$LOG_DIR/crl.log" --dir "$PKI_DIR/www"
+            ;;
+        stop) stop_pidfile "$CRL_PIDFILE" "CRL server" pkihttp.py ;;
+        restart) crl stop; crl start ;;
+        status) status_service "CRL server" "$CRL_PIDFILE" pkihttp.py "$CRL_PORT" ;;
+        *) usage ;;
+    esac
+}
+
 [ $# -eq 2 ] || usage
 case "$1" in
     tsa) tsa "$2" ;;
     ocsp) ocsp "$2" ;;
+    crl) crl "$2" ;;
     all)
         case "$2" in
-            start|stop|restart) tsa "$2"; ocsp "$2" ;;
-            status) rc=0; tsa status || rc=$?; ocsp status || rc=$?; exit "$rc" ;;
+            start|stop|restart) tsa "$2"; ocsp "$2"; crl "$2" ;;
+            status) rc=0; tsa status || rc=$?; ocsp status || rc=$?; crl status || rc=$?; exit "$rc" ;;
             *) usage ;;
         esac
         ;;

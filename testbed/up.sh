@@ -7,8 +7,11 @@
 #   - the OpenPGP virtual card in "Virtual PCD 00 00" with an RSA-2048 signing
 #     key generated on the card, its public key and a qualified certificate
 #     for it in $STATE/pki/openpgp-sign-pub.pem and openpgp-sign.pem
-#   - the loopback RFC 3161 TSA (tsa.py, port 35980) and OCSP responder
-#     (ocsp.py, port 35981) of services.sh, with certificates from the PKI
+#   - the loopback RFC 3161 TSA (tsa.py, port 35980), OCSP responder
+#     (ocsp.py, port 35981) and CRL/caIssuers/trusted-list server (pkihttp.py,
+#     port 35982) of services.sh, with certificates from the PKI
+#   - verification artefacts (verification.py): more CAs, the time/revocation
+#     matrix in $STATE/pki/matrix, test trusted lists in $STATE/pki/tl
 #   - $STATE/env: `source .testbed/env` gives every client the bench
 # Stop with down.sh. Needs root and install-deps.sh.
 set -euo pipefail
@@ -26,7 +29,9 @@ check_python
 if [ -f "$STATE/.up" ] && [ -f "$ENV_FILE" ] && pcscd_running \
     && pid_running "$OPENPGP_PIDFILE" openpgp_bridge.py \
     && pid_running "$TSA_PIDFILE" tsa.py && pid_running "$OCSP_PIDFILE" ocsp.py \
-    && grep -q '^export PODPIS_OCSP_URL=' "$ENV_FILE" && grep -q '^export PODPIS_XADES_PYDIR=' "$ENV_FILE"; then
+    && pid_running "$CRL_PIDFILE" pkihttp.py \
+    && grep -q '^export PODPIS_OCSP_URL=' "$ENV_FILE" && grep -q '^export PODPIS_XADES_PYDIR=' "$ENV_FILE" \
+    && grep -q '^export PODPIS_MATRIX_MANIFEST=' "$ENV_FILE"; then
     log "already up: source $ENV_FILE"
     exit 0
 fi
@@ -43,6 +48,10 @@ else
     # A PKI from before the TSA and OCSP responder: add their certificates.
     if [ ! -f "$PKI_DIR/tsa-chain.pem" ] || [ ! -f "$PKI_DIR/ocsp.pem" ] || [ ! -f "$PKI_DIR/revoked.pem" ]; then
         bash "$TB_SCRIPTS/pki.sh" services
+    fi
+    # A PKI from before the verification artefacts: add them.
+    if [ ! -f "$PKI_DIR/matrix/manifest.tsv" ] || [ ! -f "$PKI_DIR/tl/lists.tsv" ]; then
+        bash "$TB_SCRIPTS/pki.sh" verification
     fi
 fi
 
@@ -95,6 +104,10 @@ fi
 if [ ! -f "$OCSP_DIR/index.txt" ] \
     || [ -n "$(find "$PKI_DIR" -maxdepth 1 -name '*.pem' -newer "$OCSP_DIR/index.txt" -print -quit)" ]; then
     bash "$TB_SCRIPTS/pki.sh" ocsp-index
+fi
+# The current CRLs follow the OCSP index (the same revocations).
+if [ ! -f "$PKI_DIR/crl/ca.crl" ] || [ "$OCSP_DIR/index.txt" -nt "$PKI_DIR/crl/ca.crl" ]; then
+    bash "$TB_SCRIPTS/pki.sh" crls
 fi
 bash "$TB_SCRIPTS/services.sh" all start
 
@@ -150,6 +163,26 @@ put PODPIS_OCSP_PORT "$OCSP_PORT"
 put PODPIS_OCSP_URL "http://127.0.0.1:$OCSP_PORT"
 put PODPIS_OCSP_CERT "$PKI_DIR/ocsp.pem"
 put PODPIS_REVOKED_CERT "$PKI_DIR/revoked.pem"
+# Verification (verification.py, trustedlist.py; testbed/README.md).
+put PODPIS_CRL_PORT "$CRL_PORT"
+put PODPIS_CRL_BASE_URL "http://127.0.0.1:$CRL_PORT"
+put PODPIS_CRL_DIR "$PKI_DIR/crl"
+put PODPIS_CA_CRL "$PKI_DIR/crl/ca.crl"
+put PODPIS_CA_CRL_URL "http://127.0.0.1:$CRL_PORT/ca.crl"
+put PODPIS_ROOT_CRL "$PKI_DIR/crl/root.crl"
+put PODPIS_SEAL_CA_CERT "$PKI_DIR/verify/seal-ca.pem"
+put PODPIS_WITHDRAWN_CA_CERT "$PKI_DIR/verify/withdrawn-ca.pem"
+put PODPIS_CRLONLY_CA_CERT "$PKI_DIR/verify/crlonly-ca.pem"
+put PODPIS_VERIFY_DIR "$PKI_DIR/verify"
+put PODPIS_MATRIX_DIR "$PKI_DIR/matrix"
+put PODPIS_MATRIX_MANIFEST "$PKI_DIR/matrix/manifest.tsv"
+put PODPIS_MATRIX_TIMES "$PKI_DIR/matrix/times.tsv"
+put PODPIS_TL_DIR "$PKI_DIR/tl"
+put PODPIS_TEST_TL "$PKI_DIR/tl/PL-TEST-TL.xml"
+put PODPIS_TEST_LOTL "$PKI_DIR/tl/EU-TEST-LOTL.xml"
+put PODPIS_TEST_LOTL_URL "http://127.0.0.1:$CRL_PORT/EU-TEST-LOTL.xml"
+put PODPIS_TEST_LOTL_PINNED_CERT "$PKI_DIR/tl/lotl-signer-pinned.pem"
+put PODPIS_TEST_TL_SIGNER_CERT "$PKI_DIR/tl/tl-signer.pem"
 mv "$tmp_env" "$ENV_FILE"
 
 touch "$STATE/.up"
