@@ -204,7 +204,7 @@ let package = Package(
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES",
                 "Files", "DaemonConfiguration", "Localization", "Audit", "StationAPI", "Sealing", "Doctor", "Tar", "CMS",
-                "Timestamping", crypto, argumentParser, httpClient,
+                "Timestamping", "Evidence", "Validation", crypto, argumentParser, httpClient,
             ],
             resources: messages),
         .executableTarget(

@@ -24,6 +24,8 @@ public struct ExaminedSignature: Sendable {
     /// conforming signature cannot have (a duplicate Id, a forbidden
     /// transform, a missing mandatory property).
     public var formatProblems: [String] = []
+    /// What is odd but not a failure (shown in the report's checks).
+    public var warnings: [String] = []
     /// The signature value over SignedInfo / the signed attributes, checked
     /// with the signing certificate's key.
     public var signatureValue: SignatureValueCheck = .notChecked("no signing certificate")

@@ -29,7 +29,7 @@ public struct SigningCertificateReference: Sendable {
 
     public func issuerSerialMatches(_ certificate: CertificateRecord) -> Bool {
         if let serialNumber, Self.integer(serialNumber) != Self.integer(certificate.serialNumber) { return false }
-        if let issuer, issuer != certificate.issuer { return false }
+        if let issuer, issuer != certificate.issuer, !Self.sameName(issuer, certificate.issuer) { return false }
         return true
     }
 
@@ -51,6 +51,16 @@ public struct SigningCertificateReference: Sendable {
             return issuerSerialMatches(found) ? .matches : .issuerSerialMismatch("issuer/serial do not match \(found.subject)")
         }
         return .certificateNotFound("no certificate at hand has the referenced digest")
+    }
+
+    /// Names compared as RFC 5280 §7.1 allows: the same attributes with the
+    /// same values, whatever string type encodes them (UTF8String or
+    /// PrintableString), case and spacing aside.
+    static func sameName(_ a: DistinguishedName, _ b: DistinguishedName) -> Bool {
+        func fold(_ name: DistinguishedName) -> String {
+            name.description.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        }
+        return fold(a) == fold(b)
     }
 
     /// Leading zero octets aside, serials compare as integers.

@@ -43,21 +43,9 @@ struct SignatureValidator {
             return Verdict(.totalFailed, .formatFailure, "\(refused.uri): \(why)")
         }
         checks.append(CheckReport(name: "format", status: .passed, detail: report.level))
+        for warning in signature.warnings { checks.append(CheckReport(name: "format-note", status: .info, detail: warning)) }
 
-        // Identification of the signing certificate.
-        switch signature.signingCertificateReference {
-        case .digestMismatch(let why), .issuerSerialMismatch(let why), .certificateNotFound(let why):
-            checks.append(CheckReport(name: "signing-certificate", status: .failed, detail: why))
-            return Verdict(.indeterminate, .noSigningCertificateFound, "signing certificate reference: \(why)")
-        case .absent, .matches: break
-        }
-        guard let signer = signature.signingCertificate else {
-            checks.append(CheckReport(name: "signing-certificate", status: .failed, detail: "not found"))
-            return Verdict(.indeterminate, .noSigningCertificateFound, "the signing certificate is not in the signature")
-        }
-        checks.append(CheckReport(name: "signing-certificate", status: .passed, detail: signer.subject.description))
-
-        // Cryptographic verification.
+        // The signed data first: a changed document fails whatever the certificate.
         for reference in signature.references {
             switch reference.outcome {
             case .intact, .refused: continue
@@ -69,6 +57,19 @@ struct SignatureValidator {
                 return Verdict(.indeterminate, .signedDataNotFound, "\(reference.uri): \(why)")
             }
         }
+        // Identification of the signing certificate.
+        switch signature.signingCertificateReference {
+        case .digestMismatch(let why), .issuerSerialMismatch(let why), .certificateNotFound(let why):
+            checks.append(CheckReport(name: "signing-certificate", status: .failed, detail: why))
+            return Verdict(.indeterminate, .noSigningCertificateFound, "signing certificate reference: \(why)")
+        case .absent, .matches: break
+        }
+        guard let signer = signature.signingCertificate else {
+            checks.append(CheckReport(name: "signing-certificate", status: .failed, detail: "not found"))
+            return Verdict(.indeterminate, .noSigningCertificateFound, "the signing certificate is not in the signature")
+        }
+        checks.append(CheckReport(name: "signing-certificate", status: .passed, detail: Self.readable(signer)))
+
         checks.append(CheckReport(name: "references", status: .passed, detail: "\(signature.references.count) intact"))
         switch signature.signatureValue {
         case .intact:
@@ -115,7 +116,7 @@ struct SignatureValidator {
         guard path.isTrusted else {
             report.certificateChain = chainReports
             checks.append(CheckReport(name: "certificate-chain", status: .indeterminate, detail: "no path to a trust anchor"))
-            return Verdict(.indeterminate, .noCertificateChainFound, "no path from \(signer.subject) to a trusted anchor")
+            return Verdict(.indeterminate, .noCertificateChainFound, "no path from \(Self.readable(signer)) to a trusted anchor")
         }
         checks.append(CheckReport(name: "certificate-chain", status: .passed, detail: report.trustAnchor ?? ""))
 
@@ -212,6 +213,11 @@ struct SignatureValidator {
             return finish(Verdict(.indeterminate, .outOfBoundsNoPOE, "the TSA certificate expired \(Self.day(tsa.notAfter))"))
         }
         return finish(.passed)
+    }
+
+    /// The subject as people read it (postal addresses and other structured values as text).
+    static func readable(_ record: CertificateRecord) -> String {
+        (try? CertificateFacts(der: record.der))?.subject ?? record.subject.description
     }
 
     static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }

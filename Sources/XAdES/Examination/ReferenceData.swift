@@ -36,8 +36,9 @@ struct TransformPipeline {
             case XMLName.envelopedSignature:
                 data = .nodes(try exclude(data, node: signature, allSignatures: false))
             case XMLName.xpathFilter:
-                let expression = normalized(transform.child("XPath", in: XMLName.dsig)?.textContent ?? "")
-                guard expression == XMLName.notInSignature else {
+                let xpath = transform.child("XPath", in: XMLName.dsig)
+                let expression = normalized(xpath?.textContent ?? "")
+                guard let xpath, expression == "not(ancestor-or-self::\(dsigPrefix(xpath, in: expression)):Signature)" else {
                     throw .refused("XPath transform \"\(expression.prefix(80))\" (only \(XMLName.notInSignature) is run)")
                 }
                 data = .nodes(try exclude(data, node: nil, allSignatures: true))
@@ -118,10 +119,12 @@ struct TransformPipeline {
             let kind = filter.attribute("Filter") ?? ""
             let expression = normalized(filter.textContent)
             guard kind == "subtract" else { throw .refused("XPath Filter 2.0 \(kind) \"\(expression.prefix(80))\"") }
+            let p = dsigPrefix(filter, in: expression)
             switch expression {
-            case "/descendant::ds:Signature", "//ds:Signature", "/descendant-or-self::ds:Signature":
+            case "/descendant::\(p):Signature", "//\(p):Signature", "/descendant-or-self::\(p):Signature",
+                "/descendant::*[name()='\(p):Signature']", "//*[name()='\(p):Signature']":
                 selection = .nodes(try exclude(selection, node: nil, allSignatures: true))
-            case "here()/ancestor::ds:Signature[1]":
+            case "here()/ancestor::\(p):Signature[1]":
                 selection = .nodes(try exclude(selection, node: signature, allSignatures: false))
             default:
                 throw .refused("XPath Filter 2.0 subtract \"\(expression.prefix(80))\"")
@@ -146,6 +149,18 @@ struct TransformPipeline {
     func prefixList(_ transform: xmlNodePtr) -> [String] {
         guard let inclusive = transform.child("InclusiveNamespaces", in: "http://www.w3.org/2001/10/xml-exc-c14n#") else { return [] }
         return (inclusive.attribute("PrefixList") ?? "").split(whereSeparator: { $0.isWhitespace }).map(String.init)
+    }
+
+    /// The prefix the expression uses for Signature, when the XPath element
+    /// binds it to the XML-DSig namespace ("ds" when it binds none: never matches then).
+    func dsigPrefix(_ element: xmlNodePtr, in expression: String) -> String {
+        guard let range = expression.range(of: ":Signature") else { return "ds" }
+        let before = expression[..<range.lowerBound]
+        let prefix = String(before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }.reversed())
+        guard !prefix.isEmpty, let ns = xmlSearchNs(element.pointee.doc, element, prefix),
+            let href = ns.pointee.href, String(cString: href) == XMLName.dsig
+        else { return "ds" }
+        return prefix
     }
 
     /// White space collapsed, and the `ds` prefix as written (the expressions

@@ -58,7 +58,7 @@ public enum XAdESExaminer {
         if qualifying.count > 1 { result.formatProblems.append("more than one xades:QualifyingProperties") }
         let properties = qualifying.first
         if let properties, let target = properties.attribute("Target"), target != "#\(signature.attribute("Id") ?? "")" {
-            result.formatProblems.append("xades:QualifyingProperties Target=\(target) is not this signature")
+            result.warnings.append("xades:QualifyingProperties Target=\(target) does not name this signature's Id exactly")
         }
         let ownSignedProperties = properties?.elementChildren.first { $0.localName == "SignedProperties" }
 
@@ -114,7 +114,8 @@ public enum XAdESExaminer {
             result.level = hasPolicy ? .epes : .bes
             if referenceWritten, result.claimedSigningTime != nil, !hasPolicy { result.level = .baselineB }
         } else if ownSignedProperties != nil {
-            result.formatProblems.append("xades:SignedProperties not covered by a signed reference")
+            // Not an AdES then: the properties are not signed, so not read.
+            result.warnings.append("xades:SignedProperties not covered by an intact signed reference: its properties are ignored")
         }
 
         // The signing certificate: named by the signed reference, else the KeyInfo's (XML-DSig).

@@ -1,3 +1,0 @@
-import XCTest
-
-// Validation tests: filled in with the module.
