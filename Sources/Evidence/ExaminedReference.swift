@@ -28,9 +28,24 @@ public struct ExaminedReference: Sendable {
     public var uri: String
     /// The document or file name the data came from, when known.
     public var name: String?
-    /// What the reference covers, for the clerk: "cały dokument poza podpisem",
-    /// "element <Zaswiadczenie Id=…>", "plik wniosek.pdf".
+    /// What the reference covers, in neutral words ("whole document
+    /// without signatures", "element <Zaswiadczenie Id=\"z1\">", "file
+    /// wniosek.pdf"); the clerk's text words it from `scopeKind`.
     public var scope: String
+    public var scopeKind: ScopeKind = .unknown
+
+    public enum ScopeKind: String, Sendable, Codable {
+        /// The whole document (every node but signatures when `withoutSignatures`).
+        case wholeDocument = "whole-document"
+        case wholeDocumentWithoutSignatures = "whole-document-without-signatures"
+        /// One element and what it contains (the rest of the document is NOT signed by this reference).
+        case element
+        /// A detached file.
+        case file
+        /// Content carried in the signature itself (CMS eContent, a base64 ds:Object).
+        case embedded
+        case unknown
+    }
     public var outcome: Outcome
     /// SHA-256 of the data as signed (after transforms), when it could be computed.
     public var sha256: [UInt8]?

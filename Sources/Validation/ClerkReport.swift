@@ -35,10 +35,11 @@ public enum ClerkReport {
                 lines.append(messages.text("line-proved-time", ["time": time(signature.bestSignatureTime), "tsa": stamp?.tsa ?? "TSA"]).text(in: language))
             }
             for data in signature.signedData where data.kind == "data" || data.kind == "manifestEntry" {
+                let scope = scopeText(data, language: language)
                 if data.intact {
-                    lines.append(messages.text("line-signed-data", ["scope": data.scope, "sha256": data.sha256 ?? "?"]).text(in: language))
+                    lines.append(messages.text("line-signed-data", ["scope": scope, "sha256": data.sha256 ?? "?"]).text(in: language))
                 } else {
-                    lines.append(messages.text("line-not-signed", ["scope": data.scope.isEmpty ? data.uri : data.scope, "why": data.problem ?? ""]).text(in: language))
+                    lines.append(messages.text("line-not-signed", ["scope": scope, "why": data.problem ?? ""]).text(in: language))
                 }
             }
             for stamp in signature.timeStamps {
@@ -82,6 +83,19 @@ public enum ClerkReport {
             return messages.text("verdict-failed", ["kind": kind, "why": why]).text(in: language)
         case .indeterminate:
             return messages.text("verdict-indeterminate", ["why": why]).text(in: language)
+        }
+    }
+
+    /// "cały dokument zaswiadczenie.xml (bez podpisów)", "tylko element <Dane Id=…>": what a reference covers.
+    static func scopeText(_ data: SignedDataReport, language: Language) -> String {
+        let what = data.scope.isEmpty ? data.uri : data.scope
+        switch data.scopeKind {
+        case "whole-document": return messages.text("scope-whole-document", ["name": what]).text(in: language)
+        case "whole-document-without-signatures": return messages.text("scope-whole-document-without-signatures", ["name": what]).text(in: language)
+        case "element": return messages.text("scope-element", ["element": what]).text(in: language)
+        case "file": return messages.text("scope-file", ["name": what]).text(in: language)
+        case "embedded": return messages.text("scope-embedded", ["element": what]).text(in: language)
+        default: return what
         }
     }
 

@@ -238,7 +238,7 @@ struct SignatureValidator {
         case .notFound(let why), .refused(let why): problem = why
         }
         return SignedDataReport(
-            kind: reference.kind.rawValue, uri: reference.uri, name: reference.name, scope: reference.scope,
+            kind: reference.kind.rawValue, uri: reference.uri, name: reference.name, scope: reference.scope, scopeKind: reference.scopeKind.rawValue,
             sha256: reference.sha256.map(hex), intact: reference.outcome == .intact, problem: problem)
     }
 

@@ -78,6 +78,8 @@ public struct SignedDataReport: Sendable, Codable {
     public var uri: String
     public var name: String?
     public var scope: String
+    /// whole-document, whole-document-without-signatures, element, file, embedded, unknown.
+    public var scopeKind: String
     public var sha256: String?
     public var intact: Bool
     public var problem: String?

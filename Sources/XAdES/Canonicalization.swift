@@ -105,11 +105,22 @@ enum Canonicalizer {
             case .filtered(let apex, let excluding, let allSignatures, _):
                 if let apex, !element.isInside(apex) { return false }
                 if excluding.isEmpty, !allSignatures { return true }
+                // Signatures count from the apex down: a reference to an element
+                // inside a signature (a counter-signed SignatureValue) is filtered
+                // within that element, as other verifiers do.
                 var current: xmlNodePtr? = element
                 while let node = current, node.pointee.type != XML_DOCUMENT_NODE {
                     if excluding.contains(node) { return false }
                     if allSignatures, node.isElement("Signature", in: XMLName.dsig) { return false }
+                    if let apex, node == apex { break }
                     current = node.pointee.parent
+                }
+                if let apex, !excluding.isEmpty {
+                    var above = apex.pointee.parent
+                    while let node = above, node.pointee.type != XML_DOCUMENT_NODE {
+                        if excluding.contains(node) { return false }
+                        above = node.pointee.parent
+                    }
                 }
                 return true
             case .document(let excluded, let allSignatures, _):

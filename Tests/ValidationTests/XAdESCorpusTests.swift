@@ -35,6 +35,7 @@ final class XAdESCorpusTests: XCTestCase {
         .init(file: "dss/xades-t-with-tsvd.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "B-T with xades141:TimeStampValidationData", level: "XAdES-BASELINE-T"),
         .init(file: "dss/xades-x-level.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "legacy XAdES-X", level: "XAdES-X"),
         .init(file: "eu-plugtest/Signature-X-BE_ECON-3.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "XPath Filter 2.0, Belgian eID", level: "XAdES-BASELINE-LT"),
+        .init(file: "dss/TEST_S1a_C1a_InTL_VALID.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "master signature with a counter-signature over its SignatureValue", level: "XAdES-BASELINE-B"),
         .init(file: "eu-plugtest/Signature-X-SK_DIT-1.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "EPES with objects", level: "XAdES-EPES"),
     ]
 
@@ -107,6 +108,14 @@ final class XAdESCorpusTests: XCTestCase {
         } catch let error as XMLInputError {
             XCTAssertTrue(["xml-doctype", "xml-entity", "xml-external-entity"].contains(error.code), error.code)
         }
+    }
+
+    func testTheCounterSignatureIsReportedWithItsParentAndIsIntact() async throws {
+        let report = try await verify("dss/TEST_S1a_C1a_InTL_VALID.xml")
+        XCTAssertEqual(report.signatures.map(\.id), ["XSIG1", "XSIG2"])
+        XCTAssertEqual(report.signatures.last?.parent, "XSIG1")
+        XCTAssertEqual(report.signatures.last?.subIndication, .noCertificateChainFound, report.signatures.last?.reason ?? "")
+        XCTAssertEqual(report.signatures.first?.signedData.filter { $0.kind == "data" }.map(\.scopeKind), ["whole-document-without-signatures"])
     }
 
     func testTheDetachedSampleWithoutItsDataIsSignedDataNotFound() async throws {

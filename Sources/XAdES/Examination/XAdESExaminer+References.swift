@@ -55,11 +55,13 @@ extension XAdESExaminer {
             return examined
         case ""?:
             start = .nodes(.document(excluding: nil, allSignatures: false, comments: false))
-            examined.scope = "cały dokument \(pipeline.document.name)"
+            examined.scope = pipeline.document.name
+            examined.scopeKind = excludesSignatures(transforms) ? .wholeDocumentWithoutSignatures : .wholeDocument
             examined.name = pipeline.document.name
         case "#xpointer(/)"?:
             start = .nodes(.document(excluding: nil, allSignatures: false, comments: true))
-            examined.scope = "cały dokument \(pipeline.document.name)"
+            examined.scope = pipeline.document.name
+            examined.scopeKind = excludesSignatures(transforms) ? .wholeDocumentWithoutSignatures : .wholeDocument
             examined.name = pipeline.document.name
         case let value? where value.hasPrefix("#"):
             guard let lookup = lookupTarget(value, index: index) else {
@@ -78,8 +80,16 @@ extension XAdESExaminer {
                     examined.outcome = .notFound("\(shownURI) points at an element hidden inside another element of the signature")
                     return examined
                 }
+                if target.isElement("KeyInfo", in: XMLName.dsig) || target.isElement("SignatureValue", in: XMLName.dsig) {
+                    examined.kind = .signatureElement
+                }
                 start = .nodes(.subtree(target, comments: value.hasPrefix("#xpointer(")))
                 examined.scope = scopeText(target, document: pipeline.document)
+                if target.pointee.parent?.pointee.type == XML_DOCUMENT_NODE {
+                    examined.scopeKind = excludesSignatures(transforms) ? .wholeDocumentWithoutSignatures : .wholeDocument
+                } else {
+                    examined.scopeKind = transforms.contains { $0.attribute("Algorithm") == XMLName.base64Transform } ? .embedded : .element
+                }
             }
         case let value?:
             // Detached: only one of the files given, matched by name; nothing is fetched or opened.
@@ -126,7 +136,8 @@ extension XAdESExaminer {
     ) -> ExaminedReference {
         var result = examined
         result.name = file.name
-        result.scope = "plik \(file.name)"
+        result.scope = file.name
+        result.scopeKind = .file
         do {
             if transforms.isEmpty {
                 result.sha256 = file.sha256
@@ -147,10 +158,16 @@ extension XAdESExaminer {
         return result
     }
 
-    /// "element <Zaswiadczenie Id=…>" for the clerk: what a #id reference covers.
+    /// `<Zaswiadczenie Id="z1">`: what a #id reference covers.
     static func scopeText(_ element: xmlNodePtr, document: XMLDocument) -> String {
         let id = element.attribute("Id") ?? element.attribute("ID") ?? element.attribute("id") ?? ""
-        if element.pointee.parent?.pointee.type == XML_DOCUMENT_NODE { return "cały dokument \(document.name) (<\(element.localName)>)" }
-        return "element <\(element.localName) Id=\"\(id)\">"
+        return "<\(element.localName) Id=\"\(id)\"> (\(document.name))"
+    }
+
+    /// Whether the transforms take signatures out (enveloped-signature, the XPath filter, Filter 2.0).
+    static func excludesSignatures(_ transforms: [xmlNodePtr]) -> Bool {
+        transforms.contains { transform in
+            [XMLName.envelopedSignature, XMLName.xpathFilter, XMLName.xpathFilter2].contains(transform.attribute("Algorithm") ?? "")
+        }
     }
 }
