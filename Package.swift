@@ -44,6 +44,10 @@ let package = Package(
         .library(name: "DaemonConfiguration", targets: ["DaemonConfiguration"]),
         .library(name: "Station", targets: ["Station"]),
         .library(name: "QualifiedCertificates", targets: ["QualifiedCertificates"]),
+        .library(name: "Evidence", targets: ["Evidence"]),
+        .library(name: "Revocation", targets: ["Revocation"]),
+        .library(name: "TrustedLists", targets: ["TrustedLists"]),
+        .library(name: "Validation", targets: ["Validation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

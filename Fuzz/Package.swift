@@ -17,6 +17,7 @@ let targets: [(String, [String])] = [
     ("FuzzTimeStampResponse", ["Timestamping", "CMS"]),
     ("FuzzSignRequest", ["Station"]),
     ("FuzzCertificate", ["QualifiedCertificates"]),
+    ("FuzzXAdESExamination", ["XAdES", "Evidence", "Validation"]),
 ]
 
 let package = Package(
