@@ -17,6 +17,7 @@ let targets: [(String, [String])] = [
     ("FuzzTimeStampResponse", ["Timestamping", "CMS"]),
     ("FuzzSignRequest", ["Station"]),
     ("FuzzCertificate", ["QualifiedCertificates"]),
+    ("FuzzTrustedList", ["TrustedLists", "XAdES"]),
 ]
 
 let package = Package(
