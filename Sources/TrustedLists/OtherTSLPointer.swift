@@ -19,7 +19,7 @@ public struct OtherTSLPointer: Sendable {
     public let signingCertificatesDER: [[UInt8]]
     /// The same certificates as read by swift-certificates (those it can read:
     /// not RSA-PSS with explicit parameters, not RSA keys under 2048 bits).
-    public let signingCertificates: [Certificate]
+    public var signingCertificates: [Certificate] { signingCertificatesDER.compactMap { try? Certificate(derEncoded: $0) } }
 
     /// Does the pointer designate the XML form of a list (not its PDF copy)?
     public var isXML: Bool {

@@ -6,13 +6,23 @@ import X509
 public struct CAIdentity: Sendable {
     public let subject: DistinguishedName
     public let keyIdentifier: [UInt8]?
-    public let certificate: Certificate?
+    /// The CA certificate's DER and SubjectPublicKeyInfo, when the certificate is known.
+    public let der: [UInt8]?
+    public let subjectPublicKeyInfo: [UInt8]?
 
     /// The CA named by its own certificate.
     public init(certificate: Certificate) {
+        var serializer = DER.Serializer()
+        let der = (try? serializer.serialize(certificate)) != nil ? serializer.serializedBytes : nil
+        self.init(certificate: IssuedCertificate(certificate), der: der)
+    }
+
+    /// The CA named by its own certificate, read without its key.
+    public init(certificate: IssuedCertificate, der: [UInt8]? = nil) {
         self.subject = certificate.subject
         self.keyIdentifier = CertificateTraits(certificate).subjectKeyIdentifier
-        self.certificate = certificate
+        self.der = der
+        self.subjectPublicKeyInfo = certificate.subjectPublicKeyInfo
     }
 
     /// The CA that issued `certificate`, known only by the certificate's
@@ -20,7 +30,8 @@ public struct CAIdentity: Sendable {
     public init(issuerOf certificate: IssuedCertificate) {
         self.subject = certificate.issuer
         self.keyIdentifier = CertificateTraits(certificate).authorityKeyIdentifier
-        self.certificate = nil
+        self.der = nil
+        self.subjectPublicKeyInfo = nil
     }
 }
 
@@ -34,16 +45,13 @@ extension ServiceInformation {
         for identity in digitalIdentities {
             switch identity {
             case .certificate(let listed):
-                if let certificate = ca.certificate {
-                    if listed == certificate || (listed.subject == certificate.subject && listed.publicKey == certificate.publicKey) {
-                        return true
-                    }
-                } else if listed.subject == ca.subject,
-                    ca.keyIdentifier == nil || CertificateTraits(listed).subjectKeyIdentifier == ca.keyIdentifier
-                {
+                if let der = ca.der, listed.der == der { return true }
+                guard let fields = listed.fields, fields.subject == ca.subject else { continue }
+                if let key = ca.subjectPublicKeyInfo {
+                    if fields.subjectPublicKeyInfo == key { return true }
+                } else if ca.keyIdentifier == nil || listed.subjectKeyIdentifier == ca.keyIdentifier {
                     return true
                 }
-            case .unreadableCertificate: continue
             case .subjectKeyIdentifier(let ski): keyIdentifiers.append(ski)
             case .subjectName(let name): names.append(name)
             case .other: continue

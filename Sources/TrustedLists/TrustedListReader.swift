@@ -82,19 +82,12 @@ struct TrustedListReader {
         var result: [OtherTSLPointer] = []
         for pointer in element.children(named: "OtherTSLPointer", in: Self.tsl) {
             let location = try requiredText(pointer, "TSLLocation")
-            var certificates: [Certificate] = []
             var ders: [[UInt8]] = []
             for identity in pointer.firstChild(named: "ServiceDigitalIdentities", in: Self.tsl)?
                 .children(named: "ServiceDigitalIdentity", in: Self.tsl) ?? []
             {
                 for id in try digitalIdentities(identity) {
-                    switch id {
-                    case .certificate(let certificate):
-                        certificates.append(certificate)
-                        ders.append(Self.der(certificate))
-                    case .unreadableCertificate(let der): ders.append(der)
-                    default: break
-                    }
+                    if case .certificate(let listed) = id { ders.append(listed.der) }
                 }
             }
             var territory: String?
@@ -114,7 +107,7 @@ struct TrustedListReader {
             }
             result.append(OtherTSLPointer(
                 location: location, territory: territory, type: type, mimeType: mimeType,
-                operatorNames: operatorNames, signingCertificatesDER: ders, signingCertificates: certificates))
+                operatorNames: operatorNames, signingCertificatesDER: ders))
         }
         return result
     }
@@ -168,11 +161,7 @@ struct TrustedListReader {
                     guard der.count <= Self.maximumCertificateBytes else {
                         throw TrustedListError(.invalidValue, "\(name): X509Certificate of \(der.count) bytes (line \(value.line))")
                     }
-                    if let certificate = try? Certificate(derEncoded: der) {
-                        result.append(.certificate(certificate))
-                    } else {
-                        result.append(.unreadableCertificate(der))
-                    }
+                    result.append(.certificate(ListedCertificate(der: der)))
                 case "X509SKI": result.append(.subjectKeyIdentifier(try base64(value)))
                 case "X509SubjectName": result.append(.subjectName(value.text))
                 default: result.append(.other(value.localName))
@@ -267,13 +256,6 @@ struct TrustedListReader {
             }
         }
         return CriteriaList(assertion: assertion, keyUsages: keyUsages, policySets: policySets, nested: nested, unsupported: unsupported)
-    }
-
-    /// A certificate's DER (swift-certificates keeps the bytes it read).
-    static func der(_ certificate: Certificate) -> [UInt8] {
-        var serializer = DER.Serializer()
-        guard (try? serializer.serialize(certificate)) != nil else { return [] }
-        return serializer.serializedBytes
     }
 
     /// An XAdES `Identifier` as a dotted OID (`urn:oid:1.2.3` → `1.2.3`).

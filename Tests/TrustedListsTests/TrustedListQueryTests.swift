@@ -23,9 +23,10 @@ final class TrustedListQueryTests: XCTestCase {
     func certumQCA(_ list: TrustedList) throws -> Certificate {
         let ski: [UInt8] = [0xF2, 0x4E, 0x5E, 0x6B, 0x79, 0x10, 0xCE, 0x84, 0xC7, 0x24, 0x7E, 0x12, 0x2A, 0x4C, 0x8F, 0xCF, 0xC8, 0x30, 0x07, 0xD9]
         for (_, service) in list.services {
-            for case .certificate(let certificate) in service.current.digitalIdentities
-            where (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier == ski[...] {
-                return certificate
+            for case .certificate(let listed) in service.current.digitalIdentities {
+                if let certificate = listed.certificate, (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier == ski[...] {
+                    return certificate
+                }
             }
         }
         throw XCTSkip("CERTUM QCA not in the list")
@@ -117,7 +118,8 @@ final class TrustedListQueryTests: XCTestCase {
         let list = try TrustedListFixtures.list(TrustedListFixtures.pl2023)
         let (_, service) = try XCTUnwrap(list.services.first { $0.service.current.type == .tsaQTST && $0.service.current.status == .granted
             && $0.service.current.digitalIdentities.contains { if case .certificate = $0 { true } else { false } } })
-        guard case .certificate(let tsa)? = service.current.digitalIdentities.first(where: { if case .certificate = $0 { true } else { false } })
+        guard case .certificate(let listed)? = service.current.digitalIdentities.first(where: { if case .certificate = $0 { true } else { false } }),
+            let tsa = listed.certificate
         else { return XCTFail("no certificate") }
         let start = service.periods.map(\.statusStartingTime).min()!
         XCTAssertEqual(TimeStampAuthorityFacts.determine(certificate: tsa, issuer: nil, at: Date(), lists: [list]).qualified, .yes)
@@ -128,7 +130,7 @@ final class TrustedListQueryTests: XCTestCase {
     func testANationalRootIsNotAGrant() throws {
         let list = try TrustedListFixtures.list(TrustedListFixtures.pl2023)
         guard let root = list.services.first(where: { $0.service.current.type == .nationalRootCAQC }),
-            case .certificate(let rootCertificate)? = root.service.current.digitalIdentities.first
+            case .certificate(let listed)? = root.service.current.digitalIdentities.first, let rootCertificate = listed.certificate
         else { throw XCTSkip("no NationalRootCA-QC in this list") }
         // Whatever a root issues directly, at a time the root service is listed: no grant from it.
         let facts = QualificationFacts.determine(certificate: rootCertificate, issuer: rootCertificate, signingTime: Date(), lists: [list])
