@@ -29,7 +29,14 @@ final class TrustedListSetTests: XCTestCase {
         XCTAssertTrue(pl.isExpired, "past its NextUpdate: used, but flagged")
         XCTAssertTrue(set.listOfLists?.isExpired == true)
         XCTAssertEqual(pl.signer?.subject.description, "CN=Polish TSL Operator,O=National Bank of Poland,C=PL")
-        let facts = set.qualificationFacts(certificate: try F.certumSigner(), issuer: nil, signingTime: F.certumSigningTime)
+        let signer = try F.certumSigner()
+        var begin = Date()
+        let facts = set.qualificationFacts(certificate: signer, issuer: nil, signingTime: F.certumSigningTime)
+        let first = Date().timeIntervalSince(begin)
+        begin = Date()
+        _ = set.qualificationFacts(certificate: signer, issuer: nil, signingTime: F.certumSigningTime)
+        print(String(format: "qualification facts: first query %.0f ms (reads the listed certificates), next %.1f ms",
+            first * 1000, Date().timeIntervalSince(begin) * 1000))
         XCTAssertTrue(facts.isQCForESig)
         XCTAssertEqual(set.trustedLists.map(\.scheme.territory), ["PL"])
     }
