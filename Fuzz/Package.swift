@@ -18,6 +18,7 @@ let targets: [(String, [String])] = [
     ("FuzzSignRequest", ["Station"]),
     ("FuzzCertificate", ["QualifiedCertificates"]),
     ("FuzzXAdESExamination", ["XAdES", "Evidence", "Validation"]),
+    ("FuzzTrustedList", ["TrustedLists", "XAdES"]),
 ]
 
 let package = Package(

@@ -1,1 +1,0 @@
-// The TrustedLists module (see Package.swift and docs/architecture.md).

@@ -1,3 +1,0 @@
-import XCTest
-
-// TrustedLists tests: filled in with the module.
