@@ -11,6 +11,7 @@ struct SignatureValidator {
     let policy: ValidationPolicy
     let sources: [TrustSource]
     let revocation: any RevocationChecking
+    let lists: TrustedListTrust?
 
     func validate(_ signature: ExaminedSignature) async -> SignatureReport {
         var checks: [CheckReport] = []
@@ -26,6 +27,19 @@ struct SignatureValidator {
         report.subIndication = verdict.subIndication
         report.reason = verdict.reason
         report.messageKey = verdict.subIndication.map { "sub.\($0.rawValue)" } ?? "verdict.\(verdict.indication.rawValue)"
+        if let lists, let signer = signature.signingCertificate {
+            let pool = signature.certificates + signature.timeStamps.flatMap(\.certificates)
+            let path = CertificatePath.build(from: signer, pool: pool, sources: sources)
+            let issuer = path.certificates.count > 1 ? path.certificates[1] : nil
+            report.qualification = lists.qualification(signer: signer, issuer: issuer, at: report.bestSignatureTime, indication: verdict.indication)
+            for index in report.timeStamps.indices {
+                guard let stamp = signature.timeStamps.first(where: { $0.kind.rawValue == report.timeStamps[index].kind && $0.genTime == report.timeStamps[index].genTime }),
+                    let tsa = stamp.tsaCertificate, let time = stamp.genTime
+                else { continue }
+                let tsaPath = CertificatePath.build(from: tsa, pool: pool + stamp.certificates, sources: sources)
+                report.timeStamps[index].qualified = lists.isQualifiedTSA(tsa, issuer: tsaPath.certificates.count > 1 ? tsaPath.certificates[1] : nil, at: time)
+            }
+        }
         report.checks = checks
         return report
     }

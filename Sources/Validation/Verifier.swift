@@ -10,10 +10,16 @@ public struct Verifier: Sendable {
     public var policy: ValidationPolicy
     public var sources: [TrustSource]
     public var revocation: any RevocationChecking
+    /// The trusted lists: anchors and the qualification of signatures.
+    public var trustedLists: TrustedListTrust?
 
-    public init(policy: ValidationPolicy = ValidationPolicy(), sources: [TrustSource], revocation: any RevocationChecking = NoRevocationData()) {
+    public init(
+        policy: ValidationPolicy = ValidationPolicy(), sources: [TrustSource], trustedLists: TrustedListTrust? = nil,
+        revocation: any RevocationChecking = NoRevocationData()
+    ) {
         self.policy = policy
-        self.sources = sources
+        self.sources = sources + (trustedLists.map { [$0.source] } ?? [])
+        self.trustedLists = trustedLists
         self.revocation = revocation
     }
 
@@ -44,7 +50,7 @@ public struct Verifier: Sendable {
         case nil:
             throw ValidationError(.unknownFormat, name)
         }
-        let validator = SignatureValidator(policy: policy, sources: sources, revocation: revocation)
+        let validator = SignatureValidator(policy: policy, sources: sources, revocation: revocation, lists: trustedLists)
         var reports: [SignatureReport] = []
         var queue = examined
         while !queue.isEmpty {
