@@ -108,7 +108,7 @@ let package = Package(
         // that follows certificate URLs under limits (outside bytes, all of it).
         .target(
             name: "Revocation",
-            dependencies: ["CMS", "SignatureAlgorithms", "Localization", asn1, x509, crypto], resources: messages),
+            dependencies: ["CMS", "SignatureAlgorithms", "Localization", "Files", asn1, x509, crypto, httpClient], resources: messages),
 
         .target(
             name: "CAdES",
