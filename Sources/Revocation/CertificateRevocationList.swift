@@ -126,7 +126,7 @@ public struct CertificateRevocationList: Sendable {
             var scanner = DERScanner(der, range: list.content)
             while let element = try scanner.next() {
                 guard element.tag == 0x30 else { throw DERScanner.Malformed(description: "revoked entry at \(element.start)") }
-                let entry = try RevokedCertificate(der: der[element.whole])
+                let entry = try RevokedCertificate(der: der, element: element)
                 let key = SignatureCheck.normalised(entry.serialNumber)
                 indirect = indirect || entry.hasCertificateIssuer
                 if index[key] == nil { index[key] = entries.count }
