@@ -17,6 +17,8 @@ let targets: [(String, [String])] = [
     ("FuzzTimeStampResponse", ["Timestamping", "CMS"]),
     ("FuzzSignRequest", ["Station"]),
     ("FuzzCertificate", ["QualifiedCertificates"]),
+    ("FuzzOCSPResponse", ["Revocation"]),
+    ("FuzzCRL", ["Revocation"]),
 ]
 
 let package = Package(
