@@ -26,7 +26,7 @@ final class RevocationFixtures: @unchecked Sendable {
         dir = NSTemporaryDirectory() + "podpis-revocation-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         other = try TestHTTPServer(directory: dir, name: "other")
-        server = try TestHTTPServer(directory: dir, name: "main", otherPort: other.port)
+        server = try TestHTTPServer(directory: dir, name: "main", otherPort: other.port, removingDirectory: true)
         let script = dir + "/make.sh"
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
         let result = try TestBench.runCapturing("/bin/bash", [script, dir, String(server.port)], timeout: 300)

@@ -8,21 +8,23 @@ import Foundation
 /// - `/redirect-file`: to file:///etc/passwd; `/redirect-port`: to the other server's /ca.crl;
 ///   `/redirect-loop`: to itself; `/status-500`: an error;
 /// - any other path: the fixture file of that name.
-/// It stops when its standard input closes (when the test process ends).
+/// It stops when its standard input closes (when the test process ends),
+/// then the fixtures' server removes the temporary directory.
 final class TestHTTPServer: @unchecked Sendable {
     let port: Int
     let log: String
     private let process: Process
     private let input: Pipe
 
-    init(directory: String, name: String, otherPort: Int = 0) throws {
+    /// `removingDirectory`: this server deletes `directory` when it stops (the fixtures' owner).
+    init(directory: String, name: String, otherPort: Int = 0, removingDirectory: Bool = false) throws {
         let script = directory + "/server.py"
         if !FileManager.default.fileExists(atPath: script) { try Self.script.write(toFile: script, atomically: true, encoding: .utf8) }
         log = directory + "/\(name).log"
         _ = FileManager.default.createFile(atPath: log, contents: Data())
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, directory, log, String(otherPort)]
+        process.arguments = [script, directory, log, String(otherPort), removingDirectory ? "remove" : "keep"]
         input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -42,7 +44,7 @@ final class TestHTTPServer: @unchecked Sendable {
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     static let script = #"""
-import http.server, os, subprocess, sys, threading, time
+import http.server, os, shutil, subprocess, sys, threading, time
 directory, log_path, other_port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 log = open(log_path, "a", buffering=1)
 
@@ -94,11 +96,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 print(server.server_address[1], flush=True)
+def stop():
+    if sys.argv[4] == "remove": shutil.rmtree(directory, ignore_errors=True)
+    os._exit(0)
 def watch():
     sys.stdin.read()
-    os._exit(0)
+    stop()
 threading.Thread(target=watch, daemon=True).start()
-threading.Timer(900, lambda: os._exit(0)).start()
+threading.Timer(900, stop).start()
 server.serve_forever()
 """#
 }
