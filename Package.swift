@@ -113,7 +113,7 @@ let package = Package(
         // that follows certificate URLs under limits (outside bytes, all of it).
         .target(
             name: "Revocation",
-            dependencies: ["CMS", "SignatureAlgorithms", "Localization", asn1, x509, crypto], resources: messages),
+            dependencies: ["CMS", "SignatureAlgorithms", "Localization", "Files", asn1, x509, crypto, httpClient], resources: messages),
 
         // What a signature already made shows about itself, before trust:
         // intact or not, which certificate, what it signs, its time-stamps.

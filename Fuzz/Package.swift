@@ -19,6 +19,8 @@ let targets: [(String, [String])] = [
     ("FuzzCertificate", ["QualifiedCertificates"]),
     ("FuzzXAdESExamination", ["XAdES", "Evidence", "Validation"]),
     ("FuzzTrustedList", ["TrustedLists", "XAdES"]),
+    ("FuzzOCSPResponse", ["Revocation"]),
+    ("FuzzCRL", ["Revocation"]),
 ]
 
 let package = Package(

@@ -1,0 +1,22 @@
+import Foundation
+import FuzzSupport
+import Revocation
+import X509
+
+// A CRL from a distribution point: parsed (the streaming walker over the
+// revoked entries, each entry on its own), looked up and checked for fixed
+// certificates of the seed corpus's CA, alone and with a fixed delta CRL.
+// Whatever arrives, throw or return, never trap.
+let ca = try! Certificate(derEncoded: Array(Data(base64Encoded: "MIIByjCCAXGgAwIBAgIUMnQsYZTw4h5MdxGy+zNfqHFqEYEwCgYIKoZIzj0EAwIwMzEbMBkGA1UEAwwSUmV2b2NhdGlvbiBUZXN0IENBMRQwEgYDVQQKDAtQb2RwaXMgVGVzdDAeFw0yNjEyMDYyMDEyMzdaFw0zNjEyMDMyMDEyMzdaMDMxGzAZBgNVBAMMElJldm9jYXRpb24gVGVzdCBDQTEUMBIGA1UECgwLUG9kcGlzIFRlc3QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARz4ZH05KlPYP/FvEoFRGNGrkvKv+72ShskHmroI+B5Eg0MnYStU8qIFEf9OEvqQ6NnGrXd/rG43yYmJD540GWeo2MwYTAdBgNVHQ4EFgQUWvGC/LGB+UuAxhutSbxTXk8V3ZAwHwYDVR0jBBgwFoAUWvGC/LGB+UuAxhutSbxTXk8V3ZAwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwCgYIKoZIzj0EAwIDRwAwRAIgEkT93ZKre4N0mqWQ3hZrwBAfNeUnA3x4AYxy3hlnKssCIArIgaeCoV7UaY2v/pJnqxTFcXZsolgeBreBf+dsljvx")!))
+let good = try! Certificate(derEncoded: Array(Data(base64Encoded: "MIICIjCCAcigAwIBAgICEAAwCgYIKoZIzj0EAwIwMzEbMBkGA1UEAwwSUmV2b2NhdGlvbiBUZXN0IENBMRQwEgYDVQQKDAtQb2RwaXMgVGVzdDAeFw0yNjEyMDYyMDEyMzdaFw0yNzEyMDYyMDEyMzdaMA8xDTALBgNVBAMMBGdvb2QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATy4iUMs0SU3ADbDdCnIL9mNFaavHE9pZkVy7e1VkEJCgdObrNu6kNCxiSyvgZ9Qh6CvrnnI5R+uTmOnoXJe9bAo4HvMIHsMAkGA1UdEwQCMAAwDgYDVR0PAQH/BAQDAgbAMGAGCCsGAQUFBwEBBFQwUjAmBggrBgEFBQcwAYYaaHR0cDovLzEyNy4wLjAuMTo4MDgwL29jc3AwKAYIKwYBBQUHMAKGHGh0dHA6Ly8xMjcuMC4wLjE6ODA4MC9jYS5jcnQwLQYDVR0fBCYwJDAioCCgHoYcaHR0cDovLzEyNy4wLjAuMTo4MDgwL2NhLmNybDAdBgNVHQ4EFgQUivvMhRleYT/HHuA+C1kuaHELQjcwHwYDVR0jBBgwFoAUWvGC/LGB+UuAxhutSbxTXk8V3ZAwCgYIKoZIzj0EAwIDSAAwRQIhANcJ+G5OdetJNJjLQVgMeFIkYVscQ3M0VV70giyetNL7AiB4WmGLa+Q68J4yC4Xr0npVprjSeJOJAdBWzHVGvlYQtQ==")!))
+let revoked = try! Certificate(derEncoded: Array(Data(base64Encoded: "MIICJTCCAcugAwIBAgICEAEwCgYIKoZIzj0EAwIwMzEbMBkGA1UEAwwSUmV2b2NhdGlvbiBUZXN0IENBMRQwEgYDVQQKDAtQb2RwaXMgVGVzdDAeFw0yNjEyMDYyMDEyMzdaFw0yNzEyMDYyMDEyMzdaMBIxEDAOBgNVBAMMB3Jldm9rZWQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASSxgbLX8V5sN8iRFJgGBEzJMwaccIgvGIslARf1K0MEKy7LmfjBCtYKMbpSB3CStHdyAKmUWayLX+0Ki1xGK1Eo4HvMIHsMAkGA1UdEwQCMAAwDgYDVR0PAQH/BAQDAgbAMGAGCCsGAQUFBwEBBFQwUjAmBggrBgEFBQcwAYYaaHR0cDovLzEyNy4wLjAuMTo4MDgwL29jc3AwKAYIKwYBBQUHMAKGHGh0dHA6Ly8xMjcuMC4wLjE6ODA4MC9jYS5jcnQwLQYDVR0fBCYwJDAioCCgHoYcaHR0cDovLzEyNy4wLjAuMTo4MDgwL2NhLmNybDAdBgNVHQ4EFgQUQy8JxyFN2UOAHup8NmvWfSLwqc8wHwYDVR0jBBgwFoAUWvGC/LGB+UuAxhutSbxTXk8V3ZAwCgYIKoZIzj0EAwIDSAAwRQIhAO7jeu1aa48EepLvXx7dhPfZ5KXZ1PtWKoB3sYaIwtNbAiB8Ba7dqyEKBHQz25Odhc93kHzQgOJmFXkBq7VUN3XvGw==")!))
+let delta = try! CertificateRevocationList(der: Array(Data(base64Encoded: "MIIBIjCByQIBATAKBggqhkjOPQQDAjAzMRswGQYDVQQDDBJSZXZvY2F0aW9uIFRlc3QgQ0ExFDASBgNVBAoMC1BvZHBpcyBUZXN0Fw0yNjEyMDYyMDEyMzhaFw0yNjEyMTMyMDEyMzhaMEYwIQICEAAXDTI2MTIwMTAwMDAwMFowDDAKBgNVHRUEAwoBBDAhAgIQAhcNMjYxMjA2MjAxMjM4WjAMMAoGA1UdFQQDCgEIoB0wGzANBgNVHRsBAf8EAwIBATAKBgNVHRQEAwIBBTAKBggqhkjOPQQDAgNIADBFAiBt0nB4SxinJ0/Apv3gheCONA2gIr6EI3ZHCltdOKdXWQIhAISxK7TmiKzu30iYuUSZTaxO6Y4kXBY0hlVaM0cNsaRx")!))
+let at = Date(timeIntervalSince1970: 1_796_620_000)
+
+fuzz { input in
+    guard let crl = try? CertificateRevocationList(der: Array(input), maximumSize: 1 << 20) else { return }
+    _ = crl.entry(for: revoked)
+    _ = try? crl.status(of: good, issuer: ca, at: at)
+    _ = try? crl.status(of: revoked, issuer: ca, at: at, delta: delta)
+    _ = try? delta.status(of: revoked, issuer: ca, at: at, delta: crl)
+}

@@ -1,1 +1,0 @@
-// The Revocation module (see Package.swift and docs/architecture.md).

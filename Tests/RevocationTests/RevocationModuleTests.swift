@@ -1,3 +1,0 @@
-import XCTest
-
-// Revocation tests: filled in with the module.
