@@ -208,7 +208,7 @@ let package = Package(
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES",
                 "Files", "DaemonConfiguration", "Localization", "Audit", "StationAPI", "Sealing", "Doctor", "Tar", "CMS",
-                "Timestamping", "Evidence", "Validation", crypto, argumentParser, httpClient,
+                "Timestamping", "Evidence", "Validation", "Revocation", "TrustedLists", crypto, argumentParser, httpClient,
             ],
             resources: messages),
         .executableTarget(

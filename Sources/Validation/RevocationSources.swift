@@ -1,0 +1,89 @@
+import Evidence
+import Foundation
+import Revocation
+import X509
+
+/// Revocation data for a certificate, from the sources EN 319 102-1 allows,
+/// in order: what the signature carries, the local cache, and the network
+/// only when allowed (`--online`, the daemon's configuration). Every answer
+/// is checked (responder authorised by the CA, CRL signed by it and in
+/// scope) before it counts; refused answers are named.
+public struct RevocationSources: RevocationChecking {
+    public let cache: RevocationCache?
+    /// Nil: offline.
+    public let fetcher: RevocationFetcher?
+
+    public init(cache: RevocationCache? = nil, fetcher: RevocationFetcher? = nil) {
+        self.cache = cache
+        self.fetcher = fetcher
+    }
+
+    public func findings(
+        for certificate: CertificateRecord, issuer: CertificateRecord, embeddedOCSP: [[UInt8]], embeddedCRLs: [[UInt8]], at time: Date
+    ) async -> (findings: [RevocationFinding], refusals: [String]) {
+        guard let subject = certificate.certificate, let issuing = issuer.certificate else {
+            return ([], ["the certificate or its issuer cannot be read for a revocation check"])
+        }
+        var findings: [RevocationFinding] = []
+        var refusals: [String] = []
+        func ocsp(_ der: [UInt8], origin: String) {
+            do {
+                let response = try OCSPResponse.parse(der)
+                guard let basic = response.basic else { refusals.append("OCSP (\(origin)): \(response.status)"); return }
+                let status = try basic.status(of: subject, issuer: issuing, at: basic.responseData.producedAt)
+                findings.append(Self.finding(status, origin: origin))
+            } catch {
+                refusals.append("OCSP (\(origin)): \(error.code) \(error.detail)")
+            } 
+        }
+        func crl(_ der: [UInt8], origin: String) {
+            do {
+                let list = try CertificateRevocationList(der: der)
+                guard list.issuer == subject.issuer else { return }  // another CA's list carried alongside
+                let status = try list.status(of: subject, issuer: issuing, at: list.thisUpdate)
+                findings.append(Self.finding(status, origin: origin))
+            } catch {
+                refusals.append("CRL (\(origin)): \(error.code) \(error.detail)")
+            }
+        }
+        for der in embeddedOCSP { ocsp(der, origin: "signature") }
+        for der in embeddedCRLs { crl(der, origin: "signature") }
+        let urls = RevocationURLs(of: subject)
+        if let cache {
+            let request = (try? OCSPRequest(certIDs: OCSPRequest(certificate: subject, issuer: issuing, hash: .sha1, nonce: false).certIDs).derBytes()) ?? []
+            for url in urls.ocsp { if let der = cache.load(url: url, request: request) { ocsp(der, origin: "cache") } }
+            for url in urls.crl { if let der = cache.load(url: url) { crl(der, origin: "cache") } }
+        }
+        if let fetcher, !findings.contains(where: { $0.issued >= time.addingTimeInterval(-60) }) {
+            do {
+                let fetched = try await fetcher.ocsp(for: subject, issuer: issuing)
+                ocsp(fetched.der, origin: "network")
+            } catch {
+                refusals.append("OCSP (network): \(error.code) \(error.detail)")
+                do {
+                    let list = try await fetcher.crl(for: subject)
+                    crl(list.der, origin: "network")
+                } catch {
+                    refusals.append("CRL (network): \(error.code) \(error.detail)")
+                }
+            }
+        }
+        findings.sort { $0.issued > $1.issued }
+        return (findings, refusals)
+    }
+
+    static func finding(_ status: RevocationStatus, origin: String) -> RevocationFinding {
+        let kind = status.source == .ocsp ? "OCSP" : "CRL"
+        let issued = status.producedAt ?? status.thisUpdate
+        switch status.state {
+        case .good:
+            return RevocationFinding(status: .good, kind: kind, origin: origin, issued: issued, nextUpdate: status.nextUpdate)
+        case .revoked(let at, let reason):
+            return RevocationFinding(status: .revoked, revocationTime: at, reason: reason.map { "\($0)" }, kind: kind, origin: origin, issued: issued, nextUpdate: status.nextUpdate)
+        case .suspended(let since):
+            return RevocationFinding(status: .suspended, revocationTime: since, reason: "certificateHold", kind: kind, origin: origin, issued: issued, nextUpdate: status.nextUpdate)
+        case .unknown:
+            return RevocationFinding(status: .unknown, kind: kind, origin: origin, issued: issued, nextUpdate: status.nextUpdate)
+        }
+    }
+}
