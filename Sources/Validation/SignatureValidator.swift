@@ -31,7 +31,12 @@ struct SignatureValidator {
             let pool = signature.certificates + signature.timeStamps.flatMap(\.certificates)
             let path = CertificatePath.build(from: signer, pool: pool, sources: sources)
             let issuer = path.certificates.count > 1 ? path.certificates[1] : nil
-            report.qualification = lists.qualification(signer: signer, issuer: issuer, at: report.bestSignatureTime, indication: verdict.indication)
+            // Without proof of existence the claimed time is the best guess of when the
+            // certificate was used: the answer is then indeterminate at most.
+            let proved = report.bestSignatureTimeSource != "validation-time"
+            let time = proved || verdict.isPassed ? report.bestSignatureTime : (signature.claimedSigningTime ?? report.bestSignatureTime)
+            report.qualification = lists.qualification(
+                signer: signer, issuer: issuer, at: time, indication: verdict.indication, proved: proved || verdict.isPassed)
             for index in report.timeStamps.indices {
                 guard let stamp = signature.timeStamps.first(where: { $0.kind.rawValue == report.timeStamps[index].kind && $0.genTime == report.timeStamps[index].genTime }),
                     let tsa = stamp.tsaCertificate, let time = stamp.genTime
@@ -134,8 +139,9 @@ struct SignatureValidator {
         }
         checks.append(CheckReport(name: "certificate-chain", status: .passed, detail: report.trustAnchor ?? ""))
 
-        if let problem = policy.cryptoProblem(scheme: SignatureScheme(uri: signature.signatureAlgorithm), key: signer, at: bestTime) {
+        if var problem = policy.cryptoProblem(scheme: SignatureScheme(uri: signature.signatureAlgorithm), key: signer, at: bestTime) {
             report.certificateChain = chainReports
+            if policy.validationTime > signer.notAfter { problem += "; the signing certificate expired \(Self.day(signer.notAfter))" }
             checks.append(CheckReport(name: "crypto-constraints", status: .indeterminate, detail: problem))
             return Verdict(.indeterminate, hasPOE ? .cryptoConstraintsFailure : .cryptoConstraintsFailureNoPOE, problem)
         }

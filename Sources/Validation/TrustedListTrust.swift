@@ -57,6 +57,13 @@ public struct TrustedListTrust: Sendable {
     /// TS 119 172-4 qualification of a signature from its signer's
     /// certificate facts at the best signature time.
     func qualification(signer: CertificateRecord, issuer: CertificateRecord?, at time: Date, indication: Indication) -> QualificationReport {
+        qualification(signer: signer, issuer: issuer, at: time, indication: indication, proved: true)
+    }
+
+    /// `proved`: `time` is proved by a time-stamp; when it is not (the
+    /// validation time stands in), the claimed time is used and the result
+    /// can only be indeterminate.
+    func qualification(signer: CertificateRecord, issuer: CertificateRecord?, at time: Date, indication: Indication, proved: Bool) -> QualificationReport {
         let facts: QualificationFacts
         if let certificate = signer.certificate {
             facts = set.qualificationFacts(certificate: certificate, issuer: issuer?.certificate, signingTime: time)
@@ -79,7 +86,7 @@ public struct TrustedListTrust: Sendable {
         }
         var value = base
         if facts.qualified == .indeterminate || (facts.qualified == .yes && facts.qscd == .indeterminate) { value = "Indeterminate \(base)" }
-        if indication == .totalFailed { value = "N/A" } else if indication == .indeterminate, !value.hasPrefix("Indeterminate") {
+        if indication == .totalFailed { value = "N/A" } else if (indication == .indeterminate || !proved), !value.hasPrefix("Indeterminate") {
             value = "Indeterminate \(value)"
         }
         let service = (facts.atSigning ?? facts.atIssuance).service.map { "\($0.providerName) — \($0.serviceName) (\($0.territory) TL #\($0.listSequenceNumber))" }
