@@ -119,7 +119,7 @@ let package = Package(
         // intact or not, which certificate, what it signs, its time-stamps.
         .target(
             name: "Evidence",
-            dependencies: ["CMS", "Timestamping", "SignatureAlgorithms", asn1, x509, crypto, cryptoExtras]),
+            dependencies: ["CMS", "Timestamping", "SignatureAlgorithms", "Files", asn1, x509, crypto, cryptoExtras]),
 
         .target(
             name: "CAdES",
@@ -259,6 +259,7 @@ let package = Package(
         .testTarget(
             name: "ValidationTests",
             dependencies: ["Validation", "XAdES", "CAdES", "Revocation", "TrustedLists", "Signing", "TestBench", x509]),
+        .testTarget(name: "EvidenceTests", dependencies: ["Evidence", "Files", "TestBench", asn1, x509, crypto]),
         .testTarget(name: "TimestampingTests", dependencies: ["Timestamping", "CMS", "TestBench"]),
         .testTarget(
             name: "SignaturesTests",

@@ -14,6 +14,7 @@ let targets: [(String, [String])] = [
     ("FuzzFlatJSON", ["Station"]),
     ("FuzzConfiguration", ["DaemonConfiguration"]),
     ("FuzzCMS", ["CMS", "CAdES"]),
+    ("FuzzCAdESExamination", ["CAdES"]),
     ("FuzzTimeStampResponse", ["Timestamping", "CMS"]),
     ("FuzzSignRequest", ["Station"]),
     ("FuzzCertificate", ["QualifiedCertificates"]),

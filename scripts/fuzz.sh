@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds="${FUZZ_SECONDS:-300}"
 jobs="${FUZZ_JOBS:-1}"
-all=(FuzzTar FuzzXML FuzzFlatJSON FuzzConfiguration FuzzCMS FuzzTimeStampResponse FuzzSignRequest FuzzCertificate FuzzXAdESExamination FuzzTrustedList FuzzOCSPResponse FuzzCRL)
+all=(FuzzTar FuzzXML FuzzFlatJSON FuzzConfiguration FuzzCMS FuzzTimeStampResponse FuzzSignRequest FuzzCertificate FuzzXAdESExamination FuzzTrustedList FuzzOCSPResponse FuzzCRL FuzzCAdESExamination)
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=("${all[@]}")
 root="$(pwd)"

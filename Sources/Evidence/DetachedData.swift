@@ -1,21 +1,83 @@
-import Foundation
+import Files
 
-/// A detached file the user gave with a signature: its name and its bytes,
-/// digested on demand. (Placeholder until the streamed version lands.)
+/// A file the user gives next to a detached signature (CAdES .p7s, XAdES
+/// detached references): its name and a way to digest it, in constant
+/// memory, with whatever algorithm the signature names. Format-neutral: the
+/// formats only ask for digests and the name.
 public struct DetachedData: Sendable {
+    /// Where the bytes are.
+    public enum Source: Sendable {
+        /// A file, read in chunks each time it is digested (never held whole).
+        case file(InputFile)
+        /// Bytes already in memory (an upload, a test).
+        case bytes([UInt8])
+    }
+
+    /// The name the report shows (the file's last path component by default).
     public let name: String
-    let bytes: [UInt8]
+    public let source: Source
 
     public init(name: String, bytes: [UInt8]) {
         self.name = name
-        self.bytes = bytes
+        self.source = .bytes(bytes)
     }
 
-    public func digest(_ algorithm: DigestAlgorithm) throws -> [UInt8] { algorithm.digest(bytes) }
+    public init(name: String, file: InputFile) {
+        self.name = name
+        self.source = .file(file)
+    }
 
-    public func contents() throws -> [UInt8] { bytes }
+    /// The regular file at `path` (no symbolic link followed), named by its last component.
+    public init(path: String) {
+        let last = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        self.init(name: last, file: InputFile(path: path))
+    }
 
-    public var sha256: [UInt8] { DigestAlgorithm.sha256.digest(bytes) }
+    /// The data's digest with `algorithm`.
+    public func digest(_ algorithm: DigestAlgorithm) throws(FileError) -> [UInt8] {
+        try digests([algorithm])[algorithm] ?? []
+    }
 
-    public var size: Int { bytes.count }
+    /// Digests with several algorithms in one pass over the data, and its size.
+    public func digests(_ algorithms: Set<DigestAlgorithm>) throws(FileError) -> [DigestAlgorithm: [UInt8]] {
+        try measure(algorithms).digests
+    }
+
+    /// The SHA-256 a report shows for the file.
+    public func sha256() throws(FileError) -> [UInt8] { try digest(.sha256) }
+
+    /// Digests with `algorithms` and the number of bytes, in one pass.
+    public func measure(_ algorithms: Set<DigestAlgorithm>) throws(FileError) -> (digests: [DigestAlgorithm: [UInt8]], size: Int) {
+        var hashers = algorithms.map { ($0, $0.hasher()) }
+        let size: Int
+        switch source {
+        case .bytes(let bytes):
+            for index in hashers.indices { hashers[index].1.update(bytes) }
+            size = bytes.count
+        case .file(let file):
+            do {
+                size = try file.forEachChunk { chunk in
+                    for index in hashers.indices { hashers[index].1.update(chunk) }
+                }
+            } catch let error as FileError {
+                throw error
+            } catch {
+                throw FileError(.cannotRead, "\(file.path): \(error)")
+            }
+        }
+        var result: [DigestAlgorithm: [UInt8]] = [:]
+        for (algorithm, hasher) in hashers { result[algorithm] = hasher.finalize() }
+        return (result, size)
+    }
+
+    /// The data's bytes, refused over `limit` (for transforms that need them whole).
+    public func contents(limit: Int) throws -> [UInt8] {
+        switch source {
+        case .bytes(let bytes):
+            guard bytes.count <= limit else { throw FileError(.tooLarge, "\(name): over \(limit) bytes") }
+            return bytes
+        case .file(let file):
+            return try file.readAll(limit: limit)
+        }
+    }
 }

@@ -105,7 +105,19 @@ public struct SignatureScheme: Sendable, Hashable {
             case .sha256: ok = key.isValidSignature(value, for: SHA256.hash(data: data), padding: padding)
             case .sha384: ok = key.isValidSignature(value, for: SHA384.hash(data: data), padding: padding)
             case .sha512: ok = key.isValidSignature(value, for: SHA512.hash(data: data), padding: padding)
-            case .sha3_256, .sha3_384, .sha3_512: return .unsupported("\(name)")
+            case .sha3_256, .sha3_384, .sha3_512:
+                // swift-crypto's RSA takes SHA-1/SHA-2 digests only: PKCS#1 v1.5 with SHA-3 is checked here.
+                guard kind == .rsaPKCS1 else { return .unsupported("\(name)") }
+                ok = RSAPublicOperation.verifyPKCS1(signature: signature, digest: digest.digest(data), digestOID: digest.oid, subjectPublicKeyInfo: subjectPublicKeyInfo)
+            }
+            if !ok, kind == .rsaPKCS1,
+                RSAPublicOperation.verifyPKCS1(
+                    signature: signature, digest: digest.digest(data), digestOID: digest.oid, subjectPublicKeyInfo: subjectPublicKeyInfo,
+                    nullParameters: false)
+            {
+                // A DigestInfo whose AlgorithmIdentifier omits the NULL parameters
+                // (RFC 5754 §2: accepted as well as NULL; DSS/BouncyCastle accept it).
+                return .intact
             }
             return ok ? .intact : .broken("\(name)")
         case .ecdsa, .ed25519:
@@ -132,5 +144,148 @@ public struct SignatureScheme: Sendable, Hashable {
 
     static func rsaKey(_ spki: [UInt8]) -> _RSA.Signing.PublicKey? {
         (try? _RSA.Signing.PublicKey(derRepresentation: spki)) ?? (try? _RSA.Signing.PublicKey(unsafeDERRepresentation: spki))
+    }
+}
+
+/// The RSA public operation (s^e mod n, Montgomery multiplication) and the
+/// EMSA-PKCS1-v1_5 comparison (RFC 8017 §8.2.2), for the digests swift-crypto's
+/// RSA does not take (SHA-3). Verification only: no secret is involved, so
+/// constant time does not matter here.
+enum RSAPublicOperation {
+    static func verifyPKCS1(
+        signature: [UInt8], digest: [UInt8], digestOID: ASN1ObjectIdentifier, subjectPublicKeyInfo: [UInt8], nullParameters: Bool = true
+    ) -> Bool {
+        guard let (modulus, exponent) = publicKey(subjectPublicKeyInfo) else { return false }
+        let k = modulus.count
+        guard signature.count == k, k >= 64, k <= 2048 else { return false }
+        guard let message = power(signature, exponent, modulus) else { return false }
+        // DigestInfo ::= SEQUENCE { AlgorithmIdentifier { oid, NULL }, OCTET STRING digest }
+        var coder = DER.Serializer()
+        guard (try? coder.appendConstructedNode(identifier: .sequence, { coder in
+            try coder.appendConstructedNode(identifier: .sequence) { coder in
+                try coder.serialize(digestOID)
+                if nullParameters { try coder.serialize(ASN1Null()) }
+            }
+            try coder.serialize(ASN1OctetString(contentBytes: ArraySlice(digest)))
+        })) != nil else { return false }
+        let info = coder.serializedBytes
+        guard k >= info.count + 11 else { return false }
+        let expected = [0x00, 0x01] + [UInt8](repeating: 0xFF, count: k - info.count - 3) + [0x00] + info
+        return message == expected
+    }
+
+    /// Modulus (big-endian, no leading zero) and public exponent of an RSA SubjectPublicKeyInfo.
+    static func publicKey(_ spki: [UInt8]) -> ([UInt8], [UInt8])? {
+        guard let root = try? DER.parse(spki) else { return nil }
+        return try? DER.sequence(root, identifier: .sequence) { nodes -> ([UInt8], [UInt8])? in
+            _ = nodes.next()  // algorithm
+            let bits = try ASN1BitString(derEncoded: &nodes)
+            let key = try DER.parse(bits.bytes)
+            return try DER.sequence(key, identifier: .sequence) { fields in
+                let n = Array(try ArraySlice<UInt8>(derEncoded: &fields).drop { $0 == 0 })
+                let e = Array(try ArraySlice<UInt8>(derEncoded: &fields).drop { $0 == 0 })
+                return (n, e)
+            }
+        }
+    }
+
+    /// base^exponent mod modulus, as big-endian bytes of the modulus' length; nil unless base < modulus and the modulus is odd.
+    static func power(_ base: [UInt8], _ exponent: [UInt8], _ modulus: [UInt8]) -> [UInt8]? {
+        let n = limbs(modulus, count: (modulus.count + 3) / 4)
+        let k = n.count
+        guard n[0] & 1 == 1, !exponent.isEmpty, exponent.count <= 512 else { return nil }
+        let s = limbs(base, count: k)
+        guard compare(s, n) < 0 else { return nil }
+        // -n^-1 mod 2^32 (Newton's iteration).
+        var inverse: UInt32 = 1
+        for _ in 0..<5 { inverse = inverse &* (2 &- n[0] &* inverse) }
+        let n0 = 0 &- inverse
+        // R^2 mod n, R = 2^(32k), by doubling 1 modulo n 64k times.
+        var r2 = [UInt32](repeating: 0, count: k)
+        r2[0] = 1
+        for _ in 0..<(64 * k) {
+            var carry: UInt32 = 0
+            for i in 0..<k {
+                let next = r2[i] >> 31
+                r2[i] = r2[i] << 1 | carry
+                carry = next
+            }
+            if carry == 1 || compare(r2, n) >= 0 { subtract(&r2, n) }
+        }
+        let x = multiply(s, r2, n, n0)
+        var accumulator = x
+        var started = false
+        for byte in exponent {
+            for bit in (0..<8).reversed() {
+                if started { accumulator = multiply(accumulator, accumulator, n, n0) }
+                if byte >> bit & 1 == 1 {
+                    if started { accumulator = multiply(accumulator, x, n, n0) } else { started = true }
+                }
+            }
+        }
+        var one = [UInt32](repeating: 0, count: k)
+        one[0] = 1
+        let result = multiply(accumulator, one, n, n0)
+        var bytes: [UInt8] = []
+        for limb in result.reversed() { bytes += [UInt8(limb >> 24), UInt8(limb >> 16 & 0xFF), UInt8(limb >> 8 & 0xFF), UInt8(limb & 0xFF)] }
+        return Array(bytes.suffix(modulus.count))
+    }
+
+    /// Montgomery product a·b·R^-1 mod n (CIOS), a and b < n.
+    static func multiply(_ a: [UInt32], _ b: [UInt32], _ n: [UInt32], _ n0: UInt32) -> [UInt32] {
+        let k = n.count
+        var t = [UInt32](repeating: 0, count: k + 2)
+        for i in 0..<k {
+            var carry: UInt64 = 0
+            let ai = UInt64(a[i])
+            for j in 0..<k {
+                let sum = UInt64(t[j]) + ai * UInt64(b[j]) + carry
+                t[j] = UInt32(truncatingIfNeeded: sum)
+                carry = sum >> 32
+            }
+            var sum = UInt64(t[k]) + carry
+            t[k] = UInt32(truncatingIfNeeded: sum)
+            t[k + 1] = UInt32(sum >> 32)
+            let m = UInt64(t[0] &* n0)
+            sum = UInt64(t[0]) + m * UInt64(n[0])
+            carry = sum >> 32
+            for j in 1..<k {
+                sum = UInt64(t[j]) + m * UInt64(n[j]) + carry
+                t[j - 1] = UInt32(truncatingIfNeeded: sum)
+                carry = sum >> 32
+            }
+            sum = UInt64(t[k]) + carry
+            t[k - 1] = UInt32(truncatingIfNeeded: sum)
+            t[k] = t[k + 1] &+ UInt32(sum >> 32)
+            t[k + 1] = 0
+        }
+        var result = Array(t[0..<k])
+        if t[k] != 0 || compare(result, n) >= 0 { subtract(&result, n) }
+        return result
+    }
+
+    /// Big-endian bytes as `count` little-endian 32-bit limbs.
+    static func limbs(_ bytes: [UInt8], count: Int) -> [UInt32] {
+        var out = [UInt32](repeating: 0, count: max(count, (bytes.count + 3) / 4))
+        for (index, byte) in bytes.reversed().enumerated() { out[index / 4] |= UInt32(byte) << (8 * UInt32(index % 4)) }
+        return out
+    }
+
+    static func compare(_ a: [UInt32], _ b: [UInt32]) -> Int {
+        for i in stride(from: max(a.count, b.count) - 1, through: 0, by: -1) {
+            let x = i < a.count ? a[i] : 0, y = i < b.count ? b[i] : 0
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
+    }
+
+    /// a -= b (mod 2^(32·count)).
+    static func subtract(_ a: inout [UInt32], _ b: [UInt32]) {
+        var borrow: UInt64 = 0
+        for i in a.indices {
+            let difference = UInt64(a[i]) &- UInt64(i < b.count ? b[i] : 0) &- borrow
+            a[i] = UInt32(truncatingIfNeeded: difference)
+            borrow = difference >> 63
+        }
     }
 }

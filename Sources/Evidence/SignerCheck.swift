@@ -46,6 +46,14 @@ public enum SignerCheck {
             return result
         }
         result.signatureValue = scheme.verify(signature: signer.signature, over: signedBytes, subjectPublicKeyInfo: certificate.subjectPublicKeyInfo)
+        // RFC 5652 §5.4 signs the DER encoding of the signed attributes; a file
+        // may store them otherwise (BER, out of SET OF order: DSS-667's samples
+        // were signed over the DER order and stored unsorted). Both are tried.
+        if result.signatureValue != .intact, let der = try? signer.signedAttributesForSigning(), der != signedBytes,
+            scheme.verify(signature: signer.signature, over: der, subjectPublicKeyInfo: certificate.subjectPublicKeyInfo) == .intact
+        {
+            result.signatureValue = .intact
+        }
         return result
     }
 

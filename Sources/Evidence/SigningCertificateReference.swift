@@ -84,8 +84,10 @@ public struct SigningCertificateReference: Sendable {
         guard (try? coder.serialize(value)) != nil, let root = try? DER.parse(coder.serializedBytes) else { return nil }
         return try? DER.sequence(root, identifier: .sequence) { outer -> SigningCertificateReference? in
             guard let certs = outer.next() else { return nil }
+            while outer.next() != nil {}  // policies: not read (DER.sequence wants every element consumed)
             return try DER.sequence(certs, identifier: .sequence) { list -> SigningCertificateReference? in
                 guard let first = list.next() else { return nil }
+                while list.next() != nil {}  // further ESSCertIDs name other certificates of the path
                 return try DER.sequence(first, identifier: .sequence) { id -> SigningCertificateReference? in
                     var algorithm: DigestAlgorithm? = v2 ? .sha256 : .sha1
                     var name = v2 ? "SHA-256" : "SHA-1"
@@ -104,6 +106,7 @@ public struct SigningCertificateReference: Sendable {
                         issuer = parsed.issuer
                         serial = Array(parsed.serialNumber)
                     }
+                    while id.next() != nil {}
                     return SigningCertificateReference(
                         digestAlgorithm: algorithm, digestAlgorithmName: name, digest: Array(hash.bytes), issuer: issuer, serialNumber: serial)
                 }

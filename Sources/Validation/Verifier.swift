@@ -1,3 +1,4 @@
+import CAdES
 import Evidence
 import Foundation
 import XAdES
@@ -67,7 +68,10 @@ public struct Verifier: Sendable {
             },
             document: ValidationReport.DocumentReport(
                 name: name, sha256: hex(DigestAlgorithm.sha256.digest(bytes)), size: bytes.count,
-                detached: detached.isEmpty ? nil : detached.map { ValidationReport.DocumentReport(name: $0.name, sha256: hex($0.sha256), size: $0.size, detached: nil) }),
+                detached: detached.isEmpty ? nil : try detached.map { file in
+                    let measured = try file.measure([.sha256])
+                    return ValidationReport.DocumentReport(name: file.name, sha256: hex(measured.digests[.sha256] ?? []), size: measured.size, detached: nil)
+                }),
             indication: reports.map(\.indication).max(), signatures: reports)
     }
 }

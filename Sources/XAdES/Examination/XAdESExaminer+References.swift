@@ -140,10 +140,12 @@ extension XAdESExaminer {
         result.scopeKind = .file
         do {
             if transforms.isEmpty {
-                result.sha256 = file.sha256
-                result.outcome = try file.digest(algorithm) == expected ? .intact : .digestMismatch
+                let digests = try file.digests([algorithm, .sha256])
+                result.sha256 = digests[.sha256]
+                result.outcome = digests[algorithm] == expected ? .intact : .digestMismatch
             } else {
-                let octets = try pipeline.run(.octets(try file.contents()), transforms: transforms)
+                // Transforms over a detached file need its bytes: XML files of a bounded size only.
+                let octets = try pipeline.run(.octets(try file.contents(limit: XMLParseLimits().maximumBytes)), transforms: transforms)
                 result.sha256 = DigestAlgorithm.sha256.digest(octets)
                 result.outcome = algorithm.digest(octets) == expected ? .intact : .digestMismatch
             }
