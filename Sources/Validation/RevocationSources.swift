@@ -12,10 +12,13 @@ public struct RevocationSources: RevocationChecking {
     public let cache: RevocationCache?
     /// Nil: offline.
     public let fetcher: RevocationFetcher?
+    /// OCSP responses and CRLs the user gave (`--revocation FILE`), DER.
+    public let given: [[UInt8]]
 
-    public init(cache: RevocationCache? = nil, fetcher: RevocationFetcher? = nil) {
+    public init(cache: RevocationCache? = nil, fetcher: RevocationFetcher? = nil, given: [[UInt8]] = []) {
         self.cache = cache
         self.fetcher = fetcher
+        self.given = given
     }
 
     public func findings(
@@ -48,6 +51,9 @@ public struct RevocationSources: RevocationChecking {
         }
         for der in embeddedOCSP { ocsp(der, origin: "signature") }
         for der in embeddedCRLs { crl(der, origin: "signature") }
+        for der in given {
+            if (try? OCSPResponse.parse(der)) != nil { ocsp(der, origin: "file") } else { crl(der, origin: "file") }
+        }
         let urls = RevocationURLs(of: subject)
         if let cache {
             let request = (try? OCSPRequest(certIDs: OCSPRequest(certificate: subject, issuer: issuing, hash: .sha1, nonce: false).certIDs).derBytes()) ?? []

@@ -33,15 +33,15 @@ enum TrustedListOptions {
         return try TrustedListTrust.load(cache: TrustedListCache(directory: directory), pinnedSigners: try pins(pinsFile))
     }
 
-    static func revocation(cache: String?, online: Bool, allow: [String]) throws -> RevocationSources {
+    static func revocation(cache: String?, online: Bool, allow: [String], given: [[UInt8]] = []) throws -> RevocationSources {
         let directory = cache ?? defaultRevocationCache
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let store = try? RevocationCache(directory: directory)
-        guard online else { return RevocationSources(cache: store, fetcher: nil) }
+        guard online else { return RevocationSources(cache: store, fetcher: nil, given: given) }
         let ranges = try allow.map { text -> AddressRange in
             guard let range = AddressRange(text) else { throw ValidationError("--allow-address: not an address or CIDR range: \(text)") }
             return range
         }
-        return RevocationSources(cache: store, fetcher: RevocationFetcher(configuration: .init(allowed: ranges), cache: store))
+        return RevocationSources(cache: store, fetcher: RevocationFetcher(configuration: .init(allowed: ranges), cache: store), given: given)
     }
 }

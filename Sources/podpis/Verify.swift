@@ -42,6 +42,9 @@ struct Verify: AsyncParsableCommand {
     @Flag(name: .customLong("no-trusted-lists"), help: "Do not use the trusted lists (only --trust).")
     var noTrustedLists = false
 
+    @Option(name: .customLong("revocation"), help: "An OCSP response or CRL (DER) to use as revocation data; repeatable.")
+    var revocationFiles: [String] = []
+
     @Flag(name: .long, help: "Fetch missing revocation data (OCSP, CRL) from the certificates' addresses.")
     var online = false
 
@@ -78,7 +81,8 @@ struct Verify: AsyncParsableCommand {
             if let at, let time = Self.date(at) { policy.validationTime = time }
             let sources = try trust.map { try TrustSource.file($0) }
             let lists = noTrustedLists ? nil : try TrustedListOptions.load(cache: trustedLists, pins: lotlPins, explicit: trustedLists != nil || lotlPins != nil)
-            let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress)
+            let given = try revocationFiles.map { try InputFile(path: $0).readAll(limit: 64 << 20) }
+            let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress, given: given)
             let verifier = Verifier(policy: policy, sources: sources, trustedLists: lists, revocation: revocation)
             let report = try await verifier.verify(bytes, name: URL(fileURLWithPath: file).lastPathComponent, detached: files)
             if json {
