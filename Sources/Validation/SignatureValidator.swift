@@ -45,6 +45,10 @@ struct SignatureValidator {
                 report.timeStamps[index].qualified = lists.isQualifiedTSA(tsa, issuer: tsaPath.certificates.count > 1 ? tsaPath.certificates[1] : nil, at: time)
             }
         }
+        // The signer is known even when validation stopped before its path: reports name it.
+        if report.certificateChain.isEmpty, let signer = signature.signingCertificate {
+            report.certificateChain = [Self.certificate(signer, anchor: nil)]
+        }
         report.checks = checks
         return report
     }

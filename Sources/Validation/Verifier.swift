@@ -49,7 +49,8 @@ public struct Verifier: Sendable {
         case .cms:
             examined = try Self.examineCMS(bytes, name: name, detached: detached)
         case nil:
-            throw ValidationError(.unknownFormat, name)
+            // Neither XML nor a DER/PEM start: CMS's own reading says why (cms-malformed, …).
+            examined = try Self.examineCMS(bytes, name: name, detached: detached)
         }
         let validator = SignatureValidator(policy: policy, sources: sources, revocation: revocation, lists: trustedLists)
         var reports: [SignatureReport] = []

@@ -182,25 +182,26 @@ struct CAdESExamination {
         if let parent {
             let bytes = parent.signature
             let reference = ExaminedReference(
-                kind: .signatureElement, uri: "countersignature", name: parent.id, scope: "wartość podpisu \(parent.id)",
+                kind: .signatureElement, uri: "countersignature", name: parent.id, scope: "the signature value of \(parent.id)",
                 outcome: outcome(digest?.digest(bytes)), sha256: Array(SHA256.hash(data: bytes)))
             return Covered(reference: reference, bytes: bytes)
         }
         if let content = signed.content {
-            let reference = ExaminedReference(
-                kind: .data, uri: "eContent", name: name, scope: "zawartość podpisana (\(content.count) bajtów)",
+            var reference = ExaminedReference(
+                kind: .data, uri: "eContent", name: name, scope: "\(name) (\(content.count) B)",
                 outcome: outcome(digest?.digest(content)), sha256: Array(SHA256.hash(data: content)))
+            reference.scopeKind = .embedded
             return Covered(reference: reference, bytes: content)
         }
         guard !detached.isEmpty else {
             let reference = ExaminedReference(
-                kind: .data, uri: "detached", scope: "dane podpisane zewnętrznie (nie podano pliku)",
+                kind: .data, uri: "detached", scope: "detached data (no file given)",
                 outcome: .notFound("detached signature: the signed file was not given"))
             return Covered(reference: reference)
         }
         guard let digest else {
             return Covered(reference: ExaminedReference(
-                kind: .data, uri: "detached", scope: "dane podpisane zewnętrznie", outcome: outcome(nil)))
+                kind: .data, uri: "detached", scope: "detached data", outcome: outcome(nil)))
         }
         var firstReadable: Int? = nil
         for index in detached.indices {
@@ -216,18 +217,20 @@ struct CAdESExamination {
         if firstReadable != nil {
             let names = detached.map(\.name).joined(separator: ", ")
             return Covered(reference: ExaminedReference(
-                kind: .data, uri: "detached", scope: "żaden z podanych plików (\(names))", outcome: .digestMismatch))
+                kind: .data, uri: "detached", scope: "none of the files given (\(names))", outcome: .digestMismatch))
         }
         let reasons = detachedFailures.compactMap { $0 }.joined(separator: "; ")
         return Covered(reference: ExaminedReference(
-            kind: .data, uri: "detached", scope: "dane podpisane zewnętrznie", outcome: .notFound(reasons)))
+            kind: .data, uri: "detached", scope: "detached data", outcome: .notFound(reasons)))
     }
 
     private mutating func detachedReference(_ index: Int, _ outcome: ExaminedReference.Outcome) -> ExaminedReference {
         let sha256 = detachedDigest(index, .sha256)
-        let size = detachedSizes[index].map { " (\($0) bajtów)" } ?? ""
-        return ExaminedReference(
-            kind: .data, uri: "detached", name: detached[index].name, scope: "plik \(detached[index].name)\(size)", outcome: outcome, sha256: sha256)
+        let size = detachedSizes[index].map { " (\($0) B)" } ?? ""
+        var reference = ExaminedReference(
+            kind: .data, uri: "detached", name: detached[index].name, scope: "\(detached[index].name)\(size)", outcome: outcome, sha256: sha256)
+        reference.scopeKind = .file
+        return reference
     }
 
     /// A detached file's digest, computed once per algorithm (with SHA-256 in the same pass).
