@@ -140,7 +140,7 @@ let package = Package(
             name: "Validation",
             dependencies: [
                 "XAdES", "CAdES", "CMS", "Signing", "Timestamping", "Evidence", "Revocation", "TrustedLists", "QualifiedCertificates",
-                "SignatureAlgorithms", "Files", "Localization", asn1, x509, crypto,
+                "SignatureAlgorithms", "Files", "Localization", "CLibXML2", asn1, x509, crypto,
             ], resources: messages),
 
         // The one signature maker: a document, a form and a signer in,

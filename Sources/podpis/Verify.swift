@@ -16,6 +16,7 @@ struct Verify: AsyncParsableCommand {
             to a trust source at the best signature time, revocation data, time-stamps as proof of existence. \
             Never touches a card or token. Exit codes: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 2 INDETERMINATE, \
             3 no signature found, 10 the file is not a signature that can be read, 64 usage. \
+            --etsi prints the ETSI TS 119 102-2 validation report (XML) instead of the text. \
             JSON: docs/cli-json.md (podpis.verify/1); the model: docs/verification.md.
             """)
 
@@ -57,10 +58,14 @@ struct Verify: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON (schema podpis.verify/1).")
     var json = false
 
+    @Flag(name: .long, help: "Print the report as ETSI TS 119 102-2 XML (namespace http://uri.etsi.org/19102/v1.2.1#).")
+    var etsi = false
+
     @Flag(name: .long, help: "Add every check to the readable report.")
     var verbose = false
 
     func validate() throws {
+        if json && etsi { throw ValidationError("--json and --etsi: choose one") }
         if let at, Self.date(at) == nil { throw ValidationError("--at: not an ISO 8601 time: \(at)") }
     }
 
@@ -86,8 +91,11 @@ struct Verify: AsyncParsableCommand {
             let verifier = Verifier(policy: policy, sources: sources, trustedLists: lists, revocation: revocation)
             let report = try await verifier.verify(bytes, name: URL(fileURLWithPath: file).lastPathComponent, detached: files)
             if json {
-                let data = try JSONEncoder.podpis.encode(VerifyOutput(report: report))
+                let data = try JSONEncoder.podpis.encode(JSONReport(report))
                 print(String(decoding: data, as: UTF8.self))
+            } else if etsi {
+                // No signature: nothing the schema allows to print; the exit code (3) says it.
+                if !report.signatures.isEmpty { FileHandle.standardOutput.write(Data(try ETSIReport.xml(report))) }
             } else {
                 print(ClerkReport.text(report, language: Language.current, verbose: verbose))
             }
@@ -108,16 +116,5 @@ struct Verify: AsyncParsableCommand {
         case .totalFailed?: return 1
         case .indeterminate?: return 2
         }
-    }
-}
-
-/// `podpis verify --json`: the report with its schema name.
-struct VerifyOutput: Encodable {
-    let schema = "podpis.verify/1"
-    let report: ValidationReport
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(report)
     }
 }
