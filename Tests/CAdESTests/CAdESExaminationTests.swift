@@ -210,7 +210,8 @@ final class CAdESExaminationTests: XCTestCase {
             XCTAssertEqual(with.signatureValue, .intact, file)
             let contentBytes = try Data(contentsOf: URL(fileURLWithPath: Self.path("dss/\(content)")))
             XCTAssertEqual(with.references.first?.sha256, try OpenSSL.digest("sha256", contentBytes), file)
-            XCTAssertEqual(with.references.first?.scope, "plik \(content) (\(contentBytes.count) bajtów)")
+            XCTAssertEqual(with.references.first?.scope, "\(content) (\(contentBytes.count) B)")
+            XCTAssertEqual(with.references.first?.scopeKind, .file)
 
             let without = try XCTUnwrap(Self.examine(file).first)
             guard case .notFound = without.references.first?.outcome else {
