@@ -215,8 +215,8 @@ let package = Package(
             name: "podpisd",
             dependencies: [
                 "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11",
-                "SignatureAlgorithms", "Signing", "Tar", "Files", "QualifiedCertificates", "XAdES", "Audit", "StationAPI",
-                "SealService", argumentParser, logging, hummingbird, serviceLifecycle, crypto,
+                "SignatureAlgorithms", "Signing", "Tar", "Files", "QualifiedCertificates", "XAdES", "Evidence", "Validation", "Audit",
+                "StationAPI", "SealService", argumentParser, logging, hummingbird, serviceLifecycle, crypto,
             ],
             resources: [.copy("openapi.yaml")] + messages),
 

@@ -127,6 +127,51 @@ extension ConfigurationFileReader {
         }
     }
 
+    /// `[verification]`: a list of trust files is taken only when every file
+    /// in it is readable and holds a certificate (a list with a hole would
+    /// silently trust less than the administrator wrote).
+    mutating func apply(verification table: TOMLTable, to verification: inout DaemonConfiguration.Verification) {
+        for key in table.keys {
+            guard let value = table[key] else { continue }
+            let path = ["verification", key]
+            switch key {
+            case "trust":
+                guard let texts = strings(value, path) else { continue }
+                var files: [String] = []
+                for text in texts {
+                    guard let file = absolutePath(text, path, element: text) else { continue }
+                    switch FileSystem.contents(of: file, limit: Self.trustFileLimit) {
+                    case .missing:
+                        report(path, "trust-unreadable", messages.text("trust-unreadable", ["path": file, "reason": "no such file"]), element: text)
+                    case .failed(let reason):
+                        report(path, "trust-unreadable", messages.text("trust-unreadable", ["path": file, "reason": reason]), element: text)
+                    case .contents(let bytes):
+                        if Self.mayHoldCertificates(bytes) {
+                            files.append(file)
+                        } else {
+                            report(path, "trust-not-certificate", messages.text("trust-not-certificate", ["path": file]), element: text)
+                        }
+                    }
+                }
+                if files.count == texts.count { verification.trust = files }
+            case "max_mib":
+                if let bytes = mebibytes(value, path, in: 0...65536) { verification.maxBytes = bytes }
+            default:
+                unknownKey(key, in: "verification")
+            }
+        }
+    }
+
+    /// The largest trust file read (the verifier's own bound).
+    static let trustFileLimit = 8 << 20
+
+    /// PEM with a certificate block, or DER (a SEQUENCE); the daemon reads
+    /// every certificate at start.
+    static func mayHoldCertificates(_ bytes: [UInt8]) -> Bool {
+        if bytes.first == 0x30 { return true }
+        return String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----")
+    }
+
     /// `[[policy]]` entries; the whole list is dropped when one is wrong
     /// (a half-applied policy could allow more than the administrator meant).
     mutating func apply(policies value: TOMLValueConvertible, to configuration: inout DaemonConfiguration) {

@@ -26,6 +26,7 @@ struct ConfigurationFileReader {
             case "timestamp": if let table = table(value, name) { apply(timestamp: table, to: &configuration.timestamp) }
             case "defaults": if let table = table(value, name) { apply(defaults: table, to: &configuration.defaults) }
             case "limits": if let table = table(value, name) { apply(limits: table, to: &configuration.limits) }
+            case "verification": if let table = table(value, name) { apply(verification: table, to: &configuration.verification) }
             case "policy": apply(policies: value, to: &configuration)
             case "seal": if let table = table(value, name) { apply(seals: table, to: &configuration) }
             default: unknownRootKey(name, isTable: value.type == .table)

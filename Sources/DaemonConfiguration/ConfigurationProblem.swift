@@ -18,6 +18,8 @@ import Localization
 /// | `bad-path`       | a socket or module path that is not absolute                   |
 /// | `unknown-value`  | a format, packaging, level or digest podpisd does not know     |
 /// | `module-missing` | a PKCS#11 module file not there (a warning)                    |
+/// | `trust-unreadable` | a `[verification] trust` file missing or not readable        |
+/// | `trust-not-certificate` | a `[verification] trust` file with no certificate in it |
 ///
 /// A value with an error is ignored: the earlier file's value (or the
 /// default) stays in force.

@@ -20,6 +20,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var policies: [Policy]
     /// `[seal.NAME]`: seal profiles by name.
     public var seals: [String: SealProfile] = [:]
+    /// `[verification]`: trust anchors and the size limit of `POST /v1/verify`.
+    public var verification = Verification()
 
     public init(
         server: Server = Server(),

@@ -9,7 +9,7 @@ enum FileSystem {
     /// A configuration file larger than this is refused (it cannot be one).
     static let largestFile = 1 << 20
 
-    static func contents(of path: String) -> FileRead {
+    static func contents(of path: String, limit largestFile: Int = FileSystem.largestFile) -> FileRead {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             return errno == ENOENT || errno == ENOTDIR ? .missing : .failed(reason(errno))

@@ -12,6 +12,7 @@ import Sealing
 import ServiceLifecycle
 import Signing
 import Station
+import Validation
 import XAdES
 
 /// The signing daemon: the localhost protocol (HTTP/1.1 + JSON) on a Unix
@@ -44,13 +45,20 @@ struct Podpisd: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let files = config.map { [$0] } ?? DaemonConfiguration.defaultFiles(system: system, environment: environment)
         let (configuration, problems) = DaemonConfiguration.load(files: files, environment: environment)
+        // The trust anchors of POST /v1/verify, read once; a file the
+        // configuration check let through but whose certificates cannot be
+        // read is an error of its own (its anchors are left out).
+        let (trust, trustProblems) = VerifyRoutes.trustSources(configuration.verification.trust)
         if checkConfig {
             for problem in problems { print(problem.description) }
-            let errors = problems.filter { $0.severity == .error }.count
+            for problem in trustProblems { print(problem) }
+            let errors = problems.filter { $0.severity == .error }.count + trustProblems.count
             print(errors == 0 ? "OK: \(files.joined(separator: ", "))" : "\(errors) error(s)")
             throw ExitCode(errors == 0 ? 0 : 1)
         }
         for problem in problems { logger.warning("\(problem.description)") }
+        for problem in trustProblems { logger.error("\(problem)", metadata: ["code": "verify-trust-unreadable"]) }
+        logger.info("verification trust: \(trust.isEmpty ? "none" : trust.map { "\($0.name) (\($0.anchors.count))" }.joined(separator: ", "))")
 
         Listeners.raiseOpenFileLimit(logger: logger)
         var settings = StationSettings(configuration)
@@ -106,8 +114,10 @@ struct Podpisd: AsyncParsableCommand {
         logger.info("seal batches: \(batches.directory)")
         let routes = Routes(
             station: station,
-            limits: .init(maximumBody: configuration.server.maxBodyBytes, maximumJSON: configuration.server.maxJSONBytes),
-            batches: batches, log: RequestLog(logger: logger))
+            limits: .init(
+                maximumBody: configuration.server.maxBodyBytes, maximumJSON: configuration.server.maxJSONBytes,
+                maximumVerify: configuration.verification.limit(server: configuration.server)),
+            batches: batches, log: RequestLog(logger: logger), trust: trust)
         let idle = TimeAmount.nanoseconds(Int64(configuration.server.idleTimeoutSeconds * 1e9))
 
         var services: [any Service] = []

@@ -9,6 +9,7 @@ import SealService
 import Signing
 import Station
 import StationAPI
+import Validation
 
 /// The /v1 API (docs/protocol.md, docs/openapi.yaml).
 struct Routes: Sendable {
@@ -16,10 +17,14 @@ struct Routes: Sendable {
     let limits: Limits
     let batches: SealBatches
     let log: RequestLog
+    /// `[verification] trust`: the anchors POST /v1/verify validates against, read at start.
+    var trust: [TrustSource] = []
 
     struct Limits: Sendable {
         var maximumBody: Int
         var maximumJSON: Int
+        /// `[verification] max_mib`: a signed file and its detached files together (nil: `maximumBody`).
+        var maximumVerify: Int? = nil
     }
 
     func build(port: Int, socketGroup: UInt32? = nil) -> Router<PodpisRequestContext> {
@@ -129,6 +134,7 @@ struct Routes: Sendable {
         }
         router.post("/v1/sign") { request, context in try await sign(request, context: context) }
         BatchRoutes(batches: batches).add(to: router)
+        VerifyRoutes(sources: trust, limit: limits.maximumVerify ?? limits.maximumBody, maximumJSON: limits.maximumJSON).add(to: router)
         return router
     }
 
