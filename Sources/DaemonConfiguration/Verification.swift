@@ -6,7 +6,8 @@ extension DaemonConfiguration {
         /// when the configuration was read. The daemon loads them at start.
         public var trust: [String]
         /// `max_mib`, in bytes: the largest signed file and detached files
-        /// of one verification together; 0 = `[server] max_body_mib`.
+        /// of one verification together; 0 = `[server] max_body_mib`, at
+        /// most 256 MiB (the daemon holds a verification's files in memory).
         public var maxBytes: Int
 
         public init(trust: [String] = [], maxBytes: Int = 0) {
@@ -15,6 +16,9 @@ extension DaemonConfiguration {
         }
 
         /// The limit in force: `maxBytes`, or the server's body limit when it is 0.
-        public func limit(server: Server) -> Int { maxBytes == 0 ? server.maxBodyBytes : maxBytes }
+        public func limit(server: Server) -> Int { maxBytes == 0 ? min(server.maxBodyBytes, Self.defaultCap) : maxBytes }
+
+        /// The limit when `max_mib` is 0: files are held in memory while verified.
+        public static let defaultCap = 256 << 20
     }
 }

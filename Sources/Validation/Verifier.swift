@@ -49,8 +49,7 @@ public struct Verifier: Sendable {
         case .cms:
             examined = try Self.examineCMS(bytes, name: name, detached: detached)
         case nil:
-            // Neither XML nor a DER/PEM start: CMS's own reading says why (cms-malformed, …).
-            examined = try Self.examineCMS(bytes, name: name, detached: detached)
+            throw ValidationError(.unknownFormat, name)
         }
         let validator = SignatureValidator(policy: policy, sources: sources, revocation: revocation, lists: trustedLists)
         var reports: [SignatureReport] = []

@@ -7,11 +7,11 @@ import XCTest
 final class VerificationTests: ConfigurationFileTestCase {
     static let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 
-    func testByDefaultNothingIsTrustedAndTheLimitIsTheServersBodyLimit() throws {
+    func testByDefaultNothingIsTrustedAndTheLimitIsTheServersBodyLimitCappedAt256MiB() throws {
         let configuration = DaemonConfiguration()
         XCTAssertEqual(configuration.verification.trust, [])
         XCTAssertEqual(configuration.verification.maxBytes, 0)
-        XCTAssertEqual(configuration.verification.limit(server: configuration.server), 2048 * 1_048_576)
+        XCTAssertEqual(configuration.verification.limit(server: configuration.server), 256 * 1_048_576)
 
         let (smaller, problems) = try load("[server]\nmax_body_mib = 100\n")
         XCTAssertEqual(problems, [])

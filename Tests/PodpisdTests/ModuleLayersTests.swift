@@ -13,14 +13,14 @@ final class ModuleLayersTests: XCTestCase {
 
     func testAnImportFromAHigherLayerIsReportedWithItsFileAndLine() throws {
         try assertReport(
-            "Sources/CMS/Upward.swift:2: CMS (layer 5) imports CAdES (layer 7), which is not below it;"
+            "Sources/CMS/Upward.swift:2: CMS (layer 5) imports CAdES (layer 8), which is not below it;"
                 + " Package.swift does not list it either\n",
             of: "import Foundation\nimport CAdES\n", writtenTo: "Sources/CMS/Upward.swift")
     }
 
     func testAnImportFromTheSameLayerIsReported() throws {
         try assertReport(
-            "Sources/CAdES/Beside.swift:2: CAdES (layer 7) imports XAdES (layer 7), which is not below it;"
+            "Sources/CAdES/Beside.swift:2: CAdES (layer 8) imports XAdES (layer 8), which is not below it;"
                 + " Package.swift does not list it either\n",
             of: "// beside\n@testable import XAdES\n", writtenTo: "Sources/CAdES/Beside.swift")
     }
