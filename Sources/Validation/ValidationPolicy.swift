@@ -4,8 +4,13 @@ import Foundation
 /// The rules a validation applies, with their defaults (docs/verification.md).
 public struct ValidationPolicy: Sendable {
     public var name = "Podpis default (EN 319 102-1 basic + LTV)"
-    /// The time the signature is judged at (now unless `--at`).
-    public var validationTime: Date
+    /// The time the signature is judged at: the moment of each
+    /// verification unless set (`--at`).
+    public var validationTime: Date {
+        get { fixedTime ?? Date() }
+        set { fixedTime = newValue }
+    }
+    private var fixedTime: Date?
     /// Revocation data must have been issued after the best signature time
     /// (or the claimed signing time when no time-stamp proves one); older
     /// data gives TRY_LATER.
@@ -16,7 +21,14 @@ public struct ValidationPolicy: Sendable {
     /// SHA-1 in signatures is not acceptable after this date.
     public var sha1Until = ISO8601DateFormatter().date(from: "2016-12-31T23:59:59Z")!
 
-    public init(validationTime: Date = Date()) { self.validationTime = validationTime }
+    public init(validationTime: Date? = nil) { fixedTime = validationTime }
+
+    /// This policy with the validation time fixed (to now if it was not set).
+    func fixed() -> ValidationPolicy {
+        var copy = self
+        copy.fixedTime = validationTime
+        return copy
+    }
 
     /// Why a key or digest is not acceptable at `time`, or nil.
     func cryptoProblem(scheme: SignatureScheme?, key: CertificateRecord, at time: Date) -> String? {

@@ -41,6 +41,7 @@ public struct Verifier: Sendable {
     /// detached files given. Throws only when the file cannot be read as a
     /// signature format at all (an input refusal with its own code).
     public func verify(_ bytes: [UInt8], name: String, detached: [DetachedData] = []) async throws -> ValidationReport {
+        let policy = self.policy.fixed()
         let examined: [ExaminedSignature]
         switch Self.format(of: bytes) {
         case .xml:
