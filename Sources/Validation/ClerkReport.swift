@@ -14,7 +14,9 @@ public enum ClerkReport {
             if !lines.isEmpty { lines.append("") }
             lines.append(verdictLine(signature, language: language))
             if let parent = signature.parent { lines.append(messages.text("line-counter", ["parent": parent]).text(in: language)) }
-            if signature.indication != .totalPassed, !signature.reason.isEmpty {
+            // The technical reason (English, for IT and the report's readers) only with --verbose:
+            // the verdict line already says it in the clerk's language.
+            if verbose, signature.indication != .totalPassed, !signature.reason.isEmpty {
                 lines.append(messages.text("line-reason", ["reason": signature.reason]).text(in: language))
             }
             if let signer = signature.signer {

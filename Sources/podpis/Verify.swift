@@ -79,9 +79,8 @@ struct Verify: AsyncParsableCommand {
     func run() async throws {
         do {
             let bytes = try InputFile(path: file).readAll(limit: Self.maximumInput)
-            let files = try detached.map { path in
-                DetachedData(name: URL(fileURLWithPath: path).lastPathComponent, bytes: try InputFile(path: path).readAll(limit: Self.maximumInput))
-            }
+            // Detached files are streamed (any size, constant memory); never read whole.
+            let files = detached.map { DetachedData(path: $0) }
             var policy = ValidationPolicy()
             if let at, let time = Self.date(at) { policy.validationTime = time }
             let sources = try trust.map { try TrustSource.file($0) }

@@ -70,6 +70,15 @@ verify() { # label, systemd-analyze arguments...
 verify "system unit" verify --man=no --generators=no --recursive-errors=no "$scratch/system/podpisd.service"
 XDG_RUNTIME_DIR="$scratch/runtime" \
     verify "user unit" --user verify --man=no --generators=no --recursive-errors=no "$scratch/user/podpisd.service"
+# The daily trusted-list refresh (a oneshot service and its timer).
+TL_SERVICE="$ROOT/systemd/user/podpis-tl-refresh.service"
+TL_TIMER="$ROOT/systemd/user/podpis-tl-refresh.timer"
+for f in "$TL_SERVICE" "$TL_TIMER"; do [ -f "$f" ] || fail "missing $f"; done
+sed "s#^ExecStart=/usr/local/bin/podpis\b#ExecStart=$(command -v true)#" "$TL_SERVICE" > "$scratch/user/podpis-tl-refresh.service"
+cp "$TL_TIMER" "$scratch/user/podpis-tl-refresh.timer"
+XDG_RUNTIME_DIR="$scratch/runtime" \
+    verify "trusted-list refresh units" --user verify --man=no --generators=no --recursive-errors=no \
+    "$scratch/user/podpis-tl-refresh.service" "$scratch/user/podpis-tl-refresh.timer"
 
 # 2. what the daemon's interface needs (exact lines)
 before=$failures
@@ -94,6 +103,8 @@ require "$USER_UNIT" "ExecStart=$DAEMON" "RuntimeDirectory=podpis" "RuntimeDirec
 # (@chown: podpisd gives its socket to server.socket_group.)
 # A user manager cannot see system units (pcscd.socket) nor switch users.
 forbid "$USER_UNIT" '^(User|Group|After|Wants|Requires)='
+require "$TL_SERVICE" "ExecStart=/usr/local/bin/podpis tl refresh" "Type=oneshot" "ProtectSystem=strict" "NoNewPrivileges=yes"
+require "$TL_TIMER" "OnCalendar=daily" "Persistent=true" "WantedBy=timers.target"
 # The TSA may be remote, a network HSM too.
 forbid "$SYSTEM_UNIT" '^(IPAddressDeny|PrivateNetwork)='
 forbid "$USER_UNIT" '^(IPAddressDeny|PrivateNetwork)='
