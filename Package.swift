@@ -215,7 +215,7 @@ let package = Package(
             name: "podpisd",
             dependencies: [
                 "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11",
-                "SignatureAlgorithms", "Signing", "Tar", "Files", "QualifiedCertificates", "XAdES", "Evidence", "Validation", "Audit",
+                "SignatureAlgorithms", "Signing", "Tar", "Files", "QualifiedCertificates", "XAdES", "Evidence", "Validation", "Revocation", "TrustedLists", "Audit",
                 "StationAPI", "SealService", argumentParser, logging, hummingbird, serviceLifecycle, crypto,
             ],
             resources: [.copy("openapi.yaml")] + messages),

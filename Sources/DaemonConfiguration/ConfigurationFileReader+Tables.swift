@@ -156,6 +156,14 @@ extension ConfigurationFileReader {
                 if files.count == texts.count { verification.trust = files }
             case "max_mib":
                 if let bytes = mebibytes(value, path, in: 0...65536) { verification.maxBytes = bytes }
+            case "trusted_lists":
+                if let text = string(value, path) {
+                    if text.isEmpty { verification.trustedLists = nil } else if let directory = absolutePath(text, path) { verification.trustedLists = directory }
+                }
+            case "lotl_pins":
+                if let text = string(value, path), let file = absolutePath(text, path) { verification.lotlPins = file }
+            case "online":
+                if let flag = boolean(value, path) { verification.online = flag }
             default:
                 unknownKey(key, in: "verification")
             }

@@ -38,6 +38,9 @@ extension DaemonConfiguration {
         [verification]
         trust = []                    # POST /v1/verify (no token, no consent) trusts these anchors: PEM or DER files ("/etc/podpis/trust/company-ca.pem"), read at start
         max_mib = 0                   # largest signed file and its detached files together; 0 = [server] max_body_mib, at most 256
+        trusted_lists = ""            # the cache podpis tl refresh fills ("/var/cache/podpis/trusted-lists"); "" = no trusted lists
+        lotl_pins = "/usr/share/podpis/lotl-pins.pem"  # accepted signers of the EU list of lists (the Official Journal's)
+        online = false                # fetch missing OCSP/CRL data (http/https only, never private addresses)
         # [[policy]]                  # per certificate, first match wins; none = the defaults below
         # certificate = "*"           # "*" or 8+ hex digits of the certificate's SHA-256 (podpis certs, column ID)
         # users = ["jan", "1001"]     # local users (names or uids) who may use it; absent = whoever the socket admits

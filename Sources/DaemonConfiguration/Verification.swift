@@ -9,10 +9,20 @@ extension DaemonConfiguration {
         /// of one verification together; 0 = `[server] max_body_mib`, at
         /// most 256 MiB (the daemon holds a verification's files in memory).
         public var maxBytes: Int
+        /// `trusted_lists`: the cache `podpis tl refresh` fills (EU.xml, PL.xml, …);
+        /// nil: no trusted lists (only `trust`).
+        public var trustedLists: String?
+        /// `lotl_pins`: the accepted signers of the EU list of lists (PEM).
+        public var lotlPins: String
+        /// `online`: fetch missing OCSP/CRL data from the certificates' addresses.
+        public var online: Bool
 
-        public init(trust: [String] = [], maxBytes: Int = 0) {
+        public init(trust: [String] = [], maxBytes: Int = 0, trustedLists: String? = nil, lotlPins: String = "/usr/share/podpis/lotl-pins.pem", online: Bool = false) {
             self.trust = trust
             self.maxBytes = maxBytes
+            self.trustedLists = trustedLists
+            self.lotlPins = lotlPins
+            self.online = online
         }
 
         /// The limit in force: `maxBytes`, or the server's body limit when it is 0.

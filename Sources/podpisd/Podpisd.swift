@@ -117,7 +117,8 @@ struct Podpisd: AsyncParsableCommand {
             limits: .init(
                 maximumBody: configuration.server.maxBodyBytes, maximumJSON: configuration.server.maxJSONBytes,
                 maximumVerify: configuration.verification.limit(server: configuration.server)),
-            batches: batches, log: RequestLog(logger: logger), trust: trust)
+            batches: batches, log: RequestLog(logger: logger), trust: trust,
+            verificationTrust: VerificationTrust(settings: configuration.verification))
         let idle = TimeAmount.nanoseconds(Int64(configuration.server.idleTimeoutSeconds * 1e9))
 
         var services: [any Service] = []

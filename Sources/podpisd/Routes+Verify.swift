@@ -22,6 +22,8 @@ import XAdES
 struct VerifyRoutes: Sendable {
     /// The anchors of `[verification] trust`, read at start.
     let sources: [TrustSource]
+    /// The trusted lists and revocation sources of `[verification]`.
+    var trust: VerificationTrust? = nil
     /// `[verification] max_mib`: the signed file and its detached files together.
     let limit: Int
     /// `[server] max_json_mib`.
@@ -94,7 +96,7 @@ struct VerifyRoutes: Sendable {
 
         // CPU work on the cooperative pool, never on the NIO loop; cancelled
         // (its answer dropped) when the client goes away.
-        let sources = self.sources, limit = self.limit
+        let sources = self.sources, limit = self.limit, trust = self.trust
         let task = Task(executorPreference: globalConcurrentExecutor) { () async throws -> ValidationReport in
             let bytes: [UInt8]
             switch input.signed {
@@ -102,7 +104,10 @@ struct VerifyRoutes: Sendable {
             case .spooled(let path): bytes = try InputFile(path: path).readAll(limit: limit)
             }
             try Task.checkCancellation()
-            let verifier = Verifier(policy: ValidationPolicy(validationTime: input.at ?? Date()), sources: sources)
+            let lists = await trust?.lists()
+            let verifier = Verifier(
+                policy: ValidationPolicy(validationTime: input.at ?? Date()), sources: sources, trustedLists: lists,
+                revocation: trust?.revocation() ?? RevocationSources())
             return try await verifier.verify(bytes, name: input.name, detached: input.detached)
         }
         context.channel.closeFuture.whenComplete { _ in task.cancel() }

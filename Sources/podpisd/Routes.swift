@@ -19,6 +19,8 @@ struct Routes: Sendable {
     let log: RequestLog
     /// `[verification] trust`: the anchors POST /v1/verify validates against, read at start.
     var trust: [TrustSource] = []
+    /// `[verification]` trusted lists and revocation.
+    var verificationTrust: VerificationTrust? = nil
 
     struct Limits: Sendable {
         var maximumBody: Int
@@ -134,7 +136,7 @@ struct Routes: Sendable {
         }
         router.post("/v1/sign") { request, context in try await sign(request, context: context) }
         BatchRoutes(batches: batches).add(to: router)
-        VerifyRoutes(sources: trust, limit: limits.maximumVerify ?? limits.maximumBody, maximumJSON: limits.maximumJSON).add(to: router)
+        VerifyRoutes(sources: trust, trust: verificationTrust, limit: limits.maximumVerify ?? limits.maximumBody, maximumJSON: limits.maximumJSON).add(to: router)
         return router
     }
 

@@ -60,4 +60,39 @@ final class VerifyRouteTests: BenchTestCase {
         XCTAssertTrue(clerk.text.contains("Anna Nowak"), clerk.text)
         XCTAssertTrue(clerk.text.contains("chain.pem"), clerk.text)
     }
+
+    /// With `[verification] trusted_lists` (the bench's test list of lists
+    /// and Polish test list, as `podpis tl refresh` leaves them) the daemon
+    /// names the lists and the qualification; with no revocation source the
+    /// verdict is INDETERMINATE / TRY_LATER and the qualification "Indeterminate QESig".
+    func testTheDaemonTakesQualificationFromTheConfiguredTrustedLists() throws {
+        let dir = try scratchDirectory()
+        let cache = dir.appendingPathComponent("tl").path
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: env["PODPIS_TL_DIR"]! + "/EU-TEST-LOTL.xml", toPath: cache + "/EU.xml")
+        try FileManager.default.copyItem(atPath: env["PODPIS_TL_DIR"]! + "/PL-TEST-TL.xml", toPath: cache + "/PL.xml")
+        let document = dir.appendingPathComponent("wniosek.xml").path
+        try Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wniosek><tresc>Proszę o zaświadczenie</tresc></wniosek>\n".utf8)
+            .write(to: URL(fileURLWithPath: document))
+        let certificate = String(try OpenSSL.certificateSHA256("person-ec").prefix(16))
+        let signed = try TestBench.runCapturing(
+            TestBench.product("podpis"),
+            ["sign", "--format", "xades", "--packaging", "enveloped", "--level", "B-B", "--cert", certificate, "--pin-fd", "0", document],
+            stdin: Data((env["PODPIS_SIGNER_PIN"]! + "\n").utf8), environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
+        XCTAssertEqual(signed.status, 0, signed.stderr)
+        let daemon = try Daemon(extraSections: """
+            [verification]
+            trusted_lists = "\(cache)"
+            lotl_pins = "\(env["PODPIS_TEST_LOTL_PINNED_CERT"]!)"
+            """)
+        let result = try daemon.unix("/v1/verify?name=wniosek.xml.xades", [
+            "-H", "Content-Type: application/xml", "--data-binary", "@\(document).xades",
+        ])
+        XCTAssertEqual(result.status, 200, result.text)
+        let sources = (result.json["trustSources"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        XCTAssertTrue(sources.contains { $0.contains("PL TL #") }, "\(sources)")
+        let first = try XCTUnwrap((result.json["signatures"] as? [[String: Any]])?.first, result.text)
+        XCTAssertEqual(first["subIndication"] as? String, "TRY_LATER", result.text)
+        XCTAssertEqual((first["qualification"] as? [String: Any])?["value"] as? String, "Indeterminate QESig", result.text)
+    }
 }
