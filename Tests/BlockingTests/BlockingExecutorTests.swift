@@ -47,7 +47,9 @@ final class BlockingExecutorTests: XCTestCase {
                             return index
                         }
                     }
-                    while !submitted.withLock({ $0 }) && log.withLock({ $0.count }) < index { await Task.yield() }
+                    // (`log.count < index` let task 0 pass unsubmitted: task 1 then
+                    // sometimes reached the executor first, [1, 0, …] under load.)
+                    while !submitted.withLock({ $0 }) && log.withLock({ $0.count }) <= index { await Task.yield() }
                 }
             }
             XCTAssertFalse(overlap.withLock { $0 }, "\(executor.label): two calls ran at once")
