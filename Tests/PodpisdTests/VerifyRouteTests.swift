@@ -9,16 +9,7 @@ import XCTest
 final class VerifyRouteTests: BenchTestCase {
     func testABenchSignatureIsVerifiedAgainstTheConfiguredTrustWithoutAToken() throws {
         let dir = try scratchDirectory()
-        let document = dir.appendingPathComponent("wniosek.xml").path
-        try Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wniosek><tresc>Proszę o zaświadczenie</tresc></wniosek>\n".utf8)
-            .write(to: URL(fileURLWithPath: document))
-        let certificate = String(try OpenSSL.certificateSHA256("person-ec").prefix(16))
-        let signed = try TestBench.runCapturing(
-            TestBench.product("podpis"),
-            ["sign", "--format", "xades", "--packaging", "enveloped", "--level", "B-B", "--cert", certificate, "--pin-fd", "0", document],
-            stdin: Data((env["PODPIS_SIGNER_PIN"]! + "\n").utf8), environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
-        XCTAssertEqual(signed.status, 0, signed.stderr)
-        let signature = document + ".xades"
+        let signature = try signWithBenchToken(in: dir)
 
         let daemon = try Daemon(extraSections: """
             [verification]
@@ -71,6 +62,25 @@ final class VerifyRouteTests: BenchTestCase {
         try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: env["PODPIS_TL_DIR"]! + "/EU-TEST-LOTL.xml", toPath: cache + "/EU.xml")
         try FileManager.default.copyItem(atPath: env["PODPIS_TL_DIR"]! + "/PL-TEST-TL.xml", toPath: cache + "/PL.xml")
+        let signature = try signWithBenchToken(in: dir)
+        let daemon = try Daemon(extraSections: """
+            [verification]
+            trusted_lists = "\(cache)"
+            lotl_pins = "\(env["PODPIS_TEST_LOTL_PINNED_CERT"]!)"
+            """)
+        let result = try daemon.unix("/v1/verify?name=wniosek.xml.xades", [
+            "-H", "Content-Type: application/xml", "--data-binary", "@\(signature)",
+        ])
+        XCTAssertEqual(result.status, 200, result.text)
+        let sources = (result.json["trustSources"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        XCTAssertTrue(sources.contains { $0.contains("PL TL #") }, "\(sources)")
+        let first = try XCTUnwrap((result.json["signatures"] as? [[String: Any]])?.first, result.text)
+        XCTAssertEqual(first["subIndication"] as? String, "TRY_LATER", result.text)
+        XCTAssertEqual((first["qualification"] as? [String: Any])?["value"] as? String, "Indeterminate QESig", result.text)
+    }
+
+    /// `wniosek.xml` signed by person-ec on the bench token (XAdES enveloped B-B); the signature's path.
+    func signWithBenchToken(in dir: URL) throws -> String {
         let document = dir.appendingPathComponent("wniosek.xml").path
         try Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wniosek><tresc>Proszę o zaświadczenie</tresc></wniosek>\n".utf8)
             .write(to: URL(fileURLWithPath: document))
@@ -80,19 +90,6 @@ final class VerifyRouteTests: BenchTestCase {
             ["sign", "--format", "xades", "--packaging", "enveloped", "--level", "B-B", "--cert", certificate, "--pin-fd", "0", document],
             stdin: Data((env["PODPIS_SIGNER_PIN"]! + "\n").utf8), environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
         XCTAssertEqual(signed.status, 0, signed.stderr)
-        let daemon = try Daemon(extraSections: """
-            [verification]
-            trusted_lists = "\(cache)"
-            lotl_pins = "\(env["PODPIS_TEST_LOTL_PINNED_CERT"]!)"
-            """)
-        let result = try daemon.unix("/v1/verify?name=wniosek.xml.xades", [
-            "-H", "Content-Type: application/xml", "--data-binary", "@\(document).xades",
-        ])
-        XCTAssertEqual(result.status, 200, result.text)
-        let sources = (result.json["trustSources"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
-        XCTAssertTrue(sources.contains { $0.contains("PL TL #") }, "\(sources)")
-        let first = try XCTUnwrap((result.json["signatures"] as? [[String: Any]])?.first, result.text)
-        XCTAssertEqual(first["subIndication"] as? String, "TRY_LATER", result.text)
-        XCTAssertEqual((first["qualification"] as? [String: Any])?["value"] as? String, "Indeterminate QESig", result.text)
+        return document + ".xades"
     }
 }
