@@ -27,6 +27,8 @@ echo "== CAdES detached over ${SIZE_MIB} MiB vs openssl dgst -sha256"
 "$bin/DetachedSigningBenchmark" "$bin/podpis" "$SIZE_MIB" "$RUNS" cades || status=1
 echo "== XAdES detached over ${XADES_SIZE_MIB} MiB vs openssl dgst -sha256"
 "$bin/DetachedSigningBenchmark" "$bin/podpis" "$XADES_SIZE_MIB" "$RUNS" xades || status=1
+echo "== verifying a detached CAdES over ${SIZE_MIB} MiB vs openssl dgst -sha256"
+bash Benchmarks/verify-detached.sh "$bin/podpis" "$SIZE_MIB" "$RUNS" || status=1
 # ext4 without a journal (the VM these figures come from) does not reuse an
 # inode freed in the last 5 minutes and scans past each such inode when it
 # allocates one (fs/ext4/ialloc.c, recently_deleted): every file created soon

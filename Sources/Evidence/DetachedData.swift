@@ -1,4 +1,5 @@
 import Files
+import Foundation
 
 /// A file the user gives next to a detached signature (CAdES .p7s, XAdES
 /// detached references): its name and a way to digest it, in constant
@@ -16,6 +17,15 @@ public struct DetachedData: Sendable {
     /// The name the report shows (the file's last path component by default).
     public let name: String
     public let source: Source
+    /// Digests already computed: a 1 GiB file is read once however many
+    /// times the examiner and the report ask (the signature's algorithm, SHA-256).
+    private let computed = Computed()
+
+    final class Computed: @unchecked Sendable {
+        let lock = NSLock()
+        var digests: [DigestAlgorithm: [UInt8]] = [:]
+        var size: Int?
+    }
 
     public init(name: String, bytes: [UInt8]) {
         self.name = name
@@ -48,7 +58,13 @@ public struct DetachedData: Sendable {
 
     /// Digests with `algorithms` and the number of bytes, in one pass.
     public func measure(_ algorithms: Set<DigestAlgorithm>) throws(FileError) -> (digests: [DigestAlgorithm: [UInt8]], size: Int) {
-        var hashers = algorithms.map { ($0, $0.hasher()) }
+        let known = computed.lock.withLock { () -> (digests: [DigestAlgorithm: [UInt8]], size: Int)? in
+            guard let size = computed.size, algorithms.allSatisfy({ computed.digests[$0] != nil }) else { return nil }
+            return (computed.digests.filter { algorithms.contains($0.key) }, size)
+        }
+        if let known { return known }
+        // SHA-256 comes along in every pass: the report always shows it.
+        var hashers = algorithms.union([.sha256]).map { ($0, $0.hasher()) }
         let size: Int
         switch source {
         case .bytes(let bytes):
@@ -67,7 +83,11 @@ public struct DetachedData: Sendable {
         }
         var result: [DigestAlgorithm: [UInt8]] = [:]
         for (algorithm, hasher) in hashers { result[algorithm] = hasher.finalize() }
-        return (result, size)
+        computed.lock.withLock {
+            computed.digests.merge(result) { $1 }
+            computed.size = size
+        }
+        return (result.filter { algorithms.contains($0.key) }, size)
     }
 
     /// The data's bytes, refused over `limit` (for transforms that need them whole).
