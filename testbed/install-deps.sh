@@ -8,6 +8,9 @@
 #     <repo>/.testbed/py-xades, for the same /usr/bin/python3: the independent
 #     XAdES verifier of Tests/Tools/xades_check.py. Its own cryptography wheel
 #     stays out of .testbed/py, where it would shadow python3-cryptography.
+#   - pyhanko-certvalidator 0.33.0 and its dependencies, all pinned (PyPI
+#     wheels), into <repo>/.testbed/py-certvalidator: the independent path and
+#     revocation check of Tests/Tools/certvalidator_check.py.
 set -euo pipefail
 TB_NAME=install-deps
 # shellcheck source=lib.sh
@@ -110,10 +113,38 @@ api_py_ok() {
 install_pinned "$TB_API_PYDIR" api_py_ok "openapi-spec-validator, schemathesis and their pinned dependencies" \
     --wheels-only "${API_PY_PINS[@]}"
 
+# pyhanko-certvalidator for Tests/Tools/certvalidator_check.py (the path and
+# revoked/not revoked of the bench's matrix, fetching off), for the same
+# /usr/bin/python3, in a directory of its own (PODPIS_CERTVALIDATOR_PYDIR):
+#   PYTHONPATH=.testbed/py-certvalidator /usr/bin/python3 Tests/Tools/certvalidator_check.py ...
+# 0.33.0 requires aiohttp (its fetchers; never used here: fetching is off) and
+# cryptography>=48: every package it pulls in on Debian 12's CPython 3.11
+# (found with `pip download --only-binary=:all: pyhanko-certvalidator==0.33.0`)
+# is pinned and installed with --no-deps, wheels only. Keep the list complete
+# when bumping. lib.sh names the directory (TB_CERTVALIDATOR_PYDIR).
+TB_CERTVALIDATOR_PYDIR="${TB_CERTVALIDATOR_PYDIR:-${PODPIS_CERTVALIDATOR_PYDIR:-$TB_REPO/.testbed/py-certvalidator}}"
+CERTVALIDATOR_PY_PINS=(
+    pyhanko-certvalidator==0.33.0
+    asn1crypto==1.5.1 oscrypto==1.3.0 uritools==7.0.1 certifi==2026.10.19.post1
+    cryptography==51.0.1 cffi==2.1.1 pycparser==3.12
+    aiohttp==3.14.5 aiohappyeyeballs==2.7.1 aiosignal==1.4.0 attrs==26.1.0 frozenlist==1.8.0
+    multidict==7.2.1 propcache==0.5.4 yarl==1.25.1 idna==3.21 typing-extensions==4.16.0
+)
+case "$TB_CERTVALIDATOR_PYDIR" in "$TB_PYDIR"|"$TB_XADES_PYDIR"|"$TB_API_PYDIR")
+    die "PODPIS_CERTVALIDATOR_PYDIR must differ from $TB_PYDIR, $TB_XADES_PYDIR and $TB_API_PYDIR (it is replaced whole)" ;;
+esac
+# Every pin installed in the directory itself (not Debian's asn1crypto or
+# cryptography) at its version, and the validator importable.
+certvalidator_py_ok() {
+    pinned_ok "$1" pyhanko_certvalidator,pyhanko_certvalidator.context,asn1crypto,cryptography.x509 "${CERTVALIDATOR_PY_PINS[@]}"
+}
+install_pinned "$TB_CERTVALIDATOR_PYDIR" certvalidator_py_ok "pyhanko-certvalidator and its pinned dependencies" \
+    --wheels-only "${CERTVALIDATOR_PY_PINS[@]}"
+
 # Final check of everything the scripts call.
 need_cmd pcscd pcsc_scan opensc-tool pkcs11-tool pkcs15-tool openpgp-tool softhsm2-util p11-kit \
     openssl xmlsec1 xmllint faketime unshare mount setsid pgrep curl systemd-analyze
 [ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || die "vpcd driver /usr/lib/pcsc/drivers/serial/libifdvpcd.so missing"
 softhsm_module >/dev/null
 opensc_module >/dev/null
-log "OK: dependencies ready (python: $PY, jcecard in $TB_PYDIR, signxml in $TB_XADES_PYDIR)"
+log "OK: dependencies ready (python: $PY, jcecard in $TB_PYDIR, signxml in $TB_XADES_PYDIR, pyhanko-certvalidator in $TB_CERTVALIDATOR_PYDIR)"

@@ -22,6 +22,8 @@ TB_PYDIR="${PODPIS_TESTBED_PYDIR:-$TB_REPO/.testbed/py}"
 # like TB_PYDIR and TB_API_PYDIR (openapi-spec-validator, schemathesis).
 TB_XADES_PYDIR="${PODPIS_XADES_PYDIR:-$TB_REPO/.testbed/py-xades}"
 TB_API_PYDIR="${PODPIS_API_PYDIR:-$TB_REPO/.testbed/py-api}"
+# pyhanko-certvalidator (install-deps.sh) for Tests/Tools/certvalidator_check.py.
+TB_CERTVALIDATOR_PYDIR="${PODPIS_CERTVALIDATOR_PYDIR:-$TB_REPO/.testbed/py-certvalidator}"
 # Debian's interpreter, which has python3-cryptography (jcecard needs it).
 TB_PYTHON="${PODPIS_PYTHON:-/usr/bin/python3}"
 
