@@ -57,6 +57,24 @@ public struct ExaminedTimeStamp: Sendable {
     public static func examine(
         kind: Kind, token der: [UInt8], stamped: [UInt8]?, extraCertificates: [CertificateRecord] = []
     ) -> ExaminedTimeStamp {
+        var feed: ((inout DigestHasher) -> Bool)? = nil
+        if let stamped {
+            feed = { (hasher: inout DigestHasher) -> Bool in
+                hasher.update(stamped)
+                return true
+            }
+        }
+        return examine(kind: kind, token: der, stampedInto: feed, extraCertificates: extraCertificates)
+    }
+
+    /// Reads and checks a token whose stamped data is too large to hold at
+    /// once (an archive time-stamp covers every reference, every property):
+    /// `feed` gives those bytes, piece by piece, to a hasher of the token's
+    /// imprint algorithm and returns false when it could not rebuild them
+    /// (``imprintMatches`` stays nil then). A nil `feed` is "unknown".
+    public static func examine(
+        kind: Kind, token der: [UInt8], stampedInto feed: ((inout DigestHasher) -> Bool)?, extraCertificates: [CertificateRecord] = []
+    ) -> ExaminedTimeStamp {
         var result = ExaminedTimeStamp(kind: kind, der: der)
         let signed: SignedData
         do { signed = try SignedData(contentInfo: der) } catch {
@@ -70,9 +88,10 @@ public struct ExaminedTimeStamp: Sendable {
         result.genTime = Date(info.genTime)
         result.policy = info.policy.description
         result.serialHex = info.serialNumber.map { String(format: "%02X", $0) }.joined()
-        if let stamped {
+        if let feed {
             if let algorithm = DigestAlgorithm(oid: info.messageImprint.hashAlgorithm.algorithm) {
-                result.imprintMatches = algorithm.digest(stamped) == Array(info.messageImprint.hashedMessage)
+                var hasher = algorithm.hasher()
+                if feed(&hasher) { result.imprintMatches = hasher.finalize() == Array(info.messageImprint.hashedMessage) }
             } else {
                 result.problem = "message imprint algorithm \(info.messageImprint.hashAlgorithm.algorithm)"
             }

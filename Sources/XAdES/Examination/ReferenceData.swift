@@ -27,7 +27,19 @@ struct TransformPipeline {
     let signature: xmlNodePtr
     static let maximumTransforms = 8
 
+    /// The octets a reference digest is computed over: the transforms' result,
+    /// a node-set made octets with C14N 1.0 (XML-DSig §4.3.3.2).
     func run(_ start: ReferenceData, transforms: [xmlNodePtr]) throws(ReferenceFailure) -> [UInt8] {
+        let data = try transform(start, transforms: transforms)
+        switch data {
+        case .octets(let bytes): return bytes
+        case .nodes: return try canonicalize(data, .implicit)
+        }
+    }
+
+    /// The transforms' result as they leave it, a node-set or octets (an
+    /// archive time-stamp canonicalizes a node-set with its own method).
+    func transform(_ start: ReferenceData, transforms: [xmlNodePtr]) throws(ReferenceFailure) -> ReferenceData {
         guard transforms.count <= Self.maximumTransforms else { throw .refused("more than \(Self.maximumTransforms) transforms") }
         var data = start
         for transform in transforms {
@@ -54,10 +66,7 @@ struct TransformPipeline {
                 data = .octets(try canonicalize(data, method))
             }
         }
-        switch data {
-        case .octets(let bytes): return bytes
-        case .nodes: return try canonicalize(data, .implicit)
-        }
+        return data
     }
 
     func canonicalize(_ data: ReferenceData, _ method: CanonicalizationMethod) throws(ReferenceFailure) -> [UInt8] {
@@ -71,15 +80,21 @@ struct TransformPipeline {
         case .nodes(let selection):
             final class Collector { var bytes: [UInt8] = [] }
             let collector = Collector()
-            let adjusted = Self.withComments(selection, method.comments)
-            do {
-                try Canonicalizer.canonicalize(document, adjusted, mode: method.mode, inclusivePrefixes: method.inclusivePrefixes) {
-                    collector.bytes.append(contentsOf: $0)
-                }
-            } catch {
-                throw .refused("canonicalization: \(error.detail)")
-            }
+            try canonicalize(selection, method) { collector.bytes.append(contentsOf: $0) }
             return collector.bytes
+        }
+    }
+
+    /// Streams the canonical form of a node-set of this document to `sink`
+    /// (comments kept only when the selection and the method both keep them).
+    func canonicalize(
+        _ selection: NodeSelection, _ method: CanonicalizationMethod, into sink: @escaping (UnsafeRawBufferPointer) -> Void
+    ) throws(ReferenceFailure) {
+        let adjusted = Self.withComments(selection, method.comments)
+        do {
+            try Canonicalizer.canonicalize(document, adjusted, mode: method.mode, inclusivePrefixes: method.inclusivePrefixes, into: sink)
+        } catch {
+            throw .refused("canonicalization: \(error.detail)")
         }
     }
 

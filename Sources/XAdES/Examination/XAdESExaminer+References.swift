@@ -48,68 +48,36 @@ extension XAdESExaminer {
         }
         // A DigestValue that is not base64 can match nothing: the data counts as changed.
         let expected = reference.child("DigestValue", in: XMLName.dsig).flatMap({ decodeBase64($0.textContent) }) ?? []
-        let start: ReferenceData
-        switch uri {
-        case nil:
-            examined.outcome = .notFound("a reference without URI needs the application to say what it is")
+        let source: ReferenceSource
+        do {
+            source = try dereference(uri, index: index, detached: detached, signature: signature)
+        } catch {
+            switch error {
+            case .notFound(let why): examined.outcome = .notFound(why)
+            case .refused(let why): examined.outcome = .refused(why)
+            }
             return examined
-        case ""?:
-            start = .nodes(.document(excluding: nil, allSignatures: false, comments: false))
-            examined.scope = pipeline.document.name
-            examined.scopeKind = excludesSignatures(transforms) ? .wholeDocumentWithoutSignatures : .wholeDocument
-            examined.name = pipeline.document.name
-        case "#xpointer(/)"?:
-            start = .nodes(.document(excluding: nil, allSignatures: false, comments: true))
-            examined.scope = pipeline.document.name
-            examined.scopeKind = excludesSignatures(transforms) ? .wholeDocumentWithoutSignatures : .wholeDocument
-            examined.name = pipeline.document.name
-        case let value? where value.hasPrefix("#"):
-            guard let lookup = lookupTarget(value, index: index) else {
-                examined.outcome = .refused("URI \(shownURI): only #id and #xpointer(id('…')) are followed")
-                return examined
-            }
-            switch lookup {
-            case .missing:
-                examined.outcome = .notFound("no element with Id \(shownURI.dropFirst())")
-                return examined
-            case .duplicate(let count):
-                examined.outcome = .refused("\(count) elements share Id \(shownURI.dropFirst())")
-                return examined
-            case .found(let target):
-                if target.isInside(signature), !allowedInsideSignature(target, signature: signature) {
-                    examined.outcome = .notFound("\(shownURI) points at an element hidden inside another element of the signature")
-                    return examined
-                }
-                if target.isElement("KeyInfo", in: XMLName.dsig) || target.isElement("SignatureValue", in: XMLName.dsig) {
-                    examined.kind = .signatureElement
-                }
-                start = .nodes(.subtree(target, comments: value.hasPrefix("#xpointer(")))
-                examined.scope = scopeText(target, document: pipeline.document)
-                if target.pointee.parent?.pointee.type == XML_DOCUMENT_NODE {
-                    examined.scopeKind = excludesSignatures(transforms) ? .wholeDocumentWithoutSignatures : .wholeDocument
-                } else {
-                    examined.scopeKind = transforms.contains { $0.attribute("Algorithm") == XMLName.base64Transform } ? .embedded : .element
-                }
-            }
-        case let value?:
-            // Detached: only one of the files given, matched by name; nothing is fetched or opened.
-            let decoded = value.removingPercentEncoding ?? value
-            let lastComponent = decoded.split(separator: "/").last.map(String.init) ?? decoded
-            let lowered = decoded.lowercased()
-            if lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("file:") || lowered.hasPrefix("ftp:") {
-                if let file = detached.first(where: { $0.name == decoded || $0.name == lastComponent }) {
-                    return digestDetached(file, transforms: transforms, algorithm: algorithm, expected: expected, pipeline: pipeline, into: examined)
-                }
-                examined.outcome = .notFound("\(shownURI) is never fetched; give the signed file with --detached")
-                return examined
-            }
-            guard let file = detached.first(where: { $0.name == decoded }) ?? detached.first(where: { $0.name == lastComponent })
-                ?? (detached.count == 1 && references(in: signature) == 1 ? detached.first : nil)
-            else {
-                examined.outcome = .notFound("\(shownURI): give the signed file with --detached")
-                return examined
-            }
+        }
+        let start: ReferenceData
+        switch source {
+        case .file(let file):
             return digestDetached(file, transforms: transforms, algorithm: algorithm, expected: expected, pipeline: pipeline, into: examined)
+        case .nodes(let data, target: nil):
+            start = data
+            examined.scope = pipeline.document.name
+            examined.scopeKind = excludesSignatures(transforms) ? .wholeDocumentWithoutSignatures : .wholeDocument
+            examined.name = pipeline.document.name
+        case .nodes(let data, target: let target?):
+            start = data
+            if target.isElement("KeyInfo", in: XMLName.dsig) || target.isElement("SignatureValue", in: XMLName.dsig) {
+                examined.kind = .signatureElement
+            }
+            examined.scope = scopeText(target, document: pipeline.document)
+            if target.pointee.parent?.pointee.type == XML_DOCUMENT_NODE {
+                examined.scopeKind = excludesSignatures(transforms) ? .wholeDocumentWithoutSignatures : .wholeDocument
+            } else {
+                examined.scopeKind = transforms.contains { $0.attribute("Algorithm") == XMLName.base64Transform } ? .embedded : .element
+            }
         }
         do {
             let octets = try pipeline.run(start, transforms: transforms)
@@ -122,6 +90,53 @@ extension XAdESExaminer {
             }
         }
         return examined
+    }
+
+    /// What a reference's URI selects, before its transforms: a node-set of
+    /// this document (only through an Id that occurs once, never an element
+    /// hidden inside another part of the signature) or one of the files given
+    /// (matched by name; nothing is fetched or opened).
+    static func dereference(
+        _ uri: String?, index: IdentifierIndex, detached: [DetachedData], signature: xmlNodePtr
+    ) throws(ReferenceFailure) -> ReferenceSource {
+        let shownURI = uri.map { String($0.prefix(200)) } ?? "(brak URI)"
+        switch uri {
+        case nil:
+            throw .notFound("a reference without URI needs the application to say what it is")
+        case ""?:
+            return .nodes(.nodes(.document(excluding: nil, allSignatures: false, comments: false)), target: nil)
+        case "#xpointer(/)"?:
+            return .nodes(.nodes(.document(excluding: nil, allSignatures: false, comments: true)), target: nil)
+        case let value? where value.hasPrefix("#"):
+            guard let lookup = lookupTarget(value, index: index) else {
+                throw .refused("URI \(shownURI): only #id and #xpointer(id('…')) are followed")
+            }
+            switch lookup {
+            case .missing:
+                throw .notFound("no element with Id \(shownURI.dropFirst())")
+            case .duplicate(let count):
+                throw .refused("\(count) elements share Id \(shownURI.dropFirst())")
+            case .found(let target):
+                if target.isInside(signature), !allowedInsideSignature(target, signature: signature) {
+                    throw .notFound("\(shownURI) points at an element hidden inside another element of the signature")
+                }
+                return .nodes(.nodes(.subtree(target, comments: value.hasPrefix("#xpointer("))), target: target)
+            }
+        case let value?:
+            let decoded = value.removingPercentEncoding ?? value
+            let lastComponent = decoded.split(separator: "/").last.map(String.init) ?? decoded
+            let lowered = decoded.lowercased()
+            if lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("file:") || lowered.hasPrefix("ftp:") {
+                if let file = detached.first(where: { $0.name == decoded || $0.name == lastComponent }) { return .file(file) }
+                throw .notFound("\(shownURI) is never fetched; give the signed file with --detached")
+            }
+            guard let file = detached.first(where: { $0.name == decoded }) ?? detached.first(where: { $0.name == lastComponent })
+                ?? (detached.count == 1 && references(in: signature) == 1 ? detached.first : nil)
+            else {
+                throw .notFound("\(shownURI): give the signed file with --detached")
+            }
+            return .file(file)
+        }
     }
 
     static func references(in signature: xmlNodePtr) -> Int {

@@ -229,7 +229,10 @@ public enum XAdESExaminer {
             case "ArchiveTimeStamp":
                 hasArchive = true
                 if let token = encapsulated(element) {
-                    result.timeStamps.append(ExaminedTimeStamp.examine(kind: .archive, token: token, stamped: nil, extraCertificates: result.certificates))
+                    let input = ArchiveTimeStampInput(
+                        signature: signature, pipeline: pipeline, index: index, detached: detached, unsignedProperties: unsigned, stamp: element)
+                    result.timeStamps.append(
+                        ExaminedTimeStamp.examine(kind: .archive, token: token, stampedInto: { input.feed(&$0) }, extraCertificates: result.certificates))
                 } else {
                     result.formatProblems.append("ArchiveTimeStamp without a readable EncapsulatedTimeStamp")
                 }
