@@ -222,6 +222,9 @@ let package = Package(
 
         // MARK: Benchmarks (make bench)
         .executableTarget(name: "DetachedSigningBenchmark", path: "Benchmarks/DetachedSigningBenchmark"),
+        .executableTarget(
+            name: "VerificationBenchmark", dependencies: ["Evidence", "Validation", "Revocation", "TrustedLists"],
+            path: "Benchmarks/VerificationBenchmark"),
         .executableTarget(name: "SealingBenchmark", dependencies: ["PKCS11", "SignatureAlgorithms", "CLibXML2"], path: "Benchmarks/SealingBenchmark"),
 
         // MARK: Tests

@@ -12,6 +12,7 @@ swift build -c release --product podpis
 swift build -c release --product podpisd
 swift build -c release --product DetachedSigningBenchmark
 swift build -c release --product SealingBenchmark
+swift build -c release --product VerificationBenchmark
 bash Benchmarks/baselines/install.sh
 bin="$(swift build -c release --show-bin-path)"
 was_up=0
@@ -42,6 +43,9 @@ cooldown() {
         sleep "${SEAL_COOLDOWN:-310}"
     fi
 }
+echo "== verifying 2000 × 10 KB XAdES and CAdES B-T (P-256, RSA-2048) with lists and revocation cached"
+bash Benchmarks/verify-fixtures.sh "$bin/podpis" "${TMPDIR:-/tmp}/podpis-verify-bench" "${VERIFY_COUNT:-2000}"
+"$bin/VerificationBenchmark" "${TMPDIR:-/tmp}/podpis-verify-bench" 200 || status=1
 echo "== sealing 1000 × 10 KB XML (XAdES enveloped) vs the token's C_Sign, openssl per document, signxml"
 cooldown
 "$bin/SealingBenchmark" "$bin/podpis" 1000 1 rsa || status=1

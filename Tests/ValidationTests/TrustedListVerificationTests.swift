@@ -107,4 +107,27 @@ final class TrustedListVerificationTests: XCTestCase {
         }
         XCTAssertTrue(output.hasPrefix("PL #139"), String(output.prefix(80)))
     }
+
+    /// The real Polish samples against the real Polish list (2023): the
+    /// signer, CERTUM QCA, the time-stamp's time, a qualification taken from
+    /// the list; never TOTAL-PASSED (RSA-1024, expired), and the reason says so.
+    func testTheCertumSamplesGetTheirQualificationFromThePolishListAndAreNeverPassed() async throws {
+        let trust = try realLists()
+        let samples = Self.conformance.appendingPathComponent("samples")
+        for (file, time) in [("xades/pl/Signature-X-PL_UNI-1.xml", nil), ("xades/pl/Signature-X-PL_UNI-2.xml", "2014-11-28T14:31:55Z"),
+                             ("cades/pl/Signature-C-PL_UNI-1.p7m", nil), ("cades/pl/Signature-C-PL_UNI-2.p7m", "2014-12-02T10:11:22Z")] as [(String, String?)] {
+            let report = try await Verifier(sources: [], trustedLists: trust).verify(
+                Array(try Data(contentsOf: samples.appendingPathComponent(file))), name: file)
+            let signature = try XCTUnwrap(report.signatures.first, file)
+            XCTAssertNotEqual(signature.indication, .totalPassed, file)
+            XCTAssertEqual(signature.signer?.name, "Robert Hospodarysko; Unizeto Technologies S.A.", file)
+            XCTAssertTrue(signature.signer?.issuer.contains("CN=CERTUM QCA") ?? false, file)
+            XCTAssertTrue(signature.reason.contains("RSA-1024") && signature.reason.contains("expired"), "\(file): \(signature.reason)")
+            XCTAssertEqual(signature.qualification?.value, "Indeterminate QESig", file)
+            XCTAssertTrue(signature.qualification?.source.contains("PL TL #139") ?? false, "\(file): \(signature.qualification?.source ?? "")")
+            if let time {
+                XCTAssertEqual(signature.timeStamps.first?.genTime.map { ISO8601DateFormatter().string(from: $0) }, time, file)
+            }
+        }
+    }
 }
