@@ -20,19 +20,32 @@ final class FIFOGateTests: XCTestCase {
         XCTFail("waiting: \(now), expected \(count)")
     }
 
+    /// Waits until `flag` is set (the first body holds its turn). Waiting for
+    /// "0 waiters" proved nothing: it is true before the first task has even
+    /// asked, and a later task could then take the turn first (seen under load).
+    func holding(_ flag: Shared<Bool>) async throws {
+        for _ in 0..<2500 {
+            if flag.withLock({ $0 }) { return }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        XCTFail("the first turn was never taken")
+    }
+
     func testTurnsAreTakenInArrivalOrderOneAtATime() async throws {
         let gate = FIFOGate()
         let order = Shared<[Int]>([])
         let inside = Counter()
         let overlap = Shared(false)
         let hold = AsyncStream<Void>.makeStream()
+        let entered = Shared(false)
         let first = Task {
             try await gate.withTurn {
+                entered.withLock { $0 = true }
                 for await _ in hold.stream {}
                 order.withLock { $0.append(0) }
             }
         }
-        try await waiters(gate, 0)
+        try await holding(entered)
         var tasks: [Task<Void, any Error>] = []
         for index in 1...8 {
             tasks.append(Task {
@@ -58,8 +71,11 @@ final class FIFOGateTests: XCTestCase {
         let gate = FIFOGate()
         let ran = Shared<[String]>([])
         let hold = AsyncStream<Void>.makeStream()
-        let first = Task { try await gate.withTurn { for await _ in hold.stream {}; ran.withLock { $0.append("first") } } }
-        try await waiters(gate, 0)
+        let entered = Shared(false)
+        let first = Task {
+            try await gate.withTurn { entered.withLock { $0 = true }; for await _ in hold.stream {}; ran.withLock { $0.append("first") } }
+        }
+        try await holding(entered)
         let leaving = Task { try await gate.withTurn { ran.withLock { $0.append("leaving") } } }
         try await waiters(gate, 1)
         let last = Task { try await gate.withTurn { ran.withLock { $0.append("last") } } }
