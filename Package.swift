@@ -133,7 +133,7 @@ let package = Package(
         // signature-checked (XAdES), cached; services, status history, qualifiers.
         .target(
             name: "TrustedLists",
-            dependencies: ["XAdES", "CLibXML2", "Files", "Localization", x509, asn1, crypto], resources: messages),
+            dependencies: ["XAdES", "CMS", "CLibXML2", "Files", "Localization", x509, asn1, crypto], resources: messages),
         // EN 319 102-1 validation of signatures already made (XAdES, CAdES),
         // qualification (TS 119 615 / 119 172-4), and the report in its renderings.
         .target(

@@ -1,3 +1,4 @@
+import CMS
 import Foundation
 import SwiftASN1
 import X509
@@ -80,8 +81,7 @@ public struct CertificateRecord: Sendable, Hashable {
 
     private static func time(_ node: ASN1Node?) throws -> Date {
         guard let node else { throw ASN1Error.invalidASN1Object(reason: "no time") }
-        if node.identifier == .utcTime { return Date(try UTCTime(derEncoded: node)) }
-        return Date(try GeneralizedTime(derEncoded: node))
+        return try ASN1Time.date(node: node)
     }
 
     /// The serial number as hex (uppercase), as reports show it.
@@ -98,32 +98,4 @@ public struct CertificateRecord: Sendable, Hashable {
     }
 
     public var isSelfIssued: Bool { subject == issuer }
-}
-
-extension Date {
-    init(_ time: UTCTime) {
-        var components = DateComponents()
-        components.year = time.year
-        components.month = time.month
-        components.day = time.day
-        components.hour = time.hours
-        components.minute = time.minutes
-        components.second = time.seconds
-        components.timeZone = TimeZone(identifier: "UTC")
-        self = Calendar(identifier: .gregorian).date(from: components) ?? .distantPast
-    }
-
-    /// A GeneralizedTime as a date (fractions of a second kept).
-    public init(_ time: GeneralizedTime) {
-        var components = DateComponents()
-        components.year = time.year
-        components.month = time.month
-        components.day = time.day
-        components.hour = time.hours
-        components.minute = time.minutes
-        components.second = time.seconds
-        components.timeZone = TimeZone(identifier: "UTC")
-        let whole = Calendar(identifier: .gregorian).date(from: components) ?? .distantPast
-        self = whole.addingTimeInterval(time.fractionalSeconds)
-    }
 }

@@ -85,7 +85,7 @@ public struct ExaminedTimeStamp: Sendable {
             result.problem = "token holds no TSTInfo"
             return result
         }
-        result.genTime = Date(info.genTime)
+        result.genTime = ASN1Time.date(info.genTime)
         result.policy = info.policy.description
         result.serialHex = info.serialNumber.map { String(format: "%02X", $0) }.joined()
         if let feed {

@@ -1,3 +1,4 @@
+import CMS
 import Foundation
 import SwiftASN1
 import X509
@@ -44,7 +45,7 @@ public struct IssuedCertificate: Sendable, Hashable {
                     guard let first = times.next(), let second = times.next(), times.next() == nil else {
                         throw ASN1Error.invalidASN1Object(reason: "a validity without two times")
                     }
-                    return (try Self.date(first), try Self.date(second))
+                    return (try ASN1Time.date(node: first), try ASN1Time.date(node: second))
                 }
                 let subject = try DistinguishedName(derEncoded: &nodes)
                 guard let spki = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "no subject public key") }
@@ -72,21 +73,4 @@ public struct IssuedCertificate: Sendable, Hashable {
         self.subjectPublicKeyInfo = subjectPublicKeyInfo
     }
 
-    /// Time ::= CHOICE { utcTime, generalTime }, in UTC.
-    static func date(_ node: ASN1Node) throws -> Date {
-        let parts: (year: Int, month: Int, day: Int, hours: Int, minutes: Int, seconds: Int, fraction: Double)
-        switch node.identifier {
-        case UTCTime.defaultIdentifier:
-            let time = try UTCTime(derEncoded: node)
-            parts = (time.year, time.month, time.day, time.hours, time.minutes, time.seconds, 0)
-        case GeneralizedTime.defaultIdentifier:
-            let time = try GeneralizedTime(derEncoded: node)
-            parts = (time.year, time.month, time.day, time.hours, time.minutes, time.seconds, time.fractionalSeconds)
-        default:
-            throw ASN1Error.unexpectedFieldType(node.identifier)
-        }
-        let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.year, parts.month, parts.day, parts.hours, parts.minutes, parts.seconds)
-        guard let date = XSDDateTime.parse(text) else { throw ASN1Error.invalidASN1Object(reason: "a time that is no date") }
-        return date.addingTimeInterval(parts.fraction)
-    }
 }

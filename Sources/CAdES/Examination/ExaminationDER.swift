@@ -1,3 +1,4 @@
+import CMS
 import Foundation
 import SwiftASN1
 
@@ -25,14 +26,6 @@ enum ExaminationDER {
     /// A signing-time value: UTCTime or GeneralizedTime (RFC 5652 §11.3).
     static func time(_ value: ASN1Any) -> Date? {
         guard let node = node(value) else { return nil }
-        if node.identifier == .utcTime, let time = try? UTCTime(derEncoded: node),
-            let general = try? GeneralizedTime(
-                year: time.year, month: time.month, day: time.day, hours: time.hours, minutes: time.minutes, seconds: time.seconds,
-                fractionalSeconds: 0)
-        {
-            return Date(general)
-        }
-        if node.identifier == .generalizedTime, let time = try? GeneralizedTime(derEncoded: node) { return Date(time) }
-        return nil
+        return try? ASN1Time.date(node: node)
     }
 }

@@ -60,7 +60,7 @@ struct TimeStampCheck {
                     details: ["url": url, "error": error.code]).timed(seconds)]
             }
         case .finished(.success(let (token, localTime)), let seconds):
-            let tsaTime = Self.date(token.info.genTime)
+            let tsaTime = ASN1Time.date(token.info.genTime)
             var findings = [Finding.ok(
                 Self.name, "tsa-ok",
                 messages.text("tsa-ok.found", ["url": url, "time": CertificateValidityCheck.iso(tsaTime), "seconds": String(format: "%.2f", seconds)]),
@@ -91,19 +91,6 @@ struct TimeStampCheck {
 
     static let whyTSA = messages.text("tsa.why")
 
-    static func date(_ time: GeneralizedTime) -> Date {
-        var components = DateComponents()
-        components.year = time.year
-        components.month = time.month
-        components.day = time.day
-        components.hour = time.hours
-        components.minute = time.minutes
-        components.second = time.seconds
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let whole = calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
-        return whole.addingTimeInterval(time.fractionalSeconds)
-    }
 }
 
 private final class ResultBox: @unchecked Sendable {

@@ -1,20 +1,22 @@
 import Foundation
 import SwiftASN1
 
-/// Dates from the two ASN.1 time types (RFC 5280's `Time ::= CHOICE { utcTime, generalTime }`).
-enum ASN1Time {
-    static func date(_ time: GeneralizedTime) -> Date {
+/// Dates from the two ASN.1 time types (RFC 5280's `Time ::= CHOICE {
+/// utcTime, generalTime }`, CMS signing-time, OCSP and CRL times): the one
+/// conversion every reader of certificates, signatures and revocation data uses.
+public enum ASN1Time {
+    public static func date(_ time: GeneralizedTime) -> Date {
         date(
             year: time.year, month: time.month, day: time.day, hours: time.hours, minutes: time.minutes,
             seconds: time.seconds, fraction: time.fractionalSeconds)
     }
 
-    static func date(_ time: UTCTime) -> Date {
+    public static func date(_ time: UTCTime) -> Date {
         date(year: time.year, month: time.month, day: time.day, hours: time.hours, minutes: time.minutes, seconds: time.seconds)
     }
 
     /// A `Time` CHOICE node: UTCTime or GeneralizedTime.
-    static func date(node: ASN1Node) throws -> Date {
+    public static func date(node: ASN1Node) throws -> Date {
         switch node.identifier {
         case .utcTime: return date(try UTCTime(derEncoded: node))
         case .generalizedTime: return date(try GeneralizedTime(derEncoded: node))
@@ -22,7 +24,7 @@ enum ASN1Time {
         }
     }
 
-    static func date(year: Int, month: Int, day: Int, hours: Int, minutes: Int, seconds: Int, fraction: Double = 0) -> Date {
+    public static func date(year: Int, month: Int, day: Int, hours: Int, minutes: Int, seconds: Int, fraction: Double = 0) -> Date {
         // days from the civil date (H. Hinnant's algorithm), proleptic Gregorian, UTC
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
