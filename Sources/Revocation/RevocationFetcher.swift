@@ -82,8 +82,7 @@ public struct RevocationFetcher: Sendable {
         let request = OCSPRequest(certificate: certificate, issuer: issuer, hash: hash, nonce: nonce)
         let body: [UInt8]
         do { body = try request.derBytes() } catch { throw RevocationError(.ocspMalformed, "request: \(error)") }
-        // cached by URL and CertID: a nonce differs on every request
-        let key = (try? OCSPRequest(certIDs: request.certIDs).derBytes()) ?? body
+        let key = request.cacheKey
         var last = RevocationError(.fetchNoURL, "no OCSP responder")
         for url in urls {
             do {

@@ -56,7 +56,7 @@ public struct RevocationSources: RevocationChecking {
         }
         let urls = RevocationURLs(of: subject)
         if let cache {
-            let request = (try? OCSPRequest(certIDs: OCSPRequest(certificate: subject, issuer: issuing, hash: .sha1, nonce: false).certIDs).derBytes()) ?? []
+            let request = OCSPRequest(certificate: subject, issuer: issuing, nonce: false).cacheKey
             for url in urls.ocsp { if let der = cache.load(url: url, request: request) { ocsp(der, origin: "cache") } }
             for url in urls.crl { if let der = cache.load(url: url) { crl(der, origin: "cache") } }
         }
