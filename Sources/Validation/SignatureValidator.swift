@@ -22,27 +22,25 @@ struct SignatureValidator {
             bestSignatureTime: policy.validationTime, bestSignatureTimeSource: "validation-time",
             signatureAlgorithm: signature.signatureAlgorithm,
             signedData: signature.references.map(Self.signedData), certificateChain: [], trustAnchor: nil, timeStamps: [], checks: [])
-        let verdict = await process(signature, report: &report, checks: &checks)
+        let paths = Paths(signature: signature, sources: sources)
+        let verdict = await process(signature, report: &report, checks: &checks, paths: paths)
         report.indication = verdict.indication
         report.subIndication = verdict.subIndication
         report.reason = verdict.reason
         report.messageKey = verdict.subIndication.map { "sub.\($0.rawValue)" } ?? "verdict.\(verdict.indication.rawValue)"
         if let lists, let signer = signature.signingCertificate {
-            let pool = signature.certificates + signature.timeStamps.flatMap(\.certificates)
-            let path = CertificatePath.build(from: signer, pool: pool, sources: sources)
-            let issuer = path.certificates.count > 1 ? path.certificates[1] : nil
+            let issuer = paths.signer(signer).issuer
             // Without proof of existence the claimed time is the best guess of when the
             // certificate was used: the answer is then indeterminate at most.
             let proved = report.bestSignatureTimeSource != "validation-time"
             let time = proved || verdict.isPassed ? report.bestSignatureTime : (signature.claimedSigningTime ?? report.bestSignatureTime)
             report.qualification = lists.qualification(
                 signer: signer, issuer: issuer, at: time, indication: verdict.indication, proved: proved || verdict.isPassed)
+            // report.timeStamps follows signature.timeStamps, index for index.
             for index in report.timeStamps.indices {
-                guard let stamp = signature.timeStamps.first(where: { $0.kind.rawValue == report.timeStamps[index].kind && $0.genTime == report.timeStamps[index].genTime }),
-                    let tsa = stamp.tsaCertificate, let time = stamp.genTime
-                else { continue }
-                let tsaPath = CertificatePath.build(from: tsa, pool: pool + stamp.certificates, sources: sources)
-                report.timeStamps[index].qualified = lists.isQualifiedTSA(tsa, issuer: tsaPath.certificates.count > 1 ? tsaPath.certificates[1] : nil, at: time)
+                let stamp = signature.timeStamps[index]
+                guard let tsa = stamp.tsaCertificate, let time = stamp.genTime else { continue }
+                report.timeStamps[index].qualified = lists.isQualifiedTSA(tsa, issuer: paths.timeStamp(index, stamp, tsa: tsa).issuer, at: time)
             }
         }
         // The signer is known even when validation stopped before its path: reports name it.
@@ -53,7 +51,7 @@ struct SignatureValidator {
         return report
     }
 
-    func process(_ signature: ExaminedSignature, report: inout SignatureReport, checks: inout [CheckReport]) async -> Verdict {
+    func process(_ signature: ExaminedSignature, report: inout SignatureReport, checks: inout [CheckReport], paths: Paths) async -> Verdict {
         // Format checks.
         if !signature.formatProblems.isEmpty {
             checks.append(CheckReport(name: "format", status: .failed, detail: signature.formatProblems.joined(separator: "; ")))
@@ -106,12 +104,11 @@ struct SignatureValidator {
         }
 
         // Time-stamps: each validated as a token; valid signature time-stamps are proof of existence.
-        let pool = signature.certificates + signature.timeStamps.flatMap(\.certificates)
         var bestTime = policy.validationTime
         var bestSource = "validation-time"
         var earliestContent: Date? = nil
-        for stamp in signature.timeStamps {
-            let (stampReport, stampVerdict) = await validateTimeStamp(stamp, pool: pool, signature: signature)
+        for (index, stamp) in signature.timeStamps.enumerated() {
+            let (stampReport, stampVerdict) = await validateTimeStamp(stamp, index: index, paths: paths)
             report.timeStamps.append(stampReport)
             guard stampVerdict.isPassed, let time = stamp.genTime else { continue }
             switch stamp.kind {
@@ -133,7 +130,7 @@ struct SignatureValidator {
         }
 
         // X.509 validation of the signer's path at the best signature time.
-        let path = CertificatePath.build(from: signer, pool: pool, sources: sources)
+        let path = paths.signer(signer)
         report.trustAnchor = path.source.map { "\($0.name): \(path.anchor!.subject)" }
         var chainReports = path.certificates.map { Self.certificate($0, anchor: path.anchor) }
         guard path.isTrusted else {
@@ -160,8 +157,7 @@ struct SignatureValidator {
         // Revocation of the signer (and of the CAs, when data exists).
         var signerFinding: RevocationFinding? = nil
         var refusals: [String] = []
-        if path.certificates.count >= 2 {
-            let issuer = path.certificates[1]
+        if let issuer = path.issuer {
             let (findings, refused) = await revocation.findings(
                 for: signer, issuer: issuer, embeddedOCSP: signature.ocspResponses, embeddedCRLs: signature.crls, at: policy.validationTime)
             refusals = refused
@@ -204,7 +200,7 @@ struct SignatureValidator {
     }
 
     /// A time-stamp validated as a signature of its own.
-    func validateTimeStamp(_ stamp: ExaminedTimeStamp, pool: [CertificateRecord], signature: ExaminedSignature) async -> (TimeStampReport, Verdict) {
+    func validateTimeStamp(_ stamp: ExaminedTimeStamp, index: Int, paths: Paths) async -> (TimeStampReport, Verdict) {
         var report = TimeStampReport(kind: stamp.kind.rawValue, genTime: stamp.genTime, tsa: stamp.tsaCertificate?.subject.description,
                                      indication: .totalPassed, subIndication: nil, reason: "", qualified: nil)
         func finish(_ verdict: Verdict) -> (TimeStampReport, Verdict) {
@@ -228,7 +224,7 @@ struct SignatureValidator {
         }
         if stamp.imprintMatches == nil { return finish(Verdict(.indeterminate, .signedDataNotFound, "the stamped data was not rebuilt")) }
         guard tsa.allowsTimeStamping else { return finish(Verdict(.indeterminate, .chainConstraintsFailure, "the TSA certificate is not for time-stamping")) }
-        let path = CertificatePath.build(from: tsa, pool: pool + stamp.certificates, sources: sources)
+        let path = paths.timeStamp(index, stamp, tsa: tsa)
         guard path.isTrusted else { return finish(Verdict(.indeterminate, .noCertificateChainFound, "no path from the TSA to a trusted anchor")) }
         if let time = stamp.genTime, time < tsa.notBefore || time > tsa.notAfter {
             return finish(Verdict(.indeterminate, .outOfBoundsNoPOE, "the TSA certificate was not valid at the time-stamp's time"))
@@ -275,3 +271,38 @@ struct SignatureValidator {
 }
 
 func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+/// The certification paths of one signature (its signer's, each time-stamp
+/// TSA's), each built once: the validation process and the qualification
+/// both need them. Used within one validation only.
+final class Paths {
+    let pool: [CertificateRecord]
+    let sources: [TrustSource]
+    private var signerPath: CertificatePath?
+    private var timeStampPaths: [Int: CertificatePath] = [:]
+
+    init(signature: ExaminedSignature, sources: [TrustSource]) {
+        pool = signature.certificates + signature.timeStamps.flatMap(\.certificates)
+        self.sources = sources
+    }
+
+    func signer(_ certificate: CertificateRecord) -> CertificatePath {
+        if let signerPath { return signerPath }
+        let path = CertificatePath.build(from: certificate, pool: pool, sources: sources)
+        signerPath = path
+        return path
+    }
+
+    /// The path of the `index`th time-stamp's TSA (its token's certificates added to the pool).
+    func timeStamp(_ index: Int, _ stamp: ExaminedTimeStamp, tsa: CertificateRecord) -> CertificatePath {
+        if let path = timeStampPaths[index] { return path }
+        let path = CertificatePath.build(from: tsa, pool: pool + stamp.certificates, sources: sources)
+        timeStampPaths[index] = path
+        return path
+    }
+}
+
+extension CertificatePath {
+    /// The certificate that issued the first one, when the path has it.
+    var issuer: CertificateRecord? { certificates.count > 1 ? certificates[1] : nil }
+}
