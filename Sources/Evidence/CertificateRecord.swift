@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import CMS
 import Foundation
 import SwiftASN1
@@ -85,7 +86,7 @@ public struct CertificateRecord: Sendable, Hashable {
     }
 
     /// The serial number as hex (uppercase), as reports show it.
-    public var serialHex: String { serialNumber.map { String(format: "%02X", $0) }.joined() }
+    public var serialHex: String { serialNumber.hexString.uppercased() }
 
     /// Whether `other` issued this certificate: names match and the signature verifies.
     public func isIssued(by other: CertificateRecord) -> Bool {

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import CMS
 import Foundation
 import SwiftASN1
@@ -87,7 +88,7 @@ public struct ExaminedTimeStamp: Sendable {
         }
         result.genTime = ASN1Time.date(info.genTime)
         result.policy = info.policy.description
-        result.serialHex = info.serialNumber.map { String(format: "%02X", $0) }.joined()
+        result.serialHex = info.serialNumber.hexString.uppercased()
         if let feed {
             if let algorithm = DigestAlgorithm(oid: info.messageImprint.hashAlgorithm.algorithm) {
                 var hasher = algorithm.hasher()

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Crypto
 import Files
 import Foundation
@@ -26,7 +27,7 @@ public struct RevocationCache: Sendable {
         hasher.update(data: Array(url.utf8))
         hasher.update(data: [0])
         hasher.update(data: request)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     /// The path of the file for a URL and request.

@@ -1,3 +1,4 @@
+import SignatureAlgorithms
 import Evidence
 import Foundation
 import QualifiedCertificates
@@ -270,7 +271,8 @@ struct SignatureValidator {
     }
 }
 
-func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+/// Lower-case hex of a digest, as reports show it.
+func hex(_ bytes: [UInt8]) -> String { bytes.hexString }
 
 /// The certification paths of one signature (its signer's, each time-stamp
 /// TSA's), each built once: the validation process and the qualification
