@@ -8,8 +8,11 @@ import Foundation
 /// - `/redirect-file`: to file:///etc/passwd; `/redirect-port`: to the other server's /ca.crl;
 ///   `/redirect-loop`: to itself; `/status-500`: an error;
 /// - any other path: the fixture file of that name.
-/// It stops when its standard input closes (when the test process ends),
-/// then the fixtures' server removes the temporary directory.
+/// It stops when its standard input closes or its parent (the test process)
+/// is gone, whichever comes first, then the fixtures' server removes the
+/// temporary directory. It never holds the test's standard output or error:
+/// `swift test` waits for those to close, so a server that outlived the test
+/// once kept CI waiting until its watchdog gave up.
 final class TestHTTPServer: @unchecked Sendable {
     let port: Int
     let log: String
@@ -29,6 +32,7 @@ final class TestHTTPServer: @unchecked Sendable {
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
         try process.run()
         var line = Data()
         while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data([0x0A]) { line.append(byte) }
@@ -45,6 +49,8 @@ final class TestHTTPServer: @unchecked Sendable {
 
     static let script = #"""
 import http.server, os, shutil, subprocess, sys, threading, time
+parent = os.getppid()
+os.closerange(3, 4096)  # descriptors the test process let us inherit (its pipes among them)
 directory, log_path, other_port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 log = open(log_path, "a", buffering=1)
 
@@ -102,7 +108,11 @@ def stop():
 def watch():
     sys.stdin.read()
     stop()
+def orphaned():
+    while os.getppid() == parent: time.sleep(0.5)
+    stop()
 threading.Thread(target=watch, daemon=True).start()
+threading.Thread(target=orphaned, daemon=True).start()
 threading.Timer(900, stop).start()
 server.serve_forever()
 """#
