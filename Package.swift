@@ -100,7 +100,7 @@ let package = Package(
         // certificate facts
         .target(
             name: "QualifiedCertificates",
-            dependencies: ["Localization", x509, asn1, crypto], resources: messages),
+            dependencies: ["Localization", "SignatureAlgorithms", x509, asn1, crypto], resources: messages),
 
         .target(
             name: "Timestamping",
@@ -133,7 +133,7 @@ let package = Package(
         // signature-checked (XAdES), cached; services, status history, qualifiers.
         .target(
             name: "TrustedLists",
-            dependencies: ["XAdES", "CMS", "CLibXML2", "Files", "Localization", x509, asn1, crypto], resources: messages),
+            dependencies: ["XAdES", "CMS", "SignatureAlgorithms", "CLibXML2", "Files", "Localization", x509, asn1, crypto], resources: messages),
         // EN 319 102-1 validation of signatures already made (XAdES, CAdES),
         // qualification (TS 119 615 / 119 172-4), and the report in its renderings.
         .target(

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Localization
+import SignatureAlgorithms
 import SwiftASN1
 import X509
 
@@ -59,7 +60,7 @@ public struct CertificateFacts: Sendable, Hashable, Codable {
         sha256 = Self.sha256(der)
         subject = DirectoryText.readable(certificate.subject).description
         issuer = DirectoryText.readable(certificate.issuer).description
-        serialNumber = certificate.serialNumber.map { String(format: "%02X", $0) }.joined()
+        serialNumber = certificate.serialNumber.hexString.uppercased()
         notBefore = certificate.notBefore
         notAfter = certificate.notAfter
 
@@ -115,7 +116,7 @@ public struct CertificateFacts: Sendable, Hashable, Codable {
 
     /// SHA-256 of a certificate's DER, lower-case hex (also of one that cannot be read).
     public static func sha256(_ der: [UInt8]) -> String {
-        SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: der).hexString
     }
 
     /// A short id for the command line: the first 16 hex digits of the SHA-256.

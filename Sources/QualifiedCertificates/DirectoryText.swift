@@ -1,4 +1,5 @@
 import Foundation
+import SignatureAlgorithms
 import SwiftASN1
 import X509
 
@@ -17,7 +18,7 @@ enum DirectoryText {
         guard (try? serializer.serialize(ASN1Any(value))) != nil else { return "#" }
         let der = serializer.serializedBytes
         if let node = try? DER.parse(der), let text = text(node) { return text }
-        return "#" + der.map { String(format: "%02x", $0) }.joined()
+        return "#" + der.hexString
     }
 
     /// A DirectoryString of any kind, or a SEQUENCE of them (a postal

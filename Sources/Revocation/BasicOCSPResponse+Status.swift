@@ -1,4 +1,5 @@
 import Foundation
+import SignatureAlgorithms
 import SwiftASN1
 import X509
 
@@ -34,7 +35,7 @@ extension BasicOCSPResponse {
         -> RevocationStatus
     {
         guard let single = responseData.responses.first(where: { $0.certID.matches(certificate: certificate, issuer: issuer) }) else {
-            let serials = responseData.responses.map { $0.certID.serialNumber.map { String(format: "%02X", $0) }.joined() }
+            let serials = responseData.responses.map { $0.certID.serialNumber.hexString.uppercased() }
             throw RevocationError(
                 .ocspWrongCertificate,
                 "asked about serial \(certificate.serialNumber), the answer is about \(serials.isEmpty ? "nothing" : serials.joined(separator: ", "))")
@@ -94,7 +95,7 @@ extension ResponderID {
     var label: String {
         switch self {
         case .byName(let name): "\(name)"
-        case .byKey(let hash): "key " + hash.map { String(format: "%02X", $0) }.joined()
+        case .byKey(let hash): "key " + hash.hexString.uppercased()
         }
     }
 }

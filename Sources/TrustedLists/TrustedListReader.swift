@@ -1,4 +1,5 @@
 import Foundation
+import SignatureAlgorithms
 import SwiftASN1
 import X509
 import XAdES
@@ -172,11 +173,10 @@ struct TrustedListReader {
     }
 
     func base64(_ element: XMLElementView) throws(TrustedListError) -> [UInt8] {
-        let compact = element.text.filter { !$0.isWhitespace }
-        guard let data = Data(base64Encoded: compact), !data.isEmpty else {
+        guard let data = element.text.base64DecodedIgnoringWhitespace, !data.isEmpty else {
             throw TrustedListError(.invalidValue, "\(name): \(element.localName) is not base64 (line \(element.line))")
         }
-        return Array(data)
+        return data
     }
 
     // MARK: Extensions

@@ -101,9 +101,5 @@ public enum ClerkReport {
         }
     }
 
-    static func time(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    static func time(_ date: Date) -> String { date.ISO8601Format() }
 }

@@ -272,11 +272,7 @@ final class ETSIReportBuilder {
 
     static func signatureID(_ number: Int) -> String { "S-\(number)" }
 
-    static func time(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    static func time(_ date: Date) -> String { date.ISO8601Format() }
 
     /// Hex (either case) to bytes; nil unless it is a whole SHA-256.
     static func bytes(_ hex: String) -> [UInt8]? {

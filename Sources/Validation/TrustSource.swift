@@ -1,5 +1,6 @@
 import Evidence
 import Foundation
+import SignatureAlgorithms
 
 /// Where trust comes from: a named set of anchors (a trusted list's CA/QC
 /// services, a test PKI, a company CA given by file). Every report names the
@@ -32,8 +33,8 @@ public struct TrustSource: Sendable {
         if let text = String(data: data, encoding: .utf8), text.contains("-----BEGIN CERTIFICATE-----") {
             for block in text.components(separatedBy: "-----BEGIN CERTIFICATE-----").dropFirst() {
                 guard let body = block.components(separatedBy: "-----END CERTIFICATE-----").first,
-                    let der = Data(base64Encoded: body.filter { !$0.isWhitespace }),
-                    let record = try? CertificateRecord(der: [UInt8](der))
+                    let der = body.base64DecodedIgnoringWhitespace,
+                    let record = try? CertificateRecord(der: der)
                 else { throw ValidationError(.trustSourceUnreadable, "\(path): a certificate block cannot be read") }
                 anchors.append(record)
             }

@@ -17,9 +17,9 @@ public struct ValidationPolicy: Sendable {
     public var revocationIssuedAfterSigning = true
     /// RSA keys shorter than this are not acceptable after `weakRSAUntil`.
     public var minimumRSABits = 1900
-    public var weakRSAUntil = ISO8601DateFormatter().date(from: "2013-12-31T23:59:59Z")!
+    public var weakRSAUntil = Date(timeIntervalSince1970: 1_388_534_399)  // 2013-12-31T23:59:59Z
     /// SHA-1 in signatures is not acceptable after this date.
-    public var sha1Until = ISO8601DateFormatter().date(from: "2016-12-31T23:59:59Z")!
+    public var sha1Until = Date(timeIntervalSince1970: 1_483_228_799)  // 2016-12-31T23:59:59Z
 
     public init(validationTime: Date? = nil) { fixedTime = validationTime }
 
@@ -39,5 +39,5 @@ public struct ValidationPolicy: Sendable {
         return nil
     }
 
-    static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
+    static func day(_ date: Date) -> String { String(date.ISO8601Format().prefix(10)) }
 }

@@ -1,6 +1,7 @@
 import CLibXML2
 import Evidence
 import Foundation
+import SignatureAlgorithms
 
 /// The data a reference stands for while its transforms run: a node-set of
 /// the document or octets (XML-DSig §4.3.3.2).
@@ -157,8 +158,8 @@ struct TransformPipeline {
             guard case .subtree(let apex, _) = selection else { throw .refused("base64 over a document node-set") }
             text = apex.textContent
         }
-        guard let decoded = Data(base64Encoded: text.filter { !$0.isWhitespace }) else { throw .refused("base64 transform: not base64") }
-        return [UInt8](decoded)
+        guard let decoded = text.base64DecodedIgnoringWhitespace else { throw .refused("base64 transform: not base64") }
+        return decoded
     }
 
     func prefixList(_ transform: xmlNodePtr) -> [String] {
