@@ -16,15 +16,21 @@ struct SignatureValidator {
 
     func validate(_ signature: ExaminedSignature) async -> SignatureReport {
         var checks: [CheckReport] = []
+        // The signer's certificate read once for the report's names and the checks' texts.
+        let facts = signature.signingCertificate.flatMap { record in
+            Self.facts.value(MemoKey(record.der)) {
+                record.certificate.map { CertificateFacts(certificate: $0, der: record.der) } ?? (try? CertificateFacts(der: record.der))
+            }
+        }
         var report = SignatureReport(
             id: signature.id, parent: signature.parentID, format: signature.format.rawValue, level: signature.level.name(signature.format),
             indication: .totalPassed, subIndication: nil, messageKey: "", reason: "", qualification: nil,
-            signer: signature.signingCertificate.map(Self.signer), claimedSigningTime: signature.claimedSigningTime,
+            signer: signature.signingCertificate.map { Self.signer($0, facts: facts) }, claimedSigningTime: signature.claimedSigningTime,
             bestSignatureTime: policy.validationTime, bestSignatureTimeSource: "validation-time",
             signatureAlgorithm: signature.signatureAlgorithm,
             signedData: signature.references.map(Self.signedData), certificateChain: [], trustAnchor: nil, timeStamps: [], checks: [])
         let paths = Paths(signature: signature, sources: sources)
-        let verdict = await process(signature, report: &report, checks: &checks, paths: paths)
+        let verdict = await process(signature, report: &report, checks: &checks, paths: paths, signerFacts: facts)
         report.indication = verdict.indication
         report.subIndication = verdict.subIndication
         report.reason = verdict.reason
@@ -52,7 +58,9 @@ struct SignatureValidator {
         return report
     }
 
-    func process(_ signature: ExaminedSignature, report: inout SignatureReport, checks: inout [CheckReport], paths: Paths) async -> Verdict {
+    func process(
+        _ signature: ExaminedSignature, report: inout SignatureReport, checks: inout [CheckReport], paths: Paths, signerFacts: CertificateFacts?
+    ) async -> Verdict {
         // Format checks.
         if !signature.formatProblems.isEmpty {
             checks.append(CheckReport(name: "format", status: .failed, detail: signature.formatProblems.joined(separator: "; ")))
@@ -90,7 +98,7 @@ struct SignatureValidator {
             checks.append(CheckReport(name: "signing-certificate", status: .failed, detail: "not found"))
             return Verdict(.indeterminate, .noSigningCertificateFound, "the signing certificate is not in the signature")
         }
-        checks.append(CheckReport(name: "signing-certificate", status: .passed, detail: Self.readable(signer)))
+        checks.append(CheckReport(name: "signing-certificate", status: .passed, detail: Self.readable(signer, facts: signerFacts)))
 
         checks.append(CheckReport(name: "references", status: .passed, detail: "\(signature.references.count) intact"))
         switch signature.signatureValue {
@@ -116,7 +124,7 @@ struct SignatureValidator {
             case .signature, .validationData, .validationDataReferencesOnly, .archive:
                 if time < bestTime {
                     bestTime = time
-                    bestSource = "time-stamp \(stampReport.tsa ?? "") \(ISO8601DateFormatter().string(from: time))"
+                    bestSource = "time-stamp \(stampReport.tsa ?? "") \(time.ISO8601Format())"
                 }
             case .content:
                 earliestContent = min(earliestContent ?? time, time)
@@ -132,12 +140,12 @@ struct SignatureValidator {
 
         // X.509 validation of the signer's path at the best signature time.
         let path = paths.signer(signer)
-        report.trustAnchor = path.source.map { "\($0.name): \(path.anchor!.subject)" }
+        report.trustAnchor = path.source.map { "\($0.name): \(path.anchor!.subjectText)" }
         var chainReports = path.certificates.map { Self.certificate($0, anchor: path.anchor) }
         guard path.isTrusted else {
             report.certificateChain = chainReports
             checks.append(CheckReport(name: "certificate-chain", status: .indeterminate, detail: "no path to a trust anchor"))
-            return Verdict(.indeterminate, .noCertificateChainFound, "no path from \(Self.readable(signer)) to a trusted anchor")
+            return Verdict(.indeterminate, .noCertificateChainFound, "no path from \(Self.readable(signer, facts: signerFacts)) to a trusted anchor")
         }
         checks.append(CheckReport(name: "certificate-chain", status: .passed, detail: report.trustAnchor ?? ""))
 
@@ -152,7 +160,7 @@ struct SignatureValidator {
         if bestTime < signer.notBefore {
             report.certificateChain = chainReports
             checks.append(CheckReport(name: "certificate-validity", status: .failed, detail: "not yet valid at \(bestTime)"))
-            return Verdict(.totalFailed, .notYetValid, "the signing certificate was not yet valid (valid from \(ISO8601DateFormatter().string(from: signer.notBefore)))")
+            return Verdict(.totalFailed, .notYetValid, "the signing certificate was not yet valid (valid from \(signer.notBefore.ISO8601Format()))")
         }
 
         // Revocation of the signer (and of the CAs, when data exists).
@@ -179,7 +187,7 @@ struct SignatureValidator {
         switch finding.status {
         case .revoked:
             let revokedAt = finding.revocationTime ?? finding.issued
-            checks.append(CheckReport(name: "revocation", status: .failed, detail: "revoked \(ISO8601DateFormatter().string(from: revokedAt)) (\(finding.kind), \(finding.origin))"))
+            checks.append(CheckReport(name: "revocation", status: .failed, detail: "revoked \(revokedAt.ISO8601Format()) (\(finding.kind), \(finding.origin))"))
             if hasPOE && bestTime < revokedAt { break }  // proved made before the revocation
             if hasPOE { return Verdict(.totalFailed, .revoked, "the signing certificate was revoked \(Self.day(revokedAt)), before the signature was made") }
             return Verdict(.indeterminate, .revokedNoPOE, "the signing certificate was revoked \(Self.day(revokedAt)) and no time-stamp proves the signature was made before")
@@ -190,19 +198,19 @@ struct SignatureValidator {
             checks.append(CheckReport(name: "revocation", status: .indeterminate, detail: "the responder does not know the certificate"))
             return Verdict(.indeterminate, .tryLater, "the revocation service does not know the signing certificate")
         case .good:
-            checks.append(CheckReport(name: "revocation", status: .passed, detail: "\(finding.kind) from \(finding.origin), issued \(ISO8601DateFormatter().string(from: finding.issued))"))
+            checks.append(CheckReport(name: "revocation", status: .passed, detail: "\(finding.kind) from \(finding.origin), issued \(finding.issued.ISO8601Format())"))
         }
         if bestTime > signer.notAfter {
             checks.append(CheckReport(name: "certificate-validity", status: .indeterminate, detail: "expired at the best signature time"))
             return Verdict(.indeterminate, .outOfBoundsNotRevoked, "the signing certificate expired \(Self.day(signer.notAfter)) and no time-stamp proves the signature was made before")
         }
-        checks.append(CheckReport(name: "certificate-validity", status: .passed, detail: "valid at \(ISO8601DateFormatter().string(from: bestTime))"))
+        checks.append(CheckReport(name: "certificate-validity", status: .passed, detail: "valid at \(bestTime.ISO8601Format())"))
         return .passed
     }
 
     /// A time-stamp validated as a signature of its own.
     func validateTimeStamp(_ stamp: ExaminedTimeStamp, index: Int, paths: Paths) async -> (TimeStampReport, Verdict) {
-        var report = TimeStampReport(kind: stamp.kind.rawValue, genTime: stamp.genTime, tsa: stamp.tsaCertificate?.subject.description,
+        var report = TimeStampReport(kind: stamp.kind.rawValue, genTime: stamp.genTime, tsa: stamp.tsaCertificate?.subjectText,
                                      indication: .totalPassed, subIndication: nil, reason: "", qualified: nil)
         func finish(_ verdict: Verdict) -> (TimeStampReport, Verdict) {
             report.indication = verdict.indication
@@ -236,19 +244,21 @@ struct SignatureValidator {
         return finish(.passed)
     }
 
+    /// Signers' certificate facts by DER (the same signer signs many documents).
+    static let facts = Memo<MemoKey, CertificateFacts?>(limit: 1024)
+
     /// The subject as people read it (postal addresses and other structured values as text).
-    static func readable(_ record: CertificateRecord) -> String {
-        (try? CertificateFacts(der: record.der))?.subject ?? record.subject.description
+    static func readable(_ record: CertificateRecord, facts: CertificateFacts?) -> String {
+        facts?.subject ?? record.subjectText
     }
 
-    static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
+    static func day(_ date: Date) -> String { ValidationPolicy.day(date) }
 
-    static func signer(_ record: CertificateRecord) -> SignerReport {
-        let facts = try? CertificateFacts(der: record.der)
+    static func signer(_ record: CertificateRecord, facts: CertificateFacts?) -> SignerReport {
         return SignerReport(
             name: facts?.commonName, serialNumber: facts?.subjectSerialNumber, personIdentifier: facts?.personIdentifier?.description,
             organisation: facts?.organization, organisationIdentifier: facts?.organizationIdentifier?.description,
-            subject: record.subject.description, issuer: record.issuer.description)
+            subject: record.subjectText, issuer: record.issuerText)
     }
 
     static func signedData(_ reference: ExaminedReference) -> SignedDataReport {
@@ -265,7 +275,7 @@ struct SignatureValidator {
 
     static func certificate(_ record: CertificateRecord, anchor: CertificateRecord?) -> CertificateReport {
         CertificateReport(
-            subject: record.subject.description, issuer: record.issuer.description, serialNumber: record.serialHex,
+            subject: record.subjectText, issuer: record.issuerText, serialNumber: record.serialHex,
             notBefore: record.notBefore, notAfter: record.notAfter, sha256: hex(DigestAlgorithm.sha256.digest(record.der)),
             trustAnchor: anchor?.der == record.der, revocation: nil)
     }

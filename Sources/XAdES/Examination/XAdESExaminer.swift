@@ -2,6 +2,7 @@ import CLibXML2
 import CMS
 import Evidence
 import Foundation
+import SignatureAlgorithms
 import SwiftASN1
 import X509
 
@@ -133,7 +134,7 @@ public enum XAdESExaminer {
 
         // The signature value over the canonical SignedInfo.
         let valueElement = signature.child("SignatureValue", in: XMLName.dsig)
-        let value = valueElement.flatMap { Data(base64Encoded: $0.textContent.filter { !$0.isWhitespace }) }.map { [UInt8]($0) }
+        let value = valueElement.flatMap { $0.textContent.base64DecodedIgnoringWhitespace }
         let c14nURI = signedInfo.child("CanonicalizationMethod", in: XMLName.dsig)?.attribute("Algorithm") ?? ""
         if let value { result.signatureValueDigest = DigestAlgorithm.sha256.digest(value) }
         if value == nil {
@@ -278,7 +279,7 @@ public enum XAdESExaminer {
     }
 
     static func decodeBase64(_ text: String) -> [UInt8]? {
-        Data(base64Encoded: text.filter { !$0.isWhitespace }).map { [UInt8]($0) }
+        text.base64DecodedIgnoringWhitespace
     }
 
     static func decodeCertificate(_ text: String) -> CertificateRecord? {
@@ -329,17 +330,18 @@ public enum XAdESExaminer {
         return trimmed.isEmpty ? [0] : trimmed
     }
 
+    /// xsd:dateTime: with a zone (Z or an offset), with or without
+    /// fractional seconds; without a zone it is taken as UTC. (Foundation's
+    /// format styles: ISO8601DateFormatter builds an ICU formatter per use.)
     static func parseXMLDateTime(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: trimmed) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: trimmed) { return date }
-        // xsd:dateTime without a zone: taken as UTC.
-        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
-        return formatter.date(from: trimmed)
+        return (try? zoned.parse(trimmed)) ?? (try? zonedWithFraction.parse(trimmed)) ?? (try? withoutZone.parse(trimmed))
     }
+
+    static let zoned = Date.ISO8601FormatStyle()
+    static let zonedWithFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    static let withoutZone = Date.ISO8601FormatStyle().year().month().day().dateSeparator(.dash)
+        .time(includingFractionalSeconds: false).timeSeparator(.colon)
 }
 
 extension UnsafeMutablePointer where Pointee == xmlNode {
