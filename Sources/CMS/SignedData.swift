@@ -223,11 +223,20 @@ public struct SignedData: DERImplicitlyTaggable, BERImplicitlyTaggable, Sendable
     /// producers write it), zero padding after it allowed.
     public init(contentInfo bytes: [UInt8]) throws(CMSError) {
         let root = try Self.parseTolerantOfPadding(bytes)
-        let info: ContentInfo
-        do { info = try ContentInfo(berEncoded: root) } catch { throw CMSError(.malformed, "ContentInfo: \(error)") }
-        guard info.contentType == CMSOID.signedData else { throw CMSError(.notSignedData, "content type \(info.contentType)") }
+        // ContentInfo read from the tree already parsed: its content's node is
+        // used as it is (parsing the content's bytes again cost a second parse
+        // of the whole file).
+        let contentType: ASN1ObjectIdentifier
+        let content: ASN1Node
         do {
-            self = try SignedData(berEncoded: info.content.node())  // the content's bytes as they came (BER allowed)
+            (contentType, content) = try BER.sequence(root, identifier: .sequence) { nodes in
+                let type = try ASN1ObjectIdentifier(berEncoded: &nodes)
+                return (type, try BER.explicitlyTagged(&nodes, tagNumber: 0, tagClass: .contextSpecific) { $0 })
+            }
+        } catch { throw CMSError(.malformed, "ContentInfo: \(error)") }
+        guard contentType == CMSOID.signedData else { throw CMSError(.notSignedData, "content type \(contentType)") }
+        do {
+            self = try SignedData(berEncoded: content)  // the content as it came (BER allowed)
         } catch let unknown as CMSVersion.Unknown {
             throw CMSError(.unsupported, "SignedData version \(unknown.value)")
         } catch {

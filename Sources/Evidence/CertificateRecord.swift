@@ -26,8 +26,20 @@ public struct CertificateRecord: Sendable, Hashable {
     public let tbsCertificate: [UInt8]
     public let signatureAlgorithm: ASN1ObjectIdentifier
     public let signature: [UInt8]
+    /// The subject's and issuer's names as RFC 4514 text (swift-certificates'
+    /// description), worked out once: reports show them for every document.
+    public let subjectText: String
+    public let issuerText: String
 
+    /// Reads `der`, or takes the record already read from the same bytes.
     public init(der: [UInt8]) throws {
+        self = try Self.read.value(MemoKey(der)) { try CertificateRecord(parsing: der) }
+    }
+
+    /// Certificates read so far, by their DER (see ``Memo``).
+    static let read = Memo<MemoKey, CertificateRecord>(limit: 2048)
+
+    private init(parsing der: [UInt8]) throws {
         self.der = der
         let root = try DER.parse(der)
         var fields: (tbs: ASN1Node, algorithm: ASN1ObjectIdentifier, signature: [UInt8])!
@@ -71,6 +83,8 @@ public struct CertificateRecord: Sendable, Hashable {
             return (subject, issuer, serial, notBefore, notAfter, extensions, Array(spki.encodedBytes))
         }
         (subject, issuer, serialNumber, notBefore, notAfter, extensions, subjectPublicKeyInfo) = parsed
+        subjectText = subject.description
+        issuerText = issuer.description
         certificate = try? Certificate(derEncoded: der)
     }
 

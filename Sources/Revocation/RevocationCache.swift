@@ -48,11 +48,7 @@ public struct RevocationCache: Sendable {
 
     /// The copy for a URL and request, if any (at most `limit` bytes).
     public func load(url: String, request: [UInt8] = [], limit: Int = 64 << 20) -> [UInt8]? {
-        let file = path(url: url, request: request)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-            let size = attributes[.size] as? Int, size <= limit,
-            let data = FileManager.default.contents(atPath: file)
-        else { return nil }
-        return [UInt8](data)
+        // A missing file, a link, anything but a regular file, or one over the limit: no copy.
+        try? InputFile(path: path(url: url, request: request)).readAll(limit: limit)
     }
 }

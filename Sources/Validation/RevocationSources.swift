@@ -30,14 +30,13 @@ public struct RevocationSources: RevocationChecking {
         var findings: [RevocationFinding] = []
         var refusals: [String] = []
         func ocsp(_ der: [UInt8], origin: String) {
-            do {
-                let response = try OCSPResponse.parse(der)
-                guard let basic = response.basic else { refusals.append("OCSP (\(origin)): \(response.status)"); return }
-                let status = try basic.status(of: subject, issuer: issuing, at: basic.responseData.producedAt)
-                findings.append(Self.finding(status, origin: origin))
-            } catch {
-                refusals.append("OCSP (\(origin)): \(error.code) \(error.detail)")
-            } 
+            let answer = Self.ocspAnswers.value(MemoKey(der, certificate.der, issuer.der)) {
+                Self.read(der, of: subject, issuer: issuing)
+            }
+            switch answer {
+            case .success(let status): findings.append(Self.finding(status, origin: origin))
+            case .failure(let refusal): refusals.append("OCSP (\(origin)): \(refusal)")
+            }
         }
         func crl(_ der: [UInt8], origin: String) {
             do {
@@ -56,7 +55,9 @@ public struct RevocationSources: RevocationChecking {
         }
         let urls = RevocationURLs(of: subject)
         if let cache {
-            let request = OCSPRequest(certificate: subject, issuer: issuing, nonce: false).cacheKey
+            let request = Self.requestKeys.value(MemoKey(certificate.der, issuer.der)) {
+                OCSPRequest(certificate: subject, issuer: issuing, nonce: false).cacheKey
+            }
             for url in urls.ocsp { if let der = cache.load(url: url, request: request) { ocsp(der, origin: "cache") } }
             for url in urls.crl { if let der = cache.load(url: url) { crl(der, origin: "cache") } }
         }
@@ -76,6 +77,29 @@ public struct RevocationSources: RevocationChecking {
         }
         findings.sort { $0.issued > $1.issued }
         return (findings, refusals)
+    }
+
+    /// An OCSP answer read and checked for one certificate (keyed by the
+    /// answer's, the certificate's and the issuer's DER): a pure function
+    /// of the three (the answer is judged at its own producedAt),
+    /// so the same cached answer is parsed and its signature checked once
+    /// per process, not once per document.
+    static let ocspAnswers = Memo<MemoKey, Result<RevocationStatus, OCSPRefusal>>(limit: 1024)
+    /// The cache's key of the OCSP request for (certificate, issuer).
+    static let requestKeys = Memo<MemoKey, [UInt8]>(limit: 1024)
+
+    struct OCSPRefusal: Error, Sendable, CustomStringConvertible {
+        let description: String
+    }
+
+    static func read(_ der: [UInt8], of subject: Certificate, issuer: Certificate) -> Result<RevocationStatus, OCSPRefusal> {
+        do {
+            let response = try OCSPResponse.parse(der)
+            guard let basic = response.basic else { return .failure(OCSPRefusal(description: "\(response.status)")) }
+            return .success(try basic.status(of: subject, issuer: issuer, at: basic.responseData.producedAt))
+        } catch {
+            return .failure(OCSPRefusal(description: "\(error.code) \(error.detail)"))
+        }
     }
 
     static func finding(_ status: RevocationStatus, origin: String) -> RevocationFinding {
