@@ -5,7 +5,7 @@ import X509
 /// What qualification reads of a certificate: its policies, key usage bits,
 /// key identifiers and QCStatements (read from the raw extensions, so that
 /// an odd extension never stops the determination).
-struct CertificateTraits {
+struct CertificateTraits: Sendable {
     let policies: Set<String>
     let keyUsage: Set<String>
     let subjectKeyIdentifier: [UInt8]

@@ -35,11 +35,11 @@ extension QualificationFacts {
     public static func determine(
         certificate: IssuedCertificate, issuer: Certificate?, signingTime: Date?, lists: [TrustedList], listsRefused: Bool = false
     ) -> QualificationFacts {
-        let ca = issuer.map(CAIdentity.init(certificate:)) ?? CAIdentity(issuerOf: certificate)
-        let traits = CertificateTraits(certificate)
-        let candidates = lists.flatMap { list in
-            list.services(identifying: ca).map { (list: list, provider: $0.provider, service: $0.service) }
-        }
+        QualificationQuestion(certificate: certificate, issuer: issuer, lists: lists, listsRefused: listsRefused).facts(signingTime: signingTime)
+    }
+
+    static func determine(question: QualificationQuestion, signingTime: Date?) -> QualificationFacts {
+        let (certificate, traits, candidates, listsRefused) = (question.certificate, question.traits, question.candidates, question.listsRefused)
         let issuance = determine(at: certificate.notBefore, traits: traits, candidates: candidates, listsRefused: listsRefused)
         let signing = signingTime.map { determine(at: $0, traits: traits, candidates: candidates, listsRefused: listsRefused) }
         guard let signing else {
@@ -238,5 +238,31 @@ extension TimeStampAuthorityFacts {
             }
         }
         return TimeStampAuthorityFacts(qualified: .no, service: found)
+    }
+}
+
+/// The part of a qualification that does not depend on the signing time:
+/// what the certificate states (policies, QCStatements) and which listed
+/// services identify its CA. Worked out once per certificate and lists
+/// (verification keeps it for the signer of document after document);
+/// ``facts(signingTime:)`` applies a time.
+public struct QualificationQuestion: Sendable {
+    let certificate: IssuedCertificate
+    let traits: CertificateTraits
+    let candidates: [(list: TrustedList, provider: TrustServiceProvider, service: TrustService)]
+    let listsRefused: Bool
+
+    init(certificate: IssuedCertificate, issuer: Certificate?, lists: [TrustedList], listsRefused: Bool) {
+        let ca = issuer.map(CAIdentity.init(certificate:)) ?? CAIdentity(issuerOf: certificate)
+        self.certificate = certificate
+        traits = CertificateTraits(certificate)
+        candidates = lists.flatMap { list in
+            list.services(identifying: ca).map { (list: list, provider: $0.provider, service: $0.service) }
+        }
+        self.listsRefused = listsRefused
+    }
+
+    public func facts(signingTime: Date?) -> QualificationFacts {
+        QualificationFacts.determine(question: self, signingTime: signingTime)
     }
 }

@@ -140,10 +140,14 @@ public struct TrustedListSet: Sendable {
 
     /// The same for a certificate read by ``IssuedCertificate/init(derEncoded:)``.
     public func qualificationFacts(certificate: IssuedCertificate, issuer: Certificate?, signingTime: Date?) -> QualificationFacts {
+        qualificationQuestion(certificate: certificate, issuer: issuer).facts(signingTime: signingTime)
+    }
+
+    /// The time-independent part of ``qualificationFacts(certificate:issuer:signingTime:)``.
+    public func qualificationQuestion(certificate: IssuedCertificate, issuer: Certificate?) -> QualificationQuestion {
         let country = certificate.issuer.flatMap { $0 }.first { $0.type == .RDNAttributeType.countryName }.flatMap { String($0.value) }
         let refused = refusals.contains { $0.territory == nil || $0.territory == country || $0.territory == "EU" }
-        return QualificationFacts.determine(
-            certificate: certificate, issuer: issuer, signingTime: signingTime, lists: trustedLists, listsRefused: refused)
+        return QualificationQuestion(certificate: certificate, issuer: issuer, lists: trustedLists, listsRefused: refused)
     }
 
     /// What the accepted lists say of a time-stamping authority at `time`.

@@ -11,6 +11,9 @@ import X509
 public struct TrustedListTrust: Sendable {
     public let set: TrustedListSet
     public let source: TrustSource
+    /// Qualification questions of these lists by (certificate, issuer) DER:
+    /// the same signer signs document after document.
+    let questions = Memo<MemoKey, QualificationQuestion?>(limit: 1024)
 
     public init(set: TrustedListSet) {
         self.set = set
@@ -64,14 +67,14 @@ public struct TrustedListTrust: Sendable {
     /// validation time stands in), the claimed time is used and the result
     /// can only be indeterminate.
     func qualification(signer: CertificateRecord, issuer: CertificateRecord?, at time: Date, indication: Indication, proved: Bool) -> QualificationReport {
-        let facts: QualificationFacts
-        if let certificate = signer.certificate {
-            facts = set.qualificationFacts(certificate: certificate, issuer: issuer?.certificate, signingTime: time)
-        } else if let issued = try? IssuedCertificate(derEncoded: signer.der) {
-            facts = set.qualificationFacts(certificate: issued, issuer: issuer?.certificate, signingTime: time)
-        } else {
+        let question = questions.value(MemoKey(signer.der, issuer?.der ?? [])) {
+            let issued = signer.certificate.map(IssuedCertificate.init) ?? (try? IssuedCertificate(derEncoded: signer.der))
+            return issued.map { set.qualificationQuestion(certificate: $0, issuer: issuer?.certificate) }
+        }
+        guard let question else {
             return QualificationReport(value: "N/A", source: source.name, reasons: ["the certificate cannot be read"])
         }
+        let facts = question.facts(signingTime: time)
         let base: String
         switch (facts.qualified, facts.type, facts.qscd) {
         case (.yes, .eSig?, .yes): base = "QESig"
