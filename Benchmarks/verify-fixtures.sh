@@ -43,8 +43,8 @@ cp "$PODPIS_TL_DIR/EU-TEST-LOTL.xml" "$dir/tl/EU.xml"
 cp "$PODPIS_TL_DIR/PL-TEST-TL.xml" "$dir/tl/PL.xml"
 cp "$PODPIS_TEST_LOTL_PINNED_CERT" "$dir/pins.pem"
 for set in xades-p256 cades-p256 xades-rsa cades-rsa; do
-    first="$(ls "$dir/$set" | head -n 1)"
-    "$podpis" verify "$dir/$set/$first" --trusted-lists "$dir/tl" --lotl-pins "$dir/pins.pem" --online \
+    signed=("$dir/$set"/*)  # not `ls | head`: with pipefail, head's early exit fails ls with SIGPIPE
+    "$podpis" verify "${signed[0]}" --trusted-lists "$dir/tl" --lotl-pins "$dir/pins.pem" --online \
         --allow-address 127.0.0.1/32 --revocation-cache "$dir/revocation" > /dev/null || true  # the exit code is the verdict
 done
 [ "$(ls "$dir/revocation" | wc -l)" -gt 0 ] || { echo "verify-fixtures: no revocation data was cached" >&2; exit 1; }

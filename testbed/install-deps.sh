@@ -41,6 +41,8 @@ PACKAGES=(
     python3-asn1crypto
     # faketime: the verification matrix (matrix.sh) runs openssl at chosen past times
     faketime
+    # python-xmlsec (libxmlsec1 in one process): VerificationBenchmark's XAdES peer
+    python3-xmlsec
     # unshare/mount (private pcscd), pgrep/pkill-free process checks, gcc -dumpmachine is optional
     util-linux mount procps
     # systemd-analyze verify / security for the units in systemd/ (Tests/Tools/check_units.sh)
