@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reads a CMS/CAdES file with asn1crypto (not Podpis's own parser) and prints
 what the tests check, as JSON: per signer the ESSCertIDv2 hash, the signature
-value, the signed attribute names, the time-stamp token; and whether the DER
+value, the signed attribute names, the time-stamp token; SignedData's
+revocation data (CRLs and RFC 5940 OCSP responses, hex); and whether the DER
 re-encodes byte for byte."""
 import hashlib
 import json
@@ -57,12 +58,20 @@ def main(path):
             if attr["type"].native == "signature_time_stamp_token":
                 entry["timeStampToken"] = attr["values"][0].dump().hex()
         signers.append(entry)
+    crls, ocsp = [], []
+    for choice in signed["crls"] or []:
+        if choice.name == "crl":
+            crls.append(choice.chosen.dump().hex())
+        elif choice.name == "other" and choice.chosen["other_rev_info_format"].dotted == "1.3.6.1.5.5.7.16.2":
+            ocsp.append(choice.chosen["other_rev_info"].dump().hex())
     content = signed["encap_content_info"]["content"]
     print(json.dumps({
         "version": signed["version"].native,
         "detached": content.native is None,
         "certificates": certificates,
         "signers": signers,
+        "crls": crls,
+        "ocspResponses": ocsp,
         "reencodesIdentically": (reencoded == data) if reencoded is not None else None,
     }))
 
