@@ -48,6 +48,7 @@ let package = Package(
         .library(name: "Revocation", targets: ["Revocation"]),
         .library(name: "TrustedLists", targets: ["TrustedLists"]),
         .library(name: "Validation", targets: ["Validation"]),
+        .library(name: "LongTerm", targets: ["LongTerm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -142,6 +143,11 @@ let package = Package(
                 "XAdES", "CAdES", "CMS", "Signing", "Timestamping", "Evidence", "Revocation", "TrustedLists", "QualifiedCertificates",
                 "SignatureAlgorithms", "Files", "Localization", "CLibXML2", asn1, x509, crypto,
             ], resources: messages),
+        // Long-term signatures (B-LT, B-LTA): what a signature must carry, gathered
+        // from the trust sources and the revocation cache or fetcher.
+        .target(
+            name: "LongTerm",
+            dependencies: ["Validation", "CAdES", "Evidence", "Revocation", "Localization", x509], resources: messages),
 
         // The one signature maker: a document, a form and a signer in,
         // XAdES or CAdES bytes out (used by the station and the sealer alike).
@@ -208,7 +214,7 @@ let package = Package(
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES",
                 "Files", "DaemonConfiguration", "Localization", "Audit", "StationAPI", "Sealing", "Doctor", "Tar", "CMS",
-                "Timestamping", "Evidence", "Validation", "Revocation", "TrustedLists", crypto, argumentParser, httpClient,
+                "Timestamping", "Evidence", "Validation", "LongTerm", "Revocation", "TrustedLists", crypto, argumentParser, httpClient,
             ],
             resources: messages),
         .executableTarget(
@@ -233,6 +239,7 @@ let package = Package(
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "Localization", "TestBench"]),
         .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "SignatureAlgorithms", "Inventory", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "QualifiedCertificatesTests", dependencies: ["QualifiedCertificates", "TestBench"]),
+        .testTarget(name: "LongTermTests", dependencies: ["LongTerm", "CAdES", "Evidence", "Revocation", "Validation", "TestBench"]),
         .testTarget(
             name: "CAdESTests",
             dependencies: [

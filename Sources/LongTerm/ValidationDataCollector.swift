@@ -1,0 +1,120 @@
+import Evidence
+import Foundation
+import Revocation
+import Validation
+import X509
+
+/// What a B-LT signature must carry (EN 319 122-1 §5.5.3, EN 319 132-1
+/// §5.5.1): every certificate of the signer's path and of each time-stamp
+/// authority's path (anchors included), the certificates responders sent
+/// with their answers, and revocation data for every certificate of those
+/// paths but the anchors — an OCSP answer where the certificate names a
+/// responder and one can be had, its CA's CRL otherwise. What cannot be had
+/// is named in `missing`, never left out silently.
+public struct LongTermData: Sendable, Equatable {
+    public var certificates: [[UInt8]] = []
+    public var ocspResponses: [[UInt8]] = []
+    public var crls: [[UInt8]] = []
+    /// One sentence per certificate without a path to an anchor or without revocation data.
+    public var missing: [String] = []
+
+    public init() {}
+
+    mutating func addCertificate(_ der: [UInt8]) {
+        if !certificates.contains(der) { certificates.append(der) }
+    }
+}
+
+/// Gathers ``LongTermData`` for one examined signature from the trust
+/// sources (for the paths), the revocation cache (offline) and, when given,
+/// the verification layer's fetcher (same limits, same refusal of private
+/// addresses; what it fetches lands in the cache).
+public struct ValidationDataCollector: Sendable {
+    public let sources: [TrustSource]
+    public let cache: RevocationCache?
+    /// Nil: offline, the cache only.
+    public let fetcher: RevocationFetcher?
+
+    public init(sources: [TrustSource], cache: RevocationCache?, fetcher: RevocationFetcher?) {
+        self.sources = sources
+        self.cache = cache
+        self.fetcher = fetcher
+    }
+
+    public func collect(for signature: ExaminedSignature) async -> LongTermData {
+        var data = LongTermData()
+        let pool = signature.certificates + signature.timeStamps.flatMap(\.certificates)
+        var paths: [CertificatePath] = []
+        if let signer = signature.signingCertificate {
+            paths.append(CertificatePath.build(from: signer, pool: pool, sources: sources))
+        } else {
+            data.missing.append("the signing certificate is not in the signature")
+        }
+        for stamp in signature.timeStamps {
+            guard let tsa = stamp.tsaCertificate else { continue }
+            paths.append(CertificatePath.build(from: tsa, pool: pool + stamp.certificates, sources: sources))
+        }
+        var checked = Set<[UInt8]>()
+        for path in paths {
+            if !path.isTrusted, let leaf = path.certificates.first {
+                data.missing.append("no path from \(leaf.subjectText) to a trust anchor")
+            }
+            for certificate in path.certificates { data.addCertificate(certificate.der) }
+            for (index, certificate) in path.certificates.enumerated() where index + 1 < path.certificates.count {
+                guard certificate.der != path.anchor?.der, checked.insert(certificate.der).inserted else { continue }
+                await addRevocation(for: certificate, issuer: path.certificates[index + 1], into: &data)
+            }
+        }
+        return data
+    }
+
+    /// OCSP first (cache, then network), the CRL otherwise (cache, then network).
+    func addRevocation(for record: CertificateRecord, issuer: CertificateRecord, into data: inout LongTermData) async {
+        guard let certificate = record.certificate, let issuing = issuer.certificate else {
+            data.missing.append("\(record.subjectText): the certificate or its issuer cannot be read for a revocation check")
+            return
+        }
+        let urls = RevocationURLs(of: certificate)
+        var problems: [String] = []
+        if !urls.ocsp.isEmpty {
+            let key = OCSPRequest(certificate: certificate, issuer: issuing, nonce: false).cacheKey
+            if let cache, let der = urls.ocsp.lazy.compactMap({ cache.load(url: $0, request: key) }).first {
+                return addOCSP(der, into: &data)
+            }
+            if let fetcher {
+                do {
+                    return addOCSP(try await fetcher.ocsp(for: certificate, issuer: issuing, nonce: false).der, into: &data)
+                } catch {
+                    problems.append("OCSP: \(error.code) \(error.detail)")
+                }
+            }
+        }
+        if !urls.crl.isEmpty {
+            if let cache, let der = urls.crl.lazy.compactMap({ cache.load(url: $0) }).first {
+                if !data.crls.contains(der) { data.crls.append(der) }
+                return
+            }
+            if let fetcher {
+                do {
+                    let list = try await fetcher.crl(for: certificate)
+                    if !data.crls.contains(list.der) { data.crls.append(list.der) }
+                    return
+                } catch {
+                    problems.append("CRL: \(error.code) \(error.detail)")
+                }
+            }
+        }
+        if urls.ocsp.isEmpty && urls.crl.isEmpty { problems.append("the certificate names no OCSP responder and no CRL") }
+        if fetcher == nil { problems.append("nothing in the revocation cache, and fetching is off") }
+        data.missing.append("no revocation data for \(record.subjectText): " + problems.joined(separator: "; "))
+    }
+
+    /// An OCSP answer and the certificates its responder sent.
+    func addOCSP(_ der: [UInt8], into data: inout LongTermData) {
+        if !data.ocspResponses.contains(der) { data.ocspResponses.append(der) }
+        guard let basic = (try? OCSPResponse.parse(der))?.basic else { return }
+        for certificate in basic.certificates {
+            if let record = try? CertificateRecord(certificate) { data.addCertificate(record.der) }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Evidence
+import Files
+import Foundation
+import LongTerm
+import Localization
+import Validation
+
+/// `podpis extend`: a signature made to stay provable after its certificate
+/// and its CA's revocation services are gone (B-LT: the certificates and
+/// revocation data carried inside it).
+struct Extend: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extend",
+        abstract: "Podpis długoterminowy / extend the signatures of a file to a long-term level (B-LT).",
+        discussion: """
+            Validates FILE's signatures first (one that is not intact, a signer revoked before signing, or an \
+            expired certificate with no time-stamp proving the signature was made in time is refused, saying \
+            which), then adds every certificate of the signers' and time-stamp authorities' paths and revocation \
+            data for them (OCSP where the certificate names a responder, the CRL otherwise; from \
+            --revocation-cache, and with --online from the network), and checks that the result verifies as \
+            TOTAL-PASSED with nothing but what it carries. FILE is never changed; the result goes to -o \
+            (default: FILE's name with -LT before the extension). Today: CAdES to B-LT; XAdES and B-LTA are to come.
+            """)
+
+    @Option(name: .long, help: "The level to reach: B-LT.")
+    var level: String = "B-LT"
+
+    @Argument(help: "The signed file (CAdES .p7s/.p7m, DER or PEM).")
+    var file: String
+
+    @Option(name: .customLong("detached"), help: "The signed file of a detached signature; repeatable.")
+    var detached: [String] = []
+
+    @Option(name: .shortAndLong, help: "Where to write the extended signature (must not exist).")
+    var output: String?
+
+    @Option(name: .customLong("trust"), help: "PEM or DER file of trust anchors; repeatable.")
+    var trust: [String] = []
+
+    @Option(name: .customLong("trusted-lists"), help: "The trusted lists' cache; default \(TrustedListOptions.defaultCache).")
+    var trustedLists: String?
+
+    @Option(name: .customLong("lotl-pins"), help: "PEM of the EU list of lists' signer certificates to accept; default \(TrustedListOptions.defaultPins).")
+    var lotlPins: String?
+
+    @Flag(name: .customLong("no-trusted-lists"), help: "Do not use the trusted lists (only --trust).")
+    var noTrustedLists = false
+
+    @Flag(name: .long, help: "Fetch the revocation data that is not in the cache from the certificates' addresses.")
+    var online = false
+
+    @Option(name: .customLong("revocation-cache"), help: "Revocation data kept for offline use; default \(TrustedListOptions.defaultRevocationCache).")
+    var revocationCache: String?
+
+    @Option(name: .customLong("allow-address"), help: "With --online: also fetch from this private or loopback address (CIDR); repeatable.")
+    var allowAddress: [String] = []
+
+    @Flag(name: .long, help: "Print the result as JSON (schema podpis.extend/1).")
+    var json = false
+
+    func validate() throws {
+        guard level == "B-LT" else { throw ValidationError("--level: only B-LT can be reached so far (B-LTA is to come)") }
+    }
+
+    /// `dir/name-LT.ext`.
+    static func defaultOutput(_ file: String) -> String {
+        let url = URL(fileURLWithPath: file)
+        let ext = url.pathExtension
+        let stem = url.deletingPathExtension().lastPathComponent
+        return url.deletingLastPathComponent().appendingPathComponent(stem + "-LT" + (ext.isEmpty ? "" : "." + ext)).path
+    }
+
+    func run() async throws {
+        do {
+            let bytes = try CAdESInput.read(file)
+            let sources = try trust.map { try TrustSource.file($0) }
+            let lists = noTrustedLists ? nil : try TrustedListOptions.load(cache: trustedLists, pins: lotlPins, explicit: trustedLists != nil || lotlPins != nil)
+            let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress)
+            let verifier = Verifier(sources: sources, trustedLists: lists, revocation: revocation)
+            let collector = ValidationDataCollector(sources: verifier.sources, cache: revocation.cache, fetcher: revocation.fetcher)
+            let path = output ?? Self.defaultOutput(file)
+            let out = try AtomicOutputFile(path: path)
+            let extended = try await Extender(verifier: verifier, collector: collector)
+                .extendToLT(bytes, name: URL(fileURLWithPath: file).lastPathComponent, detached: detached.map { DetachedData(path: $0) })
+            try out.write(extended.bytes)
+            try out.commit()
+            let levels = extended.report.signatures.map(\.level)
+            if json {
+                let body = ExtendResult(schema: "podpis.extend/1", output: path, levels: levels, indication: extended.report.indication?.rawValue ?? "")
+                print(String(decoding: try JSONEncoder.podpis.encode(body), as: UTF8.self))
+            } else {
+                print(messages.text("extend-done", ["levels": Array(Set(levels)).sorted().joined(separator: ", "), "output": path]).description)
+            }
+        } catch let error as LongTermError {
+            throw CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.badInput).report(json: json)
+        } catch let error as Validation.ValidationError {
+            throw CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.badInput).report(json: json)
+        } catch {
+            throw CommandFailure(error).report(json: json)
+        }
+    }
+
+    struct ExtendResult: Encodable {
+        let schema: String
+        let output: String
+        let levels: [String]
+        let indication: String
+    }
+}
+
+/// The signed file, read whole (up to the verifier's limit).
+enum CAdESInput {
+    static func read(_ path: String) throws -> [UInt8] { try InputFile(path: path).readAll(limit: Verify.maximumInput) }
+}
