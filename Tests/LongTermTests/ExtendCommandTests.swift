@@ -73,6 +73,33 @@ final class ExtendCommandTests: XCTestCase {
         XCTAssertEqual(again.status, 9, again.stderr)
     }
 
+    func testADetachedCAdESIsExtendedWithItsDocumentGiven() throws {
+        let fingerprint = try TestBench.run("openssl", ["x509", "-in", try TestBench.pki("seal.pem"), "-noout", "-fingerprint", "-sha256"])
+        let id = String(fingerprint.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").lowercased().prefix(16))
+        let document = path("decyzja.txt")
+        try Data("Decyzja nr 3/2026\n".utf8).write(to: URL(fileURLWithPath: document))
+        let signed = try podpis(
+            ["sign", "--format", "cades", "--detached", "--level", "B-T", "--tsa", try TestBench.value("PODPIS_TSA_URL"), "--pin-fd", "0",
+             "--cert", id, "-o", path("decyzja.p7s"), document],
+            stdin: Data((try TestBench.value("PODPIS_SEAL_PIN") + "\n").utf8))
+        XCTAssertEqual(signed.status, 0, signed.stderr)
+        let withoutDocument = try podpis(["extend", path("decyzja.p7s"), "-o", path("no.p7s"), "--online", "--allow-address", "127.0.0.1/32",
+                                          "--revocation-cache", path("cache")] + trust)
+        XCTAssertEqual(withoutDocument.status, 10, withoutDocument.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("no.p7s")))
+        let extended = try podpis(["extend", path("decyzja.p7s"), "--detached", document, "--online", "--allow-address", "127.0.0.1/32",
+                                   "--revocation-cache", path("cache")] + trust)
+        XCTAssertEqual(extended.status, 0, extended.stderr)
+        XCTAssertTrue(extended.stdout.contains("CAdES-BASELINE-LT"), extended.stdout)
+        let verified = try podpis(["verify", path("decyzja-LT.p7s"), "--detached", document, "--revocation-cache", path("empty")] + trust)
+        XCTAssertEqual(verified.status, 0, verified.stdout + verified.stderr)
+        let openssl = try TestBench.runCapturing("openssl", [
+            "cms", "-verify", "-binary", "-inform", "DER", "-in", path("decyzja-LT.p7s"), "-content", document,
+            "-CAfile", try TestBench.pki("chain.pem"), "-purpose", "any", "-out", "/dev/null",
+        ])
+        XCTAssertEqual(openssl.status, 0, openssl.stderr)
+    }
+
     func testWhatCannotBeExtendedIsRefusedWithItsCodeAndNothingIsWritten() throws {
         let bt = try sign("cades", name: "z.p7s")
         // Offline with nothing cached: the missing data is named.
