@@ -20,9 +20,6 @@ extension CAdES {
         }
     }
 
-    /// `id-ri-ocsp-response` (RFC 5940): an OCSPResponse as an `other` RevocationInfoChoice.
-    static let ocspResponseRevocationInfo: ASN1ObjectIdentifier = [1, 3, 6, 1, 5, 5, 7, 16, 2]
-
     /// Adds `data` to the SignedData of `existing` (ours or another
     /// producer's, DER or BER): certificates to `certificates`, CRLs and OCSP
     /// responses to `crls` (OCSP as `[1] OtherRevocationInfoFormat` with
@@ -52,7 +49,7 @@ extension CAdES {
         _ = try CMSElement(bytes: der)  // one whole element, or refused
         var coder = DER.Serializer()
         try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific)) { coder in
-            try coder.serialize(ocspResponseRevocationInfo)
+            try coder.serialize(CAdESAttributeOID.ocspResponseRevocationInfo)
             coder.serializeRawBytes(der)
         }
         return try CMSElement(bytes: coder.serializedBytes)

@@ -66,12 +66,12 @@ public struct OCSPRequest: DERImplicitlyTaggable, Hashable, Sendable {
         }
     }
 
-    /// The DER encoding (the body of an HTTP POST, `application/ocsp-request`).
     /// What the cache files an answer under: the request without its nonce
     /// (a nonce differs on every request, so an answer filed with it could
     /// never be found again).
     public var cacheKey: [UInt8] { (try? OCSPRequest(certIDs: certIDs).derBytes()) ?? [] }
 
+    /// The DER encoding (the body of an HTTP POST, `application/ocsp-request`).
     public func derBytes() throws -> [UInt8] {
         var coder = DER.Serializer()
         try coder.serialize(self)

@@ -27,8 +27,7 @@ final class ExtendCommandTests: XCTestCase {
         if !FileManager.default.fileExists(atPath: document) {
             try Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Zaswiadczenie><Nr>12/2026</Nr></Zaswiadczenie>\n".utf8).write(to: URL(fileURLWithPath: document))
         }
-        let fingerprint = try TestBench.run("openssl", ["x509", "-in", try TestBench.pki("person-ec.pem"), "-noout", "-fingerprint", "-sha256"])
-        let id = String(fingerprint.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").lowercased().prefix(16))
+        let id = String(try OpenSSL.certificateSHA256("person-ec").prefix(16))
         let result = try podpis(
             ["sign", "--format", format, "--level", level, "--tsa", try TestBench.value("PODPIS_TSA_URL"), "--pin-fd", "0", "--cert", id,
              "-o", path(name), document],
@@ -74,8 +73,7 @@ final class ExtendCommandTests: XCTestCase {
     }
 
     func testADetachedCAdESIsExtendedWithItsDocumentGiven() throws {
-        let fingerprint = try TestBench.run("openssl", ["x509", "-in", try TestBench.pki("seal.pem"), "-noout", "-fingerprint", "-sha256"])
-        let id = String(fingerprint.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").lowercased().prefix(16))
+        let id = String(try OpenSSL.certificateSHA256("seal").prefix(16))
         let document = path("decyzja.txt")
         try Data("Decyzja nr 3/2026\n".utf8).write(to: URL(fileURLWithPath: document))
         let signed = try podpis(

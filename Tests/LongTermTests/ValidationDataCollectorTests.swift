@@ -25,8 +25,7 @@ final class ValidationDataCollectorTests: XCTestCase {
     func signBT() throws -> [UInt8] {
         let document = directory.appendingPathComponent("zaswiadczenie.txt")
         try Data("Zaświadczenie nr 12/2026\n".utf8).write(to: document)
-        let fingerprint = try TestBench.run("openssl", ["x509", "-in", try TestBench.pki("person-ec.pem"), "-noout", "-fingerprint", "-sha256"])
-        let id = String(fingerprint.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").lowercased().prefix(16))
+        let id = String(try OpenSSL.certificateSHA256("person-ec").prefix(16))
         let output = directory.appendingPathComponent("bt.p7s")
         let result = try TestBench.runCapturing(
             TestBench.product("podpis"),
