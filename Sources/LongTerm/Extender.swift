@@ -38,13 +38,7 @@ public struct Extender: Sendable {
 
         var data = LongTermData()
         let examined = try CAdESExaminer.examine(bytes, name: name, detached: detached)
-        for signature in examined {
-            let found = await collector.collect(for: signature)
-            for der in found.certificates where !data.certificates.contains(der) { data.certificates.append(der) }
-            for der in found.ocspResponses where !data.ocspResponses.contains(der) { data.ocspResponses.append(der) }
-            for der in found.crls where !data.crls.contains(der) { data.crls.append(der) }
-            data.missing += found.missing
-        }
+        for signature in examined { data.merge(await collector.collect(for: signature)) }
         guard data.missing.isEmpty else { throw LongTermError(.dataMissing, data.missing.joined(separator: "; ")) }
         let extended = try CAdES.addValidationData(
             CAdES.ValidationData(certificates: data.certificates, crls: data.crls, ocspResponses: data.ocspResponses), to: bytes)

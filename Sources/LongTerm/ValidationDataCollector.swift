@@ -20,8 +20,16 @@ public struct LongTermData: Sendable, Equatable {
 
     public init() {}
 
-    mutating func addCertificate(_ der: [UInt8]) {
-        if !certificates.contains(der) { certificates.append(der) }
+    mutating func add(certificate der: [UInt8]) { if !certificates.contains(der) { certificates.append(der) } }
+    mutating func add(ocspResponse der: [UInt8]) { if !ocspResponses.contains(der) { ocspResponses.append(der) } }
+    mutating func add(crl der: [UInt8]) { if !crls.contains(der) { crls.append(der) } }
+
+    /// What `other` holds, added (each value once).
+    mutating func merge(_ other: LongTermData) {
+        other.certificates.forEach { add(certificate: $0) }
+        other.ocspResponses.forEach { add(ocspResponse: $0) }
+        other.crls.forEach { add(crl: $0) }
+        missing += other.missing
     }
 }
 
@@ -43,23 +51,24 @@ public struct ValidationDataCollector: Sendable {
 
     public func collect(for signature: ExaminedSignature) async -> LongTermData {
         var data = LongTermData()
-        let pool = signature.certificates + signature.timeStamps.flatMap(\.certificates)
+        // The paths exactly as validation builds them.
+        let built = Paths(signature: signature, sources: sources)
         var paths: [CertificatePath] = []
         if let signer = signature.signingCertificate {
-            paths.append(CertificatePath.build(from: signer, pool: pool, sources: sources))
+            paths.append(built.signer(signer))
         } else {
             data.missing.append("the signing certificate is not in the signature")
         }
-        for stamp in signature.timeStamps {
+        for (index, stamp) in signature.timeStamps.enumerated() {
             guard let tsa = stamp.tsaCertificate else { continue }
-            paths.append(CertificatePath.build(from: tsa, pool: pool + stamp.certificates, sources: sources))
+            paths.append(built.timeStamp(index, stamp, tsa: tsa))
         }
         var checked = Set<[UInt8]>()
         for path in paths {
             if !path.isTrusted, let leaf = path.certificates.first {
                 data.missing.append("no path from \(leaf.subjectText) to a trust anchor")
             }
-            for certificate in path.certificates { data.addCertificate(certificate.der) }
+            for certificate in path.certificates { data.add(certificate: certificate.der) }
             for (index, certificate) in path.certificates.enumerated() where index + 1 < path.certificates.count {
                 guard certificate.der != path.anchor?.der, checked.insert(certificate.der).inserted else { continue }
                 await addRevocation(for: certificate, issuer: path.certificates[index + 1], into: &data)
@@ -91,14 +100,11 @@ public struct ValidationDataCollector: Sendable {
         }
         if !urls.crl.isEmpty {
             if let cache, let der = urls.crl.lazy.compactMap({ cache.load(url: $0) }).first {
-                if !data.crls.contains(der) { data.crls.append(der) }
-                return
+                return data.add(crl: der)
             }
             if let fetcher {
                 do {
-                    let list = try await fetcher.crl(for: certificate)
-                    if !data.crls.contains(list.der) { data.crls.append(list.der) }
-                    return
+                    return data.add(crl: try await fetcher.crl(for: certificate).der)
                 } catch {
                     problems.append("CRL: \(error.code) \(error.detail)")
                 }
@@ -111,10 +117,10 @@ public struct ValidationDataCollector: Sendable {
 
     /// An OCSP answer and the certificates its responder sent.
     func addOCSP(_ der: [UInt8], into data: inout LongTermData) {
-        if !data.ocspResponses.contains(der) { data.ocspResponses.append(der) }
+        data.add(ocspResponse: der)
         guard let basic = (try? OCSPResponse.parse(der))?.basic else { return }
         for certificate in basic.certificates {
-            if let record = try? CertificateRecord(certificate) { data.addCertificate(record.der) }
+            if let record = try? CertificateRecord(certificate) { data.add(certificate: record.der) }
         }
     }
 }

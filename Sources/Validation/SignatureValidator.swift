@@ -286,19 +286,20 @@ func hex(_ bytes: [UInt8]) -> String { bytes.hexString }
 
 /// The certification paths of one signature (its signer's, each time-stamp
 /// TSA's), each built once: the validation process and the qualification
-/// both need them. Used within one validation only.
-final class Paths {
+/// both need them, and long-term extension gathers what they hold. Used
+/// within one validation (or one collection) only.
+public final class Paths {
     let pool: [CertificateRecord]
     let sources: [TrustSource]
     private var signerPath: CertificatePath?
     private var timeStampPaths: [Int: CertificatePath] = [:]
 
-    init(signature: ExaminedSignature, sources: [TrustSource]) {
+    public init(signature: ExaminedSignature, sources: [TrustSource]) {
         pool = signature.certificates + signature.timeStamps.flatMap(\.certificates)
         self.sources = sources
     }
 
-    func signer(_ certificate: CertificateRecord) -> CertificatePath {
+    public func signer(_ certificate: CertificateRecord) -> CertificatePath {
         if let signerPath { return signerPath }
         let path = CertificatePath.build(from: certificate, pool: pool, sources: sources)
         signerPath = path
@@ -306,7 +307,7 @@ final class Paths {
     }
 
     /// The path of the `index`th time-stamp's TSA (its token's certificates added to the pool).
-    func timeStamp(_ index: Int, _ stamp: ExaminedTimeStamp, tsa: CertificateRecord) -> CertificatePath {
+    public func timeStamp(_ index: Int, _ stamp: ExaminedTimeStamp, tsa: CertificateRecord) -> CertificatePath {
         if let path = timeStampPaths[index] { return path }
         let path = CertificatePath.build(from: tsa, pool: pool + stamp.certificates, sources: sources)
         timeStampPaths[index] = path
