@@ -1,10 +1,11 @@
+import CMS
 import Foundation
 
-/// `xsd:dateTime` as trusted lists write it (`2023-09-19T08:23:09Z`,
-/// optional fraction, `Z` or `±hh:mm`, no zone read as UTC), parsed without
-/// a formatter.
-enum XSDDateTime {
-    static func parse(_ text: String) -> Date? {
+/// `xsd:dateTime` as XAdES properties and trusted lists write it
+/// (`2023-09-19T08:23:09Z`, optional fraction, `Z` or `±hh:mm`, no zone read
+/// as UTC), parsed without a formatter: the one reader of the type.
+public enum XSDDateTime {
+    public static func parse(_ text: String) -> Date? {
         let s = Array(text.utf8)
         guard s.count >= 19, s[4] == UInt8(ascii: "-"), s[7] == UInt8(ascii: "-"), s[10] == UInt8(ascii: "T"),
             s[13] == UInt8(ascii: ":"), s[16] == UInt8(ascii: ":"),
@@ -40,9 +41,8 @@ enum XSDDateTime {
             }
         }
         guard index == s.count else { return nil }
-        let days = daysFromCivil(year, month, day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return Date(timeIntervalSince1970: TimeInterval(seconds) + fraction)
+        let local = ASN1Time.date(year: year, month: month, day: day, hours: hour, minutes: minute, seconds: second, fraction: fraction)
+        return local.addingTimeInterval(TimeInterval(-offset))
     }
 
     private static func number(_ s: [UInt8], _ start: Int, _ count: Int) -> Int? {
@@ -52,15 +52,5 @@ enum XSDDateTime {
             value = value * 10 + Int(s[i] - 48)
         }
         return value
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    private static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

@@ -330,18 +330,10 @@ public enum XAdESExaminer {
         return trimmed.isEmpty ? [0] : trimmed
     }
 
-    /// xsd:dateTime: with a zone (Z or an offset), with or without
-    /// fractional seconds; without a zone it is taken as UTC. (Foundation's
-    /// format styles: ISO8601DateFormatter builds an ICU formatter per use.)
+    /// xsd:dateTime (``XSDDateTime``), surrounding whitespace allowed.
     static func parseXMLDateTime(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return (try? zoned.parse(trimmed)) ?? (try? zonedWithFraction.parse(trimmed)) ?? (try? withoutZone.parse(trimmed))
+        XSDDateTime.parse(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
-
-    static let zoned = Date.ISO8601FormatStyle()
-    static let zonedWithFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    static let withoutZone = Date.ISO8601FormatStyle().year().month().day().dateSeparator(.dash)
-        .time(includingFractionalSeconds: false).timeSeparator(.colon)
 }
 
 extension UnsafeMutablePointer where Pointee == xmlNode {
