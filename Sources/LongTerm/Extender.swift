@@ -2,59 +2,134 @@ import CAdES
 import Evidence
 import Foundation
 import Validation
+import XAdES
 
-/// Extends the signatures of a file to B-LT: validates them first (a
-/// signature that is not intact, a signer revoked before signing, or an
-/// expired certificate without proof of existence is refused, saying which),
-/// gathers what they must carry (``ValidationDataCollector``), adds it, and
-/// validates the result with no revocation source but what it carries; only
-/// a result whose every signature is TOTAL-PASSED is returned.
-/// CAdES today; XAdES B-LT and both formats' B-LTA are the rest of issue 22.
+/// The long-term levels of EN 319 122-1 / 319 132-1 a signature can be extended to.
+public enum LongTermLevel: String, Sendable, CaseIterable, Codable {
+    /// B-LT: the certificates and revocation data carried inside the signature.
+    case lt = "B-LT"
+    /// B-LTA: B-LT and an archive time-stamp over all of it (renewed by extending again).
+    case lta = "B-LTA"
+}
+
+/// Asks a TSA for a token over `digest` (computed with `algorithm`); the token's DER.
+public typealias ArchiveTimeStamper = @Sendable (_ digest: [UInt8], _ algorithm: DigestAlgorithm) async throws -> [UInt8]
+
+/// Extends the signatures of a file to B-LT or B-LTA: validates them first
+/// (a signature that is not intact, a signer revoked before signing, or an
+/// expired certificate without proof of existence is refused, saying
+/// which), gathers what they must carry (``ValidationDataCollector``), adds
+/// it, adds an archive time-stamp for B-LTA, and validates the result with no
+/// revocation source but what it carries; only a result whose every extended
+/// signature is TOTAL-PASSED at the level asked is returned.
+///
+/// A signature that has an archive time-stamp already gets, before the new
+/// one, the validation data of what it has (for XAdES in
+/// xades141:TimeStampValidationData), with revocation data newer than its
+/// last archive time-stamp. Other signatures of the file keep every byte.
 public struct Extender: Sendable {
     /// Validation before extension: trust sources, lists and revocation (cache, network).
     public let verifier: Verifier
     public let collector: ValidationDataCollector
+    /// For B-LTA.
+    public let timeStamper: ArchiveTimeStamper?
 
-    public init(verifier: Verifier, collector: ValidationDataCollector) {
+    public init(verifier: Verifier, collector: ValidationDataCollector, timeStamper: ArchiveTimeStamper? = nil) {
         self.verifier = verifier
         self.collector = collector
+        self.timeStamper = timeStamper
     }
 
     public struct Extended: Sendable {
         public let bytes: [UInt8]
         /// The report of the extended file, validated with what it carries only.
         public let report: ValidationReport
+        /// The ids of the signatures extended.
+        public let extended: [String]
     }
 
-    public func extendToLT(_ bytes: [UInt8], name: String, detached: [DetachedData] = []) async throws -> Extended {
-        switch Verifier.format(of: bytes) {
-        case .cms?: break
-        case .xml?: throw LongTermError(.unsupportedFormat, "\(name): XAdES (CAdES can be extended to B-LT now)")
-        case nil: throw LongTermError(.noSignature, name)
-        }
+    /// Extends the file's top-level signatures (all, or those `only` names).
+    public func extend(
+        _ bytes: [UInt8], name: String, detached: [DetachedData] = [], to level: LongTermLevel, only: Set<String>? = nil
+    ) async throws -> Extended {
+        guard let format = Verifier.format(of: bytes) else { throw LongTermError(.noSignature, name) }
+        if level == .lta, timeStamper == nil { throw LongTermError(.noTimeStampServer, name) }
         let before = try await verifier.verify(bytes, name: name, detached: detached)
-        guard !before.signatures.isEmpty else { throw LongTermError(.noSignature, name) }
-        try Self.refuseUnextendable(before)
+        let chosen = before.signatures.filter { $0.parent == nil && (only?.contains($0.id) ?? true) }
+        guard !chosen.isEmpty else { throw LongTermError(.noSignature, only.map { "\(name): \($0.sorted().joined(separator: ", "))" } ?? name) }
+        try Self.refuseUnextendable(chosen)
+        let ids = chosen.map(\.id)
 
-        var data = LongTermData()
-        let examined = try CAdESExaminer.examine(bytes, name: name, detached: detached)
-        for signature in examined { data.merge(await collector.collect(for: signature)) }
-        guard data.missing.isEmpty else { throw LongTermError(.dataMissing, data.missing.joined(separator: "; ")) }
-        let extended = try CAdES.addValidationData(
-            CAdES.ValidationData(certificates: data.certificates, crls: data.crls, ocspResponses: data.ocspResponses), to: bytes)
+        let extended: [UInt8]
+        switch format {
+        case .xml: extended = try await extendXAdES(bytes, name: name, detached: detached, ids: ids, level: level)
+        case .cms: extended = try await extendCAdES(bytes, name: name, detached: detached, ids: ids, level: level)
+        }
 
         var carriedOnly = verifier
         carriedOnly.revocation = RevocationSources()  // what the signature carries, nothing else
         let after = try await carriedOnly.verify(extended, name: name, detached: detached)
-        if let failing = after.signatures.first(where: { $0.indication != .totalPassed }) {
-            throw LongTermError(.notPassed, Self.describe(failing))
+        let wanted = level == .lt ? "BASELINE-LT" : "BASELINE-LTA"
+        for id in ids {
+            guard let signature = after.signatures.first(where: { $0.id == id }) else {
+                throw LongTermError(.notPassed, "\(id): not found after the extension")
+            }
+            if signature.indication != .totalPassed { throw LongTermError(.notPassed, Self.describe(signature)) }
+            if !signature.level.hasSuffix(wanted) { throw LongTermError(.notPassed, "\(id): \(signature.level), not \(level.rawValue)") }
         }
-        return Extended(bytes: extended, report: after)
+        return Extended(bytes: extended, report: after, extended: ids)
+    }
+
+    /// B-LT for CAdES (kept for callers of the first version).
+    public func extendToLT(_ bytes: [UInt8], name: String, detached: [DetachedData] = []) async throws -> Extended {
+        try await extend(bytes, name: name, detached: detached, to: .lt)
+    }
+
+    /// The data each signature needs; missing data is refused, naming it.
+    func collect(_ signatures: [ExaminedSignature]) async throws -> [String: LongTermData] {
+        var result: [String: LongTermData] = [:]
+        var missing: [String] = []
+        for signature in signatures {
+            let lastArchive = signature.timeStamps.filter { $0.kind == .archive }.compactMap(\.genTime).max()
+            let data = await collector.collect(for: signature, freshAfter: lastArchive)
+            missing += data.missing
+            result[signature.id] = data
+        }
+        guard missing.isEmpty else { throw LongTermError(.dataMissing, missing.joined(separator: "; ")) }
+        return result
+    }
+
+    func extendXAdES(_ bytes: [UInt8], name: String, detached: [DetachedData], ids: [String], level: LongTermLevel) async throws -> [UInt8] {
+        let file = try XAdESExtension(bytes: bytes, name: name)
+        for id in ids where file.unextendable[id] != nil {
+            throw LongTermError(.unsupportedFormat, "\(id): \(file.unextendable[id] ?? "")")
+        }
+        let examined = XAdESExaminer.examine(file.document, detached: detached).filter { ids.contains($0.id) }
+        let data = try await collect(examined)
+        for id in ids {
+            guard let needed = data[id] else { continue }
+            try file.addValidationData(to: id, certificates: needed.certificates, ocspResponses: needed.ocspResponses, crls: needed.crls)
+            if level == .lta, let timeStamper {
+                let pending = try file.prepareArchiveTimeStamp(for: id, detached: detached)
+                file.complete(pending, token: try await timeStamper(pending.digest, pending.algorithm))
+            }
+        }
+        return file.serialized()
+    }
+
+    func extendCAdES(_ bytes: [UInt8], name: String, detached: [DetachedData], ids: [String], level: LongTermLevel) async throws -> [UInt8] {
+        let examined = try CAdESExaminer.examine(bytes, name: name, detached: detached).filter { ids.contains($0.id) }
+        var all = LongTermData()
+        for data in try await collect(examined).values { all.merge(data) }
+        let extended = try CAdES.addValidationData(
+            CAdES.ValidationData(certificates: all.certificates, crls: all.crls, ocspResponses: all.ocspResponses), to: bytes)
+        guard level == .lta else { return extended }
+        throw LongTermError(.unsupportedFormat, "\(name): CAdES B-LTA")
     }
 
     /// The refusals of the issue: not intact, revoked, expired without proof of existence.
-    static func refuseUnextendable(_ report: ValidationReport) throws {
-        for signature in report.signatures {
+    static func refuseUnextendable(_ signatures: [SignatureReport]) throws {
+        for signature in signatures {
             switch (signature.indication, signature.subIndication) {
             case (.totalFailed, .revoked?), (.indeterminate, .revokedNoPOE?), (.indeterminate, .revokedCANoPOE?):
                 throw LongTermError(.revoked, describe(signature))

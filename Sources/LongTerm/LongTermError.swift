@@ -12,6 +12,7 @@ public enum LongTermErrorKind: String, ErrorKind {
     case expiredWithoutProof = "extend-expired-no-poe"
     case dataMissing = "extend-data-missing"
     case notPassed = "extend-not-passed"
+    case noTimeStampServer = "extend-no-tsa"
 
     public static var catalog: MessageCatalog { messages }
 }

@@ -49,7 +49,11 @@ public struct ValidationDataCollector: Sendable {
         self.fetcher = fetcher
     }
 
-    public func collect(for signature: ExaminedSignature) async -> LongTermData {
+    /// With `freshAfter` (renewing an archive time-stamp), revocation data
+    /// older than that time is not taken from the cache: what proves the
+    /// previous archive time-stamp's authority was not revoked must be newer
+    /// than that time-stamp.
+    public func collect(for signature: ExaminedSignature, freshAfter: Date? = nil) async -> LongTermData {
         var data = LongTermData()
         // The paths exactly as validation builds them.
         let built = Paths(signature: signature, sources: sources)
@@ -71,14 +75,14 @@ public struct ValidationDataCollector: Sendable {
             for certificate in path.certificates { data.add(certificate: certificate.der) }
             for (index, certificate) in path.certificates.enumerated() where index + 1 < path.certificates.count {
                 guard certificate.der != path.anchor?.der, checked.insert(certificate.der).inserted else { continue }
-                await addRevocation(for: certificate, issuer: path.certificates[index + 1], into: &data)
+                await addRevocation(for: certificate, issuer: path.certificates[index + 1], freshAfter: freshAfter, into: &data)
             }
         }
         return data
     }
 
     /// OCSP first (cache, then network), the CRL otherwise (cache, then network).
-    func addRevocation(for record: CertificateRecord, issuer: CertificateRecord, into data: inout LongTermData) async {
+    func addRevocation(for record: CertificateRecord, issuer: CertificateRecord, freshAfter: Date?, into data: inout LongTermData) async {
         guard let certificate = record.certificate, let issuing = issuer.certificate else {
             data.missing.append("\(record.subjectText): the certificate or its issuer cannot be read for a revocation check")
             return
@@ -87,7 +91,7 @@ public struct ValidationDataCollector: Sendable {
         var problems: [String] = []
         if !urls.ocsp.isEmpty {
             let key = OCSPRequest(certificate: certificate, issuer: issuing, nonce: false).cacheKey
-            if let cache, let der = urls.ocsp.lazy.compactMap({ cache.load(url: $0, request: key) }).first {
+            if let cache, let der = urls.ocsp.lazy.compactMap({ cache.load(url: $0, request: key) }).first(where: { Self.isFresh(ocsp: $0, after: freshAfter) }) {
                 return addOCSP(der, into: &data)
             }
             if let fetcher {
@@ -99,7 +103,7 @@ public struct ValidationDataCollector: Sendable {
             }
         }
         if !urls.crl.isEmpty {
-            if let cache, let der = urls.crl.lazy.compactMap({ cache.load(url: $0) }).first {
+            if let cache, let der = urls.crl.lazy.compactMap({ cache.load(url: $0) }).first(where: { Self.isFresh(crl: $0, after: freshAfter) }) {
                 return data.add(crl: der)
             }
             if let fetcher {
@@ -113,6 +117,18 @@ public struct ValidationDataCollector: Sendable {
         if urls.ocsp.isEmpty && urls.crl.isEmpty { problems.append("the certificate names no OCSP responder and no CRL") }
         if fetcher == nil { problems.append("nothing in the revocation cache, and fetching is off") }
         data.missing.append("no revocation data for \(record.subjectText): " + problems.joined(separator: "; "))
+    }
+
+    static func isFresh(ocsp der: [UInt8], after time: Date?) -> Bool {
+        guard let time else { return true }
+        guard let produced = (try? OCSPResponse.parse(der))?.basic?.responseData.producedAt else { return false }
+        return produced >= time
+    }
+
+    static func isFresh(crl der: [UInt8], after time: Date?) -> Bool {
+        guard let time else { return true }
+        guard let list = try? CertificateRevocationList(der: der) else { return false }
+        return list.thisUpdate >= time
     }
 
     /// An OCSP answer and the certificates its responder sent.

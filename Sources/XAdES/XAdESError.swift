@@ -12,6 +12,7 @@ public enum XAdESErrorKind: String, ErrorKind {
     case certificate = "xades-certificate"
     case noTimeStampServer = "xades-no-tsa"
     case badDigest = "xades-bad-digest"
+    case cannotExtend = "xades-cannot-extend"
 
     public static var catalog: MessageCatalog { messages }
 }

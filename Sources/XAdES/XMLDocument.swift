@@ -10,6 +10,11 @@ public final class XMLDocument: @unchecked Sendable {
     let pointer: xmlDocPtr
     /// The name the user knows the document by (used in messages).
     public let name: String
+    /// For the elements the parse was asked to locate (by local name): the
+    /// byte offset just after each one's end tag, as libxml2's parser read
+    /// it. An extension inserts new elements there and leaves every other
+    /// byte of the file as it was.
+    var elementEnds: [xmlNodePtr: Int] = [:]
 
     init(owning pointer: xmlDocPtr, name: String) {
         self.pointer = pointer
@@ -33,9 +38,11 @@ public final class XMLDocument: @unchecked Sendable {
         return try parser.finish()
     }
 
-    /// Parses bytes held in memory.
-    public static func parse(bytes: [UInt8], name: String, limits: XMLParseLimits = XMLParseLimits()) throws -> XMLDocument {
+    /// Parses bytes held in memory; with `locating`, records where the
+    /// elements of those local names end (``elementEnds``).
+    public static func parse(bytes: [UInt8], name: String, limits: XMLParseLimits = XMLParseLimits(), locating: Set<String> = []) throws -> XMLDocument {
         let parser = XMLPushParser(name: name, limits: limits)
+        parser.state.locating = locating
         var offset = 0
         repeat {
             let end = min(bytes.count, offset + (1 << 20))
@@ -73,6 +80,9 @@ final class XMLPushParser {
         var doctype: String?
         var refusal: XMLInputError.Kind?
         var refusalDetail = ""
+        /// Local names whose end offsets are recorded, and the offsets.
+        var locating: Set<String> = []
+        var ends: [xmlNodePtr: Int] = [:]
         init(limits: XMLParseLimits) { self.limits = limits }
     }
 
@@ -148,6 +158,17 @@ final class XMLPushParser {
             }
             xmlSAX2StartElementNs(ctx, localname, prefix, uri, nbNamespaces, namespaces, nbAttributes, nbDefaulted, attributes)
         }
+        if !state.locating.isEmpty {
+            handler.endElementNs = { ctx, localname, prefix, uri in
+                if let (ctxt, state) = XMLPushParser.state(ctx), let node = ctxt.pointee.node, let localname,
+                    state.locating.contains(String(cString: localname))
+                {
+                    // The parser stands just after the end tag's '>'.
+                    state.ends[node] = Int(xmlByteConsumed(ctxt))
+                }
+                xmlSAX2EndElementNs(ctx, localname, prefix, uri)
+            }
+        }
         guard let ctxt = xmlCreatePushParserCtxt(&handler, nil, nil, 0, name) else { return nil }
         // No NOENT (no substitution), no DTDLOAD/DTDATTR, no network, no XInclude.
         xmlCtxtUseOptions(ctxt, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOERROR.rawValue))
@@ -215,7 +236,9 @@ final class XMLPushParser {
             }
         }
         context.pointee.myDoc = nil
-        return XMLDocument(owning: doc, name: name)
+        let document = XMLDocument(owning: doc, name: name)
+        document.elementEnds = state.ends
+        return document
     }
 }
 

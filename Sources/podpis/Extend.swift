@@ -5,6 +5,11 @@ import Foundation
 import LongTerm
 import Localization
 import Validation
+import CMS
+import Timestamping
+import XAdES
+
+extension LongTermLevel: ExpressibleByArgument {}
 
 /// `podpis extend`: a signature made to stay provable after its certificate
 /// and its CA's revocation services are gone (B-LT: the certificates and
@@ -19,15 +24,29 @@ struct Extend: AsyncParsableCommand {
             which), then adds every certificate of the signers' and time-stamp authorities' paths and revocation \
             data for them (OCSP where the certificate names a responder, the CRL otherwise; from \
             --revocation-cache, and with --online from the network), and checks that the result verifies as \
-            TOTAL-PASSED with nothing but what it carries. FILE is never changed; the result goes to -o \
-            (default: FILE's name with -LT before the extension). Today: CAdES to B-LT; XAdES and B-LTA are to come.
+            TOTAL-PASSED with nothing but what it carries. B-LTA adds an archive time-stamp (--tsa) over all \
+            of it; extending a B-LTA again adds the validation data of its last archive time-stamp \
+            (revocation data newer than it) and a new archive time-stamp. Every other signature of FILE \
+            keeps every byte. FILE is never changed; the result goes to -o (default: FILE's name with -LT or \
+            -LTA before the extension).
+
+            Examples:
+              podpis extend --level B-LT --online umowa.pdf.p7s
+              podpis extend --level B-LTA --online --tsa http://tsa.example/ decyzja.xml
+              podpis extend --level B-LTA --tsa http://tsa.example/ --detached skan.pdf skan.pdf.xades
             """)
 
-    @Option(name: .long, help: "The level to reach: B-LT.")
-    var level: String = "B-LT"
+    @Option(name: .long, help: "The level to reach: B-LT or B-LTA.")
+    var level: LongTermLevel = .lt
 
-    @Argument(help: "The signed file (CAdES .p7s/.p7m, DER or PEM).")
+    @Argument(help: "The signed file (XAdES .xml/.xades; CAdES .p7s/.p7m, DER or PEM).")
     var file: String
+
+    @Option(name: .customLong("signature"), help: "Extend only this signature (its id in podpis verify); repeatable. Default: every signature.")
+    var signatures: [String] = []
+
+    @Option(help: "Time-stamping server URL (RFC 3161), needed for B-LTA.")
+    var tsa: String?
 
     @Option(name: .customLong("detached"), help: "The signed file of a detached signature; repeatable.")
     var detached: [String] = []
@@ -60,15 +79,24 @@ struct Extend: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard level == "B-LT" else { throw ValidationError("--level: only B-LT can be reached so far (B-LTA is to come)") }
+        if level == .lta && tsa == nil { throw ValidationError("B-LTA needs --tsa URL (a time-stamping server for the archive time-stamp).") }
+        if let tsa, URL(string: tsa)?.scheme == nil { throw ValidationError("--tsa is not a URL: \(tsa)") }
     }
 
-    /// `dir/name-LT.ext`.
-    static func defaultOutput(_ file: String) -> String {
+    /// `dir/name-LT.ext` (`-LTA` for B-LTA).
+    static func defaultOutput(_ file: String, level: LongTermLevel = .lt) -> String {
         let url = URL(fileURLWithPath: file)
         let ext = url.pathExtension
         let stem = url.deletingPathExtension().lastPathComponent
-        return url.deletingLastPathComponent().appendingPathComponent(stem + "-LT" + (ext.isEmpty ? "" : "." + ext)).path
+        let suffix = level == .lt ? "-LT" : "-LTA"
+        return url.deletingLastPathComponent().appendingPathComponent(stem + suffix + (ext.isEmpty ? "" : "." + ext)).path
+    }
+
+    /// A TSA client as an ``ArchiveTimeStamper``.
+    static func timeStamper(_ tsa: String?) -> ArchiveTimeStamper? {
+        guard let tsa, let url = URL(string: tsa) else { return nil }
+        let client = TimeStampClient(url: url)
+        return { digest, algorithm in try await client.timestamp(digest: digest, hash: AlgorithmIdentifier(algorithm: algorithm.oid)).der }
     }
 
     func run() async throws {
@@ -79,10 +107,11 @@ struct Extend: AsyncParsableCommand {
             let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress)
             let verifier = Verifier(sources: sources, trustedLists: lists, revocation: revocation)
             let collector = ValidationDataCollector(sources: verifier.sources, cache: revocation.cache, fetcher: revocation.fetcher)
-            let path = output ?? Self.defaultOutput(file)
+            let path = output ?? Self.defaultOutput(file, level: level)
             let out = try AtomicOutputFile(path: path)
-            let extended = try await Extender(verifier: verifier, collector: collector)
-                .extendToLT(bytes, name: URL(fileURLWithPath: file).lastPathComponent, detached: detached.map { DetachedData(path: $0) })
+            let extended = try await Extender(verifier: verifier, collector: collector, timeStamper: Self.timeStamper(tsa))
+                .extend(bytes, name: URL(fileURLWithPath: file).lastPathComponent, detached: detached.map { DetachedData(path: $0) }, to: level,
+                        only: signatures.isEmpty ? nil : Set(signatures))
             try out.write(extended.bytes)
             try out.commit()
             let levels = extended.report.signatures.map(\.level)
@@ -93,6 +122,8 @@ struct Extend: AsyncParsableCommand {
                 print(messages.text("extend-done", ["levels": Array(Set(levels)).sorted().joined(separator: ", "), "output": path]).description)
             }
         } catch let error as LongTermError {
+            throw CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.badInput).report(json: json)
+        } catch let error as XAdESError {
             throw CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.badInput).report(json: json)
         } catch let error as Validation.ValidationError {
             throw CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.badInput).report(json: json)
