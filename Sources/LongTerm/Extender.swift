@@ -90,8 +90,8 @@ public struct Extender: Sendable {
         var result: [String: LongTermData] = [:]
         var missing: [String] = []
         for signature in signatures {
-            let lastArchive = signature.timeStamps.filter { $0.kind == .archive }.compactMap(\.genTime).max()
-            let data = await collector.collect(for: signature, freshAfter: lastArchive)
+            let latest = signature.timeStamps.compactMap(\.genTime).max()
+            let data = await collector.collect(for: signature, freshAfter: latest)
             missing += data.missing
             result[signature.id] = data
         }

@@ -49,10 +49,13 @@ public struct ValidationDataCollector: Sendable {
         self.fetcher = fetcher
     }
 
-    /// With `freshAfter` (renewing an archive time-stamp), revocation data
-    /// older than that time is not taken from the cache: what proves the
-    /// previous archive time-stamp's authority was not revoked must be newer
-    /// than that time-stamp.
+    /// With `freshAfter` (the signature's latest time-stamp: its signature
+    /// time-stamp, or its last archive time-stamp when renewing), revocation
+    /// data older than that time is not taken from the cache, and an OCSP
+    /// answer fetched older than it (answers carry whole seconds; a
+    /// time-stamp may carry fractions) is asked again once the second has
+    /// passed: validation accepts only revocation data issued after the
+    /// time it proves the signature existed at.
     public func collect(for signature: ExaminedSignature, freshAfter: Date? = nil) async -> LongTermData {
         var data = LongTermData()
         // The paths exactly as validation builds them.
@@ -96,7 +99,12 @@ public struct ValidationDataCollector: Sendable {
             }
             if let fetcher {
                 do {
-                    return addOCSP(try await fetcher.ocsp(for: certificate, issuer: issuing, nonce: false).der, into: &data)
+                    var der = try await fetcher.ocsp(for: certificate, issuer: issuing, nonce: false).der
+                    if !Self.isFresh(ocsp: der, after: freshAfter) {
+                        try? await Task.sleep(for: .milliseconds(1_100))
+                        der = try await fetcher.ocsp(for: certificate, issuer: issuing, nonce: false).der
+                    }
+                    return addOCSP(der, into: &data)
                 } catch {
                     problems.append("OCSP: \(error.code) \(error.detail)")
                 }

@@ -54,26 +54,7 @@ struct Extend: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the extended signature (must not exist).")
     var output: String?
 
-    @Option(name: .customLong("trust"), help: "PEM or DER file of trust anchors; repeatable.")
-    var trust: [String] = []
-
-    @Option(name: .customLong("trusted-lists"), help: "The trusted lists' cache; default \(TrustedListOptions.defaultCache).")
-    var trustedLists: String?
-
-    @Option(name: .customLong("lotl-pins"), help: "PEM of the EU list of lists' signer certificates to accept; default \(TrustedListOptions.defaultPins).")
-    var lotlPins: String?
-
-    @Flag(name: .customLong("no-trusted-lists"), help: "Do not use the trusted lists (only --trust).")
-    var noTrustedLists = false
-
-    @Flag(name: .long, help: "Fetch the revocation data that is not in the cache from the certificates' addresses.")
-    var online = false
-
-    @Option(name: .customLong("revocation-cache"), help: "Revocation data kept for offline use; default \(TrustedListOptions.defaultRevocationCache).")
-    var revocationCache: String?
-
-    @Option(name: .customLong("allow-address"), help: "With --online: also fetch from this private or loopback address (CIDR); repeatable.")
-    var allowAddress: [String] = []
+    @OptionGroup var trustOptions: LongTermOptions
 
     @Flag(name: .long, help: "Print the result as JSON (schema podpis.extend/1).")
     var json = false
@@ -102,14 +83,9 @@ struct Extend: AsyncParsableCommand {
     func run() async throws {
         do {
             let bytes = try CAdESInput.read(file)
-            let sources = try trust.map { try TrustSource.file($0) }
-            let lists = noTrustedLists ? nil : try TrustedListOptions.load(cache: trustedLists, pins: lotlPins, explicit: trustedLists != nil || lotlPins != nil)
-            let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress)
-            let verifier = Verifier(sources: sources, trustedLists: lists, revocation: revocation)
-            let collector = ValidationDataCollector(sources: verifier.sources, cache: revocation.cache, fetcher: revocation.fetcher)
             let path = output ?? Self.defaultOutput(file, level: level)
             let out = try AtomicOutputFile(path: path)
-            let extended = try await Extender(verifier: verifier, collector: collector, timeStamper: Self.timeStamper(tsa))
+            let extended = try await trustOptions.extender(tsa: tsa)
                 .extend(bytes, name: URL(fileURLWithPath: file).lastPathComponent, detached: detached.map { DetachedData(path: $0) }, to: level,
                         only: signatures.isEmpty ? nil : Set(signatures))
             try out.write(extended.bytes)
@@ -137,6 +113,40 @@ struct Extend: AsyncParsableCommand {
         let output: String
         let levels: [String]
         let indication: String
+    }
+}
+
+/// What extension trusts and where its revocation data comes from (for
+/// `podpis extend` and `podpis sign --level B-LT|B-LTA`).
+struct LongTermOptions: ParsableArguments {
+    @Option(name: .customLong("trust"), help: "PEM or DER file of trust anchors; repeatable.")
+    var trust: [String] = []
+
+    @Option(name: .customLong("trusted-lists"), help: "The trusted lists' cache; default \(TrustedListOptions.defaultCache).")
+    var trustedLists: String?
+
+    @Option(name: .customLong("lotl-pins"), help: "PEM of the EU list of lists' signer certificates to accept; default \(TrustedListOptions.defaultPins).")
+    var lotlPins: String?
+
+    @Flag(name: .customLong("no-trusted-lists"), help: "Do not use the trusted lists (only --trust).")
+    var noTrustedLists = false
+
+    @Flag(name: .long, help: "Fetch the revocation data that is not in the cache from the certificates' addresses.")
+    var online = false
+
+    @Option(name: .customLong("revocation-cache"), help: "Revocation data kept for offline use; default \(TrustedListOptions.defaultRevocationCache).")
+    var revocationCache: String?
+
+    @Option(name: .customLong("allow-address"), help: "With --online: also fetch from this private or loopback address (CIDR); repeatable.")
+    var allowAddress: [String] = []
+
+    func extender(tsa: String?) throws -> Extender {
+        let sources = try trust.map { try TrustSource.file($0) }
+        let lists = noTrustedLists ? nil : try TrustedListOptions.load(cache: trustedLists, pins: lotlPins, explicit: trustedLists != nil || lotlPins != nil)
+        let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress)
+        let verifier = Verifier(sources: sources, trustedLists: lists, revocation: revocation)
+        let collector = ValidationDataCollector(sources: verifier.sources, cache: revocation.cache, fetcher: revocation.fetcher)
+        return Extender(verifier: verifier, collector: collector, timeStamper: Extend.timeStamper(tsa))
     }
 }
 

@@ -5,6 +5,8 @@ import CMS
 import Files
 import Foundation
 import Inventory
+import LongTerm
+import Evidence
 import PKCS11
 import Signing
 import Timestamping
@@ -38,7 +40,8 @@ struct Sign: AsyncParsableCommand {
     @Option(help: "Signature format: cades or xades.") var format: Format = .cades
     @Flag(help: "Detached signature (CAdES: the document stays outside the .p7s; XAdES: --packaging detached).") var detached = false
     @Option(help: "XAdES packaging: enveloped, enveloping or detached.") var packaging: XAdESOptions.Packaging?
-    @Option(help: "Baseline level: B-B or B-T (with a time-stamp).") var level: BaselineLevel = .bb
+    @Option(help: "Baseline level: B-B, B-T (with a time-stamp), B-LT (B-T with the certificates and revocation data inside) or B-LTA (B-LT with an archive time-stamp).")
+    var level: SignLevel = .bb
     @Option(help: "Certificate id (see podpis certs); optional when only one certificate can sign.") var cert: String?
     @Option(help: "Commitment type: origin, receipt, delivery, sender, approval, creation.") var commitment: CommitmentType?
     @Option(help: "Claimed role, e.g. \"Kierownik Referatu\".") var role: String?
@@ -56,6 +59,7 @@ struct Sign: AsyncParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output file (one input only; XAdES detached: the one .xades).") var output: String?
     @Option(name: .customLong("pin-fd"), help: "Read PINs from this file descriptor, one per line.") var pinFD: Int32?
     @OptionGroup var modules: ModuleOptions
+    @OptionGroup(title: "B-LT and B-LTA (as podpis extend)") var longTerm: LongTermOptions
     @Flag(name: .long, help: "Print a JSON summary.") var json = false
     @Argument(help: "Files to sign.") var files: [String]
 
@@ -78,7 +82,7 @@ struct Sign: AsyncParsableCommand {
             throw ValidationError("--add-to is for CAdES; a XAdES enveloped signature is added to a signed XML document by signing that document.")
         }
         if packaging != nil && format == .cades { throw ValidationError("--packaging is for XAdES; CAdES uses --detached.") }
-        if level == .bt && tsa == nil { throw ValidationError("B-T needs --tsa URL (a time-stamping server).") }
+        if level != .bb && tsa == nil { throw ValidationError("\(level.rawValue) needs --tsa URL (a time-stamping server).") }
     }
 
     func run() async throws {
@@ -135,22 +139,44 @@ struct Sign: AsyncParsableCommand {
             guard let url = URL(string: tsa) else { throw ValidationError("--tsa is not a URL: \(tsa)") }
             client = TimeStampClient(url: url)
         }
+        let staging = try level.longTerm.map { _ in try Staging() }
+        defer { staging?.remove() }
         let written: [String]
         switch format {
-        case .cades: written = try await signCAdES(signer: signer, client: client)
-        case .xades: written = try await signXAdES(signer: signer, client: client, documents: xmlDocuments)
+        case .cades: written = try await signCAdES(signer: signer, client: client, staging: staging)
+        case .xades: written = try await signXAdES(signer: signer, client: client, documents: xmlDocuments, staging: staging)
         }
+        if let staging, let target = level.longTerm { try await extend(staging, to: target) }
         if json { try printJSON(["signed": written]) }
     }
 
-    func signCAdES(signer: Signer, client: TimeStampClient?) async throws -> [String] {
+    /// B-LT and B-LTA: each B-T made here, extended, then written where it was asked.
+    func extend(_ staging: Staging, to target: LongTermLevel) async throws {
+        do {
+            let extender = try longTerm.extender(tsa: tsa)
+            for item in staging.pending {
+                let bytes = try InputFile(path: item.staged).readAll(limit: Verify.maximumInput)
+                let extended = try await extender.extend(
+                    bytes, name: URL(fileURLWithPath: item.output).lastPathComponent, detached: item.detached.map { DetachedData(path: $0) }, to: target)
+                try Self.write(extended.bytes, to: item.output)
+                if !json { print("\(item.source) → \(item.output) (\(Set(extended.report.signatures.map(\.level)).sorted().joined(separator: ", ")))") }
+            }
+        } catch let error as LongTermError {
+            throw CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.badInput).report(json: json)
+        } catch {
+            throw CommandFailure(error).report(json: json)
+        }
+    }
+
+    func signCAdES(signer: Signer, client: TimeStampClient?, staging: Staging?) async throws -> [String] {
         var options = CAdESOptions(
-            level: level, digest: digest, commitment: commitment, claimedRole: role, includeChain: includeChain)
+            level: level.baseline, digest: digest, commitment: commitment, claimedRole: role, includeChain: includeChain)
         options.timeStampClient = client
         var written: [String] = []
         for file in files {
-            let out = output ?? file + ".p7s"
+            let final = output ?? file + ".p7s"
             do {
+                let out = try staging?.stage(final, detached: detached || addTo != nil ? [file] : [], source: file) ?? final
                 if let addTo {
                     let existing = try InputFile(path: addTo).readAll(limit: options.maximumAttachedSize + (16 << 20))
                     let bytes = try await CAdES.addSignature(
@@ -161,8 +187,8 @@ struct Sign: AsyncParsableCommand {
                 } else {
                     try await CAdES.signAttached(file: InputFile(path: file), output: out, signer: signer, options: options)
                 }
-                written.append(out)
-                if !json { print("\(file) → \(out)") }
+                written.append(final)
+                if !json && staging == nil { print("\(file) → \(final)") }
             } catch {
                 throw CommandFailure(error).report(json: json)
             }
@@ -170,25 +196,27 @@ struct Sign: AsyncParsableCommand {
         return written
     }
 
-    func signXAdES(signer: Signer, client: TimeStampClient?, documents: [String: XMLDocument]) async throws -> [String] {
+    func signXAdES(signer: Signer, client: TimeStampClient?, documents: [String: XMLDocument], staging: Staging?) async throws -> [String] {
         let options = XAdESOptions(
-            packaging: xadesPackaging, level: level, digest: digest, commitment: commitment, claimedRole: role,
+            packaging: xadesPackaging, level: level.baseline, digest: digest, commitment: commitment, claimedRole: role,
             includeChain: includeChain, signingCertificate: signingCertificate, signedInfoCanonicalization: c14n,
             referenceCanonicalization: c14n, envelopedTransform: envelopedTransform, timeStampClient: client)
         var written: [String] = []
         do {
             switch options.packaging {
             case .detached:
-                let out = output ?? files[0] + ".xades"
+                let final = output ?? files[0] + ".xades"
+                let out = try staging?.stage(final, detached: files, source: files.joined(separator: ", ")) ?? final
                 let references = files.map { XAdES.DetachedFile(path: $0) }
                 // The references are file names: the .xades must sit beside the files.
                 let bytes = try await XAdES.signDetached(references, signer: signer, options: options)
                 try Self.write(bytes, to: out)
-                written.append(out)
-                if !json { print("\(files.joined(separator: ", ")) → \(out)") }
+                written.append(final)
+                if !json && staging == nil { print("\(files.joined(separator: ", ")) → \(final)") }
             case .enveloped, .enveloping:
                 for file in files {
-                    let out = output ?? file + ".xades"
+                    let final = output ?? file + ".xades"
+                    let out = try staging?.stage(final, detached: [], source: file) ?? final
                     let bytes: [UInt8]
                     if options.packaging == .enveloped, let document = documents[file] {
                         bytes = try await XAdES.signEnveloped(document, signer: signer, options: options)
@@ -198,8 +226,8 @@ struct Sign: AsyncParsableCommand {
                         bytes = try await XAdES.signEnveloping(file: XAdES.DetachedFile(path: file), signer: signer, options: options)
                     }
                     try Self.write(bytes, to: out)
-                    written.append(out)
-                    if !json { print("\(file) → \(out)") }
+                    written.append(final)
+                    if !json && staging == nil { print("\(file) → \(final)") }
                 }
             }
         } catch {
@@ -218,6 +246,57 @@ struct Sign: AsyncParsableCommand {
     static func looksLikeXML(_ path: String) -> Bool {
         ["xml", "xades", "gml"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
     }
+}
+
+/// The levels `podpis sign` reaches: B-B and B-T by the signature maker,
+/// B-LT and B-LTA by extending its B-T in the same run.
+enum SignLevel: String, ExpressibleByArgument, CaseIterable {
+    case bb = "B-B", bt = "B-T", lt = "B-LT", lta = "B-LTA"
+
+    var baseline: BaselineLevel { self == .bb ? .bb : .bt }
+    var longTerm: LongTermLevel? {
+        switch self {
+        case .bb, .bt: return nil
+        case .lt: return .lt
+        case .lta: return .lta
+        }
+    }
+}
+
+/// Where `podpis sign` keeps the B-T signatures it is about to extend: a
+/// private directory of its own, removed when the command ends; only the
+/// extended signature is written where the user asked.
+final class Staging {
+    struct Item {
+        let staged: String
+        let output: String
+        let detached: [String]
+        /// The signed file(s), as the user named them.
+        let source: String
+    }
+    let directory: URL
+    private(set) var pending: [Item] = []
+
+    /// A directory only this user can enter (mkdtemp: 0700, a new name).
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/podpis-sign-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw FileError(.cannotWrite, "\(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+        }
+        directory = URL(fileURLWithPath: String(cString: made))
+    }
+
+    /// A staging path for the signature that will be written to `output`.
+    func stage(_ output: String, detached: [String], source: String) throws -> String {
+        if FileManager.default.fileExists(atPath: output) {
+            throw FileError(.exists, output)
+        }
+        let staged = directory.appendingPathComponent("\(pending.count).sig").path
+        pending.append(Item(staged: staged, output: output, detached: detached, source: source))
+        return staged
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
 /// A signature's own PIN prompt given up by a signal: carried past
