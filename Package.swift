@@ -168,7 +168,7 @@ let package = Package(
 
         .target(
             name: "DaemonConfiguration",
-            dependencies: ["Localization", "Signing", tomlKit], resources: messages),
+            dependencies: ["Localization", "Signing", "Revocation", tomlKit], resources: messages),
         // Unattended sealing: the seal key kept logged in on several sessions,
         // a journal, and the pipeline that seals documents as fast as the token allows.
         .target(
@@ -222,7 +222,7 @@ let package = Package(
             dependencies: [
                 "Station", "DaemonConfiguration", "Inventory", "SmartCard", "Localization", "Sealing", "PKCS11",
                 "SignatureAlgorithms", "Signing", "Tar", "Files", "QualifiedCertificates", "XAdES", "Evidence", "Validation", "Revocation", "TrustedLists", "Audit",
-                "StationAPI", "SealService", argumentParser, logging, hummingbird, serviceLifecycle, crypto,
+                "StationAPI", "SealService", "LongTerm", "Timestamping", "CMS", argumentParser, logging, hummingbird, serviceLifecycle, crypto,
             ],
             resources: [.copy("openapi.yaml")] + messages),
 

@@ -1,3 +1,4 @@
+import Revocation
 import TOMLKit
 
 /// The keys of each table: their types, bounds and checks.
@@ -164,6 +165,18 @@ extension ConfigurationFileReader {
                 if let text = string(value, path), let file = absolutePath(text, path) { verification.lotlPins = file }
             case "online":
                 if let flag = boolean(value, path) { verification.online = flag }
+            case "allow_addresses":
+                guard let texts = strings(value, path) else { continue }
+                let ranges = texts.compactMap { AddressRange($0) }
+                if ranges.count == texts.count {
+                    verification.allowAddresses = ranges
+                } else if let wrong = texts.first(where: { AddressRange($0) == nil }) {
+                    report(path, "bad-address-range", messages.text("bad-address-range", ["text": wrong]), element: wrong)
+                }
+            case "revocation_cache":
+                if let text = string(value, path) {
+                    if text.isEmpty { verification.revocationCache = nil } else if let directory = absolutePath(text, path) { verification.revocationCache = directory }
+                }
             default:
                 unknownKey(key, in: "verification")
             }

@@ -20,6 +20,7 @@ import Localization
 /// | `module-missing` | a PKCS#11 module file not there (a warning)                    |
 /// | `trust-unreadable` | a `[verification] trust` file missing or not readable        |
 /// | `trust-not-certificate` | a `[verification] trust` file with no certificate in it |
+/// | `bad-address-range` | a `[verification] allow_addresses` entry that is not an address or CIDR range |
 ///
 /// A value with an error is ignored: the earlier file's value (or the
 /// default) stays in force.

@@ -11,7 +11,7 @@ enum ConfigurationSchema {
         ("timestamp", ["urls", "timeout_seconds"]),
         ("defaults", ["format", "packaging", "level", "digest"]),
         ("limits", ["xml_max_mib", "xml_max_depth", "xml_max_nodes"]),
-        ("verification", ["trust", "max_mib", "trusted_lists", "lotl_pins", "online"]),
+        ("verification", ["trust", "max_mib", "trusted_lists", "lotl_pins", "online", "allow_addresses", "revocation_cache"]),
         ("policy", ["certificate", "users", "origins", "pin_cache_seconds", "max_documents", "digest_only"]),
         ("seal", [
             "certificate", "xml", "other", "level", "digest", "sessions", "signing_nice", "pin_credential", "pin_file", "pin_prompt",

@@ -41,6 +41,8 @@ extension DaemonConfiguration {
         trusted_lists = ""            # the cache podpis tl refresh fills ("/var/cache/podpis/trusted-lists"); "" = no trusted lists
         lotl_pins = "/usr/share/podpis/lotl-pins.pem"  # accepted signers of the EU list of lists (the Official Journal's)
         online = false                # fetch missing OCSP/CRL data (http/https only, never private addresses)
+        allow_addresses = []          # private ranges fetching may reach all the same: your own PKI ("10.20.0.0/16")
+        revocation_cache = ""         # keep fetched OCSP/CRL data here for POST /v1/extend and offline use ("/var/cache/podpis/revocation"); "" = none
         # [[policy]]                  # per certificate, first match wins; none = the defaults below
         # certificate = "*"           # "*" or 8+ hex digits of the certificate's SHA-256 (podpis certs, column ID)
         # users = ["jan", "1001"]     # local users (names or uids) who may use it; absent = whoever the socket admits

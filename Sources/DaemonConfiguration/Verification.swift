@@ -1,3 +1,5 @@
+import Revocation
+
 extension DaemonConfiguration {
     /// `[verification]`: what `POST /v1/verify` trusts and how much it reads.
     public struct Verification: Sendable, Equatable {
@@ -16,6 +18,12 @@ extension DaemonConfiguration {
         public var lotlPins: String
         /// `online`: fetch missing OCSP/CRL data from the certificates' addresses.
         public var online: Bool
+        /// `allow_addresses`: special-use ranges fetching may reach although
+        /// private (a company's own PKI in 10/8; the bench's 127.0.0.1).
+        public var allowAddresses: [AddressRange] = []
+        /// `revocation_cache`: where fetched OCSP/CRL data is kept and read
+        /// again (POST /v1/extend offline, one fetch per batch); nil: none.
+        public var revocationCache: String? = nil
 
         public init(trust: [String] = [], maxBytes: Int = 0, trustedLists: String? = nil, lotlPins: String = "/usr/share/podpis/lotl-pins.pem", online: Bool = false) {
             self.trust = trust

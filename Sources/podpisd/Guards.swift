@@ -23,6 +23,7 @@ struct GuardMiddleware: RouterMiddleware {
         (#"^/v1/certificates/[^/]+(/pem)?$"#, "GET, OPTIONS"),
         (#"^/v1/sign$"#, "POST, OPTIONS"),
         (#"^/v1/verify$"#, "POST, OPTIONS"),
+        (#"^/v1/extend$"#, "POST, OPTIONS"),
         (#"^/v1/pairing$"#, "GET, POST, OPTIONS"),
         (#"^/v1/agent/requests/[^/]+$"#, "POST"),
         (#"^/v1/origins/[^/]+$"#, "DELETE"),

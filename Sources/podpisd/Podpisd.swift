@@ -118,7 +118,8 @@ struct Podpisd: AsyncParsableCommand {
                 maximumBody: configuration.server.maxBodyBytes, maximumJSON: configuration.server.maxJSONBytes,
                 maximumVerify: configuration.verification.limit(server: configuration.server)),
             batches: batches, log: RequestLog(logger: logger), trust: trust,
-            verificationTrust: VerificationTrust(settings: configuration.verification))
+            verificationTrust: VerificationTrust(settings: configuration.verification),
+            timeStampURLs: configuration.timestamp.urls.compactMap(URL.init(string:)), timeStampTimeout: configuration.timestamp.timeoutSeconds)
         let idle = TimeAmount.nanoseconds(Int64(configuration.server.idleTimeoutSeconds * 1e9))
 
         var services: [any Service] = []

@@ -127,9 +127,10 @@ struct VerifyRoutes: Sendable {
 
     // MARK: Forms
 
-    /// `?name=` and `?at=` of the raw and tar forms; any other parameter is refused.
-    static func parameters(_ request: Request) throws -> (name: String?, at: Date?) {
-        var name: String?, at: Date?
+    /// `?name=` and `?at=` of the raw and tar forms, and the route's own
+    /// `extra` parameters (their values as given); any other parameter is refused.
+    static func parameters(_ request: Request, extra: Set<String> = []) throws -> (name: String?, at: Date?, extra: [String: [String]]) {
+        var name: String?, at: Date?, given: [String: [String]] = [:]
         for (key, value) in request.uri.queryParameters {
             let text = String(value).removingPercentEncoding ?? String(value)
             switch String(key) {
@@ -138,16 +139,24 @@ struct VerifyRoutes: Sendable {
                 name = text
             case "at":
                 at = try time(text)
+            case let other where extra.contains(other):
+                given[other, default: []].append(text)
             default:
                 throw StationProblem.badRequest(messages.text("unknown-parameter", ["key": String(key)]), code: "unknown-field")
             }
         }
-        return (name, at)
+        return (name, at, given)
     }
 
     /// `{"signature": {"name", "content"}, "detached": [{"name", "content"}], "at": "…"}`;
     /// unknown fields are refused (`unknown-field`).
     static func fromJSON(_ data: Data, limit: Int) throws -> Input {
+        try fromJSON(data, limit: limit, fields: fields).input
+    }
+
+    /// The same with the route's own `fields` (`signature`, `detached` and
+    /// the route's others); those other than the files are returned as parsed.
+    static func fromJSON(_ data: Data, limit: Int, fields: Set<String>) throws -> (input: Input, body: [String: Any]) {
         guard let object = try? JSONSerialization.jsonObject(with: data), let body = object as? [String: Any] else {
             throw StationProblem.badRequest(messages.text("verify-expected-json"), code: "bad-json")
         }
@@ -191,11 +200,11 @@ struct VerifyRoutes: Sendable {
             }
         }
         var at: Date?
-        if let value = body["at"] {
+        if fields.contains("at"), let value = body["at"] {
             guard let text = value as? String else { throw StationProblem.badRequest(messages.text("verify-bad-time", ["text": "\(value)"])) }
             at = try time(text)
         }
-        return Input(name: signed.name, signed: .bytes(signed.bytes), detached: detached, at: at)
+        return (Input(name: signed.name, signed: .bytes(signed.bytes), detached: detached, at: at), body)
     }
 
     /// A tar archive: the entry named `name` (else the first file) is the

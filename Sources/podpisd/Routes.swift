@@ -21,6 +21,9 @@ struct Routes: Sendable {
     var trust: [TrustSource] = []
     /// `[verification]` trusted lists and revocation.
     var verificationTrust: VerificationTrust? = nil
+    /// `[timestamp]`: POST /v1/extend's archive time-stamps.
+    var timeStampURLs: [URL] = []
+    var timeStampTimeout: Double = 20
 
     struct Limits: Sendable {
         var maximumBody: Int
@@ -136,7 +139,9 @@ struct Routes: Sendable {
         }
         router.post("/v1/sign") { request, context in try await sign(request, context: context) }
         BatchRoutes(batches: batches).add(to: router)
-        VerifyRoutes(sources: trust, trust: verificationTrust, limit: limits.maximumVerify ?? limits.maximumBody, maximumJSON: limits.maximumJSON).add(to: router)
+        let verify = VerifyRoutes(sources: trust, trust: verificationTrust, limit: limits.maximumVerify ?? limits.maximumBody, maximumJSON: limits.maximumJSON)
+        verify.add(to: router)
+        ExtendRoutes(verify: verify, timeStampURLs: timeStampURLs, timeStampTimeout: timeStampTimeout).add(to: router)
         return router
     }
 

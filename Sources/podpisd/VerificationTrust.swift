@@ -38,8 +38,20 @@ actor VerificationTrust {
         return stamp
     }
 
-    /// Revocation: what the signature carries, and the network when `online`.
+    /// Revocation: what the signature carries, the cache of
+    /// `revocation_cache`, and the network when `online` (private addresses
+    /// only within `allow_addresses`).
     nonisolated func revocation() -> RevocationSources {
-        RevocationSources(fetcher: settings.online ? RevocationFetcher() : nil)
+        RevocationSources(cache: cache(), fetcher: fetcher())
+    }
+
+    nonisolated func cache() -> RevocationCache? {
+        guard let directory = settings.revocationCache else { return nil }
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return try? RevocationCache(directory: directory)
+    }
+
+    nonisolated func fetcher() -> RevocationFetcher? {
+        settings.online ? RevocationFetcher(configuration: .init(allowed: settings.allowAddresses), cache: cache()) : nil
     }
 }
