@@ -46,11 +46,20 @@ public struct Extender: Sendable {
         public let report: ValidationReport
         /// The ids of the signatures extended.
         public let extended: [String]
+        /// With `allowIncomplete`: what could not be had (one sentence each); else empty.
+        public var missing: [String] = []
     }
 
     /// Extends the file's top-level signatures (all, or those `only` names).
+    ///
+    /// `allowIncomplete` is for files whose CAs' services are gone (old
+    /// files, other producers' test PKIs): what can be had is added, what
+    /// cannot is returned in `missing` instead of refusing, and the result
+    /// must only reach the level's structure and verify no worse than
+    /// before (an archive time-stamp then proves the file existed as it is).
     public func extend(
-        _ bytes: [UInt8], name: String, detached: [DetachedData] = [], to level: LongTermLevel, only: Set<String>? = nil
+        _ bytes: [UInt8], name: String, detached: [DetachedData] = [], to level: LongTermLevel, only: Set<String>? = nil,
+        allowIncomplete: Bool = false
     ) async throws -> Extended {
         guard let format = Verifier.format(of: bytes) else { throw LongTermError(.noSignature, name) }
         if level == .lta, timeStamper == nil { throw LongTermError(.noTimeStampServer, name) }
@@ -60,24 +69,47 @@ public struct Extender: Sendable {
         try Self.refuseUnextendable(chosen)
         let ids = chosen.map(\.id)
 
+        var missing: [String] = []
         let extended: [UInt8]
         switch format {
-        case .xml: extended = try await extendXAdES(bytes, name: name, detached: detached, ids: ids, level: level)
-        case .cms: extended = try await extendCAdES(bytes, name: name, detached: detached, ids: ids, level: level)
+        case .xml: extended = try await extendXAdES(bytes, name: name, detached: detached, ids: ids, level: level, allowIncomplete: allowIncomplete, missing: &missing)
+        case .cms: extended = try await extendCAdES(bytes, name: name, detached: detached, ids: ids, level: level, allowIncomplete: allowIncomplete, missing: &missing)
         }
 
         var carriedOnly = verifier
         carriedOnly.revocation = RevocationSources()  // what the signature carries, nothing else
         let after = try await carriedOnly.verify(extended, name: name, detached: detached)
-        let wanted = level == .lt ? "BASELINE-LT" : "BASELINE-LTA"
         for id in ids {
             guard let signature = after.signatures.first(where: { $0.id == id }) else {
                 throw LongTermError(.notPassed, "\(id): not found after the extension")
             }
-            if signature.indication != .totalPassed { throw LongTermError(.notPassed, Self.describe(signature)) }
-            if !signature.level.hasSuffix(wanted) { throw LongTermError(.notPassed, "\(id): \(signature.level), not \(level.rawValue)") }
+            if allowIncomplete {
+                let earlier = chosen.first { $0.id == id }
+                if signature.indication == .totalFailed || (earlier?.indication == .totalPassed && signature.indication != .totalPassed) {
+                    throw LongTermError(.notPassed, Self.describe(signature))
+                }
+            } else if signature.indication != .totalPassed {
+                throw LongTermError(.notPassed, Self.describe(signature))
+            }
+            if !Self.reached(signature.level, level, legacyTimeStamped: allowIncomplete) {
+                throw LongTermError(.notPassed, "\(id): \(signature.level), not \(level.rawValue)")
+            }
         }
-        return Extended(bytes: extended, report: after, extended: ids)
+        var result = Extended(bytes: extended, report: after, extended: ids)
+        result.missing = missing
+        return result
+    }
+
+    /// Whether a reported level is `wanted` or above: the baseline names,
+    /// or TS 101 903 / 101 733's for signatures that are not baseline-shaped
+    /// (XL, A; with `legacyTimeStamped` also T, which keeps its name when
+    /// values are added without references).
+    static func reached(_ reported: String, _ wanted: LongTermLevel, legacyTimeStamped: Bool) -> Bool {
+        let suffix = reported.split(separator: "-", maxSplits: 1).last.map(String.init) ?? reported
+        switch wanted {
+        case .lt: return ["BASELINE-LT", "BASELINE-LTA", "XL", "A"].contains(suffix) || (legacyTimeStamped && suffix == "T")
+        case .lta: return ["BASELINE-LTA", "A"].contains(suffix)
+        }
     }
 
     /// B-LT for CAdES (kept for callers of the first version).
@@ -85,8 +117,9 @@ public struct Extender: Sendable {
         try await extend(bytes, name: name, detached: detached, to: .lt)
     }
 
-    /// The data each signature needs; missing data is refused, naming it.
-    func collect(_ signatures: [ExaminedSignature]) async throws -> [String: LongTermData] {
+    /// The data each signature needs; missing data is refused, naming it
+    /// (or, with `allowIncomplete`, added to `missing`).
+    func collect(_ signatures: [ExaminedSignature], allowIncomplete: Bool, missing reported: inout [String]) async throws -> [String: LongTermData] {
         var result: [String: LongTermData] = [:]
         var missing: [String] = []
         for signature in signatures {
@@ -95,17 +128,20 @@ public struct Extender: Sendable {
             missing += data.missing
             result[signature.id] = data
         }
-        guard missing.isEmpty else { throw LongTermError(.dataMissing, missing.joined(separator: "; ")) }
+        guard missing.isEmpty || allowIncomplete else { throw LongTermError(.dataMissing, missing.joined(separator: "; ")) }
+        reported += missing
         return result
     }
 
-    func extendXAdES(_ bytes: [UInt8], name: String, detached: [DetachedData], ids: [String], level: LongTermLevel) async throws -> [UInt8] {
+    func extendXAdES(
+        _ bytes: [UInt8], name: String, detached: [DetachedData], ids: [String], level: LongTermLevel, allowIncomplete: Bool, missing: inout [String]
+    ) async throws -> [UInt8] {
         let file = try XAdESExtension(bytes: bytes, name: name)
         for id in ids where file.unextendable[id] != nil {
             throw LongTermError(.unsupportedFormat, "\(id): \(file.unextendable[id] ?? "")")
         }
         let examined = XAdESExaminer.examine(file.document, detached: detached).filter { ids.contains($0.id) }
-        let data = try await collect(examined)
+        let data = try await collect(examined, allowIncomplete: allowIncomplete, missing: &missing)
         for id in ids {
             guard let needed = data[id] else { continue }
             try file.addValidationData(to: id, certificates: needed.certificates, ocspResponses: needed.ocspResponses, crls: needed.crls)
@@ -117,10 +153,12 @@ public struct Extender: Sendable {
         return file.serialized()
     }
 
-    func extendCAdES(_ bytes: [UInt8], name: String, detached: [DetachedData], ids: [String], level: LongTermLevel) async throws -> [UInt8] {
+    func extendCAdES(
+        _ bytes: [UInt8], name: String, detached: [DetachedData], ids: [String], level: LongTermLevel, allowIncomplete: Bool, missing: inout [String]
+    ) async throws -> [UInt8] {
         let examined = try CAdESExaminer.examine(bytes, name: name, detached: detached).filter { ids.contains($0.id) }
         var all = LongTermData()
-        for data in try await collect(examined).values { all.merge(data) }
+        for data in try await collect(examined, allowIncomplete: allowIncomplete, missing: &missing).values { all.merge(data) }
         let extended = try CAdES.addValidationData(
             CAdES.ValidationData(certificates: all.certificates, crls: all.crls, ocspResponses: all.ocspResponses), to: bytes)
         guard level == .lta else { return extended }

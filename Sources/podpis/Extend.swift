@@ -48,6 +48,13 @@ struct Extend: AsyncParsableCommand {
     @Option(help: "Time-stamping server URL (RFC 3161), needed for B-LTA.")
     var tsa: String?
 
+    @Flag(name: .customLong("allow-incomplete"), help: """
+        For files whose CAs' services are gone (old files, others' test PKIs): add what can be had, list what cannot, \
+        and extend anyway (with B-LTA the archive time-stamp proves the file existed as it is); the result must verify \
+        no worse than before.
+        """)
+    var allowIncomplete = false
+
     @Option(name: .customLong("detached"), help: "The signed file of a detached signature; repeatable.")
     var detached: [String] = []
 
@@ -87,15 +94,20 @@ struct Extend: AsyncParsableCommand {
             let out = try AtomicOutputFile(path: path)
             let extended = try await trustOptions.extender(tsa: tsa)
                 .extend(bytes, name: URL(fileURLWithPath: file).lastPathComponent, detached: detached.map { DetachedData(path: $0) }, to: level,
-                        only: signatures.isEmpty ? nil : Set(signatures))
+                        only: signatures.isEmpty ? nil : Set(signatures), allowIncomplete: allowIncomplete)
             try out.write(extended.bytes)
             try out.commit()
             let levels = extended.report.signatures.map(\.level)
             if json {
-                let body = ExtendResult(schema: "podpis.extend/1", output: path, levels: levels, indication: extended.report.indication?.rawValue ?? "")
+                let body = ExtendResult(
+                    schema: "podpis.extend/1", output: path, levels: levels, extended: extended.extended,
+                    indication: extended.report.indication?.rawValue ?? "", missing: extended.missing)
                 print(String(decoding: try JSONEncoder.podpis.encode(body), as: UTF8.self))
             } else {
                 print(messages.text("extend-done", ["levels": Array(Set(levels)).sorted().joined(separator: ", "), "output": path]).description)
+                for sentence in extended.missing {
+                    FileHandle.standardError.write(Data((messages.text("extend-missing-warning", ["detail": sentence]).description + "\n").utf8))
+                }
             }
         } catch let error as LongTermError {
             throw CommandFailure(code: error.code, name: error.code, message: error.message, exitCode: PodpisExit.badInput).report(json: json)
@@ -112,7 +124,11 @@ struct Extend: AsyncParsableCommand {
         let schema: String
         let output: String
         let levels: [String]
+        /// The ids of the signatures extended.
+        let extended: [String]
         let indication: String
+        /// With --allow-incomplete: what could not be had.
+        let missing: [String]
     }
 }
 
