@@ -42,11 +42,15 @@ public struct ValidationDataCollector: Sendable {
     public let cache: RevocationCache?
     /// Nil: offline, the cache only.
     public let fetcher: RevocationFetcher?
+    /// OCSP responses and CRLs the user gave (`--revocation FILE`: kept by an
+    /// archive, say), DER; taken before the cache and the network.
+    public let given: [[UInt8]]
 
-    public init(sources: [TrustSource], cache: RevocationCache?, fetcher: RevocationFetcher?) {
+    public init(sources: [TrustSource], cache: RevocationCache?, fetcher: RevocationFetcher?, given: [[UInt8]] = []) {
         self.sources = sources
         self.cache = cache
         self.fetcher = fetcher
+        self.given = given
     }
 
     /// With `freshAfter` (the signature's latest time-stamp: its signature
@@ -84,12 +88,16 @@ public struct ValidationDataCollector: Sendable {
         return data
     }
 
-    /// OCSP first (cache, then network), the CRL otherwise (cache, then network).
+    /// What the user gave first (OCSP, then CRL); then OCSP (cache, then
+    /// network), the CRL otherwise (cache, then network).
     func addRevocation(for record: CertificateRecord, issuer: CertificateRecord, freshAfter: Date?, into data: inout LongTermData) async {
         guard let certificate = record.certificate, let issuing = issuer.certificate else {
             data.missing.append("\(record.subjectText): the certificate or its issuer cannot be read for a revocation check")
             return
         }
+        let offered = RevocationSources.answering(given, for: record, issuer: issuer)
+        if let der = offered.ocsp.first(where: { Self.isFresh(ocsp: $0, after: freshAfter) }) { return addOCSP(der, into: &data) }
+        if let der = offered.crls.first(where: { Self.isFresh(crl: $0, after: freshAfter) }) { return data.add(crl: der) }
         let urls = RevocationURLs(of: certificate)
         var problems: [String] = []
         if !urls.ocsp.isEmpty {

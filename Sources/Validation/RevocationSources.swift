@@ -79,6 +79,25 @@ public struct RevocationSources: RevocationChecking {
         return (findings, refusals)
     }
 
+    /// Of `given` (OCSP responses and CRLs, DER), those that answer for
+    /// `certificate`: an OCSP response about it whose responder checks out,
+    /// a CRL of its issuer that is signed by the issuer. For collecting the
+    /// validation data a signature will carry.
+    public static func answering(_ given: [[UInt8]], for certificate: CertificateRecord, issuer: CertificateRecord) -> (ocsp: [[UInt8]], crls: [[UInt8]]) {
+        guard let subject = certificate.certificate, let issuing = issuer.certificate else { return ([], []) }
+        var ocsp: [[UInt8]] = [], crls: [[UInt8]] = []
+        for der in given {
+            if (try? OCSPResponse.parse(der)) != nil {
+                if case .success = read(der, of: subject, issuer: issuing) { ocsp.append(der) }
+            } else if let list = try? CertificateRevocationList(der: der), list.issuer == subject.issuer,
+                (try? list.status(of: subject, issuer: issuing, at: list.thisUpdate)) != nil
+            {
+                crls.append(der)
+            }
+        }
+        return (ocsp, crls)
+    }
+
     /// An OCSP answer read and checked for one certificate (keyed by the
     /// answer's, the certificate's and the issuer's DER): a pure function
     /// of the three (the answer is judged at its own producedAt),

@@ -150,6 +150,9 @@ struct LongTermOptions: ParsableArguments {
     @Flag(name: .long, help: "Fetch the revocation data that is not in the cache from the certificates' addresses.")
     var online = false
 
+    @Option(name: .customLong("revocation"), help: "An OCSP response or CRL (DER) to use and carry, e.g. kept by an archive; repeatable.")
+    var revocation: [String] = []
+
     @Option(name: .customLong("revocation-cache"), help: "Revocation data kept for offline use; default \(TrustedListOptions.defaultRevocationCache).")
     var revocationCache: String?
 
@@ -159,9 +162,10 @@ struct LongTermOptions: ParsableArguments {
     func extender(tsa: String?) throws -> Extender {
         let sources = try trust.map { try TrustSource.file($0) }
         let lists = noTrustedLists ? nil : try TrustedListOptions.load(cache: trustedLists, pins: lotlPins, explicit: trustedLists != nil || lotlPins != nil)
-        let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress)
+        let given = try self.revocation.map { try InputFile(path: $0).readAll(limit: 64 << 20) }
+        let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress, given: given)
         let verifier = Verifier(sources: sources, trustedLists: lists, revocation: revocation)
-        let collector = ValidationDataCollector(sources: verifier.sources, cache: revocation.cache, fetcher: revocation.fetcher)
+        let collector = ValidationDataCollector(sources: verifier.sources, cache: revocation.cache, fetcher: revocation.fetcher, given: given)
         return Extender(verifier: verifier, collector: collector, timeStamper: Extend.timeStamper(tsa))
     }
 }
