@@ -9,7 +9,8 @@ import Timestamping
 /// 2. the hash of the signed data with the time-stamp's imprint algorithm,
 /// 3. the SignerInfo's fields version … signature, each as encoded in the file,
 /// 4. the ats-hash-index(-v3) value from the token's own unsigned attributes.
-/// The examiner rebuilds it, and checks the index against the file, here.
+/// ``CAdES/addArchiveTimeStamp(to:signerIndex:detachedContentDigest:algorithm:timeStamp:)``
+/// builds it to ask for a token, the examiner to check one: both through here.
 enum ArchiveTimeStampV3 {
     /// Items 1–4 above.
     static func stampedData(contentType: ASN1ObjectIdentifier, contentHash: [UInt8], signer: EncodedSignerInfo, index: [UInt8]) -> [UInt8] {
