@@ -10,6 +10,7 @@ public enum CMSErrorKind: String, ErrorKind {
     case unsupported = "cms-unsupported"
     case contentMissing = "cms-content-missing"
     case tooLarge = "cms-too-large"
+    case noSuchSigner = "cms-no-such-signer"
 
     public static var catalog: MessageCatalog { messages }
 }

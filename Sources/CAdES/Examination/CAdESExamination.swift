@@ -105,6 +105,7 @@ struct CAdESExamination {
                 timeStamps.append(ExaminedTimeStamp.examine(kind: .content, token: token, stamped: covered.bytes, extraCertificates: known.certificates))
             }
         }
+        var brokenArchives: [String] = []
         for attribute in signer.unsignedAttributes {
             let kind: ExaminedTimeStamp.Kind
             switch attribute.type {
@@ -117,14 +118,25 @@ struct CAdESExamination {
             for value in attribute.values {
                 guard let token = ExaminationDER.bytes(value) else { continue }
                 var stamped: [UInt8]? = nil
+                var archive: ArchiveTimeStampV3.Examined? = nil
                 if kind == .signature {
                     stamped = signer.signature
                 } else if attribute.type == CAdESAttributeOID.archiveTimeStampV3 {
-                    stamped = archiveStamped(token: token, signerInfo: encoded, covered: covered, parent: parent)
+                    archive = archiveStamped(token: token, signerInfo: encoded, covered: covered, parent: parent)
+                    stamped = archive?.stamped
                 }
                 var examinedToken = ExaminedTimeStamp.examine(kind: kind, token: token, stamped: stamped, extraCertificates: known.certificates)
-                if attribute.type == CAdESAttributeOID.archiveTimeStampV3, stamped == nil, examinedToken.problem == nil {
-                    examinedToken.problem = "archive-time-stamp-v3: the stamped data could not be rebuilt"
+                if attribute.type == CAdESAttributeOID.archiveTimeStampV3 {
+                    // What its index lists and is no longer there, named; then what could not be rebuilt.
+                    let changes = archive?.changes ?? []
+                    if examinedToken.problem == nil, !changes.isEmpty {
+                        examinedToken.problem = "archive-time-stamp-v3: " + changes.joined(separator: "; ")
+                    } else if examinedToken.problem == nil, stamped == nil {
+                        examinedToken.problem = "archive-time-stamp-v3: the stamped data could not be rebuilt"
+                    }
+                    if !changes.isEmpty || examinedToken.imprintMatches == false {
+                        brokenArchives.append(examinedToken.problem ?? "archive-time-stamp-v3: the time-stamp does not stamp this signature")
+                    }
                 }
                 timeStamps.append(examinedToken)
             }
@@ -135,7 +147,12 @@ struct CAdESExamination {
         for token in timeStamps { signature.addCertificates(token.certificates) }
         signature.ocspResponses = known.ocspResponses
         signature.crls = known.crls
-        signature.level = Self.level(signer, revocationCarried: !known.crls.isEmpty || !known.ocspResponses.isEmpty)
+        signature.level = Self.level(
+            signer, revocationCarried: !known.crls.isEmpty || !known.ocspResponses.isEmpty, archivesHold: brokenArchives.isEmpty)
+        for broken in brokenArchives {
+            let warning = "\(broken): the level is named without the archive time-stamps"
+            if !signature.warnings.contains(warning) { signature.warnings.append(warning) }
+        }
 
         // Counter-signatures: SignerInfos over this one's signature value.
         if depth < CAdESExaminer.maximumDepth {
@@ -248,7 +265,7 @@ struct CAdESExamination {
         }
     }
 
-    private mutating func archiveStamped(token: [UInt8], signerInfo: [UInt8], covered: Covered, parent: Parent?) -> [UInt8]? {
+    private mutating func archiveStamped(token: [UInt8], signerInfo: [UInt8], covered: Covered, parent: Parent?) -> ArchiveTimeStampV3.Examined? {
         guard parent == nil else { return nil }
         var digestOfContent: (DigestAlgorithm) -> [UInt8]?
         if let bytes = covered.bytes {
@@ -261,7 +278,7 @@ struct CAdESExamination {
         } else {
             digestOfContent = { _ in nil }
         }
-        return ArchiveTimeStampV3.stamped(token: token, signerInfo: signerInfo, contentType: signed.contentType, contentDigest: digestOfContent)
+        return ArchiveTimeStampV3.examine(token: token, signed: signed, signerInfo: signerInfo, contentDigest: digestOfContent)
     }
 
     // MARK: Format
@@ -307,8 +324,11 @@ struct CAdESExamination {
 
     /// The format level: a baseline level (EN 319 122-1) when the baseline
     /// rules hold, else the TS 101 733 name; NOT-ETSI without one
-    /// signing-certificate(-v2) attribute.
-    static func level(_ signer: SignerInfo, revocationCarried: Bool) -> FormatLevel {
+    /// signing-certificate(-v2) attribute. When an archive-time-stamp-v3
+    /// does not hold (`archivesHold` false: its index names an element
+    /// changed or removed, or its imprint differs) the level is named as if
+    /// the archive time-stamps-v3 were absent.
+    static func level(_ signer: SignerInfo, revocationCarried: Bool, archivesHold: Bool = true) -> FormatLevel {
         let signedTypes = signer.signedAttributes.map(\.type)
         let unsignedTypes = Set(signer.unsignedAttributes.map(\.type))
         let certificateReferences = signedTypes.filter { $0 == CMSOID.signingCertificate || $0 == CMSOID.signingCertificateV2 }.count
@@ -319,7 +339,7 @@ struct CAdESExamination {
         let hasReferences = unsignedTypes.contains(CAdESAttributeOID.completeCertificateRefs) || unsignedTypes.contains(CAdESAttributeOID.completeRevocationRefs)
         let hasXTimeStamp = unsignedTypes.contains(CAdESAttributeOID.escTimeStamp) || unsignedTypes.contains(CAdESAttributeOID.certCRLTimeStamp)
         let hasValues = unsignedTypes.contains(CAdESAttributeOID.certificateValues) || unsignedTypes.contains(CAdESAttributeOID.revocationValues)
-        let hasArchiveV3 = unsignedTypes.contains(CAdESAttributeOID.archiveTimeStampV3)
+        let hasArchiveV3 = archivesHold && unsignedTypes.contains(CAdESAttributeOID.archiveTimeStampV3)
         let hasOldArchive = unsignedTypes.contains(CAdESAttributeOID.archiveTimeStampV1) || unsignedTypes.contains(CAdESAttributeOID.archiveTimeStampV2)
         func once(_ type: ASN1ObjectIdentifier) -> Bool {
             let found = signer.signedAttributes.filter { $0.type == type }
