@@ -1,6 +1,7 @@
 import CAdES
 import Evidence
 import Foundation
+import SignatureAlgorithms
 import Validation
 import XAdES
 
@@ -159,10 +160,31 @@ public struct Extender: Sendable {
         let examined = try CAdESExaminer.examine(bytes, name: name, detached: detached).filter { ids.contains($0.id) }
         var all = LongTermData()
         for data in try await collect(examined, allowIncomplete: allowIncomplete, missing: &missing).values { all.merge(data) }
-        let extended = try CAdES.addValidationData(
+        var extended = try CAdES.addValidationData(
             CAdES.ValidationData(certificates: all.certificates, crls: all.crls, ocspResponses: all.ocspResponses), to: bytes)
-        guard level == .lta else { return extended }
-        throw LongTermError(.unsupportedFormat, "\(name): CAdES B-LTA")
+        guard level == .lta, let timeStamper else { return extended }
+        // One archive time-stamp per signature, found by its signature value
+        // (writing SignedData may reorder the SET of signer infos).
+        for signature in examined {
+            let now = try CAdESExaminer.examine(extended, name: name, detached: detached)
+            guard let index = now.firstIndex(where: { $0.signatureValueDigest == signature.signatureValueDigest }) else {
+                throw LongTermError(.notPassed, "\(signature.id): not found after adding the validation data")
+            }
+            let content = Self.detachedContent(of: signature, in: detached)
+            extended = try await CAdES.addArchiveTimeStamp(
+                to: extended, signerIndex: index,
+                detachedContentDigest: content.map { file in { (algorithm: HashAlgorithm) in try file.digest(DigestAlgorithm(algorithm)) } }
+            ) { imprint, algorithm in
+                try await timeStamper(imprint, DigestAlgorithm(algorithm))
+            }
+        }
+        return extended
+    }
+
+    /// The file a detached CAdES signs: the one its examination matched, else the only one given.
+    static func detachedContent(of signature: ExaminedSignature, in detached: [DetachedData]) -> DetachedData? {
+        let matched = signature.references.compactMap(\.name)
+        return detached.first { matched.contains($0.name) } ?? (detached.count == 1 ? detached[0] : nil)
     }
 
     /// The refusals of the issue: not intact, revoked, expired without proof of existence.
@@ -184,5 +206,16 @@ public struct Extender: Sendable {
     static func describe(_ signature: SignatureReport) -> String {
         let who = signature.signer?.name ?? signature.signer?.subject ?? signature.id
         return "\(who): \(signature.indication.rawValue)\(signature.subIndication.map { "/\($0.rawValue)" } ?? "") — \(signature.reason)"
+    }
+}
+
+extension DigestAlgorithm {
+    /// The same algorithm as Podpis's signing enum names it.
+    init(_ algorithm: HashAlgorithm) {
+        switch algorithm {
+        case .sha256: self = .sha256
+        case .sha384: self = .sha384
+        case .sha512: self = .sha512
+        }
     }
 }

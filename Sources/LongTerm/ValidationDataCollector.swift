@@ -82,20 +82,26 @@ public struct ValidationDataCollector: Sendable {
             for certificate in path.certificates { data.add(certificate: certificate.der) }
             for (index, certificate) in path.certificates.enumerated() where index + 1 < path.certificates.count {
                 guard certificate.der != path.anchor?.der, checked.insert(certificate.der).inserted else { continue }
-                await addRevocation(for: certificate, issuer: path.certificates[index + 1], freshAfter: freshAfter, into: &data)
+                await addRevocation(
+                    for: certificate, issuer: path.certificates[index + 1], freshAfter: freshAfter,
+                    carried: signature.ocspResponses + signature.crls, into: &data)
             }
         }
         return data
     }
 
-    /// What the user gave first (OCSP, then CRL); then OCSP (cache, then
-    /// network), the CRL otherwise (cache, then network).
-    func addRevocation(for record: CertificateRecord, issuer: CertificateRecord, freshAfter: Date?, into data: inout LongTermData) async {
+    /// What the signature carries and what the user gave first (OCSP, then
+    /// CRL); then OCSP (cache, then network), the CRL otherwise (cache,
+    /// then network).
+    func addRevocation(
+        for record: CertificateRecord, issuer: CertificateRecord, freshAfter: Date?, carried: [[UInt8]] = [], into data: inout LongTermData
+    ) async {
         guard let certificate = record.certificate, let issuing = issuer.certificate else {
             data.missing.append("\(record.subjectText): the certificate or its issuer cannot be read for a revocation check")
             return
         }
-        let offered = RevocationSources.answering(given, for: record, issuer: issuer)
+        // What the signature carries already (an LT made by another tool), then what the user gave.
+        let offered = RevocationSources.answering(carried + given, for: record, issuer: issuer)
         if let der = offered.ocsp.first(where: { Self.isFresh(ocsp: $0, after: freshAfter) }) { return addOCSP(der, into: &data) }
         if let der = offered.crls.first(where: { Self.isFresh(crl: $0, after: freshAfter) }) { return data.add(crl: der) }
         let urls = RevocationURLs(of: certificate)
