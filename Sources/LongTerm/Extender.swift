@@ -124,8 +124,14 @@ public struct Extender: Sendable {
         var result: [String: LongTermData] = [:]
         var missing: [String] = []
         for signature in signatures {
-            let latest = signature.timeStamps.compactMap(\.genTime).max()
-            let data = await collector.collect(for: signature, freshAfter: latest)
+            // Revocation data issued at or after the signature time-stamp (what
+            // validation asks); when renewing, strictly after the last archive
+            // time-stamp (answers carry whole seconds: one in the same second
+            // may have been fetched before it, as when B-LTA is made in one go).
+            let signatureStamps = signature.timeStamps.filter { $0.kind != .archive }.compactMap(\.genTime)
+            let lastArchive = signature.timeStamps.filter { $0.kind == .archive }.compactMap(\.genTime).max()
+            let freshAfter = lastArchive.map { $0.addingTimeInterval(1) } ?? signatureStamps.max()
+            let data = await collector.collect(for: signature, freshAfter: freshAfter)
             missing += data.missing
             result[signature.id] = data
         }
