@@ -190,3 +190,77 @@ extension Data {
         self.init(bytes)
     }
 }
+
+/// Other producers' crypto-valid files (DSS's XAdES-T, the ETSI plugtest's
+/// CAdES B-LT), whose test PKIs' services are long gone: extended to B-LTA
+/// with `--allow-incomplete`, the earlier signature still verifies with
+/// xmlsec1 / openssl, the archive time-stamp passes, and nothing of the
+/// original is changed but the inserted part (XAdES) / the signer's
+/// unsigned attributes and SignedData's sets (CAdES).
+final class OthersLongTermTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        try TestBench.require()
+        directory = try TestBench.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    func extendToLTA(_ sample: String) throws -> (input: String, output: String, json: [String: Any]) {
+        let name = URL(fileURLWithPath: sample).lastPathComponent
+        let input = path(name)
+        try FileManager.default.copyItem(atPath: TestBench.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance/samples/\(sample)").path, toPath: input)
+        let result = try TestBench.runCapturing(TestBench.product("podpis"), [
+            "extend", "--level", "B-LTA", "--tsa", try TestBench.value("PODPIS_TSA_URL"), "--allow-incomplete", input, "--json",
+            "--trust", try TestBench.pki("root.pem"), "--no-trusted-lists", "--revocation-cache", path("empty"),
+        ], environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
+        return (input, try XCTUnwrap(json["output"] as? String), json)
+    }
+
+    func archiveTimeStamps(_ file: String) throws -> [[String: Any]] {
+        let result = try TestBench.runCapturing(TestBench.product("podpis"), [
+            "verify", file, "--json", "--trust", try TestBench.pki("root.pem"), "--no-trusted-lists", "--revocation-cache", path("empty"),
+        ])
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stderr)
+        let signature = try XCTUnwrap((report["signatures"] as? [[String: Any]])?.first)
+        return (signature["timeStamps"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "ARCHIVE_TIMESTAMP" }
+    }
+
+    func testDSSsXAdESTBecomesXAdESAWithItsSignatureUntouched() throws {
+        let (input, output, json) = try extendToLTA("xades/dss/xades-extended-t.xml")
+        XCTAssertEqual(json["levels"] as? [String], ["XAdES-A"])
+        XCTAssertFalse((json["missing"] as? [String] ?? []).isEmpty, "the test PKI's revocation data cannot be had, and is said so")
+        let stamps = try archiveTimeStamps(output)
+        XCTAssertEqual(stamps.count, 1)
+        XCTAssertEqual(stamps.first?["indication"] as? String, "TOTAL-PASSED", "\(stamps)")
+        for file in [input, output] {
+            let xmlsec = try TestBench.runCapturing("xmlsec1", ["--verify", "--insecure", "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties", file])
+            XCTAssertEqual(xmlsec.status, 0, file + xmlsec.stderr)
+        }
+        // Only inserted.
+        let before = try Data(contentsOf: URL(fileURLWithPath: input)), after = try Data(contentsOf: URL(fileURLWithPath: output))
+        let common = zip(before, after).prefix { $0 == $1 }.count
+        XCTAssertLessThan(common, before.count)
+        XCTAssertEqual(after.suffix(before.count - common), before.suffix(before.count - common))
+    }
+
+    func testThePlugtestsCAdESBLTBecomesBLTAAndStillVerifies() throws {
+        let (input, output, json) = try extendToLTA("cades/eu-plugtest/Signature-CBp-LT-2.p7m")
+        XCTAssertEqual(json["levels"] as? [String], ["CAdES-BASELINE-LTA"])
+        let stamps = try archiveTimeStamps(output)
+        XCTAssertEqual(stamps.count, 1)
+        XCTAssertEqual(stamps.first?["indication"] as? String, "TOTAL-PASSED", "\(stamps)")
+        for file in [input, output] {
+            let openssl = try TestBench.runCapturing("openssl", ["cms", "-verify", "-noverify", "-binary", "-inform", "DER", "-in", file, "-out", "/dev/null"])
+            XCTAssertEqual(openssl.status, 0, file + openssl.stderr)
+        }
+        // The revocation data it carried is used, not asked for again: only the missing paths are named.
+        let missing = json["missing"] as? [String] ?? []
+        XCTAssertFalse(missing.contains { $0.hasPrefix("no revocation data for CN=Tomas Labuda") }, "\(missing)")
+    }
+}
