@@ -35,7 +35,6 @@ public final class XAdESExtension {
     /// The signatures that cannot be extended, with the reason.
     public private(set) var unextendable: [String: String] = [:]
 
-    static let xades141 = "http://uri.etsi.org/01903/v1.4.1#"
     static let located: Set<String> = ["UnsignedSignatureProperties"]
 
     public init(bytes: [UInt8], name: String, limits: XMLParseLimits = XMLParseLimits()) throws {
@@ -92,20 +91,15 @@ public final class XAdESExtension {
 
     // MARK: What a signature carries
 
+    func elements(_ target: Target) -> LongTermElements {
+        LongTermElements(document: document, signature: target.signature, unsigned: target.unsigned)
+    }
+
     /// The certificates, OCSP responses and CRLs the signature already
     /// carries as XML values (ds:KeyInfo, CertificateValues, RevocationValues,
     /// TimeStampValidationData), DER.
     public func carried(by id: String) throws -> (certificates: Set<[UInt8]>, ocspResponses: Set<[UInt8]>, crls: Set<[UInt8]>) {
-        let target = try target(id)
-        func values(_ local: String, under node: xmlNodePtr?) -> [[UInt8]] {
-            node?.descendants { $0.localName == local }.compactMap { $0.textContent.base64DecodedIgnoringWhitespace } ?? []
-        }
-        let keyInfo = target.signature.child("KeyInfo", in: XMLName.dsig)
-        let keyInfoCertificates = keyInfo?.descendants { $0.isElement("X509Certificate", in: XMLName.dsig) } ?? []
-        return (Set(keyInfoCertificates.compactMap { $0.textContent.base64DecodedIgnoringWhitespace })
-                    .union(values("EncapsulatedX509Certificate", under: target.unsigned)),
-                Set(values("EncapsulatedOCSPValue", under: target.unsigned)),
-                Set(values("EncapsulatedCRLValue", under: target.unsigned)))
+        elements(try target(id)).carried()
     }
 
     /// Whether the signature has an archive time-stamp already.
@@ -115,59 +109,15 @@ public final class XAdESExtension {
 
     // MARK: Adding
 
-    /// Adds the values the signature does not carry yet: as
-    /// xades:CertificateValues and xades:RevocationValues when it has
-    /// neither (B-LT), else — data added after the signature reached B-LT or
-    /// B-LTA — as one xades141:TimeStampValidationData. Returns whether
-    /// anything was added.
+    /// Adds the values the signature does not carry yet (``LongTermElements/addValidationData``).
+    /// Returns whether anything was added.
     @discardableResult
     public func addValidationData(to id: String, certificates: [[UInt8]], ocspResponses: [[UInt8]], crls: [[UInt8]]) throws -> Bool {
         var target = try target(id)
-        let present = try carried(by: id)
-        let newCertificates = certificates.filter { !present.certificates.contains($0) }.uniqued()
-        let newOCSP = ocspResponses.filter { !present.ocspResponses.contains($0) }.uniqued()
-        let newCRLs = crls.filter { !present.crls.contains($0) }.uniqued()
-        guard !(newCertificates.isEmpty && newOCSP.isEmpty && newCRLs.isEmpty) else { return false }
-        let xades = target.unsigned.pointee.ns
-        let hasValues = target.unsigned.elementChildren.contains {
-            ["CertificateValues", "RevocationValues", "ArchiveTimeStamp", "TimeStampValidationData"].contains($0.localName)
-        }
-        let parent: xmlNodePtr
-        if hasValues {
-            parent = xmlNewNode(nil, "TimeStampValidationData")
-            xmlSetNs(parent, namespace(Self.xades141, prefix: "xades141", on: parent, within: target.unsigned))
-            xmlAddChild(target.unsigned, parent)
-            target.added.append(parent)
-        } else {
-            parent = target.unsigned
-        }
-        func adopt(_ element: xmlNodePtr) {
-            if parent == target.unsigned {
-                xmlAddChild(target.unsigned, element)
-                target.added.append(element)
-            } else {
-                xmlAddChild(parent, element)
-            }
-        }
-        if !newCertificates.isEmpty {
-            let values = xmlNewNode(xades, "CertificateValues")!
-            for der in newCertificates { values.add("EncapsulatedX509Certificate", xades, text: Data(der).base64EncodedString()) }
-            adopt(values)
-        }
-        if !newOCSP.isEmpty || !newCRLs.isEmpty || !hasValues {
-            let values = xmlNewNode(xades, "RevocationValues")!
-            if !newCRLs.isEmpty {
-                let list = values.add("CRLValues", xades)
-                for der in newCRLs { list.add("EncapsulatedCRLValue", xades, text: Data(der).base64EncodedString()) }
-            }
-            if !newOCSP.isEmpty {
-                let list = values.add("OCSPValues", xades)
-                for der in newOCSP { list.add("EncapsulatedOCSPValue", xades, text: Data(der).base64EncodedString()) }
-            }
-            adopt(values)
-        }
+        let added = elements(target).addValidationData(certificates: certificates, ocspResponses: ocspResponses, crls: crls)
+        target.added += added
         targets[id] = target
-        return true
+        return !added.isEmpty
     }
 
     /// An archive time-stamp being made: its element is in the tree (without
@@ -176,51 +126,27 @@ public final class XAdESExtension {
         public let signatureID: String
         public let algorithm: DigestAlgorithm
         public let digest: [UInt8]
-        let element: xmlNodePtr
-        /// The XAdES namespace of the signature (EncapsulatedTimeStamp's).
-        let xades: xmlNsPtr?
+        let pending: LongTermElements.PendingArchiveTimeStamp
     }
 
     /// Starts a xades141:ArchiveTimeStamp at the end of the signature's
-    /// unsigned properties and computes its input as EN 319 132-1 §5.5.2.2
-    /// defines it (the same code the examiner checks it with); `detached`
-    /// are the files of a detached signature.
+    /// unsigned properties (``LongTermElements/startArchiveTimeStamp``);
+    /// `detached` are the files of a detached signature.
     public func prepareArchiveTimeStamp(
         for id: String, algorithm: DigestAlgorithm = .sha256, canonicalization: Canonicalization = .exclusive, detached: [DetachedData] = []
     ) throws -> PendingArchiveTimeStamp {
         var target = try target(id)
-        let element = xmlNewNode(nil, "ArchiveTimeStamp")!
-        xmlAddChild(target.unsigned, element)
-        xmlSetNs(element, namespace(Self.xades141, prefix: "xades141", on: element, within: target.unsigned))
-        element.set("Id", "ArchiveTimeStamp-" + UUID().uuidString.lowercased())
-        let method = xmlNewNode(nil, "CanonicalizationMethod")!
-        xmlAddChild(element, method)
-        xmlSetNs(method, namespace(XMLName.dsig, prefix: "ds", on: method, within: element))
-        method.set("Algorithm", canonicalization.uri)
-        let input = ArchiveTimeStampInput(
-            signature: target.signature, pipeline: TransformPipeline(document: document, signature: target.signature), index: index,
-            detached: detached, unsignedProperties: target.unsigned, stamp: element)
-        var hasher = algorithm.hasher()
-        guard input.feed(&hasher) else {
-            xmlUnlinkNode(element)
-            xmlFreeNode(element)
+        guard let pending = elements(target).startArchiveTimeStamp(algorithm: algorithm, canonicalization: canonicalization, index: index, detached: detached) else {
             throw XAdESError(.cannotExtend, "\(document.name), \(id): the archive time-stamp's input cannot be computed (a reference cannot be followed; a detached signature needs its files)")
         }
-        target.added.append(element)
+        target.added.append(pending.element)
         targets[id] = target
-        return PendingArchiveTimeStamp(signatureID: id, algorithm: algorithm, digest: hasher.finalize(), element: element, xades: target.unsigned.pointee.ns)
+        return PendingArchiveTimeStamp(signatureID: id, algorithm: algorithm, digest: pending.digest, pending: pending)
     }
 
     /// Puts the TSA's token into the archive time-stamp.
     public func complete(_ pending: PendingArchiveTimeStamp, token: [UInt8]) {
-        pending.element.add("EncapsulatedTimeStamp", pending.xades, text: Data(token).base64EncodedString())
-    }
-
-    /// The namespace `href` as seen from `context` (its own prefix if one is
-    /// in scope there), else declared on `element`.
-    func namespace(_ href: String, prefix: String, on element: xmlNodePtr, within context: xmlNodePtr) -> xmlNsPtr {
-        if let found = xmlSearchNsByHref(document.pointer, context, href) { return found }
-        return xmlNewNs(element, href, prefix)
+        pending.pending.complete(token: token)
     }
 
     // MARK: Result

@@ -189,6 +189,7 @@ public enum XAdESExaminer {
         pipeline: TransformPipeline, document: XMLDocument, index: IdentifierIndex, detached: [DetachedData]
     ) {
         var hasTimeStamp = false, hasRefs = false, hasX = false, hasValues = false, hasRevocationValues = false, hasArchive = false
+        var brokenArchives: [String] = []
         var counter = 0
         // Certificates and revocation values first: time-stamps may need them.
         for element in unsigned.elementChildren {
@@ -232,8 +233,15 @@ public enum XAdESExaminer {
                 if let token = encapsulated(element) {
                     let input = ArchiveTimeStampInput(
                         signature: signature, pipeline: pipeline, index: index, detached: detached, unsignedProperties: unsigned, stamp: element)
-                    result.timeStamps.append(
-                        ExaminedTimeStamp.examine(kind: .archive, token: token, stampedInto: { input.feed(&$0) }, extraCertificates: result.certificates))
+                    let stamp = ExaminedTimeStamp.examine(kind: .archive, token: token, stampedInto: { input.feed(&$0) }, extraCertificates: result.certificates)
+                    result.timeStamps.append(stamp)
+                    // Data the time-stamp covers changed (or a detached file not given): it holds nothing.
+                    if stamp.imprintMatches != true {
+                        let name = element.attribute("Id").map { "ArchiveTimeStamp Id=\($0)" } ?? "ArchiveTimeStamp"
+                        brokenArchives.append(stamp.imprintMatches == false
+                            ? "\(name): what it covers changed after it was made"
+                            : "\(name): what it covers cannot be rebuilt")
+                    }
                 } else {
                     result.formatProblems.append("ArchiveTimeStamp without a readable EncapsulatedTimeStamp")
                 }
@@ -248,7 +256,14 @@ public enum XAdESExaminer {
             default: break
             }
         }
-        result.level = level(result.level, timeStamp: hasTimeStamp, refs: hasRefs, x: hasX, values: hasValues && hasRevocationValues, archive: hasArchive)
+        // As for CAdES: an archive time-stamp that does not hold is not counted in the level.
+        result.level = level(
+            result.level, timeStamp: hasTimeStamp, refs: hasRefs, x: hasX, values: hasValues && hasRevocationValues,
+            archive: hasArchive && brokenArchives.isEmpty)
+        for broken in brokenArchives {
+            let warning = "\(broken): the level is named without the archive time-stamps"
+            if !result.warnings.contains(warning) { result.warnings.append(warning) }
+        }
     }
 
     /// The format level from the properties present (EN 319 132-1 baseline
