@@ -703,12 +703,15 @@ def tst_info(token):
     return {"hash_oid": oid, "hash": HASH_OIDS.get(oid), "digest_hex": digest.hex(), "gen_time": gen_time}
 
 
-def canonicalize_in_document(element, algorithm, inclusive_prefixes=None):
+def canonicalize_in_document(element, algorithm, inclusive_prefixes=None, comments=None):
     """The canonical form of element's subtree (as a document subset) where it
     sits in its document: inclusive C14N brings in every namespace in scope
-    and, for C14N 1.0, the xml:* attributes inherited from ancestors."""
+    and, for C14N 1.0, the xml:* attributes inherited from ancestors.
+    comments=False leaves comments out whatever the algorithm (a same-document
+    "#id" reference's node-set has none); None keeps them for the
+    #WithComments algorithms."""
     exclusive = algorithm in (EXC_C14N, EXC_C14N_COMMENTS)
-    with_comments = algorithm.endswith("WithComments")
+    with_comments = algorithm.endswith("WithComments") and comments is not False
     if exclusive:
         return etree.tostring(element, method="c14n", exclusive=True, with_comments=with_comments,
                               inclusive_ns_prefixes=inclusive_prefixes or None)
@@ -729,6 +732,58 @@ def canonicalize_in_document(element, algorithm, inclusive_prefixes=None):
     return etree.tostring(copy, method="c14n", exclusive=False, with_comments=with_comments)
 
 
+def stamp_canonicalization(stamp, result):
+    """(algorithm, InclusiveNamespaces prefixes or None, whether it was named)
+    of a XAdES time-stamp's ds:CanonicalizationMethod; C14N 1.0 when absent."""
+    c14n_el = stamp.find("ds:CanonicalizationMethod", NS)
+    algorithm = c14n_el.get("Algorithm") if c14n_el is not None else C14N10
+    if algorithm not in C14N_METHODS:
+        raise CheckFailed(f"unknown canonicalization method {algorithm}", **result)
+    prefixes = None
+    if c14n_el is not None:
+        inc = c14n_el.find("{%s}InclusiveNamespaces" % EXC_C14N)
+        if inc is not None:
+            prefixes = (inc.get("PrefixList") or "").split()
+    return algorithm, prefixes, c14n_el is not None
+
+
+def encapsulated_token(stamp, result):
+    """The DER time-stamp token of a XAdES time-stamp's one xades:EncapsulatedTimeStamp."""
+    tokens = stamp.findall("xades:EncapsulatedTimeStamp", NS)
+    if len(tokens) != 1:
+        raise CheckFailed(f"expected one xades:EncapsulatedTimeStamp, found {len(tokens)}"
+                          + (" (XMLTimeStamp is not supported)" if stamp.find("xades:XMLTimeStamp", NS) is not None
+                             else ""), **result)
+    encoding = tokens[0].get("Encoding")
+    if encoding not in (None, "http://uri.etsi.org/01903/v1.2.2#DER"):
+        raise CheckFailed(f"EncapsulatedTimeStamp Encoding {encoding} is not DER", **result)
+    try:
+        return base64.b64decode(re.sub(r"\s+", "", tokens[0].text or ""), validate=True)
+    except ValueError as exc:
+        raise CheckFailed(f"EncapsulatedTimeStamp is not base64: {exc}", **result)
+
+
+def compare_imprint(token, stamped, result, what):
+    """Reads the token's messageImprint into result and compares it with the
+    digest of the stamped octets (CheckFailed when they differ). Returns result."""
+    try:
+        info = tst_info(token)
+    except (ValueError, IndexError) as exc:
+        result.update({"ok": True, "message_imprint": None, "imprint_error": str(exc), "imprint_matches": None})
+        return result
+    result["message_imprint"] = info
+    if info["hash"] is None:
+        result.update({"ok": True, "imprint_matches": None, "imprint_error": f"unknown hash {info['hash_oid']}"})
+        return result
+    expected = hashlib.new(info["hash"], stamped).hexdigest()
+    result["input_digest_hex"] = expected
+    result["imprint_matches"] = expected == info["digest_hex"]
+    if not result["imprint_matches"]:
+        raise CheckFailed(f"the token's messageImprint ({info['hash']}) is not the digest of {what}", **result)
+    result["ok"] = True
+    return result
+
+
 def cmd_timestamp(args):
     data, root = parse_document(args.file)
     chosen, signature, count = choose_signature(root, args.index)
@@ -743,27 +798,8 @@ def cmd_timestamp(args):
     if stamp.find("xades:Include", NS) is not None or stamp.find("xades:ReferenceInfo", NS) is not None:
         raise CheckFailed("SignatureTimeStamp with xades:Include/ReferenceInfo (explicit input) is not supported",
                           **result)
-    c14n_el = stamp.find("ds:CanonicalizationMethod", NS)
-    algorithm = c14n_el.get("Algorithm") if c14n_el is not None else C14N10
-    if algorithm not in C14N_METHODS:
-        raise CheckFailed(f"unknown canonicalization method {algorithm}", **result)
-    prefixes = None
-    if c14n_el is not None:
-        inc = c14n_el.find("{%s}InclusiveNamespaces" % EXC_C14N)
-        if inc is not None:
-            prefixes = (inc.get("PrefixList") or "").split()
-    tokens = stamp.findall("xades:EncapsulatedTimeStamp", NS)
-    if len(tokens) != 1:
-        raise CheckFailed(f"expected one xades:EncapsulatedTimeStamp, found {len(tokens)}"
-                          + (" (XMLTimeStamp is not supported)" if stamp.find("xades:XMLTimeStamp", NS) is not None
-                             else ""), **result)
-    encoding = tokens[0].get("Encoding")
-    if encoding not in (None, "http://uri.etsi.org/01903/v1.2.2#DER"):
-        raise CheckFailed(f"EncapsulatedTimeStamp Encoding {encoding} is not DER", **result)
-    try:
-        token = base64.b64decode(re.sub(r"\s+", "", tokens[0].text or ""), validate=True)
-    except ValueError as exc:
-        raise CheckFailed(f"EncapsulatedTimeStamp is not base64: {exc}", **result)
+    algorithm, prefixes, explicit = stamp_canonicalization(stamp, result)
+    token = encapsulated_token(stamp, result)
     values = signature.findall("ds:SignatureValue", NS)
     if len(values) != 1:
         raise CheckFailed(f"expected one ds:SignatureValue, found {len(values)}", **result)
@@ -780,28 +816,13 @@ def cmd_timestamp(args):
     result.update({
         "timestamp_id": stamp.get("Id"),
         "canonicalization": algorithm,
-        "canonicalization_explicit": c14n_el is not None,
+        "canonicalization_explicit": explicit,
         "data": data_path,
         "token": token_path,
         "sha256": hashlib.sha256(c14n).hexdigest(),
         "c14n_bytes": len(c14n),
     })
-    try:
-        info = tst_info(token)
-    except (ValueError, IndexError) as exc:
-        result.update({"ok": True, "message_imprint": None, "imprint_error": str(exc), "imprint_matches": None})
-        return result
-    result["message_imprint"] = info
-    if info["hash"] is None:
-        result.update({"ok": True, "imprint_matches": None, "imprint_error": f"unknown hash {info['hash_oid']}"})
-        return result
-    expected = hashlib.new(info["hash"], c14n).hexdigest()
-    result["imprint_matches"] = expected == info["digest_hex"]
-    if not result["imprint_matches"]:
-        raise CheckFailed(f"the token's messageImprint ({info['hash']}) is not the digest of the canonical "
-                          "ds:SignatureValue", **result)
-    result["ok"] = True
-    return result
+    return compare_imprint(token, c14n, result, "the canonical ds:SignatureValue")
 
 
 # ---------------------------------------------------------------- info
