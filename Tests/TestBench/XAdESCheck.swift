@@ -93,6 +93,66 @@ public enum XAdESCheck {
         return (result.status == 0 && output.contains("Verification: OK"), output)
     }
 
+    /// Rebuilds with lxml, independently of Podpis, the input of the
+    /// `stamp`-th (0-based, negative from the end; `nil`: the last)
+    /// xades141:ArchiveTimeStamp of the chosen signature as EN 319 132-1
+    /// §5.5.2.2 defines it: the references after their transforms, SignedInfo,
+    /// SignatureValue, KeyInfo, the unsigned signature properties before the
+    /// time-stamp and the other ds:Object elements, canonicalized with the
+    /// time-stamp's CanonicalizationMethod. Detached references are read from
+    /// `detachedDir` (default: the file's directory). Writes
+    /// `outDir/archive-input.bin` and the token to `outDir/token.der`; fails
+    /// when the token's messageImprint is not the digest of that input, or a
+    /// reference has a form the script does not follow (named in `error`).
+    /// JSON: `data`, `token`, `sha256`, `input_digest_hex` (the input's digest
+    /// in the token's hash), `parts` (`what`, `bytes`, `sha256`,
+    /// `reference_digest_ok` where a reference's octets are known),
+    /// `stamp`, `stamp_count`, `stamp_id`, `message_imprint`, `imprint_matches`.
+    public static func archiveTimestamp(
+        _ file: URL, index: Int? = nil, stamp: Int? = nil, detachedDir: URL? = nil, outDir: URL
+    ) throws -> (ok: Bool, json: [String: Any]) {
+        var arguments = ["archive-timestamp", file.path, "--out-dir", outDir.path]
+        if let index { arguments += ["--index", String(index)] }
+        if let stamp { arguments += ["--stamp", String(stamp)] }
+        if let detachedDir { arguments += ["--detached-dir", detachedDir.path] }
+        return try run(arguments)
+    }
+
+    /// `archiveTimestamp`, then `openssl ts -verify -digest` of its token with
+    /// the digest of the input the script rebuilt (also when the script found
+    /// that the imprint differs: openssl then judges the same octets), trusting
+    /// `root` (default: the PKI's root.pem) with the bench TSA's chain as
+    /// untrusted certificates. `ok` is openssl's "Verification: OK".
+    public static func verifyArchiveTimestamp(
+        _ file: URL, index: Int? = nil, stamp: Int? = nil, detachedDir: URL? = nil, root: String? = nil,
+        untrusted: String? = nil
+    ) throws -> (ok: Bool, output: String) {
+        let dir = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let extracted = try archiveTimestamp(file, index: index, stamp: stamp, detachedDir: detachedDir, outDir: dir)
+        guard let token = extracted.json["token"] as? String,
+            let digest = extracted.json["input_digest_hex"] as? String ?? extracted.json["sha256"] as? String
+        else { return (false, extracted.json["error"] as? String ?? "no archive time-stamp extracted") }
+        let verified = try verifyTimestampToken(token, digest: digest, root: root, untrusted: untrusted)
+        let note = (extracted.json["error"] as? String).map { "xades_check.py: \($0)\n" } ?? ""
+        return (verified.ok, note + verified.output)
+    }
+
+    /// `openssl ts -verify -digest HEX -token_in -in TOKEN` trusting `root`
+    /// (default: the PKI's root.pem) with `untrusted` (default: the bench
+    /// TSA's chain): whether openssl says "Verification: OK", and its output.
+    public static func verifyTimestampToken(
+        _ token: String, digest: String, root: String? = nil, untrusted: String? = nil
+    ) throws -> (ok: Bool, output: String) {
+        let result = try TestBench.runCapturing("openssl", [
+            "ts", "-verify", "-digest", digest, "-token_in", "-in", token,
+            "-CAfile", try root ?? TestBench.pki("root.pem"),
+            "-untrusted", try untrusted ?? TestBench.value("PODPIS_TSA_CHAIN"),
+        ])
+        let output = result.stdout + result.stderr
+        return (result.status == 0 && output.contains("Verification: OK"), output)
+    }
+
     /// The structure of every top-level signature, as JSON (`signatures`: one
     /// object per signature, see `SignatureInfo`).
     public static func info(_ file: URL) throws -> (ok: Bool, json: [String: Any]) {

@@ -15,6 +15,7 @@ Subcommands (FILE is an XML document holding one or more ds:Signature):
                  [--expect-references K] [--verification-time ISO8601] [--allow-sha1]
     schema FILE [--index N]
     timestamp FILE --out-dir DIR [--index N]
+    archive-timestamp FILE --out-dir DIR [--index N] [--stamp K] [--detached-dir DIR]
     info FILE
 
 "Signatures" are the top-level ones: every ds:Signature with no ds:Signature
@@ -703,12 +704,15 @@ def tst_info(token):
     return {"hash_oid": oid, "hash": HASH_OIDS.get(oid), "digest_hex": digest.hex(), "gen_time": gen_time}
 
 
-def canonicalize_in_document(element, algorithm, inclusive_prefixes=None):
+def canonicalize_in_document(element, algorithm, inclusive_prefixes=None, comments=None):
     """The canonical form of element's subtree (as a document subset) where it
     sits in its document: inclusive C14N brings in every namespace in scope
-    and, for C14N 1.0, the xml:* attributes inherited from ancestors."""
+    and, for C14N 1.0, the xml:* attributes inherited from ancestors.
+    comments=False leaves comments out whatever the algorithm (a same-document
+    "#id" reference's node-set has none); None keeps them for the
+    #WithComments algorithms."""
     exclusive = algorithm in (EXC_C14N, EXC_C14N_COMMENTS)
-    with_comments = algorithm.endswith("WithComments")
+    with_comments = algorithm.endswith("WithComments") and comments is not False
     if exclusive:
         return etree.tostring(element, method="c14n", exclusive=True, with_comments=with_comments,
                               inclusive_ns_prefixes=inclusive_prefixes or None)
@@ -729,6 +733,58 @@ def canonicalize_in_document(element, algorithm, inclusive_prefixes=None):
     return etree.tostring(copy, method="c14n", exclusive=False, with_comments=with_comments)
 
 
+def stamp_canonicalization(stamp, result):
+    """(algorithm, InclusiveNamespaces prefixes or None, whether it was named)
+    of a XAdES time-stamp's ds:CanonicalizationMethod; C14N 1.0 when absent."""
+    c14n_el = stamp.find("ds:CanonicalizationMethod", NS)
+    algorithm = c14n_el.get("Algorithm") if c14n_el is not None else C14N10
+    if algorithm not in C14N_METHODS:
+        raise CheckFailed(f"unknown canonicalization method {algorithm}", **result)
+    prefixes = None
+    if c14n_el is not None:
+        inc = c14n_el.find("{%s}InclusiveNamespaces" % EXC_C14N)
+        if inc is not None:
+            prefixes = (inc.get("PrefixList") or "").split()
+    return algorithm, prefixes, c14n_el is not None
+
+
+def encapsulated_token(stamp, result):
+    """The DER time-stamp token of a XAdES time-stamp's one xades:EncapsulatedTimeStamp."""
+    tokens = stamp.findall("xades:EncapsulatedTimeStamp", NS)
+    if len(tokens) != 1:
+        raise CheckFailed(f"expected one xades:EncapsulatedTimeStamp, found {len(tokens)}"
+                          + (" (XMLTimeStamp is not supported)" if stamp.find("xades:XMLTimeStamp", NS) is not None
+                             else ""), **result)
+    encoding = tokens[0].get("Encoding")
+    if encoding not in (None, "http://uri.etsi.org/01903/v1.2.2#DER"):
+        raise CheckFailed(f"EncapsulatedTimeStamp Encoding {encoding} is not DER", **result)
+    try:
+        return base64.b64decode(re.sub(r"\s+", "", tokens[0].text or ""), validate=True)
+    except ValueError as exc:
+        raise CheckFailed(f"EncapsulatedTimeStamp is not base64: {exc}", **result)
+
+
+def compare_imprint(token, stamped, result, what):
+    """Reads the token's messageImprint into result and compares it with the
+    digest of the stamped octets (CheckFailed when they differ). Returns result."""
+    try:
+        info = tst_info(token)
+    except (ValueError, IndexError) as exc:
+        result.update({"ok": True, "message_imprint": None, "imprint_error": str(exc), "imprint_matches": None})
+        return result
+    result["message_imprint"] = info
+    if info["hash"] is None:
+        result.update({"ok": True, "imprint_matches": None, "imprint_error": f"unknown hash {info['hash_oid']}"})
+        return result
+    expected = hashlib.new(info["hash"], stamped).hexdigest()
+    result["input_digest_hex"] = expected
+    result["imprint_matches"] = expected == info["digest_hex"]
+    if not result["imprint_matches"]:
+        raise CheckFailed(f"the token's messageImprint ({info['hash']}) is not the digest of {what}", **result)
+    result["ok"] = True
+    return result
+
+
 def cmd_timestamp(args):
     data, root = parse_document(args.file)
     chosen, signature, count = choose_signature(root, args.index)
@@ -743,27 +799,8 @@ def cmd_timestamp(args):
     if stamp.find("xades:Include", NS) is not None or stamp.find("xades:ReferenceInfo", NS) is not None:
         raise CheckFailed("SignatureTimeStamp with xades:Include/ReferenceInfo (explicit input) is not supported",
                           **result)
-    c14n_el = stamp.find("ds:CanonicalizationMethod", NS)
-    algorithm = c14n_el.get("Algorithm") if c14n_el is not None else C14N10
-    if algorithm not in C14N_METHODS:
-        raise CheckFailed(f"unknown canonicalization method {algorithm}", **result)
-    prefixes = None
-    if c14n_el is not None:
-        inc = c14n_el.find("{%s}InclusiveNamespaces" % EXC_C14N)
-        if inc is not None:
-            prefixes = (inc.get("PrefixList") or "").split()
-    tokens = stamp.findall("xades:EncapsulatedTimeStamp", NS)
-    if len(tokens) != 1:
-        raise CheckFailed(f"expected one xades:EncapsulatedTimeStamp, found {len(tokens)}"
-                          + (" (XMLTimeStamp is not supported)" if stamp.find("xades:XMLTimeStamp", NS) is not None
-                             else ""), **result)
-    encoding = tokens[0].get("Encoding")
-    if encoding not in (None, "http://uri.etsi.org/01903/v1.2.2#DER"):
-        raise CheckFailed(f"EncapsulatedTimeStamp Encoding {encoding} is not DER", **result)
-    try:
-        token = base64.b64decode(re.sub(r"\s+", "", tokens[0].text or ""), validate=True)
-    except ValueError as exc:
-        raise CheckFailed(f"EncapsulatedTimeStamp is not base64: {exc}", **result)
+    algorithm, prefixes, explicit = stamp_canonicalization(stamp, result)
+    token = encapsulated_token(stamp, result)
     values = signature.findall("ds:SignatureValue", NS)
     if len(values) != 1:
         raise CheckFailed(f"expected one ds:SignatureValue, found {len(values)}", **result)
@@ -780,28 +817,287 @@ def cmd_timestamp(args):
     result.update({
         "timestamp_id": stamp.get("Id"),
         "canonicalization": algorithm,
-        "canonicalization_explicit": c14n_el is not None,
+        "canonicalization_explicit": explicit,
         "data": data_path,
         "token": token_path,
         "sha256": hashlib.sha256(c14n).hexdigest(),
         "c14n_bytes": len(c14n),
     })
+    return compare_imprint(token, c14n, result, "the canonical ds:SignatureValue")
+
+
+# ---------------------------------------------------------------- archive-timestamp
+#
+# The input of a xades141:ArchiveTimeStamp, EN 319 132-1 §5.5.2.2 (v1.4.1's
+# "not distributed" case): the concatenation, in this order, of
+#   1. each ds:Reference of ds:SignedInfo, processed as XML-DSig processes it
+#      for its digest (dereference, then the transforms); a result that is
+#      still a node-set is canonicalized with the time-stamp's method;
+#   2. ds:SignedInfo, 3. ds:SignatureValue, 4. ds:KeyInfo when present,
+#   5. every child element of UnsignedSignatureProperties before the
+#      time-stamp, in document order,
+#   6. every ds:Object except the one holding QualifyingProperties,
+# each element of 2-6 canonicalized, where it sits, with the time-stamp's
+# ds:CanonicalizationMethod. Only the reference forms Podpis writes are
+# followed (see reference_octets); any other one is refused by name.
+
+XPATH = "http://www.w3.org/TR/1999/REC-xpath-19991116"
+DIGEST_METHODS = {
+    "http://www.w3.org/2000/09/xmldsig#sha1": "sha1",
+    "http://www.w3.org/2001/04/xmldsig-more#sha224": "sha224",
+    "http://www.w3.org/2001/04/xmlenc#sha256": "sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384": "sha384",
+    "http://www.w3.org/2001/04/xmlenc#sha512": "sha512",
+    "http://www.w3.org/2007/05/xmldsig-more#sha3-256": "sha3_256",
+    "http://www.w3.org/2007/05/xmldsig-more#sha3-384": "sha3_384",
+    "http://www.w3.org/2007/05/xmldsig-more#sha3-512": "sha3_512",
+}
+NOT_IN_SIGNATURE = re.compile(r"^not\(ancestor-or-self::([A-Za-z_][\w.-]*):Signature\)$")
+
+
+def remove_keeping_tail(element):
+    """Takes element out of its tree; the text after it stays (lxml's remove
+    would take the tail with it)."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def document_without_signatures(data, signature, only_this_one):
+    """A fresh copy of the document (parsed again from its octets) without
+    every ds:Signature subtree (XPath not(ancestor-or-self::ds:Signature)),
+    or without this signature only (the enveloped-signature transform)."""
+    # The signature's place among the elements in document order finds it in the copy.
+    position = next(n for n, e in enumerate(signature.getroottree().getroot().iter()) if e is signature)
+    copy = etree.fromstring(data, parser=hardened_parser())
+    tree = copy.getroottree()
+    if only_this_one:
+        doomed = [e for n, e in enumerate(copy.iter()) if n == position]
+        if len(doomed) != 1 or doomed[0].tag != signature.tag or doomed[0].get("Id") != signature.get("Id"):
+            raise CheckFailed("cannot find the signature again in a fresh parse of the document")
+    else:
+        doomed = tree.xpath("//ds:Signature[not(ancestor::ds:Signature)]", namespaces=NS)
+    for element in doomed:
+        if element.getparent() is None:
+            raise CheckFailed("the reference's transforms remove the document element: nothing would be left")
+        remove_keeping_tail(element)
+    return tree
+
+
+def canonicalize_document(tree, algorithm, prefixes, comments):
+    """The canonical form of a whole document (C14N 1.1 equals 1.0 there:
+    no element lacks its ancestors)."""
+    exclusive = algorithm in (EXC_C14N, EXC_C14N_COMMENTS)
+    with_comments = comments and algorithm.endswith("WithComments")
+    return etree.tostring(tree, method="c14n", exclusive=exclusive, with_comments=with_comments,
+                          inclusive_ns_prefixes=(prefixes or None) if exclusive else None)
+
+
+def transform_prefixes(transform):
+    inc = transform.find("{%s}InclusiveNamespaces" % EXC_C14N)
+    return None if inc is None else (inc.get("PrefixList") or "").split()
+
+
+def element_by_id(root, identifier):
+    found = root.getroottree().xpath("//*[@Id = $id or @ID = $id or @id = $id]", id=identifier)
+    if len(found) != 1:
+        raise CheckFailed(f"{len(found)} elements have the Id {identifier!r} (one expected)")
+    return found[0]
+
+
+def reference_octets(data, signature, reference, number, method, prefixes, detached_dir):
+    """(octets, description) of one ds:Reference as the archive time-stamp
+    sees it. Followed: URI "" or "#xpointer(/)" with the XPath filter
+    not(ancestor-or-self::ds:Signature) or the enveloped-signature transform,
+    then at most one C14N transform; "#id" of this signature's ds:Object or
+    SignedProperties with no transform, one C14N transform or the base64
+    transform; a relative file name (read from detached_dir) without
+    transforms. Anything else raises CheckFailed."""
+    uri = reference.get("URI")
+    transforms = reference.findall("ds:Transforms/ds:Transform", NS)
+    algorithms = [t.get("Algorithm") for t in transforms]
+    label = f"reference {number} (URI {uri!r})"
+
+    def refuse(why):
+        raise CheckFailed(f"{label}: {why}; this tool follows only the reference forms Podpis writes")
+
+    def c14n_tail(rest):
+        """The transforms after the dereference/filter: none (node-set) or one C14N."""
+        if not rest:
+            return None
+        if len(rest) == 1 and rest[0].get("Algorithm") in C14N_METHODS:
+            return rest[0]
+        refuse("unsupported transforms " + ", ".join(TRANSFORM_NAMES.get(a, a) for a in algorithms))
+
+    if uri is None:
+        refuse("no URI attribute")
+    if uri in ("", "#xpointer(/)"):
+        if not transforms:
+            refuse("the whole document without a transform that leaves the signature out")
+        first = transforms[0]
+        if first.get("Algorithm") == ENVELOPED:
+            tree = document_without_signatures(data, signature, only_this_one=True)
+            how = "enveloped-signature"
+        elif first.get("Algorithm") == XPATH:
+            xpaths = first.findall("ds:XPath", NS)
+            expression = re.sub(r"\s+", "", xpaths[0].text or "") if len(xpaths) == 1 else ""
+            match = NOT_IN_SIGNATURE.match(expression)
+            if not match or xpaths[0].nsmap.get(match.group(1)) != DS:
+                refuse(f"XPath transform {expression!r} is not not(ancestor-or-self::ds:Signature)")
+            tree = document_without_signatures(data, signature, only_this_one=False)
+            how = "XPath not(ancestor-or-self::ds:Signature)"
+        else:
+            refuse(f"the first transform {TRANSFORM_NAMES.get(first.get('Algorithm'), first.get('Algorithm'))} "
+                   "is neither the XPath filter nor enveloped-signature")
+        # "" leaves the comments out of the node-set, "#xpointer(/)" keeps them.
+        comments = uri == "#xpointer(/)"
+        c14n = c14n_tail(transforms[1:])
+        if c14n is not None:
+            return (canonicalize_document(tree, c14n.get("Algorithm"), transform_prefixes(c14n), comments),
+                    f"{label}: document, {how}, then {c14n.get('Algorithm')}", True)
+        return (canonicalize_document(tree, method, prefixes, comments),
+                f"{label}: document, {how}, node-set canonicalized with the time-stamp's method", False)
+    if uri.startswith("#xpointer("):
+        refuse("XPointer other than #xpointer(/)")
+    if uri.startswith("#"):
+        target = element_by_id(signature, uri[1:])
+        own_objects = signature.findall("ds:Object", NS)
+        own_properties = signature.findall("ds:Object/xades:QualifyingProperties/xades:SignedProperties", NS)
+        if not any(target is o for o in own_objects + own_properties):
+            refuse(f"points at a {local_name(target)} that is neither a ds:Object nor the SignedProperties "
+                   "of this signature")
+        if len(transforms) == 1 and algorithms[0] == BASE64:
+            text = "".join(target.xpath("descendant::text()"))
+            try:
+                return (base64.b64decode(re.sub(r"\s+", "", text), validate=True),
+                        f"{label}: {local_name(target)}, base64-decoded text", True)
+            except ValueError as exc:
+                raise CheckFailed(f"{label}: the text is not base64: {exc}")
+        c14n = c14n_tail(transforms)
+        if c14n is not None:
+            return (canonicalize_in_document(target, c14n.get("Algorithm"), transform_prefixes(c14n), comments=False),
+                    f"{label}: {local_name(target)}, {c14n.get('Algorithm')}", True)
+        return (canonicalize_in_document(target, method, prefixes, comments=False),
+                f"{label}: {local_name(target)}, node-set canonicalized with the time-stamp's method", False)
+    if transforms:
+        refuse("a detached reference with transforms")
+    path = local_file_for_uri(uri, detached_dir)
+    with open(path, "rb") as handle:
+        return handle.read(), f"{label}: file {path}", True
+
+
+def reference_digest_ok(reference, octets):
+    """Whether the reference's DigestValue is the digest of octets (a check
+    that the reference was followed as its signer did); None when the
+    DigestMethod is unknown here."""
+    method = reference.find("ds:DigestMethod", NS)
+    name = DIGEST_METHODS.get(None if method is None else method.get("Algorithm"))
+    if name is None:
+        return None
     try:
-        info = tst_info(token)
-    except (ValueError, IndexError) as exc:
-        result.update({"ok": True, "message_imprint": None, "imprint_error": str(exc), "imprint_matches": None})
-        return result
-    result["message_imprint"] = info
-    if info["hash"] is None:
-        result.update({"ok": True, "imprint_matches": None, "imprint_error": f"unknown hash {info['hash_oid']}"})
-        return result
-    expected = hashlib.new(info["hash"], c14n).hexdigest()
-    result["imprint_matches"] = expected == info["digest_hex"]
-    if not result["imprint_matches"]:
-        raise CheckFailed(f"the token's messageImprint ({info['hash']}) is not the digest of the canonical "
-                          "ds:SignatureValue", **result)
-    result["ok"] = True
-    return result
+        expected = base64.b64decode(re.sub(r"\s+", "", text_of(reference.find("ds:DigestValue", NS)) or ""))
+    except ValueError:
+        return False
+    return hashlib.new(name, octets).digest() == expected
+
+
+def cmd_archive_timestamp(args):
+    data, root = parse_document(args.file)
+    chosen, signature, count = choose_signature(root, args.index)
+    result = {"ok": False, "index": chosen, "signature_count": count, "id": signature.get("Id")}
+    properties = signature.findall(
+        "ds:Object/xades:QualifyingProperties/xades:UnsignedProperties/xades:UnsignedSignatureProperties", NS)
+    if len(properties) != 1:
+        raise CheckFailed(f"the signature has {len(properties)} xades:UnsignedSignatureProperties (one expected)",
+                          **result)
+    unsigned = properties[0]
+    stamps = unsigned.findall("xades141:ArchiveTimeStamp", NS)
+    result["stamp_count"] = len(stamps)
+    if not stamps:
+        raise CheckFailed("the signature has no xades141:ArchiveTimeStamp", **result)
+    chosen_stamp = len(stamps) - 1 if args.stamp is None else args.stamp
+    if chosen_stamp < 0:
+        chosen_stamp += len(stamps)
+    if not 0 <= chosen_stamp < len(stamps):
+        raise CheckFailed(f"--stamp {args.stamp} out of range: the signature has {len(stamps)} archive time-stamp(s)",
+                          **result)
+    stamp = stamps[chosen_stamp]
+    result.update({"stamp": chosen_stamp, "stamp_id": stamp.get("Id")})
+    if stamp.find("xades:Include", NS) is not None or stamp.find("xades:ReferenceInfo", NS) is not None:
+        raise CheckFailed("ArchiveTimeStamp with xades:Include/ReferenceInfo (the distributed case) is not supported",
+                          **result)
+    algorithm, prefixes, explicit = stamp_canonicalization(stamp, result)
+    token = encapsulated_token(stamp, result)
+    detached_dir = os.path.abspath(args.detached_dir or os.path.dirname(os.path.abspath(args.file)))
+
+    parts = []  # (octets, description, reference digest check or None)
+
+    def element(node, what):
+        parts.append((canonicalize_in_document(node, algorithm, prefixes), what, None))
+
+    def one(path, what, required=True):
+        found = signature.findall(path, NS)
+        if len(found) > 1 or (required and not found):
+            raise CheckFailed(f"expected one {what}, found {len(found)}", **result)
+        if found:
+            element(found[0], what)
+
+    try:
+        # 1. The references, in order, as their digests see them.
+        references = signature.findall("ds:SignedInfo/ds:Reference", NS)
+        if not references:
+            raise CheckFailed("ds:SignedInfo has no ds:Reference")
+        for number, reference in enumerate(references):
+            octets, what, final = reference_octets(data, signature, reference, number, algorithm, prefixes, detached_dir)
+            # Octets (after a C14N or base64 transform, or a file) are what
+            # the reference digests: its DigestValue checks them. A node-set
+            # is digested in C14N 1.0 but stamped in the time-stamp's method.
+            parts.append((octets, what, reference_digest_ok(reference, octets) if final else None))
+        # 2-4.
+        one("ds:SignedInfo", "ds:SignedInfo")
+        one("ds:SignatureValue", "ds:SignatureValue")
+        one("ds:KeyInfo", "ds:KeyInfo", required=False)
+        # 5. What comes before the time-stamp in UnsignedSignatureProperties.
+        for child in unsigned:
+            if child is stamp:
+                break
+            if isinstance(child.tag, str):
+                element(child, f"{etree.QName(child).namespace == XADES141 and 'xades141' or 'xades'}:"
+                               f"{local_name(child)}" + (f" Id={child.get('Id')}" if child.get("Id") else ""))
+        # 6. The other ds:Object elements.
+        for number, obj in enumerate(signature.findall("ds:Object", NS)):
+            if obj.find("xades:QualifyingProperties", NS) is None:
+                element(obj, f"ds:Object {number}" + (f" Id={obj.get('Id')}" if obj.get("Id") else ""))
+    except CheckFailed as exc:
+        raise CheckFailed(str(exc), **result)
+
+    stamped = b"".join(octets for octets, _, _ in parts)
+    out_dir = os.path.abspath(args.out_dir)
+    os.makedirs(out_dir, exist_ok=True)
+    input_path = os.path.join(out_dir, "archive-input.bin")
+    token_path = os.path.join(out_dir, "token.der")
+    with open(input_path, "wb") as handle:
+        handle.write(stamped)
+    with open(token_path, "wb") as handle:
+        handle.write(token)
+    result.update({
+        "canonicalization": algorithm,
+        "canonicalization_explicit": explicit,
+        "detached_dir": detached_dir,
+        "parts": [{"what": what, "bytes": len(octets), "sha256": hashlib.sha256(octets).hexdigest(),
+                   **({} if digest_ok is None else {"reference_digest_ok": digest_ok})}
+                  for octets, what, digest_ok in parts],
+        "data": input_path,
+        "token": token_path,
+        "input_bytes": len(stamped),
+        "sha256": hashlib.sha256(stamped).hexdigest(),
+    })
+    return compare_imprint(token, stamped, result, "the archive time-stamp input rebuilt here")
 
 
 # ---------------------------------------------------------------- info
@@ -901,6 +1197,14 @@ def build_parser():
     p.add_argument("--out-dir", required=True)
     p.add_argument("--index", type=int)
     p.set_defaults(handler=cmd_timestamp)
+
+    p = sub.add_parser("archive-timestamp", help="rebuild a xades141:ArchiveTimeStamp's input, extract its token")
+    p.add_argument("file")
+    p.add_argument("--out-dir", required=True)
+    p.add_argument("--index", type=int)
+    p.add_argument("--stamp", type=int, help="which archive time-stamp, 0-based, negative from the end (default: last)")
+    p.add_argument("--detached-dir", help="directory of detached references (default: the file's)")
+    p.set_defaults(handler=cmd_archive_timestamp)
 
     p = sub.add_parser("info", help="structure of every top-level signature")
     p.add_argument("file")
