@@ -55,6 +55,9 @@ final class XAdESArchiveTimeStampTests: XCTestCase {
         let archive = try XCTUnwrap(signature.timeStamps.first { $0.kind == "ARCHIVE_TIMESTAMP" })
         XCTAssertEqual(archive.indication, .totalFailed, archive.reason)
         XCTAssertEqual(archive.subIndication, .hashFailure, archive.reason)
+        // The file is no longer named B-LTA, and the note says which time-stamp broke.
+        XCTAssertEqual(signature.level, "XAdES-BASELINE-LT")
+        XCTAssertTrue(signature.checks.contains { $0.name == "format-note" && $0.detail.contains("changed after it was made") }, "\(signature.checks)")
         // The signature time-stamp, made before the corruption, still stamps the signature value.
         let signatureStamp = try XCTUnwrap(signature.timeStamps.first { $0.kind == "SIGNATURE_TIMESTAMP" })
         XCTAssertNotEqual(signatureStamp.subIndication, .hashFailure, signatureStamp.reason)

@@ -31,7 +31,7 @@ final class XAdESCorpusTests: XCTestCase {
         .init(file: "dss/dss3732-xades-enveloping-arcTst132.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "archive time-stamp in the 1.3.2 namespace", level: "XAdES-BASELINE-LTA"),
         .init(file: "dss/xades-extended-t.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "legacy XAdES-T", level: "XAdES-T"),
         .init(file: "dss/xades-lta-valid.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "intact B-LTA", level: "XAdES-BASELINE-LTA"),
-        .init(file: "dss/xades-lta-corrupted-cert.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "signature intact; the corrupted CertificateValues entry only harms the LT/LTA data", level: "XAdES-BASELINE-LTA"),
+        .init(file: "dss/xades-lta-corrupted-cert.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "signature intact; the corrupted CertificateValues entry breaks the archive time-stamp over it, so the level is named without it (MANIFEST: A-level not valid)", level: "XAdES-BASELINE-LT"),
         .init(file: "dss/xades-t-with-tsvd.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "B-T with xades141:TimeStampValidationData", level: "XAdES-BASELINE-T"),
         .init(file: "dss/xades-x-level.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "legacy XAdES-X", level: "XAdES-X"),
         .init(file: "eu-plugtest/Signature-X-BE_ECON-3.xml", indication: .indeterminate, subIndication: .noCertificateChainFound, why: "XPath Filter 2.0, Belgian eID", level: "XAdES-BASELINE-LT"),
