@@ -147,7 +147,7 @@ let package = Package(
         // from the trust sources and the revocation cache or fetcher.
         .target(
             name: "LongTerm",
-            dependencies: ["Validation", "CAdES", "XAdES", "Evidence", "Revocation", "SignatureAlgorithms", "Localization", x509], resources: messages),
+            dependencies: ["Validation", "CAdES", "XAdES", "Evidence", "Revocation", "SignatureAlgorithms", "Signing", "Localization", x509], resources: messages),
 
         // The one signature maker: a document, a form and a signer in,
         // XAdES or CAdES bytes out (used by the station and the sealer alike).
@@ -175,7 +175,8 @@ let package = Package(
             name: "Sealing",
             dependencies: [
                 "PKCS11", "SignatureAlgorithms", "Inventory", "QualifiedCertificates", "Signing", "XAdES", "CAdES",
-                "Timestamping", "Files", "Localization", "DaemonConfiguration", "Blocking", "Audit", "Signatures", crypto,
+                "Timestamping", "Files", "Localization", "DaemonConfiguration", "Blocking", "Audit", "Signatures", "LongTerm", "Revocation",
+                "TrustedLists", "Validation", crypto,
             ], resources: messages),
         .target(
             name: "Doctor",

@@ -7,8 +7,8 @@ import SwiftASN1
 import Timestamping
 import X509
 
-/// CAdES baseline signatures (ETSI EN 319 122-1, B-B and B-T): CMS SignedData
-/// with the signed attributes the standard asks for.
+/// CAdES baseline signatures (ETSI EN 319 122-1, B-B, B-T, B-LT, B-LTA): CMS
+/// SignedData with the signed attributes the standard asks for.
 public enum CAdES {
     /// The SignerInfo over a content digest: signed attributes, the token's
     /// signature and, for B-T, the signature time-stamp.
@@ -37,9 +37,12 @@ public enum CAdES {
             signatureAlgorithm: try signer.signatureAlgorithmIdentifier())
         let toBeSigned = try info.signedAttributesForSigning()
         info.signature = try await signer.signatureValue(over: options.digest.digest(toBeSigned))
-        if options.level == .bt {
+        if options.level.isTimeStamped {
             guard let client = options.timeStampClient else {
-                throw CMSError(.unsupported, "B-T needs a time-stamping server (TSA URL)")
+                throw CMSError(.unsupported, "\(options.level.rawValue) needs a time-stamping server (TSA URL)")
+            }
+            if options.level.carriesValidationData, options.validationData == nil {
+                throw CMSError(.unsupported, "\(options.level.rawValue) needs a source of validation data (certificates, revocation)")
             }
             let token = try await client.timestamp(digest: options.digest.digest(info.signature), hash: options.digest.identifier)
             info.unsignedAttributes = [
@@ -73,7 +76,41 @@ public enum CAdES {
             digestAlgorithms: [options.digest.identifier], content: content,
             certificates: try certificates(for: signer, options: options),
             signerInfos: [try CMSElement(erasing: info)])
-        return try data.serialize()
+        return try await longTerm(try data.serialize(), info: info, contentDigest: contentDigest, signer: signer, options: options)
+    }
+
+    /// B-LT and B-LTA made in one go: the validation data the options'
+    /// supplier gives for the signer and its signature time-stamp goes into
+    /// SignedData (``addValidationData(_:to:)``), and for B-LTA an
+    /// archive-time-stamp-v3 over all of it (``addArchiveTimeStamp(to:signerIndex:detachedContentDigest:algorithm:timeStamp:)``),
+    /// as an extension would add them. `bytes` unchanged below B-LT.
+    static func longTerm(_ bytes: [UInt8], info: SignerInfo, contentDigest: [UInt8], signer: Signer, options: CAdESOptions) async throws -> [UInt8] {
+        guard options.level.carriesValidationData, let supplier = options.validationData else { return bytes }
+        guard let token = info.unsignedAttributes.first(where: { $0.type == CMSOID.signatureTimeStampToken })?.values.first else {
+            throw CMSError(.unsupported, "\(options.level.rawValue) without a signature time-stamp")
+        }
+        var coder = DER.Serializer()
+        try coder.serialize(token)
+        let values = try await supplier.values(signerCertificate: signer.certificateDER, chain: signer.chainDER, signatureTimeStamp: coder.serializedBytes)
+        var extended = try addValidationData(
+            ValidationData(certificates: values.certificates, crls: values.crls, ocspResponses: values.ocspResponses), to: bytes)
+        guard options.level == .blta, let client = options.timeStampClient else { return extended }
+        let signed = try SignedData(contentInfo: extended)
+        guard let index = signed.parsedSignerInfos().firstIndex(where: { $0.signature == info.signature }) else {
+            throw CMSError(.noSuchSigner, "the new signer")
+        }
+        let digest = options.digest
+        extended = try await addArchiveTimeStamp(
+            to: extended, signerIndex: index,
+            detachedContentDigest: signed.content == nil ? { algorithm in
+                guard algorithm == digest else { throw CMSError(.contentMissing, "the document's \(algorithm.rawValue) digest") }
+                return contentDigest
+            } : nil,
+            algorithm: digest
+        ) { imprint, algorithm in
+            try await client.timestamp(digest: imprint, hash: algorithm.identifier).der
+        }
+        return extended
     }
 
     /// Hashes a file in constant memory.
@@ -104,6 +141,13 @@ public enum CAdES {
             throw CMSError(.tooLarge, "\(size) bytes; attached signatures are limited to \(options.maximumAttachedSize) bytes (use a detached signature)")
         }
         let out = try AtomicOutputFile(path: output)
+        if options.level.carriesValidationData {
+            // The validation data and archive time-stamp are added to the whole signature: held in memory (size checked above).
+            let content = try file.readAll(limit: options.maximumAttachedSize)
+            try out.write(try await signedData(contentDigest: options.digest.digest(content), content: content, signer: signer, options: options))
+            try out.commit()
+            return
+        }
         let digest = try digest(of: file, options.digest)
         let info = try await signerInfo(contentDigest: digest, signer: signer, options: options)
 
@@ -178,7 +222,7 @@ public enum CAdES {
             data.certificates.append(certificate)
         }
         data.signerInfos.append(try CMSElement(erasing: info))
-        return try data.serialize()
+        return try await longTerm(try data.serialize(), info: info, contentDigest: digest, signer: signer, options: options)
     }
 
     /// DER from a PEM-armoured signature (`-----BEGIN PKCS7-----`, `CMS`), or the input as it is.

@@ -16,8 +16,10 @@ public struct CAdESOptions: Sendable {
     public var policy: SignaturePolicy?
     /// Also put the chain (CA certificates given to the signer) in the signature.
     public var includeChain: Bool
-    /// For B-T: the time-stamp client.
+    /// For B-T and above: the time-stamp client (B-LTA: the archive time-stamp's too).
     public var timeStampClient: TimeStampClient?
+    /// For B-LT and B-LTA: where the validation data comes from.
+    public var validationData: (any ValidationDataSupplier)?
     /// Attached signatures embed the document: larger documents are refused.
     public var maximumAttachedSize: Int
 

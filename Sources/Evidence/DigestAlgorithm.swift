@@ -1,4 +1,5 @@
 import Crypto
+import SignatureAlgorithms
 import Foundation
 import SwiftASN1
 
@@ -57,6 +58,15 @@ public enum DigestAlgorithm: String, Sendable, Codable, CaseIterable {
     }
 
     public func hasher() -> DigestHasher { DigestHasher(self) }
+
+    /// The same algorithm as the signing enum (``HashAlgorithm``) names it.
+    public init(_ algorithm: HashAlgorithm) {
+        switch algorithm {
+        case .sha256: self = .sha256
+        case .sha384: self = .sha384
+        case .sha512: self = .sha512
+        }
+    }
 }
 
 /// Hashes data given piece by piece with any ``DigestAlgorithm``.

@@ -2,6 +2,7 @@ import CAdES
 import Evidence
 import Foundation
 import SignatureAlgorithms
+import Signing
 import Validation
 import XAdES
 
@@ -11,6 +12,15 @@ public enum LongTermLevel: String, Sendable, CaseIterable, Codable {
     case lt = "B-LT"
     /// B-LTA: B-LT and an archive time-stamp over all of it (renewed by extending again).
     case lta = "B-LTA"
+
+    /// The long-term level a baseline level names (nil for B-B and B-T).
+    public init?(_ level: BaselineLevel) {
+        switch level {
+        case .bb, .bt: return nil
+        case .blt: self = .lt
+        case .blta: self = .lta
+        }
+    }
 }
 
 /// Asks a TSA for a token over `digest` (computed with `algorithm`); the token's DER.
@@ -212,16 +222,5 @@ public struct Extender: Sendable {
     static func describe(_ signature: SignatureReport) -> String {
         let who = signature.signer?.name ?? signature.signer?.subject ?? signature.id
         return "\(who): \(signature.indication.rawValue)\(signature.subIndication.map { "/\($0.rawValue)" } ?? "") — \(signature.reason)"
-    }
-}
-
-extension DigestAlgorithm {
-    /// The same algorithm as Podpis's signing enum names it.
-    init(_ algorithm: HashAlgorithm) {
-        switch algorithm {
-        case .sha256: self = .sha256
-        case .sha384: self = .sha384
-        case .sha512: self = .sha512
-        }
     }
 }

@@ -1,6 +1,7 @@
 import SignatureAlgorithms
 import DaemonConfiguration
 import Foundation
+import LongTerm
 import Signing
 import Timestamping
 import PKCS11
@@ -8,8 +9,10 @@ import XAdES
 
 extension SealSettings {
     /// The settings of a `[seal.NAME]` profile, with the configuration's XML
-    /// limits and, for B-T, its first time-stamping authority.
-    public init(profile: DaemonConfiguration.SealProfile, configuration: DaemonConfiguration) throws {
+    /// limits, for B-T and above its first time-stamping authority, and for
+    /// B-LT and B-LTA `validationData` (one ``LongTermSupplier`` shared by
+    /// the daemon's profiles; made from `[verification]` when not given).
+    public init(profile: DaemonConfiguration.SealProfile, configuration: DaemonConfiguration, validationData: (any ValidationDataSupplier)? = nil) throws {
         self.init()
         xml = profile.xml
         other = profile.other
@@ -20,11 +23,14 @@ extension SealSettings {
         xmlLimits = XMLParseLimits(
             maximumBytes: configuration.limits.xmlMaxBytes, maximumDepth: configuration.limits.xmlMaxDepth,
             maximumNodes: configuration.limits.xmlMaxNodes)
-        if level == .bt {
+        if level.isTimeStamped {
             guard let url = configuration.timestamp.urls.first.flatMap(URL.init(string:)) else {
                 throw SealError("no-tsa", messages.text("no-tsa"))
             }
             timeStamp = TimeStampClient(url: url, timeout: configuration.timestamp.timeoutSeconds)
+        }
+        if level.carriesValidationData {
+            self.validationData = try validationData ?? LongTermSupplier.configured(configuration.verification)
         }
     }
 }

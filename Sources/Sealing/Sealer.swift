@@ -18,6 +18,8 @@ public struct SealSettings: Sendable {
     public var level: BaselineLevel = .bb
     public var digest: HashAlgorithm = .sha256
     public var timeStamp: TimeStampClient?
+    /// B-LT and B-LTA: where each seal's validation data comes from (collected once per second of sealing, not per document).
+    public var validationData: (any ValidationDataSupplier)?
     public var maxDocumentBytes = 64 << 20
     /// All documents of one batch together.
     public var maxBatchBytes = 16 << 30
@@ -131,8 +133,8 @@ public final class Sealer: Sendable {
         self.key = key
         self.settings = settings
         maker = SignatureMaker(
-            level: settings.level, digest: settings.digest, timeStampClient: settings.timeStamp, xmlLimits: settings.xmlLimits,
-            maximumAttachedBytes: settings.maxDocumentBytes)
+            level: settings.level, digest: settings.digest, timeStampClient: settings.timeStamp, validationData: settings.validationData,
+            xmlLimits: settings.xmlLimits, maximumAttachedBytes: settings.maxDocumentBytes)
     }
 
     /// Seals `inputs` into `directory`; the results in input order.

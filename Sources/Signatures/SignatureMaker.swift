@@ -15,6 +15,8 @@ public struct SignatureMaker: Sendable {
     public var commitment: CommitmentType?
     public var claimedRole: String?
     public var timeStampClient: TimeStampClient?
+    /// B-LT and B-LTA: the validation data's source.
+    public var validationData: (any ValidationDataSupplier)?
     /// Limits for the XML documents parsed here.
     public var xmlLimits: XMLParseLimits
     /// The largest document put inside a CAdES signature.
@@ -22,8 +24,10 @@ public struct SignatureMaker: Sendable {
 
     public init(
         level: BaselineLevel, digest: HashAlgorithm, commitment: CommitmentType? = nil, claimedRole: String? = nil,
-        timeStampClient: TimeStampClient? = nil, xmlLimits: XMLParseLimits = XMLParseLimits(), maximumAttachedBytes: Int = 256 << 20
+        timeStampClient: TimeStampClient? = nil, validationData: (any ValidationDataSupplier)? = nil, xmlLimits: XMLParseLimits = XMLParseLimits(),
+        maximumAttachedBytes: Int = 256 << 20
     ) {
+        self.validationData = validationData
         self.level = level
         self.digest = digest
         self.commitment = commitment
@@ -67,11 +71,15 @@ public struct SignatureMaker: Sendable {
     }
 
     var xadesOptions: XAdESOptions {
-        XAdESOptions(packaging: .detached, level: level, digest: digest, commitment: commitment, claimedRole: claimedRole, timeStampClient: timeStampClient)
+        var options = XAdESOptions(packaging: .detached, level: level, digest: digest, commitment: commitment, claimedRole: claimedRole, timeStampClient: timeStampClient)
+        options.validationData = validationData
+        return options
     }
 
     var cadesOptions: CAdESOptions {
-        CAdESOptions(level: level, digest: digest, commitment: commitment, claimedRole: claimedRole, timeStampClient: timeStampClient)
+        var options = CAdESOptions(level: level, digest: digest, commitment: commitment, claimedRole: claimedRole, timeStampClient: timeStampClient)
+        options.validationData = validationData
+        return options
     }
 
     /// One signature of one document in `form`. A document given by its

@@ -150,6 +150,8 @@ public struct StationSettings: Sendable {
     /// `[server] agent_users`: users (names or uids) besides the daemon's own
     /// whose connections may be the clerk's agent.
     public var agentUsers: [String] = []
+    /// B-LT and B-LTA: the validation data's source (from `[verification]`); nil: those levels are refused.
+    public var validationData: (any ValidationDataSupplier)? = nil
 
     public init(
         modulePaths: [String] = [], useRegisteredModules: Bool = true, timeStampURLs: [URL] = [],

@@ -30,6 +30,11 @@ extension Station {
 
     private func signThrowing(_ request: SignRequest, requester: Requester, requestID: String, admitted: Admission?) async throws -> [SignedOutput] {
         try request.validate()
+        // Refused before the clerk is asked: levels this station cannot reach.
+        _ = try timeStampClient(request.level)
+        if request.level.carriesValidationData, settings.validationData == nil {
+            throw StationProblem.badRequest(messages.text("level-lt-needs-verification", ["level": request.level.rawValue]))
+        }
         // Hostile or broken XML is refused before the clerk is asked or the token touched.
         let parsed = try prepareXML(request)
         let admission = try await admit(
@@ -198,7 +203,7 @@ extension Station {
     }
 
     func timeStampClient(_ level: BaselineLevel) throws -> TimeStampClient? {
-        guard level == .bt else { return nil }
+        guard level.isTimeStamped else { return nil }
         guard let url = settings.timeStampURLs.first else {
             throw StationProblem.badRequest(messages.text("level-b-t-needs-a"))
         }
@@ -211,7 +216,7 @@ extension Station {
     func produce(_ request: SignRequest, parsed: [Int: XMLDocument], signer: Signer) async throws -> [SignedOutput] {
         let maker = SignatureMaker(
             level: request.level, digest: request.digest, commitment: request.commitment, claimedRole: request.role,
-            timeStampClient: try timeStampClient(request.level), xmlLimits: settings.xmlLimits)
+            timeStampClient: try timeStampClient(request.level), validationData: settings.validationData, xmlLimits: settings.xmlLimits)
         let documents = request.documents.enumerated().map { index, document -> SignatureMaker.Document in
             let content: SignatureMaker.Document.Content
             if let xml = parsed[index] {

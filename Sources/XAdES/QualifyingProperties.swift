@@ -25,13 +25,16 @@ struct QualifyingProperties {
             self.xades = xades
         }
 
-        func addSignatureTimeStamp(_ token: [UInt8], id: String, canonicalization: Canonicalization, ds: xmlNsPtr) {
+        /// Adds UnsignedProperties with the SignatureTimeStamp; returns its UnsignedSignatureProperties.
+        @discardableResult
+        func addSignatureTimeStamp(_ token: [UInt8], id: String, canonicalization: Canonicalization, ds: xmlNsPtr) -> xmlNodePtr {
             let unsigned = element.add("UnsignedProperties", xades)
             let signatureProperties = unsigned.add("UnsignedSignatureProperties", xades)
             let timeStamp = signatureProperties.add("SignatureTimeStamp", xades)
             timeStamp.set("Id", id)
             timeStamp.add("CanonicalizationMethod", ds).set("Algorithm", canonicalization.uri)
             timeStamp.add("EncapsulatedTimeStamp", xades, text: Data(token).base64EncodedString())
+            return signatureProperties
         }
     }
 

@@ -1,5 +1,6 @@
 import CLibXML2
 import CMS
+import Evidence
 import Foundation
 import SignatureAlgorithms
 import Signing
@@ -37,6 +38,8 @@ final class SignatureAssembly {
     let signedInfo: xmlNodePtr
     let signatureValue: xmlNodePtr
     private var references: [DataReference] = []
+    /// A detached signature's files, by the names its references give (B-LTA's archive time-stamp input).
+    var detachedFiles: [DetachedData] = []
     private var objects = 0
     private let keyInfo: xmlNodePtr
 
@@ -108,7 +111,8 @@ final class SignatureAssembly {
     /// Adds the qualifying properties, computes every digest, signs, and
     /// time-stamps the signature value for B-T.
     func complete() async throws {
-        if options.level == .bt && options.timeStampClient == nil { throw XAdESError(.noTimeStampServer, "") }
+        if options.level.isTimeStamped && options.timeStampClient == nil { throw XAdESError(.noTimeStampServer, "") }
+        if options.level.carriesValidationData && options.validationData == nil { throw XAdESError(.noValidationData, options.level.rawValue) }
         // The SignedProperties reference comes last in SignedInfo.
         let propertiesID = "xades-" + id
         let propertiesReference = signedInfo.add("Reference", ds)
@@ -140,13 +144,26 @@ final class SignatureAssembly {
         let value = try await signer.sign(signedInfoDigest)
         xmlNodeSetContent(signatureValue, Data(value).base64EncodedString())
 
-        if options.level == .bt {
-            guard let client = options.timeStampClient else { throw XAdESError(.noTimeStampServer, "") }
-            let canonicalValue = try Canonicalizer.bytes(document, .subtree(signatureValue, comments: false), method: options.signedInfoCanonicalization)
-            let hash = options.digest
-            let token = try await client.timestamp(digest: hash.digest(canonicalValue), hash: hash.identifier)
-            qualifying.addSignatureTimeStamp(token.der, id: "ts-" + id, canonicalization: options.signedInfoCanonicalization, ds: ds)
+        guard options.level.isTimeStamped else { return }
+        guard let client = options.timeStampClient else { throw XAdESError(.noTimeStampServer, "") }
+        let canonicalValue = try Canonicalizer.bytes(document, .subtree(signatureValue, comments: false), method: options.signedInfoCanonicalization)
+        let hash = options.digest
+        let token = try await client.timestamp(digest: hash.digest(canonicalValue), hash: hash.identifier)
+        let unsigned = qualifying.addSignatureTimeStamp(token.der, id: "ts-" + id, canonicalization: options.signedInfoCanonicalization, ds: ds)
+
+        // B-LT: the validation data, as an extension would add it; B-LTA: and the archive time-stamp.
+        guard options.level.carriesValidationData, let supplier = options.validationData else { return }
+        let values = try await supplier.values(signerCertificate: signer.certificateDER, chain: signer.chainDER, signatureTimeStamp: token.der)
+        let elements = LongTermElements(document: document, signature: signature, unsigned: unsigned)
+        _ = elements.addValidationData(certificates: values.certificates, ocspResponses: values.ocspResponses, crls: values.crls)
+        guard options.level == .blta else { return }
+        guard let root = document.root,
+            let pending = elements.startArchiveTimeStamp(
+                algorithm: DigestAlgorithm(hash), canonicalization: options.signedInfoCanonicalization, index: IdentifierIndex(root), detached: detachedFiles)
+        else {
+            throw XAdESError(.cannotExtend, "B-LTA: the archive time-stamp's input cannot be computed (a file given by its digest alone?)")
         }
+        pending.complete(token: try await client.timestamp(digest: pending.digest, hash: hash.identifier).der)
     }
 
     private func digest(_ digester: Digester) throws -> String {

@@ -1,14 +1,17 @@
 import CLibXML2
+import Evidence
 import Files
 import Foundation
 import Signing
 
-/// XAdES baseline signatures (ETSI EN 319 132-1, B-B and B-T) over a token key.
+/// XAdES baseline signatures (ETSI EN 319 132-1, B-B, B-T, B-LT, B-LTA) over a token key.
 ///
 /// Each call builds one ds:Signature with libxml2, digests the signed data
 /// (canonicalized by libxml2 where it is XML; streamed where it is a file),
-/// signs the canonical SignedInfo with the ``Signer`` and, for B-T, adds a
-/// SignatureTimeStamp over the canonical SignatureValue.
+/// signs the canonical SignedInfo with the ``Signer`` and, for B-T and above,
+/// adds a SignatureTimeStamp over the canonical SignatureValue; for B-LT the
+/// validation data from ``XAdESOptions/validationData``; for B-LTA an archive
+/// time-stamp over all of it.
 public enum XAdES {
     /// A file signed by a detached signature.
     public struct DetachedFile: Sendable {
@@ -129,6 +132,8 @@ public enum XAdES {
         guard !files.isEmpty else { throw XAdESError(.noDocuments, "") }
         let document = XMLDocument.empty(name: files[0].name)
         let assembly = try SignatureAssembly(document: document, parent: nil, signer: signer, options: options)
+        // B-LTA's archive time-stamp covers the files' contents: those given by digest alone cannot be stamped.
+        assembly.detachedFiles = files.filter { $0.digest == nil }.map { DetachedData(name: $0.name, file: $0.file) }
         for file in files {
             if let digest = file.digest {
                 guard digest.count == options.digest.length else {

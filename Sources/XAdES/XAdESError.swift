@@ -13,6 +13,7 @@ public enum XAdESErrorKind: String, ErrorKind {
     case noTimeStampServer = "xades-no-tsa"
     case badDigest = "xades-bad-digest"
     case cannotExtend = "xades-cannot-extend"
+    case noValidationData = "xades-no-validation-data"
 
     public static var catalog: MessageCatalog { messages }
 }

@@ -52,8 +52,10 @@ public struct XAdESOptions: Sendable {
     /// Canonicalization transform of each XML reference (document, object, signed properties).
     public var referenceCanonicalization: Canonicalization
     public var envelopedTransform: EnvelopedTransform
-    /// For B-T: the time-stamp client.
+    /// For B-T and above: the time-stamp client (B-LTA: the archive time-stamp's too).
     public var timeStampClient: TimeStampClient?
+    /// For B-LT and B-LTA: where the validation data comes from.
+    public var validationData: (any ValidationDataSupplier)?
     /// The largest file put inside an enveloping signature.
     public var maximumEmbeddedSize: Int
 

@@ -41,7 +41,7 @@ struct Sign: AsyncParsableCommand {
     @Flag(help: "Detached signature (CAdES: the document stays outside the .p7s; XAdES: --packaging detached).") var detached = false
     @Option(help: "XAdES packaging: enveloped, enveloping or detached.") var packaging: XAdESOptions.Packaging?
     @Option(help: "Baseline level: B-B, B-T (with a time-stamp), B-LT (B-T with the certificates and revocation data inside) or B-LTA (B-LT with an archive time-stamp).")
-    var level: SignLevel = .bb
+    var level: BaselineLevel = .bb
     @Option(help: "Certificate id (see podpis certs); optional when only one certificate can sign.") var cert: String?
     @Option(help: "Commitment type: origin, receipt, delivery, sender, approval, creation.") var commitment: CommitmentType?
     @Option(help: "Claimed role, e.g. \"Kierownik Referatu\".") var role: String?
@@ -139,14 +139,14 @@ struct Sign: AsyncParsableCommand {
             guard let url = URL(string: tsa) else { throw ValidationError("--tsa is not a URL: \(tsa)") }
             client = TimeStampClient(url: url)
         }
-        let staging = try level.longTerm.map { _ in try Staging() }
+        let staging = try LongTermLevel(level).map { _ in try Staging() }
         defer { staging?.remove() }
         let written: [String]
         switch format {
         case .cades: written = try await signCAdES(signer: signer, client: client, staging: staging)
         case .xades: written = try await signXAdES(signer: signer, client: client, documents: xmlDocuments, staging: staging)
         }
-        if let staging, let target = level.longTerm { try await extend(staging, to: target) }
+        if let staging, let target = LongTermLevel(level) { try await extend(staging, to: target) }
         if json { try printJSON(["signed": written]) }
     }
 
@@ -170,7 +170,7 @@ struct Sign: AsyncParsableCommand {
 
     func signCAdES(signer: Signer, client: TimeStampClient?, staging: Staging?) async throws -> [String] {
         var options = CAdESOptions(
-            level: level.baseline, digest: digest, commitment: commitment, claimedRole: role, includeChain: includeChain)
+            level: level.isTimeStamped ? .bt : .bb, digest: digest, commitment: commitment, claimedRole: role, includeChain: includeChain)
         options.timeStampClient = client
         var written: [String] = []
         for file in files {
@@ -198,7 +198,7 @@ struct Sign: AsyncParsableCommand {
 
     func signXAdES(signer: Signer, client: TimeStampClient?, documents: [String: XMLDocument], staging: Staging?) async throws -> [String] {
         let options = XAdESOptions(
-            packaging: xadesPackaging, level: level.baseline, digest: digest, commitment: commitment, claimedRole: role,
+            packaging: xadesPackaging, level: level.isTimeStamped ? .bt : .bb, digest: digest, commitment: commitment, claimedRole: role,
             includeChain: includeChain, signingCertificate: signingCertificate, signedInfoCanonicalization: c14n,
             referenceCanonicalization: c14n, envelopedTransform: envelopedTransform, timeStampClient: client)
         var written: [String] = []
@@ -245,21 +245,6 @@ struct Sign: AsyncParsableCommand {
     /// XML by its name (enveloping puts other files in as base64).
     static func looksLikeXML(_ path: String) -> Bool {
         ["xml", "xades", "gml"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
-    }
-}
-
-/// The levels `podpis sign` reaches: B-B and B-T by the signature maker,
-/// B-LT and B-LTA by extending its B-T in the same run.
-enum SignLevel: String, ExpressibleByArgument, CaseIterable {
-    case bb = "B-B", bt = "B-T", lt = "B-LT", lta = "B-LTA"
-
-    var baseline: BaselineLevel { self == .bb ? .bb : .bt }
-    var longTerm: LongTermLevel? {
-        switch self {
-        case .bb, .bt: return nil
-        case .lt: return .lt
-        case .lta: return .lta
-        }
     }
 }
 

@@ -5,6 +5,7 @@ import DaemonConfiguration
 import Foundation
 import Hummingbird
 import Localization
+import LongTerm
 import Logging
 import NIOCore
 import PKCS11
@@ -62,6 +63,16 @@ struct Podpisd: AsyncParsableCommand {
 
         Listeners.raiseOpenFileLimit(logger: logger)
         var settings = StationSettings(configuration)
+        // B-LT and B-LTA (clerks' requests and seal profiles): one supplier of
+        // validation data from [verification], its collections shared.
+        var longTerm: LongTermSupplier? = nil
+        do {
+            longTerm = try LongTermSupplier.configured(configuration.verification)
+        } catch {
+            let readable = error as? any ClerkReadableError
+            logger.warning("B-LT/B-LTA unavailable: \(readable?.message.en ?? "\(error)")", metadata: readable.map { ["code": "\($0.code)"] })
+        }
+        settings.validationData = longTerm
         settings.auditPath = configuration.auditPath(system: system, environment: environment)
         settings.pairingPath = configuration.pairingPath(system: system, environment: environment)
         logger.info("audit trail: \(settings.auditPath ?? "-")")
@@ -77,7 +88,7 @@ struct Podpisd: AsyncParsableCommand {
         // Seal profiles: their keys (opened once, shared), batches and hot folders.
         var profiles: [SealKeys.Profile] = []
         for profile in configuration.seals.values.sorted(by: { $0.name < $1.name }) {
-            let settings = try SealSettings(profile: profile, configuration: configuration)
+            let settings = try SealSettings(profile: profile, configuration: configuration, validationData: longTerm)
             let modules = station.pkcs11Modules
             let pin = SealPINSource(profile.pin, prompt: { try AskPassword.seal(profile: profile.name) })
             profiles.append(.init(name: profile.name, certificate: profile.certificate, settings: settings) {
