@@ -29,7 +29,7 @@ extension DaemonConfiguration {
         [defaults]
         format = "xades"              # xades | cades
         packaging = "detached"        # enveloped | enveloping | detached
-        level = "B-B"                 # B-B | B-T
+        level = "B-B"                 # B-B | B-T | B-LT | B-LTA (the last two: validation data from [verification])
         digest = "SHA-256"            # SHA-256 | SHA-384 | SHA-512
         [limits]
         xml_max_mib = 64
@@ -54,7 +54,7 @@ extension DaemonConfiguration {
         # certificate = "f194d32f02c78d47"  # 8+ hex digits of the seal certificate's SHA-256
         # xml = "xades-enveloped"     # XML documents: xades-enveloped | xades-enveloping | xades-detached | cades-attached | cades-detached
         # other = "cades-detached"    # every other document (PDF, …)
-        # level = "B-B"               # B-B | B-T
+        # level = "B-B"               # B-B | B-T | B-LT | B-LTA (B-LT: certificates and revocation data inside, from [verification]; B-LTA: and an archive time-stamp)
         # digest = "SHA-256"
         # sessions = 4                # PKCS#11 sessions signing in parallel (an HSM: several; a card: 1)
         # signing_nice = -10          # nice of the threads calling C_Sign; below 0 needs LimitNICE=-10 in the unit

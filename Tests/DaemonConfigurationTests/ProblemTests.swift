@@ -189,7 +189,7 @@ final class ProblemTests: ConfigurationFileTestCase {
             [defaults]
             format = "cadse"
             packaging = "envelopped"
-            level = "B-LT"
+            level = "B-TT"
             digest = "SHA256"
             """)
         XCTAssertEqual(summary(found), [
