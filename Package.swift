@@ -232,6 +232,8 @@ let package = Package(
         .executableTarget(
             name: "VerificationBenchmark", dependencies: ["Evidence", "Validation", "Revocation", "TrustedLists"],
             path: "Benchmarks/VerificationBenchmark"),
+        .executableTarget(
+            name: "LongTermBenchmark", dependencies: ["Evidence", "LongTerm", "Revocation", "Validation"], path: "Benchmarks/LongTermBenchmark"),
         .executableTarget(name: "SealingBenchmark", dependencies: ["PKCS11", "SignatureAlgorithms", "CLibXML2"], path: "Benchmarks/SealingBenchmark"),
 
         // MARK: Tests
