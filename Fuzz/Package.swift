@@ -19,6 +19,7 @@ let targets: [(String, [String])] = [
     ("FuzzSignRequest", ["Station"]),
     ("FuzzCertificate", ["QualifiedCertificates"]),
     ("FuzzXAdESExamination", ["XAdES", "Evidence", "Validation"]),
+    ("FuzzXAdESExtension", ["XAdES", "Evidence"]),
     ("FuzzTrustedList", ["TrustedLists", "XAdES"]),
     ("FuzzOCSPResponse", ["Revocation"]),
     ("FuzzCRL", ["Revocation"]),

@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds="${FUZZ_SECONDS:-300}"
 jobs="${FUZZ_JOBS:-1}"
-all=(FuzzTar FuzzXML FuzzFlatJSON FuzzConfiguration FuzzCMS FuzzTimeStampResponse FuzzSignRequest FuzzCertificate FuzzXAdESExamination FuzzTrustedList FuzzOCSPResponse FuzzCRL FuzzCAdESExamination)
+all=(FuzzTar FuzzXML FuzzFlatJSON FuzzConfiguration FuzzCMS FuzzTimeStampResponse FuzzSignRequest FuzzCertificate FuzzXAdESExamination FuzzTrustedList FuzzOCSPResponse FuzzCRL FuzzCAdESExamination FuzzXAdESExtension)
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=("${all[@]}")
 root="$(pwd)"
@@ -77,7 +77,7 @@ for target in "${targets[@]}"; do
     corpus="$(mktemp -d)"
     seeds=("$root/Fuzz/Corpus/$target")
     case "$target" in
-        FuzzXML) [ -d "$samples/xades" ] && seeds+=("$samples/xades") ;;
+        FuzzXML | FuzzXAdESExtension) [ -d "$samples/xades" ] && seeds+=("$samples/xades") ;;
         FuzzCMS) [ -d "$samples/cades" ] && seeds+=("$samples/cades") ;;
         FuzzCertificate)
             # Real certificates, taken out of the samples' signatures and the

@@ -1,26 +1,28 @@
 import Foundation
 
-/// A tiny Python HTTP server on 127.0.0.1 for the fetcher's tests; it
+/// A tiny Python HTTP server on 127.0.0.1 for the fetcher's tests (and the
+/// extension's, which need a responder that misbehaves); it
 /// records every request it receives (method and path, one line each) so
 /// that a test can assert that nothing reached it. Answers:
 /// - `/ocsp` (POST): `openssl ocsp -index` over the fixture CA answers the posted request;
 /// - `/hang`: never answers; `/big`: 50 MB without Content-Length; `/big-announced`: 50 MB announced;
 /// - `/redirect-file`: to file:///etc/passwd; `/redirect-port`: to the other server's /ca.crl;
 ///   `/redirect-loop`: to itself; `/status-500`: an error;
+/// - `/garbage-ocsp`: 200 with bytes that are no DER at all, as application/ocsp-response;
 /// - any other path: the fixture file of that name.
 /// It stops when its standard input closes or its parent (the test process)
 /// is gone, whichever comes first, then the fixtures' server removes the
 /// temporary directory. It never holds the test's standard output or error:
 /// `swift test` waits for those to close, so a server that outlived the test
 /// once kept CI waiting until its watchdog gave up.
-final class TestHTTPServer: @unchecked Sendable {
-    let port: Int
-    let log: String
+public final class TestHTTPServer: @unchecked Sendable {
+    public let port: Int
+    public let log: String
     private let process: Process
     private let input: Pipe
 
     /// `removingDirectory`: this server deletes `directory` when it stops (the fixtures' owner).
-    init(directory: String, name: String, otherPort: Int = 0, removingDirectory: Bool = false) throws {
+    public init(directory: String, name: String, otherPort: Int = 0, removingDirectory: Bool = false) throws {
         let script = directory + "/server.py"
         if !FileManager.default.fileExists(atPath: script) { try Self.script.write(toFile: script, atomically: true, encoding: .utf8) }
         log = directory + "/\(name).log"
@@ -41,11 +43,11 @@ final class TestHTTPServer: @unchecked Sendable {
     }
 
     /// The requests received so far ("GET /ca.crl").
-    var hits: [String] {
+    public var hits: [String] {
         ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     static let script = #"""
 import http.server, os, shutil, subprocess, sys, threading, time
@@ -87,6 +89,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if p == "/redirect-port": return self.send(302, headers=[("Location", "http://127.0.0.1:%d/ca.crl" % other_port)])
         if p == "/redirect-loop": return self.send(302, headers=[("Location", "/redirect-loop")])
         if p == "/status-500": return self.send(500, b"no")
+        if p == "/garbage-ocsp":
+            return self.send(200, b"\xde\xad\xbe\xef garbage, not an OCSP response \x00\x01\x02", [("Content-Type", "application/ocsp-response")])
         if p == "/ocsp" and self.command == "POST":
             request, response = os.path.join(directory, "posted.req"), os.path.join(directory, "posted.der")
             open(request, "wb").write(body)
