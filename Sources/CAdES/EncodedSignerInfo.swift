@@ -45,7 +45,7 @@ struct EncodedSignerInfo {
         } catch let error as CMSError {
             throw error
         } catch {
-            throw CMSError(.malformed, "SignerInfo: \(error)")
+            throw CMSError(.malformed, "SignerInfo: \(parseFailure(error))")
         }
     }
 

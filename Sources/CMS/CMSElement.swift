@@ -22,7 +22,7 @@ public struct CMSElement: DERSerializable, Sendable, Hashable {
         } catch let error as CMSError {
             throw error
         } catch {
-            throw CMSError(.malformed, "element: \(error)")
+            throw CMSError(.malformed, "element: \(parseFailure(error))")
         }
         self.bytes = bytes
     }

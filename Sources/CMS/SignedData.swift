@@ -233,14 +233,14 @@ public struct SignedData: DERImplicitlyTaggable, BERImplicitlyTaggable, Sendable
                 let type = try ASN1ObjectIdentifier(berEncoded: &nodes)
                 return (type, try BER.explicitlyTagged(&nodes, tagNumber: 0, tagClass: .contextSpecific) { $0 })
             }
-        } catch { throw CMSError(.malformed, "ContentInfo: \(error)") }
+        } catch { throw CMSError(.malformed, "ContentInfo: \(parseFailure(error))") }
         guard contentType == CMSOID.signedData else { throw CMSError(.notSignedData, "content type \(contentType)") }
         do {
             self = try SignedData(berEncoded: content)  // the content as it came (BER allowed)
         } catch let unknown as CMSVersion.Unknown {
             throw CMSError(.unsupported, "SignedData version \(unknown.value)")
         } catch {
-            throw CMSError(.malformed, "SignedData: \(error)")
+            throw CMSError(.malformed, "SignedData: \(parseFailure(error))")
         }
     }
 
@@ -274,7 +274,7 @@ public struct SignedData: DERImplicitlyTaggable, BERImplicitlyTaggable, Sendable
     /// definite or indefinite length) are ignored.
     static func parseTolerantOfPadding(_ bytes: [UInt8]) throws(CMSError) -> ASN1Node {
         if let length = BERExtent.ofFirstElement(bytes), length < bytes.count, bytes[length...].allSatisfy({ $0 == 0 }) {
-            do { return try BER.parse(bytes[0..<length]) } catch { throw CMSError(.malformed, "\(error)") }
+            do { return try BER.parse(bytes[0..<length]) } catch { throw CMSError(.malformed, parseFailure(error)) }
         }
         var end = bytes.count
         var firstError: Error? = nil

@@ -51,7 +51,7 @@ public struct CertificateRevocationList: Sendable {
         } catch let error as RevocationError {
             throw error
         } catch {
-            throw RevocationError(.crlMalformed, "\(error)")
+            throw RevocationError(.crlMalformed, parseFailure(error))
         }
     }
 

@@ -1,3 +1,4 @@
+import CMS
 import SwiftASN1
 
 /// `OCSPResponse ::= SEQUENCE { responseStatus, responseBytes [0] EXPLICIT ResponseBytes OPTIONAL }`
@@ -74,7 +75,7 @@ public struct OCSPResponse: DERImplicitlyTaggable, Hashable, Sendable {
     /// Parses a DER OCSPResponse, refusing anything else with a ``RevocationError``.
     public static func parse(_ der: [UInt8]) throws(RevocationError) -> OCSPResponse {
         do { return try OCSPResponse(derEncoded: der) } catch {
-            throw RevocationError(.ocspMalformed, "\(error)")
+            throw RevocationError(.ocspMalformed, parseFailure(error))
         }
     }
 }

@@ -41,8 +41,11 @@ public final class XAdESExtension {
         document = try XMLDocument.parse(bytes: bytes, name: name, limits: limits, locating: Self.located)
         original = bytes
         guard let root = document.root else { throw XMLInputError(.empty, document: name) }
-        if let encoding = document.pointer.pointee.encoding.map({ String(cString: $0) }), encoding.uppercased() != "UTF-8" {
-            throw XAdESError(.cannotExtend, "\(name): \(encoding) (only UTF-8 files are extended in place)")
+        // The inserted elements are written in UTF-8 (base64 and ASCII names): files in UTF-8 or plain ASCII take them as they are.
+        if let encoding = document.pointer.pointee.encoding.map({ String(cString: $0) }),
+            !["UTF-8", "UTF8", "US-ASCII", "ASCII"].contains(encoding.uppercased())
+        {
+            throw XAdESError(.cannotExtend, "\(name): \(encoding) (only UTF-8 and ASCII files are extended in place)")
         }
         index = IdentifierIndex(root)
         let all = root.descendants { $0.isElement("Signature", in: XMLName.dsig) }
