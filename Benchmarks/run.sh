@@ -13,6 +13,7 @@ swift build -c release --product podpisd
 swift build -c release --product DetachedSigningBenchmark
 swift build -c release --product SealingBenchmark
 swift build -c release --product VerificationBenchmark
+swift build -c release --product LongTermBenchmark
 bash Benchmarks/baselines/install.sh
 bin="$(swift build -c release --show-bin-path)"
 was_up=0
@@ -46,6 +47,8 @@ cooldown() {
 echo "== verifying 2000 × 10 KB XAdES and CAdES B-T (P-256, RSA-2048) with lists and revocation cached"
 bash Benchmarks/verify-fixtures.sh "$bin/podpis" "${TMPDIR:-/tmp}/podpis-verify-bench" "${VERIFY_COUNT:-2000}"
 "$bin/VerificationBenchmark" "${TMPDIR:-/tmp}/podpis-verify-bench" 200 || status=1
+echo "== long-term: sealing 1000 × 10 KB XML at B-T and B-LT in turn; extending the B-T to B-LT with a warm cache"
+bash Benchmarks/long-term.sh "$bin/podpis" "$bin/LongTermBenchmark" "${LONG_TERM_COUNT:-1000}" 2 || status=1
 echo "== sealing 1000 × 10 KB XML (XAdES enveloped) vs the token's C_Sign, openssl per document, signxml"
 cooldown
 "$bin/SealingBenchmark" "$bin/podpis" 1000 1 rsa || status=1

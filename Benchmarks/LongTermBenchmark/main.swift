@@ -38,7 +38,12 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 
 // Warm-up, online: fills the cache.
 let warm = extender(online: true)
-for (index, bytes) in documents.enumerated() { _ = try await warm.extend(bytes, name: paths[index], to: .lt) }
+do {
+    for (index, bytes) in documents.enumerated() { _ = try await warm.extend(bytes, name: paths[index], to: .lt) }
+} catch {
+    print("warm-up failed: \(error)")
+    exit(1)
+}
 
 // Timed, offline: the cache only.
 let offline = extender(online: false)
@@ -47,7 +52,11 @@ var grown = 0
 let start = DispatchTime.now().uptimeNanoseconds
 for (index, bytes) in documents.enumerated() {
     let began = DispatchTime.now().uptimeNanoseconds
-    let extended = try await offline.extend(bytes, name: paths[index], to: .lt)
+    let extended: Extender.Extended
+    do { extended = try await offline.extend(bytes, name: paths[index], to: .lt) } catch {
+        print("\(paths[index]): \(error)")
+        exit(1)
+    }
     latencies.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)
     grown += extended.bytes.count - bytes.count
 }

@@ -82,8 +82,10 @@ public struct ValidationDataCollector: Sendable {
             for certificate in path.certificates { data.add(certificate: certificate.der) }
             for (index, certificate) in path.certificates.enumerated() where index + 1 < path.certificates.count {
                 guard certificate.der != path.anchor?.der, checked.insert(certificate.der).inserted else { continue }
+                // Freshness is asked of the leaf's data (the signer's, a TSA's), as validation asks it;
+                // a CA's CRL published before the time-stamp still says the CA was not revoked.
                 await addRevocation(
-                    for: certificate, issuer: path.certificates[index + 1], freshAfter: freshAfter,
+                    for: certificate, issuer: path.certificates[index + 1], freshAfter: index == 0 ? freshAfter : nil,
                     carried: signature.ocspResponses + signature.crls, into: &data)
             }
         }
