@@ -103,6 +103,69 @@ final class OwnSignatureVerificationTests: XCTestCase {
         XCTAssertEqual(checked, 50)
     }
 
+    /// B-LT and B-LTA for every key kind and form: a B-T made by `podpis
+    /// sign`, extended by `podpis extend` to B-LT and to B-LTA, and a B-LTA
+    /// made by `podpis sign` in one go; each TOTAL-PASSED at its level with
+    /// the qualification its certificate has, validated with no revocation
+    /// source but what the file carries, and still passing xmlsec1 (and the
+    /// XAdES 1.3.2 + 1.4.1 schemas) / `openssl cms -verify`.
+    func testEveryKeyKindInEveryFormReachesBLTAndBLTAThatPassWithWhatTheyCarry() async throws {
+        let document = directory.appendingPathComponent("zaswiadczenie.xml")
+        try Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Zaswiadczenie Id=\"z1\"><Tresc>Zaświadcza się, że…</Tresc></Zaswiadczenie>\n".utf8).write(to: document)
+        let tl = try TestBench.value("PODPIS_TL_DIR")
+        let cache = directory.appendingPathComponent("tl").path
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(tl)/EU-TEST-LOTL.xml", toPath: "\(cache)/EU.xml")
+        try FileManager.default.copyItem(atPath: "\(tl)/PL-TEST-TL.xml", toPath: "\(cache)/PL.xml")
+        let pins = try TrustSource.file(try TestBench.value("PODPIS_TEST_LOTL_PINNED_CERT")).anchors.map(\.der)
+        let carriedOnly = Verifier(
+            sources: [], trustedLists: try TrustedListTrust.load(cache: TrustedListCache(directory: cache), pinnedSigners: pins), revocation: RevocationSources())
+        let tsa = try TestBench.value("PODPIS_TSA_URL")
+        let longTerm = ["--tsa", tsa, "--online", "--allow-address", "127.0.0.1/32", "--revocation-cache", directory.appendingPathComponent("revocation").path,
+                        "--trust", try TestBench.pki("root.pem"), "--no-trusted-lists"]
+        func podpis(_ arguments: [String], pins: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
+            try TestBench.runCapturing(TestBench.product("podpis"), arguments, stdin: Data(pins.map { $0 + "\n" }.joined().utf8),
+                                       environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
+        }
+        var checked = 0
+        for key in try keys() {
+            let id = try certificateID(key.pem)
+            for form in Self.forms {
+                let stem = directory.appendingPathComponent("\(key.pem)-\(form.format)-\(form.arguments.joined())").path
+                let ext = form.format == "xades" ? "xml" : "p7s"
+                let bt = "\(stem)-BT.\(ext)", lt = "\(stem)-LT.\(ext)", lta = "\(stem)-LTA.\(ext)", signed = "\(stem)-signed-LTA.\(ext)"
+                let sign = try podpis(["sign", "--format", form.format, "--pin-fd", "0", "--cert", id, "--level", "B-T", "--tsa", tsa, "-o", bt]
+                                      + form.arguments + [document.path], pins: key.pins)
+                XCTAssertEqual(sign.status, 0, "\(key.pem) \(form.name): \(sign.stderr)")
+                let extra = form.detached ? ["--detached", document.path] : []
+                for (output, level) in [(lt, "B-LT"), (lta, "B-LTA")] {
+                    let extended = try podpis(["extend", "--level", level, bt, "-o", output] + extra + longTerm)
+                    XCTAssertEqual(extended.status, 0, "\(key.pem) \(form.name) \(level): \(extended.stderr)")
+                }
+                let signedLTA = try podpis(["sign", "--format", form.format, "--pin-fd", "0", "--cert", id, "--level", "B-LTA", "-o", signed]
+                                           + form.arguments + longTerm + [document.path], pins: key.pins)
+                XCTAssertEqual(signedLTA.status, 0, "\(key.pem) \(form.name) sign B-LTA: \(signedLTA.stderr)")
+                for (file, level) in [(lt, "LT"), (lta, "LTA"), (signed, "LTA")] {
+                    let label = "\(key.pem) \(form.name) \(URL(fileURLWithPath: file).lastPathComponent)"
+                    guard FileManager.default.fileExists(atPath: file) else { continue }
+                    let detached = form.detached ? [DetachedData(path: document.path)] : []
+                    let report = try await carriedOnly.verify(Array(try Data(contentsOf: URL(fileURLWithPath: file))), name: file, detached: detached)
+                    let signature = try XCTUnwrap(report.signatures.first, label)
+                    XCTAssertEqual(signature.indication, .totalPassed, "\(label): \(signature.subIndication?.rawValue ?? "") \(signature.reason)")
+                    XCTAssertEqual(signature.level, "\(form.format == "xades" ? "XAdES" : "CAdES")-BASELINE-\(level)", label)
+                    XCTAssertEqual(signature.qualification?.value, key.qualification, label)
+                    try assertOthersAgree(output: file, form: form, document: document.path, label: label)
+                    if form.format == "xades" {
+                        let schema = try XAdESCheck.schema(URL(fileURLWithPath: file))
+                        XCTAssertTrue(schema.ok, "\(label): \(schema.json)")
+                    }
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertEqual(checked, 75)
+    }
+
     /// The same file passes the independent tool of its format.
     func assertOthersAgree(output: String, form: Form, document: String, label: String) throws {
         if form.format == "cades" {
