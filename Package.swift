@@ -49,6 +49,7 @@ let package = Package(
         .library(name: "TrustedLists", targets: ["TrustedLists"]),
         .library(name: "Validation", targets: ["Validation"]),
         .library(name: "LongTerm", targets: ["LongTerm"]),
+        .library(name: "Signing", targets: ["Signing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

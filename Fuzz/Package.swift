@@ -19,7 +19,7 @@ let targets: [(String, [String])] = [
     ("FuzzSignRequest", ["Station"]),
     ("FuzzCertificate", ["QualifiedCertificates"]),
     ("FuzzXAdESExamination", ["XAdES", "Evidence", "Validation"]),
-    ("FuzzXAdESExtension", ["XAdES", "Evidence"]),
+    ("FuzzXAdESExtension", ["XAdES", "Evidence", "Signing"]),
     ("FuzzTrustedList", ["TrustedLists", "XAdES"]),
     ("FuzzOCSPResponse", ["Revocation"]),
     ("FuzzCRL", ["Revocation"]),

@@ -92,8 +92,7 @@ public enum CAdES {
         var coder = DER.Serializer()
         try coder.serialize(token)
         let values = try await supplier.values(signerCertificate: signer.certificateDER, chain: signer.chainDER, signatureTimeStamp: coder.serializedBytes)
-        var extended = try addValidationData(
-            ValidationData(certificates: values.certificates, crls: values.crls, ocspResponses: values.ocspResponses), to: bytes)
+        var extended = try addValidationData(values, to: bytes)
         guard options.level == .blta, let client = options.timeStampClient else { return extended }
         let signed = try SignedData(contentInfo: extended)
         guard let index = signed.parsedSignerInfos().firstIndex(where: { $0.signature == info.signature }) else {

@@ -1,32 +1,17 @@
 import CMS
+import Signing
 import SwiftASN1
 
 extension CAdES {
-    /// Validation data for a CAdES B-LT signature (EN 319 122-1 §5.5.3):
-    /// the certificates of every path (the signer's and each TSA's) and the
-    /// revocation data for them, carried in SignedData itself.
-    public struct ValidationData: Sendable, Equatable {
-        /// DER certificates.
-        public var certificates: [[UInt8]]
-        /// DER CertificateLists.
-        public var crls: [[UInt8]]
-        /// DER OCSPResponses (the whole response, as RFC 5940 carries it).
-        public var ocspResponses: [[UInt8]]
-
-        public init(certificates: [[UInt8]] = [], crls: [[UInt8]] = [], ocspResponses: [[UInt8]] = []) {
-            self.certificates = certificates
-            self.crls = crls
-            self.ocspResponses = ocspResponses
-        }
-    }
-
-    /// Adds `data` to the SignedData of `existing` (ours or another
+    /// Adds `data` (a B-LT signature's validation data, EN 319 122-1 §5.5.3:
+    /// the certificates of every path and revocation data for them, carried
+    /// in SignedData itself) to the SignedData of `existing` (ours or another
     /// producer's, DER or BER): certificates to `certificates`, CRLs and OCSP
     /// responses to `crls` (OCSP as `[1] OtherRevocationInfoFormat` with
     /// id-ri-ocsp-response, which makes the SignedData version 5 as RFC 5652
     /// §5.1 requires). What is already there is not added twice; every
     /// signer info, certificate and CRL already in the file keeps its bytes.
-    public static func addValidationData(_ data: ValidationData, to existing: [UInt8]) throws -> [UInt8] {
+    public static func addValidationData(_ data: ValidationValues, to existing: [UInt8]) throws -> [UInt8] {
         var signed = try SignedData(contentInfo: unarmor(existing))
         for der in data.certificates {
             let element = try CMSElement(bytes: der)

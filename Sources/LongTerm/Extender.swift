@@ -161,7 +161,7 @@ public struct Extender: Sendable {
         let data = try await collect(examined, allowIncomplete: allowIncomplete, missing: &missing)
         for id in ids {
             guard let needed = data[id] else { continue }
-            try file.addValidationData(to: id, certificates: needed.certificates, ocspResponses: needed.ocspResponses, crls: needed.crls)
+            try file.addValidationData(to: id, needed.values)
             if level == .lta, let timeStamper {
                 let pending = try file.prepareArchiveTimeStamp(for: id, detached: detached)
                 file.complete(pending, token: try await timeStamper(pending.digest, pending.algorithm))
@@ -176,8 +176,7 @@ public struct Extender: Sendable {
         let examined = try CAdESExaminer.examine(bytes, name: name, detached: detached).filter { ids.contains($0.id) }
         var all = LongTermData()
         for data in try await collect(examined, allowIncomplete: allowIncomplete, missing: &missing).values { all.merge(data) }
-        var extended = try CAdES.addValidationData(
-            CAdES.ValidationData(certificates: all.certificates, crls: all.crls, ocspResponses: all.ocspResponses), to: bytes)
+        var extended = try CAdES.addValidationData(all.values, to: bytes)
         guard level == .lta, let timeStamper else { return extended }
         // One archive time-stamp per signature, found by its signature value
         // (writing SignedData may reorder the SET of signer infos).

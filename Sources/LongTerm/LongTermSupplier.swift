@@ -92,6 +92,6 @@ public actor LongTermSupplier: ValidationDataSupplier {
             throw LongTermError(.dataMissing, "no revocation data for \(record.subjectText) issued after its time-stamp of \(freshAfter.ISO8601Format())"
                 + (issued.max().map { " (the newest was issued \($0.ISO8601Format()))" } ?? ""))
         }
-        return Held(values: ValidationValues(certificates: data.certificates, ocspResponses: data.ocspResponses, crls: data.crls), issued: newest)
+        return Held(values: data.values, issued: newest)
     }
 }

@@ -1,6 +1,7 @@
 import Evidence
 import Foundation
 import Revocation
+import Signing
 import Validation
 import X509
 
@@ -12,17 +13,20 @@ import X509
 /// responder and one can be had, its CA's CRL otherwise. What cannot be had
 /// is named in `missing`, never left out silently.
 public struct LongTermData: Sendable, Equatable {
-    public var certificates: [[UInt8]] = []
-    public var ocspResponses: [[UInt8]] = []
-    public var crls: [[UInt8]] = []
+    /// The certificates, OCSP responses and CRLs (DER), each once.
+    public var values = ValidationValues()
     /// One sentence per certificate without a path to an anchor or without revocation data.
     public var missing: [String] = []
 
+    public var certificates: [[UInt8]] { values.certificates }
+    public var ocspResponses: [[UInt8]] { values.ocspResponses }
+    public var crls: [[UInt8]] { values.crls }
+
     public init() {}
 
-    mutating func add(certificate der: [UInt8]) { if !certificates.contains(der) { certificates.append(der) } }
-    mutating func add(ocspResponse der: [UInt8]) { if !ocspResponses.contains(der) { ocspResponses.append(der) } }
-    mutating func add(crl der: [UInt8]) { if !crls.contains(der) { crls.append(der) } }
+    mutating func add(certificate der: [UInt8]) { if !values.certificates.contains(der) { values.certificates.append(der) } }
+    mutating func add(ocspResponse der: [UInt8]) { if !values.ocspResponses.contains(der) { values.ocspResponses.append(der) } }
+    mutating func add(crl der: [UInt8]) { if !values.crls.contains(der) { values.crls.append(der) } }
 
     /// What `other` holds, added (each value once).
     mutating func merge(_ other: LongTermData) {

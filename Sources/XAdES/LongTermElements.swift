@@ -1,6 +1,7 @@
 import CLibXML2
 import Evidence
 import Foundation
+import Signing
 
 /// The long-term elements of one signature's
 /// xades:UnsignedSignatureProperties (EN 319 132-1 §5.5), built in
@@ -34,11 +35,11 @@ struct LongTermElements {
     /// neither (B-LT), else — data added after the signature reached B-LT or
     /// B-LTA — as one xades141:TimeStampValidationData. Returns the elements
     /// added to UnsignedSignatureProperties (none when nothing was new).
-    func addValidationData(certificates: [[UInt8]], ocspResponses: [[UInt8]], crls: [[UInt8]]) -> [xmlNodePtr] {
+    func addValidationData(_ values: ValidationValues) -> [xmlNodePtr] {
         let present = carried()
-        let newCertificates = certificates.filter { !present.certificates.contains($0) }.uniqued()
-        let newOCSP = ocspResponses.filter { !present.ocspResponses.contains($0) }.uniqued()
-        let newCRLs = crls.filter { !present.crls.contains($0) }.uniqued()
+        let newCertificates = values.certificates.filter { !present.certificates.contains($0) }.uniqued()
+        let newOCSP = values.ocspResponses.filter { !present.ocspResponses.contains($0) }.uniqued()
+        let newCRLs = values.crls.filter { !present.crls.contains($0) }.uniqued()
         guard !(newCertificates.isEmpty && newOCSP.isEmpty && newCRLs.isEmpty) else { return [] }
         let xades = unsigned.pointee.ns
         let hasValues = unsigned.elementChildren.contains {

@@ -155,7 +155,7 @@ final class SignatureAssembly {
         guard options.level.carriesValidationData, let supplier = options.validationData else { return }
         let values = try await supplier.values(signerCertificate: signer.certificateDER, chain: signer.chainDER, signatureTimeStamp: token.der)
         let elements = LongTermElements(document: document, signature: signature, unsigned: unsigned)
-        _ = elements.addValidationData(certificates: values.certificates, ocspResponses: values.ocspResponses, crls: values.crls)
+        _ = elements.addValidationData(values)
         guard options.level == .blta else { return }
         guard let root = document.root,
             let pending = elements.startArchiveTimeStamp(

@@ -1,6 +1,7 @@
 import CLibXML2
 import Evidence
 import Foundation
+import Signing
 
 /// Grows the unsigned properties of the signatures of a signed XML file to
 /// the long-term levels of EN 319 132-1 (§5.5: B-LT's xades:CertificateValues
@@ -115,9 +116,9 @@ public final class XAdESExtension {
     /// Adds the values the signature does not carry yet (``LongTermElements/addValidationData``).
     /// Returns whether anything was added.
     @discardableResult
-    public func addValidationData(to id: String, certificates: [[UInt8]], ocspResponses: [[UInt8]], crls: [[UInt8]]) throws -> Bool {
+    public func addValidationData(to id: String, _ values: ValidationValues) throws -> Bool {
         var target = try target(id)
-        let added = elements(target).addValidationData(certificates: certificates, ocspResponses: ocspResponses, crls: crls)
+        let added = elements(target).addValidationData(values)
         target.added += added
         targets[id] = target
         return !added.isEmpty

@@ -72,8 +72,7 @@ final class ValidationDataCollectorTests: XCTestCase {
         XCTAssertTrue(nothing.missing.contains { $0.contains("Anna Nowak") && $0.contains("fetching is off") }, "\(nothing.missing)")
 
         // Carried in the signature, it verifies with no revocation source at all.
-        let lt = try CAdES.addValidationData(
-            CAdES.ValidationData(certificates: online.certificates, crls: online.crls, ocspResponses: online.ocspResponses), to: bt)
+        let lt = try CAdES.addValidationData(online.values, to: bt)
         let report = try await Verifier(sources: [trust], revocation: RevocationSources()).verify(lt, name: "lt.p7s")
         let signature = try XCTUnwrap(report.signatures.first)
         XCTAssertEqual(signature.indication, .totalPassed, "\(signature.subIndication?.rawValue ?? "") \(signature.reason) \(signature.checks.map { "\($0.name): \($0.detail)" })")

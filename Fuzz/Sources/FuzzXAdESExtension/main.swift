@@ -1,4 +1,5 @@
 import Evidence
+import Signing
 import FuzzSupport
 import XAdES
 
@@ -23,9 +24,9 @@ fuzz { input in
     for id in file.signatureIDs {
         _ = try? file.carried(by: id)
         _ = try? file.hasArchiveTimeStamp(id)
-        _ = try? file.addValidationData(to: id, certificates: [certificates[0]], ocspResponses: ocspResponses, crls: [])
+        _ = try? file.addValidationData(to: id, ValidationValues(certificates: [certificates[0]], ocspResponses: ocspResponses))
         if let pending = try? file.prepareArchiveTimeStamp(for: id) { file.complete(pending, token: token) }
-        _ = try? file.addValidationData(to: id, certificates: certificates, ocspResponses: ocspResponses, crls: crls)
+        _ = try? file.addValidationData(to: id, ValidationValues(certificates: certificates, ocspResponses: ocspResponses, crls: crls))
         if let pending = try? file.prepareArchiveTimeStamp(for: id, algorithm: .sha512, canonicalization: .inclusive) {
             file.complete(pending, token: token)
         }
