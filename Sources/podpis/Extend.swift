@@ -61,7 +61,7 @@ struct Extend: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the extended signature (must not exist).")
     var output: String?
 
-    @OptionGroup var trustOptions: LongTermOptions
+    @OptionGroup var trustOptions: TrustOptions
 
     @Flag(name: .long, help: "Print the result as JSON (schema podpis.extend/1).")
     var json = false
@@ -129,44 +129,6 @@ struct Extend: AsyncParsableCommand {
         let indication: String
         /// With --allow-incomplete: what could not be had.
         let missing: [String]
-    }
-}
-
-/// What extension trusts and where its revocation data comes from (for
-/// `podpis extend` and `podpis sign --level B-LT|B-LTA`).
-struct LongTermOptions: ParsableArguments {
-    @Option(name: .customLong("trust"), help: "PEM or DER file of trust anchors; repeatable.")
-    var trust: [String] = []
-
-    @Option(name: .customLong("trusted-lists"), help: "The trusted lists' cache; default \(TrustedListOptions.defaultCache).")
-    var trustedLists: String?
-
-    @Option(name: .customLong("lotl-pins"), help: "PEM of the EU list of lists' signer certificates to accept; default \(TrustedListOptions.defaultPins).")
-    var lotlPins: String?
-
-    @Flag(name: .customLong("no-trusted-lists"), help: "Do not use the trusted lists (only --trust).")
-    var noTrustedLists = false
-
-    @Flag(name: .long, help: "Fetch the revocation data that is not in the cache from the certificates' addresses.")
-    var online = false
-
-    @Option(name: .customLong("revocation"), help: "An OCSP response or CRL (DER) to use and carry, e.g. kept by an archive; repeatable.")
-    var revocation: [String] = []
-
-    @Option(name: .customLong("revocation-cache"), help: "Revocation data kept for offline use; default \(TrustedListOptions.defaultRevocationCache).")
-    var revocationCache: String?
-
-    @Option(name: .customLong("allow-address"), help: "With --online: also fetch from this private or loopback address (CIDR); repeatable.")
-    var allowAddress: [String] = []
-
-    func extender(tsa: String?) throws -> Extender {
-        let sources = try trust.map { try TrustSource.file($0) }
-        let lists = noTrustedLists ? nil : try TrustedListOptions.load(cache: trustedLists, pins: lotlPins, explicit: trustedLists != nil || lotlPins != nil)
-        let given = try self.revocation.map { try InputFile(path: $0).readAll(limit: 64 << 20) }
-        let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress, given: given)
-        let verifier = Verifier(sources: sources, trustedLists: lists, revocation: revocation)
-        let collector = ValidationDataCollector(sources: verifier.sources, cache: revocation.cache, fetcher: revocation.fetcher, given: given)
-        return Extender(verifier: verifier, collector: collector, timeStamper: Extend.timeStamper(tsa))
     }
 }
 

@@ -59,7 +59,7 @@ struct Sign: AsyncParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output file (one input only; XAdES detached: the one .xades).") var output: String?
     @Option(name: .customLong("pin-fd"), help: "Read PINs from this file descriptor, one per line.") var pinFD: Int32?
     @OptionGroup var modules: ModuleOptions
-    @OptionGroup(title: "B-LT and B-LTA (as podpis extend)") var longTerm: LongTermOptions
+    @OptionGroup(title: "B-LT and B-LTA (as podpis extend)") var longTerm: TrustOptions
     @Flag(name: .long, help: "Print a JSON summary.") var json = false
     @Argument(help: "Files to sign.") var files: [String]
 

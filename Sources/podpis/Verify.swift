@@ -31,29 +31,7 @@ struct Verify: AsyncParsableCommand {
     @Option(name: .long, help: "Validate as at this time (ISO 8601, e.g. 2024-05-01T12:00:00Z) instead of now.")
     var at: String?
 
-    @Option(name: .customLong("trust"), help: "PEM or DER file of trust anchors (a test PKI, a company CA); repeatable.")
-    var trust: [String] = []
-
-    @Option(name: .customLong("trusted-lists"), help: "The trusted lists' cache (podpis tl refresh); default \(TrustedListOptions.defaultCache).")
-    var trustedLists: String?
-
-    @Option(name: .customLong("lotl-pins"), help: "PEM of the EU list of lists' signer certificates to accept (the Official Journal's); default \(TrustedListOptions.defaultPins).")
-    var lotlPins: String?
-
-    @Flag(name: .customLong("no-trusted-lists"), help: "Do not use the trusted lists (only --trust).")
-    var noTrustedLists = false
-
-    @Option(name: .customLong("revocation"), help: "An OCSP response or CRL (DER) to use as revocation data; repeatable.")
-    var revocationFiles: [String] = []
-
-    @Flag(name: .long, help: "Fetch missing revocation data (OCSP, CRL) from the certificates' addresses.")
-    var online = false
-
-    @Option(name: .customLong("revocation-cache"), help: "Revocation data kept for offline use; default \(TrustedListOptions.defaultRevocationCache).")
-    var revocationCache: String?
-
-    @Option(name: .customLong("allow-address"), help: "With --online: also fetch from this private or loopback address (CIDR, e.g. 127.0.0.1/32); repeatable.")
-    var allowAddress: [String] = []
+    @OptionGroup var trustOptions: TrustOptions
 
     @Flag(name: .long, help: "Print the report as JSON (schema podpis.verify/1).")
     var json = false
@@ -83,11 +61,7 @@ struct Verify: AsyncParsableCommand {
             let files = detached.map { DetachedData(path: $0) }
             var policy = ValidationPolicy()
             if let at, let time = Self.date(at) { policy.validationTime = time }
-            let sources = try trust.map { try TrustSource.file($0) }
-            let lists = noTrustedLists ? nil : try TrustedListOptions.load(cache: trustedLists, pins: lotlPins, explicit: trustedLists != nil || lotlPins != nil)
-            let given = try revocationFiles.map { try InputFile(path: $0).readAll(limit: 64 << 20) }
-            let revocation = try TrustedListOptions.revocation(cache: revocationCache, online: online, allow: allowAddress, given: given)
-            let verifier = Verifier(policy: policy, sources: sources, trustedLists: lists, revocation: revocation)
+            let verifier = try trustOptions.verifier(policy: policy)
             let report = try await verifier.verify(bytes, name: URL(fileURLWithPath: file).lastPathComponent, detached: files)
             if json {
                 let data = try JSONEncoder.podpis.encode(JSONReport(report))

@@ -36,23 +36,14 @@ struct ExtendRoutes: Sendable {
     }
 
     func extend(_ request: Request, context: PodpisRequestContext) async throws -> Response {
-        guard let contentType = request.headers[.contentType]?.lowercased() else { throw StationProblem.unsupportedMediaType }
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        if type == "application/x-www-form-urlencoded" || type.hasPrefix("multipart/") { throw StationProblem.unsupportedMediaType }
+        let type = try VerifyRoutes.bodyType(request)
         var spooled: String?
         defer { if let spooled { unlink(spooled) } }
         let input: VerifyRoutes.Input
         let level: LongTermLevel
         var only: Set<String>?
         if type == "application/json" {
-            guard request.uri.queryParameters.isEmpty else {
-                throw StationProblem.badRequest(messages.text("the-json-form-takes-its"), code: "unknown-field")
-            }
-            try Routes.refuseAnnouncedLength(request, over: verify.maximumJSON)
-            var request = request
-            let body: ByteBuffer
-            do { body = try await request.collectBody(upTo: verify.maximumJSON) } catch { throw StationProblem.tooLarge(verify.maximumJSON) }
-            let parsed = try VerifyRoutes.fromJSON(Data(buffer: body), limit: verify.limit, fields: Self.fields)
+            let parsed = try VerifyRoutes.fromJSON(try await verify.jsonBody(request), limit: verify.limit, fields: Self.fields)
             input = parsed.input
             level = try Self.level(parsed.body["level"].map { $0 as? String ?? "\($0)" })
             if let ids = parsed.body["signatures"] {

@@ -65,22 +65,12 @@ struct VerifyRoutes: Sendable {
     }
 
     func verify(_ request: Request, context: PodpisRequestContext) async throws -> Response {
-        guard let contentType = request.headers[.contentType]?.lowercased() else { throw StationProblem.unsupportedMediaType }
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        // An HTML form is not a signed file.
-        if type == "application/x-www-form-urlencoded" || type.hasPrefix("multipart/") { throw StationProblem.unsupportedMediaType }
-        var request = request
+        let type = try Self.bodyType(request)
         var spooled: String?
         defer { if let spooled { unlink(spooled) } }
         let input: Input
         if type == "application/json" {
-            guard request.uri.queryParameters.isEmpty else {
-                throw StationProblem.badRequest(messages.text("the-json-form-takes-its"), code: "unknown-field")
-            }
-            try Routes.refuseAnnouncedLength(request, over: maximumJSON)
-            let body: ByteBuffer
-            do { body = try await request.collectBody(upTo: maximumJSON) } catch { throw StationProblem.tooLarge(maximumJSON) }
-            input = try Self.fromJSON(Data(buffer: body), limit: limit)
+            input = try Self.fromJSON(try await jsonBody(request), limit: limit)
         } else {
             let parameters = try Self.parameters(request)
             try Routes.refuseAnnouncedLength(request, over: limit)
@@ -126,6 +116,25 @@ struct VerifyRoutes: Sendable {
     }
 
     // MARK: Forms
+
+    /// The body's media type, without parameters; refused when missing or an
+    /// HTML form (a form is not a signed file).
+    static func bodyType(_ request: Request) throws -> String {
+        guard let contentType = request.headers[.contentType]?.lowercased() else { throw StationProblem.unsupportedMediaType }
+        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        if type == "application/x-www-form-urlencoded" || type.hasPrefix("multipart/") { throw StationProblem.unsupportedMediaType }
+        return type
+    }
+
+    /// The JSON form's body, at most `[server] max_json_mib`; a query beside it is refused.
+    func jsonBody(_ request: Request) async throws -> Data {
+        guard request.uri.queryParameters.isEmpty else {
+            throw StationProblem.badRequest(messages.text("the-json-form-takes-its"), code: "unknown-field")
+        }
+        try Routes.refuseAnnouncedLength(request, over: maximumJSON)
+        var request = request
+        do { return Data(buffer: try await request.collectBody(upTo: maximumJSON)) } catch { throw StationProblem.tooLarge(maximumJSON) }
+    }
 
     /// `?name=` and `?at=` of the raw and tar forms, and the route's own
     /// `extra` parameters (their values as given); any other parameter is refused.

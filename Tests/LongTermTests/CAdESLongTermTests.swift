@@ -10,21 +10,8 @@ import XCTest
 /// independent parser (Tests/Tools/cms_inspect.py, asn1crypto). The
 /// archive time-stamps' imprints are checked independently in
 /// CAdESTests.CAdESArchiveTimeStampProductionTests; here, the CLI's result.
-final class CAdESLongTermTests: XCTestCase {
-    var directory: URL!
+final class CAdESLongTermTests: BenchDirectoryTestCase {
 
-    override func setUpWithError() throws {
-        try TestBench.require()
-        directory = try TestBench.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
-    func podpis(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        try TestBench.runCapturing(TestBench.product("podpis"), arguments, stdin: stdin, environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
-    }
 
     var trust: [String] { get throws { ["--trust", try TestBench.pki("root.pem"), "--no-trusted-lists"] } }
     var online: [String] { ["--online", "--allow-address", "127.0.0.1/32", "--revocation-cache", path("cache")] }
@@ -197,17 +184,8 @@ extension Data {
 /// xmlsec1 / openssl, the archive time-stamp passes, and nothing of the
 /// original is changed but the inserted part (XAdES) / the signer's
 /// unsigned attributes and SignedData's sets (CAdES).
-final class OthersLongTermTests: XCTestCase {
-    var directory: URL!
+final class OthersLongTermTests: BenchDirectoryTestCase {
 
-    override func setUpWithError() throws {
-        try TestBench.require()
-        directory = try TestBench.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     func extendToLTA(_ sample: String) throws -> (input: String, output: String, json: [String: Any]) {
         let name = URL(fileURLWithPath: sample).lastPathComponent

@@ -6,21 +6,8 @@ import XCTest
 /// sign` becomes B-LT that verifies with nothing but what it carries and
 /// still passes `openssl cms -verify`; what cannot be extended is refused
 /// with its code and nothing is written.
-final class ExtendCommandTests: XCTestCase {
-    var directory: URL!
+final class ExtendCommandTests: BenchDirectoryTestCase {
 
-    override func setUpWithError() throws {
-        try TestBench.require()
-        directory = try TestBench.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
-    func podpis(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        try TestBench.runCapturing(TestBench.product("podpis"), arguments, stdin: stdin, environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
-    }
 
     func sign(_ format: String, level: String = "B-T", name: String) throws -> String {
         let document = path("zaswiadczenie.xml")

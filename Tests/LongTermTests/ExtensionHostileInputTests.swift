@@ -13,26 +13,14 @@ import XCTest
 /// encoding); and end tags written in an unusual but valid way. Each
 /// refusal is checked by its stable code, and nothing may be written: no
 /// output file, no temporary file left beside it.
-final class ExtensionHostileInputTests: XCTestCase {
-    var directory: URL!
+final class ExtensionHostileInputTests: BenchDirectoryTestCase {
 
-    override func setUpWithError() throws {
-        try TestBench.require()
-        directory = try TestBench.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
     func write(_ bytes: [UInt8], _ name: String) throws -> String {
         try Data(bytes).write(to: URL(fileURLWithPath: path(name)))
         return path(name)
     }
     func read(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
-    func podpis(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try TestBench.runCapturing(TestBench.product("podpis"), arguments, environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""], timeout: 120)
-    }
 
     /// A document signed by `podpis sign` on the bench (Anna Nowak's test card).
     func sign(_ format: String, level: String = "B-T", name: String) throws -> String {

@@ -12,15 +12,7 @@ import XCTest
 /// from the bench responder (fetched once, then from the cache alone), and
 /// the result carried in the file verifies offline — no cache, no network —
 /// as TOTAL-PASSED at B-LT.
-final class ValidationDataCollectorTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        try TestBench.require()
-        directory = try TestBench.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+final class ValidationDataCollectorTests: BenchDirectoryTestCase {
 
     func signBT() throws -> [UInt8] {
         let document = directory.appendingPathComponent("zaswiadczenie.txt")

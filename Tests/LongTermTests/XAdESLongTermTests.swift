@@ -12,15 +12,7 @@ import XCTest
 /// archive-timestamp`) and its token checked by `openssl ts -verify -digest`;
 /// a second B-LTA adds TimeStampValidationData and a second archive
 /// time-stamp, both checked so; a byte changed under them is noticed.
-final class XAdESLongTermTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        try TestBench.require()
-        directory = try TestBench.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+final class XAdESLongTermTests: BenchDirectoryTestCase {
 
     // MARK: - Helpers
 
@@ -31,16 +23,10 @@ final class XAdESLongTermTests: XCTestCase {
         var pinVariable: String { self == .personEC ? "PODPIS_SIGNER_PIN" : "PODPIS_SEAL_PIN" }
     }
 
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
     func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
     func bytes(_ file: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: file))) }
 
-    func podpis(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        try TestBench.runCapturing(
-            TestBench.product("podpis"), arguments, stdin: stdin, environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
-    }
 
     var trust: [String] { get throws { ["--trust", try TestBench.pki("root.pem"), "--no-trusted-lists"] } }
 

@@ -34,3 +34,29 @@ open class ScratchDirectoryTestCase: XCTestCase {
         try super.tearDownWithError()
     }
 }
+
+/// A test on the test bench with a scratch directory (`directory`) made
+/// before each test and removed after it, and the CLI at hand: what the
+/// long-term tests (and any test of `podpis` commands on files) share.
+open class BenchDirectoryTestCase: XCTestCase {
+    public var directory: URL!
+
+    open override func setUpWithError() throws {
+        try super.setUpWithError()
+        try TestBench.require()
+        directory = try TestBench.temporaryDirectory()
+    }
+
+    open override func tearDownWithError() throws {
+        if let directory { try? FileManager.default.removeItem(at: directory) }
+        try super.tearDownWithError()
+    }
+
+    /// `name` inside the scratch directory.
+    public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// `podpis ARGUMENTS` in English (the texts tests read), `stdin` given.
+    public func podpis(_ arguments: [String], stdin: Data? = nil, timeout: Double = TestBench.defaultTimeout) throws -> (status: Int32, stdout: String, stderr: String) {
+        try TestBench.runCapturing(TestBench.product("podpis"), arguments, stdin: stdin, environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""], timeout: timeout)
+    }
+}

@@ -42,16 +42,22 @@ final class OwnSignatureVerificationTests: XCTestCase {
         return String(fingerprint.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").lowercased().prefix(16))
     }
 
-    func verifier() throws -> Verifier {
+    /// The bench's test list of lists and Polish list, as `podpis tl refresh` leaves them in a cache.
+    func testLists() throws -> TrustedListTrust {
         let tl = try TestBench.value("PODPIS_TL_DIR")
         let cache = directory.appendingPathComponent("tl").path
-        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "\(tl)/EU-TEST-LOTL.xml", toPath: "\(cache)/EU.xml")
-        try FileManager.default.copyItem(atPath: "\(tl)/PL-TEST-TL.xml", toPath: "\(cache)/PL.xml")
+        if !FileManager.default.fileExists(atPath: cache + "/EU.xml") {
+            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "\(tl)/EU-TEST-LOTL.xml", toPath: "\(cache)/EU.xml")
+            try FileManager.default.copyItem(atPath: "\(tl)/PL-TEST-TL.xml", toPath: "\(cache)/PL.xml")
+        }
         let pins = try TrustSource.file(try TestBench.value("PODPIS_TEST_LOTL_PINNED_CERT")).anchors.map(\.der)
-        let lists = try TrustedListTrust.load(cache: TrustedListCache(directory: cache), pinnedSigners: pins)
+        return try TrustedListTrust.load(cache: TrustedListCache(directory: cache), pinnedSigners: pins)
+    }
+
+    func verifier() throws -> Verifier {
         let fetcher = RevocationFetcher(configuration: .init(allowed: [AddressRange("127.0.0.1/32")!]))
-        return Verifier(sources: [], trustedLists: lists, revocation: RevocationSources(fetcher: fetcher))
+        return Verifier(sources: [], trustedLists: try testLists(), revocation: RevocationSources(fetcher: fetcher))
     }
 
     struct Form { let format: String, arguments: [String], detached: Bool, name: String }
@@ -112,14 +118,7 @@ final class OwnSignatureVerificationTests: XCTestCase {
     func testEveryKeyKindInEveryFormReachesBLTAndBLTAThatPassWithWhatTheyCarry() async throws {
         let document = directory.appendingPathComponent("zaswiadczenie.xml")
         try Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Zaswiadczenie Id=\"z1\"><Tresc>Zaświadcza się, że…</Tresc></Zaswiadczenie>\n".utf8).write(to: document)
-        let tl = try TestBench.value("PODPIS_TL_DIR")
-        let cache = directory.appendingPathComponent("tl").path
-        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "\(tl)/EU-TEST-LOTL.xml", toPath: "\(cache)/EU.xml")
-        try FileManager.default.copyItem(atPath: "\(tl)/PL-TEST-TL.xml", toPath: "\(cache)/PL.xml")
-        let pins = try TrustSource.file(try TestBench.value("PODPIS_TEST_LOTL_PINNED_CERT")).anchors.map(\.der)
-        let carriedOnly = Verifier(
-            sources: [], trustedLists: try TrustedListTrust.load(cache: TrustedListCache(directory: cache), pinnedSigners: pins), revocation: RevocationSources())
+        let carriedOnly = Verifier(sources: [], trustedLists: try testLists(), revocation: RevocationSources())
         let tsa = try TestBench.value("PODPIS_TSA_URL")
         let longTerm = ["--tsa", tsa, "--online", "--allow-address", "127.0.0.1/32", "--revocation-cache", directory.appendingPathComponent("revocation").path,
                         "--trust", try TestBench.pki("root.pem"), "--no-trusted-lists"]
