@@ -74,7 +74,15 @@ public struct Extender: Sendable {
     ) async throws -> Extended {
         guard let format = Verifier.format(of: bytes) else { throw LongTermError(.noSignature, name) }
         if level == .lta, timeStamper == nil { throw LongTermError(.noTimeStampServer, name) }
-        let before = try await verifier.verify(bytes, name: name, detached: detached)
+        // Validation before: with what the file carries, the user's files and
+        // the cache, not the network — what is fetched is fetched once, by
+        // the collector (a responder that hangs is waited for once); a
+        // revocation found so is refused by the validation of the result.
+        var offline = verifier
+        if let sources = verifier.revocation as? RevocationSources {
+            offline.revocation = RevocationSources(cache: sources.cache, fetcher: nil, given: sources.given)
+        }
+        let before = try await offline.verify(bytes, name: name, detached: detached)
         let chosen = before.signatures.filter { $0.parent == nil && (only?.contains($0.id) ?? true) }
         guard !chosen.isEmpty else { throw LongTermError(.noSignature, only.map { "\(name): \($0.sorted().joined(separator: ", "))" } ?? name) }
         try Self.refuseUnextendable(chosen)
@@ -90,6 +98,7 @@ public struct Extender: Sendable {
         var carriedOnly = verifier
         carriedOnly.revocation = RevocationSources()  // what the signature carries, nothing else
         let after = try await carriedOnly.verify(extended, name: name, detached: detached)
+        try Self.refuseUnextendable(after.signatures.filter { ids.contains($0.id) })
         for id in ids {
             guard let signature = after.signatures.first(where: { $0.id == id }) else {
                 throw LongTermError(.notPassed, "\(id): not found after the extension")
