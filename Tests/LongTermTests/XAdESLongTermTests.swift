@@ -246,10 +246,35 @@ final class XAdESLongTermTests: BenchDirectoryTestCase {
                                                       "TimeStampValidationData", "ArchiveTimeStamp"], context, file: file, line: line)
         try checkArchiveTimeStamp(lta2, stamp: 0, count: 2, "\(context), B-LTA renewed", file: file, line: line)
         try checkArchiveTimeStamp(lta2, stamp: 1, count: 2, "\(context), B-LTA renewed", file: file, line: line)
+        try checkCarriedRevocationData(lta2, "\(context), B-LTA renewed", file: file, line: line)
 
         // One letter of the first OCSP answer (under both archive time-stamps) changed.
         try Data(try changingOneLetter(in: try bytes(lta2), of: "xades:EncapsulatedOCSPValue")).write(to: url("z-LTA2-changed.xml"))
         try checkChangedUnderArchiveTimeStamps(path("z-LTA2-changed.xml"), stamps: 2, detached: detached, context, file: file, line: line)
+    }
+
+    /// Every OCSP answer the file carries (RevocationValues and
+    /// TimeStampValidationData) passes `openssl ocsp -respin` against the
+    /// bench's root, every CRL `openssl crl`; the renewal carries newer answers, so more than two.
+    func checkCarriedRevocationData(_ file: String, _ context: String, file source: StaticString = #filePath, line: UInt = #line) throws {
+        let answers = try base64Values(file, of: "xades:EncapsulatedOCSPValue")
+        let lists = try base64Values(file, of: "xades:EncapsulatedCRLValue")
+        XCTAssertGreaterThan(answers.count, 2, context, file: source, line: line)
+        XCTAssertGreaterThan(lists.count, 0, context, file: source, line: line)
+        for (index, der) in answers.enumerated() {
+            let answer = url("carried-ocsp-\(index).der")
+            try der.write(to: answer)
+            let checked = try TestBench.runCapturing("openssl", ["ocsp", "-respin", answer.path, "-CAfile", try TestBench.pki("root.pem")])
+            XCTAssertTrue(checked.status == 0 && (checked.stdout + checked.stderr).contains("Response verify OK"),
+                          "\(context), OCSP \(index): \(checked.stdout) \(checked.stderr)", file: source, line: line)
+        }
+        for (index, der) in lists.enumerated() {
+            let list = url("carried-crl-\(index).der")
+            try der.write(to: list)
+            let checked = try TestBench.runCapturing("openssl", ["crl", "-inform", "DER", "-in", list.path, "-noout", "-CAfile", try TestBench.pki("root.pem")])
+            XCTAssertTrue(checked.status == 0 && (checked.stdout + checked.stderr).contains("verify OK"),
+                          "\(context), CRL \(index): \(checked.stdout) \(checked.stderr)", file: source, line: line)
+        }
     }
 
     /// A file changed under its archive time-stamps: lxml finds every imprint
