@@ -132,11 +132,6 @@ public struct Extender: Sendable {
         }
     }
 
-    /// B-LT for CAdES (kept for callers of the first version).
-    public func extendToLT(_ bytes: [UInt8], name: String, detached: [DetachedData] = []) async throws -> Extended {
-        try await extend(bytes, name: name, detached: detached, to: .lt)
-    }
-
     /// The data each signature needs; missing data is refused, naming it
     /// (or, with `allowIncomplete`, added to `missing`).
     func collect(_ signatures: [ExaminedSignature], allowIncomplete: Bool, missing reported: inout [String]) async throws -> [String: LongTermData] {

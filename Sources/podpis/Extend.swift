@@ -13,11 +13,12 @@ extension LongTermLevel: ExpressibleByArgument {}
 
 /// `podpis extend`: a signature made to stay provable after its certificate
 /// and its CA's revocation services are gone (B-LT: the certificates and
-/// revocation data carried inside it).
+/// revocation data carried inside it; B-LTA: and an archive time-stamp,
+/// renewed by extending again).
 struct Extend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extend",
-        abstract: "Podpis długoterminowy / extend the signatures of a file to a long-term level (B-LT).",
+        abstract: "Podpis długoterminowy / extend the signatures of a file to a long-term level (B-LT, B-LTA).",
         discussion: """
             Validates FILE's signatures first (one that is not intact, a signer revoked before signing, or an \
             expired certificate with no time-stamp proving the signature was made in time is refused, saying \
@@ -89,7 +90,7 @@ struct Extend: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let bytes = try CAdESInput.read(file)
+            let bytes = try InputFile(path: file).readAll(limit: Verify.maximumInput)
             let path = output ?? Self.defaultOutput(file, level: level)
             let out = try AtomicOutputFile(path: path)
             let extended = try await trustOptions.extender(tsa: tsa)
@@ -130,9 +131,4 @@ struct Extend: AsyncParsableCommand {
         /// With --allow-incomplete: what could not be had.
         let missing: [String]
     }
-}
-
-/// The signed file, read whole (up to the verifier's limit).
-enum CAdESInput {
-    static func read(_ path: String) throws -> [UInt8] { try InputFile(path: path).readAll(limit: Verify.maximumInput) }
 }
