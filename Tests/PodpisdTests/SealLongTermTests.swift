@@ -62,9 +62,10 @@ final class SealLongTermTests: BenchTestCase {
         let seconds = Date().timeIntervalSince(started)
         XCTAssertEqual(sealed.status, 0, sealed.stdout + sealed.stderr + daemon.logText)
         let requests = try ocspRequests() - before
-        // Each collection asks about the seal's certificate and the TSA's: two requests, once per second of sealing at most.
+        // Each collection asks about the seal's certificate and the TSA's (two requests), about once per second of
+        // sealing: a second may see two (one started just before a document time-stamped in the next second).
         XCTAssertGreaterThan(requests, 0)
-        XCTAssertLessThanOrEqual(requests, 2 * (Int(seconds.rounded(.up)) + 1), "\(requests) OCSP requests for \(count) documents in \(seconds) s")
+        XCTAssertLessThanOrEqual(requests, 4 * (Int(seconds.rounded(.up)) + 1), "\(requests) OCSP requests for \(count) documents in \(seconds) s")
         XCTAssertLessThan(requests, count, "not once per document")
 
         let outputs = SealOutputs.names(in: out)
