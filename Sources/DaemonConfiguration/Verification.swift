@@ -1,3 +1,4 @@
+import Foundation
 import Revocation
 
 extension DaemonConfiguration {
@@ -38,5 +39,20 @@ extension DaemonConfiguration {
 
         /// The limit when `max_mib` is 0: files are held in memory while verified.
         public static let defaultCap = 256 << 20
+    }
+}
+
+extension DaemonConfiguration.Verification {
+    /// `revocation_cache`, its directory made (0700) when missing; nil when not set.
+    public func openRevocationCache() throws -> RevocationCache? {
+        guard let directory = revocationCache else { return nil }
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return try RevocationCache(directory: directory)
+    }
+
+    /// The fetcher `online` asks for (private addresses only within
+    /// `allow_addresses`), keeping what it fetches in `cache`; nil offline.
+    public func fetcher(cache: RevocationCache?) -> RevocationFetcher? {
+        online ? RevocationFetcher(configuration: .init(allowed: allowAddresses), cache: cache) : nil
     }
 }

@@ -57,6 +57,11 @@ public struct ValidationDataCollector: Sendable {
         self.given = given
     }
 
+    /// The collector over the same sources a validation uses: its cache, fetcher and the user's files.
+    public init(sources: [TrustSource], revocation: RevocationSources) {
+        self.init(sources: sources, cache: revocation.cache, fetcher: revocation.fetcher, given: revocation.given)
+    }
+
     /// With `freshAfter` (the signature's latest time-stamp: its signature
     /// time-stamp, or its last archive time-stamp when renewing), revocation
     /// data older than that time is not taken from the cache, and an OCSP

@@ -26,12 +26,7 @@ extension LongTermSupplier {
         guard verification.online || verification.revocationCache != nil else {
             throw LongTermError(.dataMissing, "[verification] has neither online = true nor a revocation_cache")
         }
-        var cache: RevocationCache? = nil
-        if let directory = verification.revocationCache {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            cache = try RevocationCache(directory: directory)
-        }
-        let fetcher = verification.online ? RevocationFetcher(configuration: .init(allowed: verification.allowAddresses), cache: cache) : nil
-        return LongTermSupplier(collector: ValidationDataCollector(sources: sources, cache: cache, fetcher: fetcher))
+        let cache = try verification.openRevocationCache()
+        return LongTermSupplier(collector: ValidationDataCollector(sources: sources, cache: cache, fetcher: verification.fetcher(cache: cache)))
     }
 }

@@ -50,7 +50,7 @@ struct TrustOptions: ParsableArguments {
     func extender(tsa: String?) throws -> Extender {
         let revocation = try revocation()
         let verifier = try verifier(revocation: revocation)
-        let collector = ValidationDataCollector(sources: verifier.sources, cache: revocation.cache, fetcher: revocation.fetcher, given: revocation.given)
+        let collector = ValidationDataCollector(sources: verifier.sources, revocation: revocation)
         return Extender(verifier: verifier, collector: collector, timeStamper: Extend.timeStamper(tsa))
     }
 }

@@ -93,8 +93,9 @@ struct ExtendRoutes: Sendable {
             }
             try Task.checkCancellation()
             let lists = await trust?.lists()
-            let verifier = Verifier(sources: sources, trustedLists: lists, revocation: trust?.revocation() ?? RevocationSources())
-            let collector = ValidationDataCollector(sources: verifier.sources, cache: trust?.cache(), fetcher: trust?.fetcher())
+            let revocation = trust?.revocation() ?? RevocationSources()
+            let verifier = Verifier(sources: sources, trustedLists: lists, revocation: revocation)
+            let collector = ValidationDataCollector(sources: verifier.sources, revocation: revocation)
             return try await Extender(verifier: verifier, collector: collector, timeStamper: stamper)
                 .extend(bytes, name: input.name, detached: input.detached, to: level, only: only)
         }

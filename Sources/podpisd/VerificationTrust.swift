@@ -40,18 +40,9 @@ actor VerificationTrust {
 
     /// Revocation: what the signature carries, the cache of
     /// `revocation_cache`, and the network when `online` (private addresses
-    /// only within `allow_addresses`).
+    /// only within `allow_addresses`); the cache and the fetcher made once.
     nonisolated func revocation() -> RevocationSources {
-        RevocationSources(cache: cache(), fetcher: fetcher())
-    }
-
-    nonisolated func cache() -> RevocationCache? {
-        guard let directory = settings.revocationCache else { return nil }
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return try? RevocationCache(directory: directory)
-    }
-
-    nonisolated func fetcher() -> RevocationFetcher? {
-        settings.online ? RevocationFetcher(configuration: .init(allowed: settings.allowAddresses), cache: cache()) : nil
+        let cache = try? settings.openRevocationCache()
+        return RevocationSources(cache: cache, fetcher: settings.fetcher(cache: cache))
     }
 }
