@@ -148,7 +148,8 @@ let package = Package(
         // from the trust sources and the revocation cache or fetcher.
         .target(
             name: "LongTerm",
-            dependencies: ["Validation", "CAdES", "XAdES", "Evidence", "Revocation", "SignatureAlgorithms", "Signing", "Localization", x509], resources: messages),
+            dependencies: ["Validation", "CAdES", "XAdES", "Evidence", "Revocation", "SignatureAlgorithms", "Signing", "Timestamping", "CMS", "Localization", x509],
+            resources: messages),
 
         // The one signature maker: a document, a form and a signer in,
         // XAdES or CAdES bytes out (used by the station and the sealer alike).

@@ -1,8 +1,10 @@
 import CAdES
 import Evidence
+import CMS
 import Foundation
 import SignatureAlgorithms
 import Signing
+import Timestamping
 import Validation
 import XAdES
 
@@ -25,6 +27,13 @@ public enum LongTermLevel: String, Sendable, CaseIterable, Codable {
 
 /// Asks a TSA for a token over `digest` (computed with `algorithm`); the token's DER.
 public typealias ArchiveTimeStamper = @Sendable (_ digest: [UInt8], _ algorithm: DigestAlgorithm) async throws -> [UInt8]
+
+extension TimeStampClient {
+    /// This client as the extender's ``ArchiveTimeStamper``.
+    public var archiveTimeStamper: ArchiveTimeStamper {
+        { digest, algorithm in try await timestamp(digest: digest, hash: AlgorithmIdentifier(algorithm: algorithm.oid)).der }
+    }
+}
 
 /// Extends the signatures of a file to B-LT or B-LTA: validates them first
 /// (a signature that is not intact, a signer revoked before signing, or an

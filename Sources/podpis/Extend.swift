@@ -5,8 +5,6 @@ import Foundation
 import LongTerm
 import Localization
 import Validation
-import CMS
-import Timestamping
 import XAdES
 
 extension LongTermLevel: ExpressibleByArgument {}
@@ -79,13 +77,6 @@ struct Extend: AsyncParsableCommand {
         let stem = url.deletingPathExtension().lastPathComponent
         let suffix = level == .lt ? "-LT" : "-LTA"
         return url.deletingLastPathComponent().appendingPathComponent(stem + suffix + (ext.isEmpty ? "" : "." + ext)).path
-    }
-
-    /// A TSA client as an ``ArchiveTimeStamper``.
-    static func timeStamper(_ tsa: String?) -> ArchiveTimeStamper? {
-        guard let tsa, let url = URL(string: tsa) else { return nil }
-        let client = TimeStampClient(url: url)
-        return { digest, algorithm in try await client.timestamp(digest: digest, hash: AlgorithmIdentifier(algorithm: algorithm.oid)).der }
     }
 
     func run() async throws {

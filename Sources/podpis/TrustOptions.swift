@@ -3,6 +3,7 @@ import Files
 import Foundation
 import LongTerm
 import Revocation
+import Timestamping
 import Validation
 
 /// What a signature is judged against and where revocation data comes from:
@@ -51,6 +52,6 @@ struct TrustOptions: ParsableArguments {
         let revocation = try revocation()
         let verifier = try verifier(revocation: revocation)
         let collector = ValidationDataCollector(sources: verifier.sources, revocation: revocation)
-        return Extender(verifier: verifier, collector: collector, timeStamper: Extend.timeStamper(tsa))
+        return Extender(verifier: verifier, collector: collector, timeStamper: tsa.flatMap(URL.init(string:)).map { TimeStampClient(url: $0).archiveTimeStamper })
     }
 }

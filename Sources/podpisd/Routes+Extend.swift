@@ -79,12 +79,7 @@ struct ExtendRoutes: Sendable {
         // Validation, fetching and time-stamping on the cooperative pool,
         // never on the NIO loop; cancelled when the client goes away.
         let sources = verify.sources, limit = verify.limit, trust = verify.trust
-        let stamper = timeStampURLs.first.map { url in
-            let client = TimeStampClient(url: url, timeout: timeStampTimeout)
-            return { @Sendable (digest: [UInt8], algorithm: DigestAlgorithm) async throws -> [UInt8] in
-                try await client.timestamp(digest: digest, hash: AlgorithmIdentifier(algorithm: algorithm.oid)).der
-            } as ArchiveTimeStamper
-        }
+        let stamper = timeStampURLs.first.map { TimeStampClient(url: $0, timeout: timeStampTimeout).archiveTimeStamper }
         let task = Task(executorPreference: globalConcurrentExecutor) { () async throws -> Extender.Extended in
             let bytes: [UInt8]
             switch input.signed {
