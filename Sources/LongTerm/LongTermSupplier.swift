@@ -1,6 +1,5 @@
 import Evidence
 import Foundation
-import Revocation
 import Signing
 import Validation
 
@@ -86,8 +85,7 @@ public actor LongTermSupplier: ValidationDataSupplier {
         let path = Paths(signature: signature, sources: collector.sources).signer(record)
         guard path.certificates.count > 1 else { throw LongTermError(.dataMissing, "the issuer of \(record.subjectText)") }
         let answering = RevocationSources.answering(data.ocspResponses + data.crls, for: record, issuer: path.certificates[1])
-        let issued = answering.ocsp.compactMap { (try? OCSPResponse.parse($0))?.basic?.responseData.producedAt }
-            + answering.crls.compactMap { (try? CertificateRevocationList(der: $0))?.thisUpdate }
+        let issued = answering.ocsp.compactMap { ValidationDataCollector.issued(ocsp: $0) } + answering.crls.compactMap { ValidationDataCollector.issued(crl: $0) }
         guard let newest = issued.max(), newest >= freshAfter else {
             throw LongTermError(.dataMissing, "no revocation data for \(record.subjectText) issued after its time-stamp of \(freshAfter.ISO8601Format())"
                 + (issued.max().map { " (the newest was issued \($0.ISO8601Format()))" } ?? ""))

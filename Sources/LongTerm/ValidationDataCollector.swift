@@ -152,16 +152,20 @@ public struct ValidationDataCollector: Sendable {
         data.missing.append("no revocation data for \(record.subjectText): " + problems.joined(separator: "; "))
     }
 
+    /// When an OCSP answer was produced (producedAt); nil when it cannot be read.
+    static func issued(ocsp der: [UInt8]) -> Date? { (try? OCSPResponse.parse(der))?.basic?.responseData.producedAt }
+
+    /// When a CRL was issued (thisUpdate); nil when it cannot be read.
+    static func issued(crl der: [UInt8]) -> Date? { (try? CertificateRevocationList(der: der))?.thisUpdate }
+
     static func isFresh(ocsp der: [UInt8], after time: Date?) -> Bool {
         guard let time else { return true }
-        guard let produced = (try? OCSPResponse.parse(der))?.basic?.responseData.producedAt else { return false }
-        return produced >= time
+        return issued(ocsp: der).map { $0 >= time } ?? false
     }
 
     static func isFresh(crl der: [UInt8], after time: Date?) -> Bool {
         guard let time else { return true }
-        guard let list = try? CertificateRevocationList(der: der) else { return false }
-        return list.thisUpdate >= time
+        return issued(crl: der).map { $0 >= time } ?? false
     }
 
     /// An OCSP answer and the certificates its responder sent.
