@@ -95,7 +95,7 @@ public enum CAdES {
         var extended = try addValidationData(values, to: bytes)
         guard options.level == .blta, let client = options.timeStampClient else { return extended }
         let signed = try SignedData(contentInfo: extended)
-        guard let index = signed.parsedSignerInfos().firstIndex(where: { $0.signature == info.signature }) else {
+        guard let index = signed.signerIndex(where: { $0.signature == info.signature }) else {
             throw CMSError(.noSuchSigner, "the new signer")
         }
         let digest = options.digest

@@ -257,13 +257,22 @@ public struct SignedData: DERImplicitlyTaggable, BERImplicitlyTaggable, Sendable
 
     /// The signer infos that parse as version-1 SignerInfo.
     public func parsedSignerInfos() -> [SignerInfo] {
-        signerInfos.compactMap { element in
-            if let node = try? DER.parse(element.bytes) { return try? SignerInfo(derEncoded: node) }
-            // Another producer's BER signer info: read through its DER form.
-            guard let ber = try? element.node(), let der = try? CMSElement(erasing: ASN1Any(berEncoded: ber)), let node = try? DER.parse(der.bytes)
-            else { return nil }
-            return try? SignerInfo(derEncoded: node)
-        }
+        signerInfos.compactMap(Self.signerInfo)
+    }
+
+    /// The place (in file order) of the first signer info that parses and
+    /// satisfies `match`; signer infos that do not parse keep their places.
+    public func signerIndex(where match: (SignerInfo) -> Bool) -> Int? {
+        signerInfos.firstIndex { element in Self.signerInfo(element).map(match) ?? false }
+    }
+
+    /// One signer info as a version-1 SignerInfo, nil when it does not parse.
+    static func signerInfo(_ element: CMSElement) -> SignerInfo? {
+        if let node = try? DER.parse(element.bytes) { return try? SignerInfo(derEncoded: node) }
+        // Another producer's BER signer info: read through its DER form.
+        guard let ber = try? element.node(), let der = try? CMSElement(erasing: ASN1Any(berEncoded: ber)), let node = try? DER.parse(der.bytes)
+        else { return nil }
+        return try? SignerInfo(derEncoded: node)
     }
 
     // MARK: BER helpers

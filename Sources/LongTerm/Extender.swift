@@ -194,8 +194,8 @@ public struct Extender: Sendable {
         // One archive time-stamp per signature, found by its signature value
         // (writing SignedData may reorder the SET of signer infos).
         for signature in examined {
-            let now = try CAdESExaminer.examine(extended, name: name, detached: detached)
-            guard let index = now.firstIndex(where: { $0.signatureValueDigest == signature.signatureValueDigest }) else {
+            let now = try SignedData(contentInfo: CAdES.unarmor(extended))
+            guard let index = now.signerIndex(where: { DigestAlgorithm.sha256.digest($0.signature) == signature.signatureValueDigest }) else {
                 throw LongTermError(.notPassed, "\(signature.id): not found after adding the validation data")
             }
             let content = Self.detachedContent(of: signature, in: detached)
