@@ -65,6 +65,15 @@ public struct ExaminedSignature: Sendable {
     public mutating func addCertificates(_ more: [CertificateRecord]) {
         for certificate in more where !certificates.contains(certificate) { certificates.append(certificate) }
     }
+
+    /// One warning per archive time-stamp that does not hold (each named by
+    /// `broken`): the level was named without the archive time-stamps.
+    public mutating func warnArchiveTimeStampsNotCounted(_ broken: [String]) {
+        for name in broken {
+            let warning = "\(name): the level is named without the archive time-stamps"
+            if !warnings.contains(warning) { warnings.append(warning) }
+        }
+    }
 }
 
 /// The outcome of checking a signature value.

@@ -128,3 +128,11 @@ struct LongTermElements {
         return xmlNewNs(element, href, prefix)
     }
 }
+
+extension Array where Element == [UInt8] {
+    /// Each value once, first occurrence kept.
+    func uniqued() -> [[UInt8]] {
+        var seen = Set<[UInt8]>()
+        return filter { seen.insert($0).inserted }
+    }
+}

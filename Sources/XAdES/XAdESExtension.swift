@@ -178,11 +178,3 @@ public final class XAdESExtension {
         return Array(UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))))
     }
 }
-
-extension Array where Element == [UInt8] {
-    /// Each value once, first occurrence kept.
-    func uniqued() -> [[UInt8]] {
-        var seen = Set<[UInt8]>()
-        return filter { seen.insert($0).inserted }
-    }
-}

@@ -149,10 +149,7 @@ struct CAdESExamination {
         signature.crls = known.crls
         signature.level = Self.level(
             signer, revocationCarried: !known.crls.isEmpty || !known.ocspResponses.isEmpty, archivesHold: brokenArchives.isEmpty)
-        for broken in brokenArchives {
-            let warning = "\(broken): the level is named without the archive time-stamps"
-            if !signature.warnings.contains(warning) { signature.warnings.append(warning) }
-        }
+        signature.warnArchiveTimeStampsNotCounted(brokenArchives)
 
         // Counter-signatures: SignerInfos over this one's signature value.
         if depth < CAdESExaminer.maximumDepth {

@@ -260,10 +260,7 @@ public enum XAdESExaminer {
         result.level = level(
             result.level, timeStamp: hasTimeStamp, refs: hasRefs, x: hasX, values: hasValues && hasRevocationValues,
             archive: hasArchive && brokenArchives.isEmpty)
-        for broken in brokenArchives {
-            let warning = "\(broken): the level is named without the archive time-stamps"
-            if !result.warnings.contains(warning) { result.warnings.append(warning) }
-        }
+        result.warnArchiveTimeStampsNotCounted(brokenArchives)
     }
 
     /// The format level from the properties present (EN 319 132-1 baseline
