@@ -785,6 +785,18 @@ def compare_imprint(token, stamped, result, what):
     return result
 
 
+def write_stamped(out_dir, name, stamped, token):
+    """Writes what a time-stamp stamps (as NAME) and its token (token.der)
+    into OUT_DIR (made if missing); returns both paths."""
+    out_dir = os.path.abspath(out_dir)
+    os.makedirs(out_dir, exist_ok=True)
+    paths = (os.path.join(out_dir, name), os.path.join(out_dir, "token.der"))
+    for path, data in zip(paths, (stamped, token)):
+        with open(path, "wb") as handle:
+            handle.write(data)
+    return paths
+
+
 def cmd_timestamp(args):
     data, root = parse_document(args.file)
     chosen, signature, count = choose_signature(root, args.index)
@@ -806,14 +818,7 @@ def cmd_timestamp(args):
         raise CheckFailed(f"expected one ds:SignatureValue, found {len(values)}", **result)
     c14n = canonicalize_in_document(values[0], algorithm, prefixes)
 
-    out_dir = os.path.abspath(args.out_dir)
-    os.makedirs(out_dir, exist_ok=True)
-    data_path = os.path.join(out_dir, "signature-value.c14n")
-    token_path = os.path.join(out_dir, "token.der")
-    with open(data_path, "wb") as handle:
-        handle.write(c14n)
-    with open(token_path, "wb") as handle:
-        handle.write(token)
+    data_path, token_path = write_stamped(args.out_dir, "signature-value.c14n", c14n, token)
     result.update({
         "timestamp_id": stamp.get("Id"),
         "canonicalization": algorithm,
@@ -1077,14 +1082,7 @@ def cmd_archive_timestamp(args):
         raise CheckFailed(str(exc), **result)
 
     stamped = b"".join(octets for octets, _, _ in parts)
-    out_dir = os.path.abspath(args.out_dir)
-    os.makedirs(out_dir, exist_ok=True)
-    input_path = os.path.join(out_dir, "archive-input.bin")
-    token_path = os.path.join(out_dir, "token.der")
-    with open(input_path, "wb") as handle:
-        handle.write(stamped)
-    with open(token_path, "wb") as handle:
-        handle.write(token)
+    input_path, token_path = write_stamped(args.out_dir, "archive-input.bin", stamped, token)
     result.update({
         "canonicalization": algorithm,
         "canonicalization_explicit": explicit,
