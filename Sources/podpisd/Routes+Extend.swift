@@ -62,15 +62,7 @@ struct ExtendRoutes: Sendable {
             }
             level = try Self.level(parameters.extra["level"]?.first)
             only = parameters.extra["signature"].map(Set.init)
-            try Routes.refuseAnnouncedLength(request, over: verify.limit)
-            if type == "application/x-tar" || type == "application/tar" {
-                input = try await VerifyRoutes.fromTar(request.body, name: parameters.name, at: nil, limit: verify.limit)
-            } else {
-                guard let name = parameters.name else { throw StationProblem.badRequest(messages.text("verify-raw-needs-name")) }
-                let (path, _, _) = try await BodySpool.write(request.body, limit: verify.limit)
-                spooled = path
-                input = VerifyRoutes.Input(name: name, signed: .spooled(path: path), detached: [], at: nil)
-            }
+            input = try await verify.rawOrTar(request, type: type, name: parameters.name, at: nil, spooled: &spooled)
         }
         if level == .lta, timeStampURLs.isEmpty {
             throw StationProblem("cannot-extend", kind: .cannotComply, title: "Cannot extend", message: messages.text("extend-no-tsa"), reason: "extend-no-tsa")

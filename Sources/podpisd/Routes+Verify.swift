@@ -73,15 +73,7 @@ struct VerifyRoutes: Sendable {
             input = try Self.fromJSON(try await jsonBody(request), limit: limit)
         } else {
             let parameters = try Self.parameters(request)
-            try Routes.refuseAnnouncedLength(request, over: limit)
-            if type == "application/x-tar" || type == "application/tar" {
-                input = try await Self.fromTar(request.body, name: parameters.name, at: parameters.at, limit: limit)
-            } else {
-                guard let name = parameters.name else { throw StationProblem.badRequest(messages.text("verify-raw-needs-name")) }
-                let (path, _, _) = try await BodySpool.write(request.body, limit: limit)
-                spooled = path
-                input = Input(name: name, signed: .spooled(path: path), detached: [], at: parameters.at)
-            }
+            input = try await rawOrTar(request, type: type, name: parameters.name, at: parameters.at, spooled: &spooled)
         }
 
         // CPU work on the cooperative pool, never on the NIO loop; cancelled
@@ -124,6 +116,20 @@ struct VerifyRoutes: Sendable {
         let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         if type == "application/x-www-form-urlencoded" || type.hasPrefix("multipart/") { throw StationProblem.unsupportedMediaType }
         return type
+    }
+
+    /// The raw and tar forms' input, the body at most `limit`: a tar read into
+    /// memory, or the raw body spooled to a private file, its path left in
+    /// `spooled` for the caller to remove.
+    func rawOrTar(_ request: Request, type: String, name: String?, at: Date?, spooled: inout String?) async throws -> Input {
+        try Routes.refuseAnnouncedLength(request, over: limit)
+        if type == "application/x-tar" || type == "application/tar" {
+            return try await Self.fromTar(request.body, name: name, at: at, limit: limit)
+        }
+        guard let name else { throw StationProblem.badRequest(messages.text("verify-raw-needs-name")) }
+        let (path, _, _) = try await BodySpool.write(request.body, limit: limit)
+        spooled = path
+        return Input(name: name, signed: .spooled(path: path), detached: [], at: at)
     }
 
     /// The JSON form's body, at most `[server] max_json_mib`; a query beside it is refused.
