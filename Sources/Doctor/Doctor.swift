@@ -31,6 +31,10 @@ public enum Doctor {
         let udev = Pending(name: "doctor-udev") { UdevRuleCheck().run() }
 
         let hardware = Hardware(options: options, configuration: configuration).examine()
+        let browsers = BrowserPolicyCheck(
+            root: options.browserPolicyRoot,
+            origins: BrowserPolicyCheck.origins(configuration: configuration, system: options.system, environment: environment)
+        ).run()
 
         report.system += hardware.systemFindings
         report.system += configurationFindings
@@ -50,6 +54,7 @@ public enum Doctor {
         report.system.append(udev.wait(upTo: limits.helper + 2) ?? .timeout(
             UdevRuleCheck.name, component: messages.text("doctor.udev-component"), seconds: limits.helper,
             fix: messages.text("doctor.udev-fix")))
+        report.system += browsers
         report.modules = hardware.modules
         report.readers = hardware.readers
         report.tokens = hardware.tokens

@@ -26,6 +26,9 @@ public struct DoctorOptions: Sendable {
     public var now = Date()
     /// The system's CA bundle, searched for issuers not found elsewhere.
     public var systemCABundle: String? = "/etc/ssl/certs/ca-certificates.crt"
+    /// Prepended to the browsers' programs and policy files (tests: a
+    /// temporary directory standing for /); "" for the computer's own.
+    public var browserPolicyRoot = ""
 
     public init() {}
 }

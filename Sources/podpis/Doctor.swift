@@ -14,7 +14,8 @@ struct DoctorCommand: ParsableCommand {
         discussion: """
             Checks pcscd, the readers and cards, the PKCS#11 modules and their tokens, PIN state (read, \
             never entered), the certificates (validity, qualified, key usage, chain), the configuration, \
-            podpisd and its socket, the TSA and the clock, and the udev rule for USB tokens. Each check has \
+            podpisd and its socket, the TSA and the clock, the udev rule for USB tokens, and whether the \
+            browsers' policies let the EZD pages reach podpisd (Local Network Access). Each check has \
             a time limit, so a hung card or module cannot hang the report. \
             Exit codes: 0 all ok; 1 warnings; 2 problems. JSON schema: docs/cli-json.md (podpis.doctor/1); \
             problem codes: docs/doctor.md.
