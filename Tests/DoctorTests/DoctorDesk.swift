@@ -38,6 +38,7 @@ final class DoctorDesk {
             port = \(port)
             socket = "\(socket)"
             audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
+            pairing_file = "\(dir.appendingPathComponent("pairings.json").path)"
             [timestamp]
             urls = ["\(env["PODPIS_TSA_URL"]!)"]
             timeout_seconds = 5
