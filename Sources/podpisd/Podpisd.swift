@@ -138,7 +138,7 @@ struct Podpisd: AsyncParsableCommand {
         let mode = configuration.server.socketMode, socketGroup = configuration.server.socketGroup
         services.append(Application(
             router: routes.build(port: tcpPort, socketGroup: socketGroup.isEmpty ? nil : getgrnam(socketGroup)?.pointee.gr_gid),
-            server: .http1(configuration: .init(additionalChannelHandlers: [SlowClientHandler(grace: idle)], idleTimeout: idle)),
+            server: .http1(configuration: .init(additionalChannelHandlers: [SlowClientHandler(grace: idle), ClientGoneHandler()], idleTimeout: idle)),
             configuration: .init(
                 address: .unixDomainSocket(path: socketPath), serverName: "podpisd",
                 availableConnectionsDelegate: .maximum(configuration.server.maxConnections, logger: logger)),
@@ -151,7 +151,7 @@ struct Podpisd: AsyncParsableCommand {
             for host in Listeners.loopbackHosts() {
                 services.append(Application(
                     router: routes.build(port: tcpPort),
-                    server: .http1(configuration: .init(additionalChannelHandlers: [SlowClientHandler(grace: idle)], idleTimeout: idle)),
+                    server: .http1(configuration: .init(additionalChannelHandlers: [SlowClientHandler(grace: idle), ClientGoneHandler()], idleTimeout: idle)),
                     configuration: .init(
                         address: .hostname(host, port: tcpPort), serverName: "podpisd",
                         availableConnectionsDelegate: .maximum(configuration.server.maxConnections, logger: logger)),
