@@ -227,7 +227,7 @@ let package = Package(
                 "SignatureAlgorithms", "Signing", "Tar", "Files", "QualifiedCertificates", "XAdES", "Evidence", "Validation", "Revocation", "TrustedLists", "Audit",
                 "StationAPI", "SealService", "LongTerm", "Timestamping", "CMS", argumentParser, logging, hummingbird, serviceLifecycle, crypto,
             ],
-            resources: [.copy("openapi.yaml")] + messages),
+            resources: [.copy("openapi.yaml"), .copy("client")] + messages),
 
         // MARK: Benchmarks (make bench)
         .executableTarget(name: "DetachedSigningBenchmark", path: "Benchmarks/DetachedSigningBenchmark"),

@@ -20,6 +20,7 @@ struct GuardMiddleware: RouterMiddleware {
     /// The routes of Routes.swift: a known path with another method is 405, not 404.
     static let knownPaths: [(pattern: String, methods: String)] = [
         (#"^/v1/(status|readers|tokens|certificates|openapi\.yaml|events|agent/requests|origins)$"#, "GET, OPTIONS"),
+        (#"^/v1/client/podpis\.(js|d\.ts)$"#, "GET"),
         (#"^/v1/certificates/[^/]+(/pem)?$"#, "GET, OPTIONS"),
         (#"^/v1/sign$"#, "POST, OPTIONS"),
         (#"^/v1/verify$"#, "POST, OPTIONS"),
@@ -89,7 +90,9 @@ struct GuardMiddleware: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         log.record(request, context: context, status: response.status, problem: problemCode)
         if let allow { response.headers[.allow] = allow }
-        if context.transport == .tcp, let origin = request.headers[.origin], await pairings.isApproved(origin) {
+        if context.transport == .tcp, request.headers[.origin] != nil, ClientLibrary.isClientPath(request.uri.path) {
+            response.headers[.accessControlAllowOrigin] = "*"
+        } else if context.transport == .tcp, let origin = request.headers[.origin], await pairings.isApproved(origin) {
             response.headers[.accessControlAllowOrigin] = origin
             response.headers[.vary] = "Origin"
             response.headers[.accessControlExposeHeaders] = Self.exposedHeaders
@@ -107,6 +110,11 @@ struct GuardMiddleware: RouterMiddleware {
         guard allowedHosts.contains(host.lowercased()) else { throw StationProblem.badHost(host) }
         let path = request.uri.path
         let origin = request.headers[.origin]
+        // podpis.js is public, the same for everyone: any page may load it
+        // (a module script is a CORS request), before it is paired.
+        if ClientLibrary.isClientPath(path), request.method == .get || request.method == .head {
+            return try await next(request, context)
+        }
         let approved: Bool
         if let origin { approved = await pairings.isApproved(origin) } else { approved = true }
         // A browser marks what a page makes it load (<script src>, <img>, a

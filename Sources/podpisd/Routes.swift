@@ -53,6 +53,8 @@ struct Routes: Sendable {
             headers[.contentType] = "application/yaml"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
         }
+        router.get("/v1/client/podpis.js") { request, _ in try ClientLibrary.response(request.uri.path) }
+        router.get("/v1/client/podpis.d.ts") { request, _ in try ClientLibrary.response(request.uri.path) }
         router.get("/v1/events") { _, _ in
             let events = await station.events.subscribe()
             return ServerSentEvents.response(events.map { ServerSentEvents.Message(id: String($0.id), event: $0.name, data: $0.data) })

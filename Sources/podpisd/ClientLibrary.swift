@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// podpis.js and its TypeScript declarations (web/podpis/), served at
+/// GET /v1/client/podpis.js and /v1/client/podpis.d.ts: the files are this
+/// target's resources (Sources/podpisd/client/; web/podpis/, the library's
+/// home with its README and tests, links to them, as docs/openapi.yaml does
+/// to openapi.yaml), so the library a page loads is the one of the daemon it
+/// talks to. Public and the
+/// same for everyone: any page may load it before it is paired
+/// (`Access-Control-Allow-Origin: *`, no credentials); the Host rule still
+/// applies.
+enum ClientLibrary {
+    static let paths = ["/v1/client/podpis.js": ("podpis", "js"), "/v1/client/podpis.d.ts": ("podpis.d", "ts")]
+
+    static func isClientPath(_ path: String) -> Bool { paths[path] != nil }
+
+    static let files: [String: ByteBuffer] = paths.reduce(into: [:]) { files, entry in
+        let (name, ext) = entry.value
+        if let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "client"),
+            let data = try? Data(contentsOf: url)
+        {
+            files[entry.key] = ByteBuffer(bytes: data)
+        }
+    }
+
+    static func response(_ path: String) throws -> Response {
+        guard let body = files[path] else { throw HTTPError(.notFound) }
+        var headers = HTTPFields()
+        headers[.contentType] = path.hasSuffix(".js") ? "text/javascript; charset=utf-8" : "application/typescript; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "cross-origin"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+}

@@ -1,0 +1,1 @@
+../../Sources/podpisd/client/podpis.d.ts
