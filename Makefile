@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 TESTBED_ENV := .testbed/env
 
-.PHONY: deps build run test testbed-up testbed-down bench fuzz clean
+.PHONY: deps build run demo-web test testbed-up testbed-down bench fuzz clean
 
 ## deps: install the system packages and Python pieces the build and the bench need
 deps:
@@ -21,6 +21,11 @@ run: deps build testbed-up
 	echo; echo "== podpis tokens"; .build/debug/podpis tokens; \
 	echo; echo "== podpis certs"; .build/debug/podpis certs; echo
 	bash scripts/demo.sh
+
+## demo-web: the demo EZD page (web/demo, using web/podpis/podpis.js) on http://127.0.0.1:35980 next to a
+##           demo podpisd on the bench's tokens; open it in a browser (scripts/demo-web.sh says how)
+demo-web: deps build testbed-up
+	bash scripts/demo-web.sh
 
 ## test: install, start the bench, run the whole suite, stop the bench
 test: deps
