@@ -77,7 +77,7 @@ if [ ! -d "$STATE" ]; then
 fi
 if [ -d "$STATE" ]; then
     case "$STATE" in /|"$TB_REPO"|"$TB_SCRIPTS"|"${HOME:-/root}") die "refusing to delete '$STATE'" ;; esac
-    if [ -z "$(find "$STATE" -mindepth 1 -maxdepth 1 ! -path "$TB_PYDIR" ! -path "$TB_XADES_PYDIR" ! -path "$TB_API_PYDIR" ! -path "$TB_CERTVALIDATOR_PYDIR" -print -quit)" ]; then
+    if [ -z "$(find "$STATE" -mindepth 1 -maxdepth 1 ! -path "$TB_PYDIR" ! -path "$TB_XADES_PYDIR" ! -path "$TB_API_PYDIR" ! -path "$TB_CERTVALIDATOR_PYDIR" ! -path "$TB_BROWSER_PYDIR" -print -quit)" ]; then
         log "stopped; nothing to remove in $STATE"
         exit 0
     fi
@@ -86,7 +86,7 @@ if [ -d "$STATE" ]; then
         exit 0
     fi
     # Keep the pip-installed packages if they live inside the state dir.
-    find "$STATE" -mindepth 1 -maxdepth 1 ! -path "$TB_PYDIR" ! -path "$TB_XADES_PYDIR" ! -path "$TB_API_PYDIR" ! -path "$TB_CERTVALIDATOR_PYDIR" -exec rm -rf {} +
+    find "$STATE" -mindepth 1 -maxdepth 1 ! -path "$TB_PYDIR" ! -path "$TB_XADES_PYDIR" ! -path "$TB_API_PYDIR" ! -path "$TB_CERTVALIDATOR_PYDIR" ! -path "$TB_BROWSER_PYDIR" -exec rm -rf {} +
     rmdir "$STATE" 2>/dev/null || true
 fi
 log "stopped; state removed ($STATE)"

@@ -51,6 +51,10 @@ PACKAGES=(
     tcpdump
     # stacks of a test or a podpisd that hangs (scripts/watchdog.sh, TestBench.stacks); stdbuf is in coreutils
     gdb coreutils
+    # a real browser for the end-to-end tests of podpis.js and the demo EZD page
+    # (Tests/PodpisdTests/BrowserTests.swift, Tests/Tools/browser_e2e.py), with
+    # fonts for its screenshots; Node runs podpis.js's unit tests (web/podpis/test)
+    chromium chromium-driver fonts-dejavu-core nodejs
 )
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (apt-get install, pcscd in a private mount namespace)"
@@ -143,9 +147,31 @@ certvalidator_py_ok() {
 install_pinned "$TB_CERTVALIDATOR_PYDIR" certvalidator_py_ok "pyhanko-certvalidator and its pinned dependencies" \
     --wheels-only "${CERTVALIDATOR_PY_PINS[@]}"
 
+# Selenium for Tests/Tools/browser_e2e.py (drives Debian's chromium through
+# Debian's chromedriver; Selenium Manager is never asked to download a
+# browser or driver), for the same /usr/bin/python3, in a directory of its
+# own (PODPIS_BROWSER_PYDIR). Every package it pulls in (found with
+# `pip install --target DIR selenium==4.51.0`) is pinned and installed with
+# --no-deps, wheels only. Keep the list complete when bumping.
+TB_BROWSER_PYDIR="${TB_BROWSER_PYDIR:-${PODPIS_BROWSER_PYDIR:-$TB_REPO/.testbed/py-browser}}"
+BROWSER_PY_PINS=(
+    selenium==4.51.0
+    urllib3==2.8.0 trio==0.35.0 trio-websocket==0.12.2 outcome==1.3.0.post0 sniffio==1.3.1
+    sortedcontainers==2.4.0 attrs==26.1.0 idna==3.21 wsproto==1.3.2 h11==0.16.0
+    certifi==2026.10.19.post1 typing-extensions==4.16.0 websocket-client==1.9.2 pysocks==1.7.1
+)
+case "$TB_BROWSER_PYDIR" in "$TB_PYDIR"|"$TB_XADES_PYDIR"|"$TB_API_PYDIR"|"$TB_CERTVALIDATOR_PYDIR")
+    die "PODPIS_BROWSER_PYDIR must differ from the other Python directories (it is replaced whole)" ;;
+esac
+browser_py_ok() {
+    pinned_ok "$1" selenium,selenium.webdriver.chrome.service,urllib3 "${BROWSER_PY_PINS[@]}"
+}
+install_pinned "$TB_BROWSER_PYDIR" browser_py_ok "selenium and its pinned dependencies" \
+    --wheels-only "${BROWSER_PY_PINS[@]}"
+
 # Final check of everything the scripts call.
 need_cmd pcscd pcsc_scan opensc-tool pkcs11-tool pkcs15-tool openpgp-tool softhsm2-util p11-kit \
-    openssl xmlsec1 xmllint faketime unshare mount setsid pgrep curl systemd-analyze
+    openssl xmlsec1 xmllint faketime unshare mount setsid pgrep curl systemd-analyze chromium chromedriver node
 [ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || die "vpcd driver /usr/lib/pcsc/drivers/serial/libifdvpcd.so missing"
 softhsm_module >/dev/null
 opensc_module >/dev/null

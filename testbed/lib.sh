@@ -24,6 +24,7 @@ TB_XADES_PYDIR="${PODPIS_XADES_PYDIR:-$TB_REPO/.testbed/py-xades}"
 TB_API_PYDIR="${PODPIS_API_PYDIR:-$TB_REPO/.testbed/py-api}"
 # pyhanko-certvalidator (install-deps.sh) for Tests/Tools/certvalidator_check.py.
 TB_CERTVALIDATOR_PYDIR="${PODPIS_CERTVALIDATOR_PYDIR:-$TB_REPO/.testbed/py-certvalidator}"
+TB_BROWSER_PYDIR="${PODPIS_BROWSER_PYDIR:-$TB_REPO/.testbed/py-browser}"
 # Debian's interpreter, which has python3-cryptography (jcecard needs it).
 TB_PYTHON="${PODPIS_PYTHON:-/usr/bin/python3}"
 

@@ -17,7 +17,7 @@ final class Daemon {
     /// `extraSections` replaces the default [pkcs11] section when it has one.
     init(
         server extra: String = "", extraSections: String = "", agentTimeout: Int = 20, environment: [String: String] = [:],
-        pairingFile: String? = nil
+        pairingFile: String? = nil, allowedOrigins: [String] = ["https://ezd.example.gov.pl"]
     ) throws {
         let env = try TestBench.require()
         dir = try TestBench.temporaryDirectory()
@@ -34,7 +34,7 @@ final class Daemon {
                 [server]
                 port = \(port)
                 socket = "\(socket)"
-                allowed_origins = ["https://ezd.example.gov.pl"]
+                allowed_origins = [\(allowedOrigins.map { "\"\($0)\"" }.joined(separator: ", "))]
                 agent_timeout_seconds = \(agentTimeout)
                 audit_file = "\(dir.appendingPathComponent("audit.jsonl").path)"
                 pairing_file = "\(pairingFile ?? dir.appendingPathComponent("pairings.json").path)"
@@ -125,13 +125,13 @@ final class Daemon {
 
 extension Daemon {
     /// A podpisd with the virtual OpenPGP card (OpenSC's module) beside SoftHSM.
-    static func withCard() throws -> Daemon {
+    static func withCard(allowedOrigins: [String] = ["https://ezd.example.gov.pl"]) throws -> Daemon {
         let env = try TestBench.require()
         return try Daemon(extraSections: """
             [pkcs11]
             modules = ["\(env["PODPIS_SOFTHSM_MODULE"]!)", "\(env["PODPIS_OPENSC_MODULE"]!)"]
             use_registered = false
-            """)
+            """, allowedOrigins: allowedOrigins)
     }
 
     /// The id of the first certificate podpisd lists that `match`es.
