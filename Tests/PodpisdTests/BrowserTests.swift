@@ -288,6 +288,21 @@ final class BrowserTests: BenchTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: page.out.appendingPathComponent("downloads/decyzja.txt.xades").path))
     }
 
+    // MARK: - make demo-web
+
+    /// `make demo-web`'s script (DEMO_CHECK=1: start, check, stop): the page
+    /// and podpis.js are served on the loopback origin, and the demo podpisd
+    /// lets that origin read.
+    func testMakeDemoWebServesThePageNextToADemoPodpisd() throws {
+        let pagePort = TestBench.freeTCPPort(), daemonPort = TestBench.freeTCPPort()
+        let result = try TestBench.runCapturing("/usr/bin/env", [
+            "DEMO_CHECK=1", "DEMO_PORT=\(pagePort)", "PODPISD_PORT=\(daemonPort)",
+            "bash", TestBench.repositoryRoot.appendingPathComponent("scripts/demo-web.sh").path,
+        ])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("demo-web: OK (http://127.0.0.1:\(pagePort)/demo/ → podpisd on 127.0.0.1:\(daemonPort))"), result.stdout)
+    }
+
     // MARK: - podpis.js itself
 
     /// podpis.js's unit tests (web/podpis/test: the SSE parser, error

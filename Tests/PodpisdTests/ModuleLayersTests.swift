@@ -48,7 +48,7 @@ final class ModuleLayersTests: XCTestCase {
 
     func testAModuleMissingFromTheTableAndANameWithoutAModuleAreReported() throws {
         try assertReportOfFault { tree in
-            let last = "            resources: [.copy(\"openapi.yaml\")] + messages),\n"
+            let last = "            resources: [.copy(\"openapi.yaml\"), .copy(\"client\")] + messages),\n"
             var package = try String(contentsOf: tree.appendingPathComponent("Package.swift"), encoding: .utf8)
             XCTAssertNotNil(package.range(of: last))
             package = package.replacingOccurrences(of: last, with: last + "        .target(name: \"Orphan\"),\n")

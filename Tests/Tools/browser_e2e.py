@@ -156,12 +156,14 @@ def wait_downloads(directory, names, timeout):
     return sorted(os.listdir(directory))
 
 
-def scenario_sign(driver, args, result):
+def fill_in(driver, args, result):
+    """Connects, then picks the certificate, format, packaging, level and the
+    files as the clerk would; False when the page did not connect."""
     grant(driver, args)
     driver.get(page_url(args))
     result["connect"] = connect(driver, args)
     if result["connect"] != "connected":
-        return
+        return False
     WebDriverWait(driver, args.timeout).until(
         lambda d: any(o.get_attribute("value") == args.certificate
                       for o in d.find_elements(By.CSS_SELECTOR, "#certificate option")))
@@ -173,6 +175,12 @@ def scenario_sign(driver, args, result):
     if digest.is_selected() != args.digest_only:
         digest.click()
     driver.find_element(By.ID, "files").send_keys("\n".join(os.path.abspath(f) for f in args.file))
+    return True
+
+
+def scenario_sign(driver, args, result):
+    if not fill_in(driver, args, result):
+        return
     started = time.time()
     driver.find_element(By.ID, "sign").click()
     result["signState"] = wait_state(driver, {"signed", "error"}, args.timeout)
@@ -256,18 +264,8 @@ def scenario_events(driver, args, result):
 
 
 def scenario_abort(driver, args, result):
-    grant(driver, args)
-    driver.get(page_url(args))
-    result["connect"] = connect(driver, args)
-    if result["connect"] != "connected":
+    if not fill_in(driver, args, result):
         return
-    WebDriverWait(driver, args.timeout).until(
-        lambda d: any(o.get_attribute("value") == args.certificate
-                      for o in d.find_elements(By.CSS_SELECTOR, "#certificate option")))
-    Select(driver.find_element(By.ID, "certificate")).select_by_value(args.certificate)
-    Select(driver.find_element(By.ID, "format")).select_by_value(args.format)
-    Select(driver.find_element(By.ID, "packaging")).select_by_value(args.packaging)
-    driver.find_element(By.ID, "files").send_keys(os.path.abspath(args.file[0]))
     driver.find_element(By.ID, "sign").click()
     path, text = args.wait_for.rsplit(":", 1)
     def shown():
