@@ -288,6 +288,56 @@ final class BrowserTests: BenchTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: page.out.appendingPathComponent("downloads/decyzja.txt.xades").path))
     }
 
+    // MARK: - The docs' example
+
+    /// The example of docs/protocol.md ("Pair, pick a certificate, sign,
+    /// download"), exactly as written there and under 30 lines, on a page of
+    /// its own: the clerk pairs it, it signs the picked file XAdES B-T with
+    /// the first certificate it may, and the download verifies.
+    func testTheExampleInTheDocsSignsAFileAsItIsWritten() throws {
+        let docs = try String(contentsOf: TestBench.repositoryRoot.appendingPathComponent("docs/protocol.md"), encoding: .utf8)
+        let heading = try XCTUnwrap(docs.range(of: "### Pair, pick a certificate, sign, download"))
+        let open = try XCTUnwrap(docs.range(of: "```js\n", range: heading.upperBound..<docs.endIndex))
+        let close = try XCTUnwrap(docs.range(of: "\n```", range: open.upperBound..<docs.endIndex))
+        let code = String(docs[open.upperBound..<close.lowerBound])
+        XCTAssertLessThan(code.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count, 30)
+
+        let page = try newPage()
+        let daemon = try Daemon(allowedOrigins: [])
+        let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SIGNER_TOKEN"]!: env["PODPIS_SIGNER_PIN"]!], pairing: "always")
+        // The web root: the library, and the example's page with the docs' code and a
+        // podpis.js that points the real one at this test's daemon.
+        let root = try scratchDirectory()
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent("podpis"), withDestinationURL: TestBench.repositoryRoot.appendingPathComponent("web/podpis"))
+        let example = root.appendingPathComponent("example")
+        try FileManager.default.createDirectory(at: example, withIntermediateDirectories: true)
+        try Data("""
+            <!doctype html><meta charset="utf-8"><title>EZD</title>
+            <input type="file" id="pliki" multiple><button id="podpisz">Podpisz</button><p id="komunikat"></p>
+            <script type="module" src="example.js"></script>
+            """.utf8).write(to: example.appendingPathComponent("index.html"))
+        try Data(code.utf8).write(to: example.appendingPathComponent("example.js"))
+        try Data("""
+            import { Podpis as Library } from "/podpis/podpis.js";
+            export { PodpisError } from "/podpis/podpis.js";
+            export class Podpis extends Library {
+              constructor(options = {}) { super({ endpoints: ["http://127.0.0.1:\(daemon.port)"], ...options }); }
+            }
+            """.utf8).write(to: example.appendingPathComponent("podpis.js"))
+
+        let file = try document(page.out)
+        let report = try browse("docs", daemon, page, [
+            "--public", "--grant", "--web-root", root.path, "--path", "/example/index.html", "--file", file.path,
+        ])
+        XCTAssertEqual(report["downloads"] as? [String], ["decyzja.txt.xades"], "\(report)")
+        XCTAssertEqual(report["message"] as? String, "", "\(report)")
+        XCTAssertEqual(agent.events.filter { $0.event == "pairing" }.count, 1)
+        XCTAssertEqual(agent.consents.first?["level"] as? String, "B-T")
+        let check = try xmlsecVerifies(page.out.appendingPathComponent("downloads/decyzja.txt.xades"), besides: page.out)
+        XCTAssertTrue(check.ok, check.output)
+    }
+
     // MARK: - make demo-web
 
     /// `make demo-web`'s script (DEMO_CHECK=1: start, check, stop): the page

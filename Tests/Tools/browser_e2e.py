@@ -30,6 +30,9 @@ Scenarios:
              same-origin
   events     connect, then run --then (a shell command, e.g. pull the card),
              and wait until the page lists the event --expect-event
+  docs       the example of docs/protocol.md ("Pair, pick a certificate, sign,
+             download"), served by the test at --path: pick --file in #pliki,
+             click #podpisz, wait for a download or a message in #komunikat
   abort      start signing, wait until --wait-for FILE:TEXT (the agent's log
              shows the question, which it holds), click "Anuluj"
 """
@@ -89,6 +92,8 @@ def browser(args, downloads):
 
 
 def page_url(args, extra=""):
+    if args.path:
+        return f"https://{PAGE_HOST}:{args.page_port}{args.path}"
     return f"https://{PAGE_HOST}:{args.page_port}/demo/?podpisd={args.podpisd}{extra}"
 
 
@@ -282,8 +287,26 @@ def scenario_abort(driver, args, result):
     result["signState"] = wait_state(driver, {"signed", "error"}, args.timeout)
 
 
+def scenario_docs(driver, args, result):
+    grant(driver, args)
+    driver.get(page_url(args))
+    driver.find_element(By.ID, "pliki").send_keys("\n".join(os.path.abspath(f) for f in args.file))
+    driver.find_element(By.ID, "podpisz").click()
+
+    def finished(d):
+        done = [n for n in os.listdir(args.downloads) if not n.endswith(".crdownload")]
+        return done and not any(n.endswith(".crdownload") for n in os.listdir(args.downloads)) or d.find_element(By.ID, "komunikat").text
+    try:
+        WebDriverWait(driver, args.timeout, poll_frequency=0.2).until(finished)
+    except TimeoutException:
+        pass
+    result["downloads"] = sorted(os.listdir(args.downloads))
+    result["message"] = driver.find_element(By.ID, "komunikat").text
+
+
 SCENARIOS = {"sign": scenario_sign, "connect": scenario_connect, "unapproved": scenario_unapproved,
-             "rebinding": scenario_rebinding, "events": scenario_events, "abort": scenario_abort}
+             "rebinding": scenario_rebinding, "events": scenario_events, "abort": scenario_abort,
+             "docs": scenario_docs}
 
 
 def main():
@@ -304,6 +327,7 @@ def main():
     parser.add_argument("--then", default="true")
     parser.add_argument("--expect-event", default="card-removed")
     parser.add_argument("--wait-for", help="FILE:TEXT")
+    parser.add_argument("--path", help="the page's path under --web-root instead of the demo page")
     parser.add_argument("--screenshot", help="file name in --out")
     parser.add_argument("--timeout", type=float, default=90)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
@@ -319,7 +343,7 @@ def main():
         driver = browser(args, args.downloads)
         result["browserVersion"] = driver.capabilities.get("browserVersion")
         SCENARIOS[args.scenario](driver, args, result)
-        if args.scenario != "rebinding":
+        if args.scenario not in ("rebinding", "docs"):
             result["page"] = page_facts(driver)
     except (WebDriverException, TimeoutException) as error:
         result["driverError"] = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
