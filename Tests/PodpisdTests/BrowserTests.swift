@@ -288,6 +288,49 @@ final class BrowserTests: BenchTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: page.out.appendingPathComponent("downloads/decyzja.txt.xades").path))
     }
 
+    // MARK: - Sealing from a page
+
+    /// A sealing page (its origin in the seal certificate's `[[policy]]
+    /// origins`) drives a seal batch with podpis.js: creates it, puts an XML
+    /// and a PDF, follows its events to the end, fetches each seal (checked
+    /// against the digests podpisd states) and deletes the batch; each seal
+    /// verifies over its document.
+    func testASealingPageSealsABatchThroughPodpisJS() throws {
+        let page = try newPage()
+        let pinFile = try SealProfileTOML.writePINFile(page.out.appendingPathComponent("seal.pin").path, pin: env["PODPIS_SEAL_PIN"]!)
+        let seal = try SealingTests.sealID()
+        let daemon = try Daemon(extraSections: """
+            [seal.zaswiadczenia]
+            certificate = "\(seal)"
+            sessions = 1
+            pin_file = "\(pinFile)"
+            [[policy]]
+            certificate = "\(seal)"
+            origins = ["\(page.origin)"]
+            """, allowedOrigins: [page.origin])
+        let input = try scratchDirectory()
+        let xml = input.appendingPathComponent("zaswiadczenie-1.xml"), pdf = input.appendingPathComponent("zaswiadczenie-2.pdf")
+        try Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<zaswiadczenie nr=\"1/2026\">Zaświadcza się, że…</zaswiadczenie>\n".utf8).write(to: xml)
+        try Data("%PDF-1.7\n% zaświadczenie 2/2026\n%%EOF\n".utf8).write(to: pdf)
+        let report = try browse("seal", daemon, page, ["--public", "--grant", "--file", xml.path, "--file", pdf.path])
+        let batch = try XCTUnwrap(report["batch"] as? [String: Any], "\(report)")
+        XCTAssertNil(batch["error"], "\(batch)")
+        XCTAssertEqual((batch["end"] as? [String: Any])?["sealed"] as? Int, 2, "\(batch)")
+        let events = batch["events"] as? [String] ?? []
+        XCTAssertTrue(events.contains("document zaswiadczenie-1.xml sealed") && events.contains("document zaswiadczenie-2.pdf sealed"), "\(events)")
+        XCTAssertEqual(events.last, "end", "\(events)")
+        let seals = try XCTUnwrap(batch["seals"] as? [String: String])
+        XCTAssertEqual(seals.keys.sorted(), ["zaswiadczenie-1.xml.xades", "zaswiadczenie-2.pdf.p7s"])
+        for (name, content) in seals {
+            let output = input.appendingPathComponent(name)
+            try XCTUnwrap(Data(base64Encoded: content)).write(to: output)
+            try SealOutputs.verify(output, document: input.appendingPathComponent(output.deletingPathExtension().lastPathComponent))
+        }
+        let id = try XCTUnwrap(batch["id"] as? String)
+        let kept = (try? FileManager.default.contentsOfDirectory(atPath: daemon.dir.appendingPathComponent("batches").path)) ?? []
+        XCTAssertFalse(kept.contains { $0.contains(id) }, "the page deleted its batch: \(kept)")
+    }
+
     // MARK: - The docs' example
 
     /// The example of docs/protocol.md ("Pair, pick a certificate, sign,

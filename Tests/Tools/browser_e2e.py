@@ -33,6 +33,10 @@ Scenarios:
   docs       the example of docs/protocol.md ("Pair, pick a certificate, sign,
              download"), served by the test at --path: pick --file in #pliki,
              click #podpisz, wait for a download or a message in #komunikat
+  seal       from JS on the demo page, as a sealing page would: a seal batch
+             of profile --profile with the files --file (podpis.js's
+             createBatch, put, events, close, seal); reports the events and
+             each seal in base64
   abort      start signing, wait until --wait-for FILE:TEXT (the agent's log
              shows the question, which it holds), click "Anuluj"
 """
@@ -304,9 +308,56 @@ def scenario_docs(driver, args, result):
     result["message"] = driver.find_element(By.ID, "komunikat").text
 
 
+def scenario_seal(driver, args, result):
+    grant(driver, args)
+    driver.get(page_url(args))
+    documents = []
+    for path in args.file:
+        with open(path, "rb") as f:
+            documents.append([os.path.basename(path), base64.b64encode(f.read()).decode()])
+    result["batch"] = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const [endpoint, profile, documents] = arguments;
+        (async () => {
+          const { Podpis } = await import("/podpis/podpis.js");
+          const podpis = new Podpis({ endpoints: [endpoint], application: "Pieczętowanie (test)" });
+          const out = { events: [], seals: {} };
+          try {
+            const batch = await podpis.createBatch(profile);
+            out.id = batch.id;
+            const ended = new Promise((resolve) => {
+              const opened = batch.events({
+                onEvent: ({ event, data }) => {
+                  out.events.push(event === "document" ? `document ${data.document.name} ${data.document.state}` : event);
+                  if (event === "end") resolve(data);
+                },
+              });
+            });
+            for (const [name, content] of documents) {
+              const bytes = Uint8Array.from(atob(content), (c) => c.charCodeAt(0));
+              await batch.put(new File([bytes], name));
+            }
+            await batch.close();
+            out.end = await ended;
+            for (const document of await batch.documents()) {
+              if (document.state !== "sealed") continue;
+              const blob = await batch.seal(document.name);
+              const bytes = new Uint8Array(await blob.arrayBuffer());
+              let binary = "";
+              for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+              out.seals[document.output ?? document.name] = btoa(binary);
+            }
+            await batch.remove();
+          } catch (e) {
+            out.error = { code: e.code, text: e.text ?? String(e) };
+          }
+          done(out);
+        })();""", args.podpisd, args.profile, documents)
+
+
 SCENARIOS = {"sign": scenario_sign, "connect": scenario_connect, "unapproved": scenario_unapproved,
              "rebinding": scenario_rebinding, "events": scenario_events, "abort": scenario_abort,
-             "docs": scenario_docs}
+             "docs": scenario_docs, "seal": scenario_seal}
 
 
 def main():
@@ -327,6 +378,7 @@ def main():
     parser.add_argument("--then", default="true")
     parser.add_argument("--expect-event", default="card-removed")
     parser.add_argument("--wait-for", help="FILE:TEXT")
+    parser.add_argument("--profile", default="zaswiadczenia")
     parser.add_argument("--path", help="the page's path under --web-root instead of the demo page")
     parser.add_argument("--screenshot", help="file name in --out")
     parser.add_argument("--timeout", type=float, default=90)
