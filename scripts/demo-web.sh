@@ -68,8 +68,12 @@ fi
 
 if [ "${DEMO_CHECK:-0}" = 1 ]; then
     status=0
-    curl -fsS "$origin/demo/" | grep -q 'podpis' || { echo "demo-web: the page is not served"; status=1; }
-    curl -fsS "$origin/podpis/podpis.js" | grep -q 'export class Podpis' || { echo "demo-web: podpis.js is not served"; status=1; }
+    # Read whole, then searched (grep -q on a pipe may close it early, and
+    # pipefail would count curl's SIGPIPE as a failure).
+    page="$(curl -fsS "$origin/demo/" || true)"
+    library="$(curl -fsS "$origin/podpis/podpis.js" || true)"
+    grep -q 'podpis' <<<"$page" || { echo "demo-web: the page is not served"; status=1; }
+    grep -q 'export class Podpis' <<<"$library" || { echo "demo-web: podpis.js is not served"; status=1; }
     allowed="$(curl -sS -o /dev/null -D - -H "Origin: $origin" "http://127.0.0.1:$daemon_port/v1/certificates" | tr -d '\r' |
         sed -n 's/^access-control-allow-origin: //Ip')"
     [ "$allowed" = "$origin" ] || { echo "demo-web: podpisd does not let $origin read (got '$allowed')"; status=1; }
