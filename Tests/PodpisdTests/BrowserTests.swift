@@ -172,18 +172,24 @@ final class BrowserTests: BenchTestCase {
         guard (try? FileManager.default.createDirectory(atPath: policyDirectory, withIntermediateDirectories: true)) != nil,
             access(policyDirectory, W_OK) == 0
         else { throw XCTSkip("the managed policy needs root (\(policyDirectory))") }
-        for policy in ["LocalNetworkAccessAllowedForUrls", "LoopbackNetworkAllowedForUrls"] {
+        // The second run signs two files in one request (podpis.js's JSON form, one consent).
+        for (policy, names) in [("LocalNetworkAccessAllowedForUrls", ["decyzja.txt"]), ("LoopbackNetworkAllowedForUrls", ["decyzja.txt", "załącznik.txt"])] {
             let file = "\(policyDirectory)/podpis-test-\(UUID().uuidString).json"
             try Data("{\"\(policy)\": [\"\(page.origin)\"]}\n".utf8).write(to: URL(fileURLWithPath: file))
             defer { try? FileManager.default.removeItem(atPath: file) }
             let withPolicy = Page(origin: page.origin, port: page.port, out: try scratchDirectory())
+            let files = try names.map { try document(withPolicy.out, $0).path }
             let signed = try browse("sign", daemon, withPolicy, [
-                "--public", "--certificate", signer, "--file", try document(withPolicy.out).path, "--format", "cades", "--packaging", "detached",
-            ])
+                "--public", "--certificate", signer, "--format", "cades", "--packaging", "detached",
+            ] + files.flatMap { ["--file", $0] })
             XCTAssertEqual(signed["signState"] as? String, "signed", "\(policy): \(signed)")
-            let p7s = withPolicy.out.appendingPathComponent("downloads/decyzja.txt.p7s").path
-            XCTAssertEqual(try OpenSSL.verifyDetachedCMS(p7s, content: withPolicy.out.appendingPathComponent("decyzja.txt").path).status, 0, policy)
+            XCTAssertEqual(signed["downloads"] as? [String], names.map { "\($0).p7s" }.sorted(), "\(policy): \(signed)")
+            for name in names {
+                let p7s = withPolicy.out.appendingPathComponent("downloads/\(name).p7s").path
+                XCTAssertEqual(try OpenSSL.verifyDetachedCMS(p7s, content: withPolicy.out.appendingPathComponent(name).path).status, 0, "\(policy): \(name)")
+            }
         }
+        XCTAssertEqual(agent.consents.count, 2, "one consent per request, the two files together")
         XCTAssertEqual(agent.events.filter { $0.event == "pairing" }.count, 2, "each browser profile paired once")
     }
 

@@ -86,7 +86,10 @@ def browser(args, downloads):
         flags.append(f"--ip-address-space-overrides=127.0.0.1:{args.page_port}=public")
     for flag in flags:
         options.add_argument(flag)
+    # Several signatures from one click are several downloads: allowed, as a
+    # clerk's browser asks once ("download multiple files") and is told yes.
     options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False,
+                                              "profile.default_content_setting_values.automatic_downloads": 1,
                                               "intl.accept_languages": "pl-PL,pl"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
