@@ -117,3 +117,30 @@ test("a multi-byte character split across chunks is decoded once whole", () => {
   const { events } = parse([all.subarray(0, 7), all.subarray(7, 9), all.subarray(9, 11), all.subarray(11)]);
   assert.deepEqual(events, [{ event: "message", id: "", data: "ś🙂" }]);
 });
+
+// A fuzz run in the unit tests: random streams (field names the parser knows,
+// line ends of every kind, invalid UTF-8, NULs) cut at random points never
+// throw, and give the same events however they are cut. A fixed seed, so a
+// failure is repeatable; PODPIS_SSE_FUZZ_RUNS raises the count.
+test("random streams cut at random points never throw and give the same events", () => {
+  let seed = 0x5eed1234;
+  const random = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  const pieces = ["event:", "data:", "id:", "retry:", ":", " ", "x", "ł", "🙂", "\n", "\r", "\r\n", "\u0000", "1000", "{\"a\":1}"];
+  const runs = Number(process.env.PODPIS_SSE_FUZZ_RUNS ?? 500);
+  for (let run = 0; run < runs; run++) {
+    const parts = [];
+    for (let n = Math.floor(random() * 40); n > 0; n--) {
+      parts.push(random() < 0.05 ? Uint8Array.of(0xff, 0xc3, 0x28, 0xe2, 0x82) : bytes(pieces[Math.floor(random() * pieces.length)]));
+    }
+    const all = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+    parts.reduce((offset, p) => (all.set(p, offset), offset + p.length), 0);
+    const whole = parse([all]).events;
+    const chunks = [];
+    for (let at = 0; at < all.length;) {
+      const next = Math.min(all.length, at + 1 + Math.floor(random() * 7));
+      chunks.push(all.subarray(at, next));
+      at = next;
+    }
+    assert.deepEqual(parse(chunks).events, whole, `run ${run}`);
+  }
+});
