@@ -353,7 +353,11 @@ final class BrowserTests: BenchTestCase {
 
         let page = try newPage()
         let daemon = try Daemon(allowedOrigins: [])
-        let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SIGNER_TOKEN"]!: env["PODPIS_SIGNER_PIN"]!], pairing: "always")
+        // The example signs with the first certificate it may: which one that
+        // is depends on the bench's freshly made keys, so the clerk knows both PINs.
+        let agent = try ScriptedAgent(daemon, pins: [
+            env["PODPIS_SIGNER_TOKEN"]!: env["PODPIS_SIGNER_PIN"]!, env["PODPIS_SEAL_TOKEN"]!: env["PODPIS_SEAL_PIN"]!,
+        ], pairing: "always")
         // The web root: the library, and the example's page with the docs' code and a
         // podpis.js that points the real one at this test's daemon.
         let root = try scratchDirectory()
