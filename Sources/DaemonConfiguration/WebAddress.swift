@@ -1,5 +1,33 @@
 import Foundation
 
+/// A web origin, `scheme://host[:port]` (http or https), in its parts.
+public struct WebOrigin: Sendable, Hashable {
+    /// `http` or `https`.
+    public let scheme: String
+    /// Lower case; an IPv6 address in brackets.
+    public let host: String
+    /// Explicit: the scheme's default (80, 443) when the text has none.
+    public let port: Int
+
+    /// As a browser sends it in `Origin`: the default port left out.
+    public var text: String {
+        let isDefault = (scheme == "http" && port == 80) || (scheme == "https" && port == 443)
+        return isDefault ? "\(scheme)://\(host)" : "\(scheme)://\(host):\(port)"
+    }
+
+    /// `text` read by the configuration's rules (``WebAddress/origin(_:)``); nil when they refuse it.
+    public init?(_ text: String) {
+        guard case .success(let origin) = WebAddress.parse(text) else { return nil }
+        self = origin
+    }
+
+    init(scheme: String, host: String, port: Int) {
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+    }
+}
+
 /// The checks of web addresses in the configuration: origins allowed to call
 /// the TCP API, and time-stamping service URLs.
 enum WebAddress {
@@ -7,6 +35,11 @@ enum WebAddress {
     /// host lower-cased, the scheme's default port dropped; IPv6 hosts in
     /// brackets.
     static func origin(_ text: String) -> Result<String, OriginFlaw> {
+        parse(text).map(\.text)
+    }
+
+    /// An origin's parts, by the rules of ``origin(_:)``.
+    static func parse(_ text: String) -> Result<WebOrigin, OriginFlaw> {
         if text.contains("*") { return .failure(.wildcard) }
         guard let separator = text.firstRange(of: "://") else { return .failure(.scheme) }
         let scheme = text[..<separator.lowerBound].lowercased()
@@ -34,15 +67,14 @@ enum WebAddress {
                 return .failure(.host)
             }
         }
-        var origin = "\(scheme)://\(host)"
+        var port = scheme == "https" ? 443 : 80
         if let portText {
-            guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText), (1...65535).contains(port) else {
+            guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(portText), (1...65535).contains(number) else {
                 return .failure(.port)
             }
-            let isDefault = (scheme == "http" && port == 80) || (scheme == "https" && port == 443)
-            if !isDefault { origin += ":\(port)" }
+            port = number
         }
-        return .success(origin)
+        return .success(WebOrigin(scheme: scheme, host: String(host), port: port))
     }
 
     /// Whether `text` is an http or https URL with a host (a path and query

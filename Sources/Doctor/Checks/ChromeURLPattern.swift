@@ -1,3 +1,4 @@
+import DaemonConfiguration
 import Foundation
 
 /// A URL pattern of a Chrome enterprise policy of the content-settings kind

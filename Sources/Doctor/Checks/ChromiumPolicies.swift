@@ -1,3 +1,4 @@
+import DaemonConfiguration
 import Foundation
 
 /// The Local Network Access policies of one Chromium-family browser, from

@@ -1,3 +1,4 @@
+import DaemonConfiguration
 import Foundation
 
 /// Firefox's `LocalNetworkAccess` policy (Mozilla's administrator reference:
