@@ -515,10 +515,11 @@ export class Podpis {
   /**
    * A request that needs the pairing token: ensurePaired() first (unless a
    * token is given); on 403 not-paired, forget the token, pair again and retry
-   * once (only once). `build(token)` gives the fetch init (the body must be
-   * sendable twice: a Blob or a string).
+   * once (only once). `request` is the fetch init without the token, which
+   * is added here as `Authorization: Bearer` when there is one (the body must
+   * be sendable twice: a Blob or a string).
    */
-  async #authorized(path, build, { signal, onStage, token } = {}) {
+  async #authorized(path, request, { signal, onStage, token } = {}) {
     if (token === undefined && this.autoPair) {
       onStage?.("pairing");
       token = await this.ensurePaired({ signal });
@@ -527,9 +528,8 @@ export class Podpis {
     }
     for (let attempt = 0; ; attempt++) {
       onStage?.("sending");
-      const init = { ...build(token), signal };
-      if (!token) delete init.headers?.Authorization;             // autoPair false and no token: sent without
-      const sent = this.#send(path, init);
+      const headers = token ? { ...request.headers, Authorization: `Bearer ${token}` } : request.headers;
+      const sent = this.#send(path, { ...request, headers, signal });
       onStage?.("waiting");
       const response = await sent;
       if (response.ok) return response;
@@ -702,11 +702,9 @@ export class Podpis {
       certificate: options.certificate, commitment: options.commitment, role: options.role,
       digest: form === "digest" ? algorithm : options.digest, documents: items,
     }));
-    const response = await this.#authorized("/v1/sign", (token) => ({
-      method: "POST",
-      headers: { "Content-Type": JSON_TYPE, Accept: JSON_TYPE, Authorization: `Bearer ${token}` },
-      body,
-    }), { signal, onStage, token });
+    const response = await this.#authorized("/v1/sign", {
+      method: "POST", headers: { "Content-Type": JSON_TYPE, Accept: JSON_TYPE }, body,
+    }, { signal, onStage, token });
     const result = await this.#read(response, "json", signal);
     if (!Array.isArray(result?.signatures)) {
       throw this.#error("bad-response", { status: response.status, requestId: result?.requestId, detail: "signatures" });
@@ -739,9 +737,9 @@ export class Podpis {
       digest: options.digest, mimeType: options.mimeType,
     });
     const contentType = doc.mimeType || doc.blob.type || "application/octet-stream";
-    const response = await this.#authorized(path, (token) => ({
-      method: "POST", headers: { "Content-Type": contentType, Authorization: `Bearer ${token}` }, body: doc.blob,
-    }), { signal, onStage, token });
+    const response = await this.#authorized(path, {
+      method: "POST", headers: { "Content-Type": contentType }, body: doc.blob,
+    }, { signal, onStage, token });
     const blob = await this.#read(response, "blob", signal);
     const headers = response.headers;
     let name = dispositionFilename(headers.get("Content-Disposition"));
@@ -782,9 +780,9 @@ export class Podpis {
       contentType = JSON_TYPE;
       body = JSON.stringify(request);
     }
-    const response = await this.#authorized(path, (token) => ({
-      method: "POST", headers: { "Content-Type": contentType, ...accept, Authorization: `Bearer ${token}` }, body,
-    }), { signal });
+    const response = await this.#authorized(path, {
+      method: "POST", headers: { "Content-Type": contentType, ...accept }, body,
+    }, { signal });
     return this.#read(response, text ? "text" : "json", signal);
   }
 
@@ -904,9 +902,9 @@ export class Podpis {
    */
   async createBatch(profile, { signal } = {}) {
     const body = JSON.stringify({ profile });
-    const response = await this.#authorized("/v1/batches", (token) => ({
-      method: "POST", headers: { "Content-Type": JSON_TYPE, Accept: JSON_TYPE, Authorization: `Bearer ${token}` }, body,
-    }), { signal });
+    const response = await this.#authorized("/v1/batches", {
+      method: "POST", headers: { "Content-Type": JSON_TYPE, Accept: JSON_TYPE }, body,
+    }, { signal });
     const info = await this.#read(response, "json", signal);
     if (typeof info?.id !== "string") throw this.#error("bad-response", { status: response.status, detail: "id" });
     return new Batch(this.#batchAccess(), info);
@@ -927,7 +925,7 @@ export class Podpis {
   /** What a Batch may use of its Podpis: the private request helpers. */
   #batchAccess() {
     return {
-      authorized: (path, build, signal) => this.#authorized(path, build, { signal }),
+      authorized: (path, request, signal) => this.#authorized(path, request, { signal }),
       call: (path, init) => this.#call(path, init),
       read: (response, kind, signal) => this.#read(response, kind, signal),
       getJSON: (path, signal) => this.#getJSON(path, signal),
@@ -958,13 +956,10 @@ export class Batch {
 
   #document(name) { return `${this.#base}/documents/${encodeURIComponent(name)}`; }
 
-  async #post(path, method, signal, body) {
-    const response = await this.#api.authorized(path, (token) => {
-      const init = { method, headers: { Accept: JSON_TYPE, Authorization: `Bearer ${token}` } };
-      if (body !== undefined) init.body = body;
-      return init;
-    }, signal);
-    return response;
+  #post(path, method, signal, body) {
+    const request = { method, headers: { Accept: JSON_TYPE } };
+    if (body !== undefined) request.body = body;
+    return this.#api.authorized(path, request, signal);
   }
 
   /**
