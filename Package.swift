@@ -227,7 +227,9 @@ let package = Package(
                 "SignatureAlgorithms", "Signing", "Tar", "Files", "QualifiedCertificates", "XAdES", "Evidence", "Validation", "Revocation", "TrustedLists", "Audit",
                 "StationAPI", "SealService", "LongTerm", "Timestamping", "CMS", argumentParser, logging, hummingbird, serviceLifecycle, crypto,
             ],
-            resources: [.copy("openapi.yaml"), .copy("client")] + messages),
+            exclude: ["client/package.json"],
+            // Embedded, so that the installed binary needs no resource bundle beside it.
+            resources: [.embedInCode("openapi.yaml"), .embedInCode("client/podpis.js"), .embedInCode("client/podpis.d.ts")] + messages),
 
         // MARK: Benchmarks (make bench)
         .executableTarget(name: "DetachedSigningBenchmark", path: "Benchmarks/DetachedSigningBenchmark"),

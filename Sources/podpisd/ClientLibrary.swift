@@ -5,7 +5,7 @@ import NIOCore
 
 /// podpis.js and its TypeScript declarations (web/podpis/), served at
 /// GET /v1/client/podpis.js and /v1/client/podpis.d.ts: the files are this
-/// target's resources (Sources/podpisd/client/; web/podpis/, the library's
+/// target's resources, embedded in the binary (Sources/podpisd/client/; web/podpis/, the library's
 /// home with its README and tests, links to them, as docs/openapi.yaml does
 /// to openapi.yaml), so the library a page loads is the one of the daemon it
 /// talks to. Public and the
@@ -13,18 +13,16 @@ import NIOCore
 /// (`Access-Control-Allow-Origin: *`, no credentials); the Host rule still
 /// applies.
 enum ClientLibrary {
-    static let paths = ["/v1/client/podpis.js": ("podpis", "js"), "/v1/client/podpis.d.ts": ("podpis.d", "ts")]
+    static let paths = ["/v1/client/podpis.js", "/v1/client/podpis.d.ts"]
 
-    static func isClientPath(_ path: String) -> Bool { paths[path] != nil }
+    static func isClientPath(_ path: String) -> Bool { files[path] != nil }
 
-    static let files: [String: ByteBuffer] = paths.reduce(into: [:]) { files, entry in
-        let (name, ext) = entry.value
-        if let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "client"),
-            let data = try? Data(contentsOf: url)
-        {
-            files[entry.key] = ByteBuffer(bytes: data)
-        }
-    }
+    /// Embedded in the binary (Package.swift), so an installed podpisd needs
+    /// no resource bundle beside it.
+    static let files: [String: ByteBuffer] = [
+        "/v1/client/podpis.js": ByteBuffer(bytes: PackageResources.podpis_js),
+        "/v1/client/podpis.d.ts": ByteBuffer(bytes: PackageResources.podpis_d_ts),
+    ]
 
     static func response(_ path: String) throws -> Response {
         guard let body = files[path] else { throw HTTPError(.notFound) }

@@ -36,8 +36,26 @@ struct Podpisd: AsyncParsableCommand {
     @Option(help: "Unix socket path (overrides the configuration).") var socket: String?
     @Option(help: "Loopback TCP port (overrides the configuration; 0: no TCP).") var port: Int?
     @Option(help: "Stop after this many seconds (for tests); default: run until stopped.") var seconds: Double?
+    @Flag(help: "Print podpisd.toml with every setting at its default, commented out, and exit.") var printDefaultConfig = false
+    /// podpisd.toml(5) in mdoc, for the package build (scripts/deb.sh); the
+    /// date from SOURCE_DATE_EPOCH, as Debian's reproducible builds set it.
+    @Flag(help: .hidden) var printConfigManual = false
 
     func run() async throws {
+        if printDefaultConfig {
+            print(DaemonConfiguration.commentedOutExample, terminator: "")
+            return
+        }
+        if printConfigManual {
+            let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init)
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "MMMM d, yyyy"
+            let date = formatter.string(from: epoch.map { Date(timeIntervalSince1970: $0) } ?? Date())
+            print(DaemonConfiguration.manualPage(version: Station.version, date: date), terminator: "")
+            return
+        }
         ProcessDumps.forbid()  // PINs pass through: no core file, no ptrace by the same uid
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var mutableLogger = Logger(label: "podpisd")
