@@ -11,7 +11,7 @@
 #      the exposure score and what stays exposed; fails above
 #      PODPIS_MAX_EXPOSURE (default 2.0, on systemd's 0-10 scale).
 # Offline details: verify insists that ExecStart's binary exists, so when
-# /usr/local/bin/podpisd is not installed the units are verified as copies
+# /usr/sbin/podpisd is not installed the units are verified as copies
 # whose ExecStart names `true` instead (same arguments, nothing else
 # changed). --user verify needs an XDG_RUNTIME_DIR: a scratch directory.
 # --man=no: Documentation= names the installed deployment guide, not a man
@@ -24,7 +24,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SYSTEM_UNIT="$ROOT/systemd/system/podpisd.service"
 USER_UNIT="$ROOT/systemd/user/podpisd.service"
 SYSUSERS_CONF="$ROOT/systemd/sysusers.d/podpis.conf"
-DAEMON=/usr/local/bin/podpisd
+DAEMON=/usr/sbin/podpisd
 MAX_EXPOSURE="${PODPIS_MAX_EXPOSURE:-2.0}"
 
 failures=0
@@ -74,7 +74,7 @@ XDG_RUNTIME_DIR="$scratch/runtime" \
 TL_SERVICE="$ROOT/systemd/user/podpis-tl-refresh.service"
 TL_TIMER="$ROOT/systemd/user/podpis-tl-refresh.timer"
 for f in "$TL_SERVICE" "$TL_TIMER"; do [ -f "$f" ] || fail "missing $f"; done
-sed "s#^ExecStart=/usr/local/bin/podpis\b#ExecStart=$(command -v true)#" "$TL_SERVICE" > "$scratch/user/podpis-tl-refresh.service"
+sed "s#^ExecStart=/usr/bin/podpis\b#ExecStart=$(command -v true)#" "$TL_SERVICE" > "$scratch/user/podpis-tl-refresh.service"
 cp "$TL_TIMER" "$scratch/user/podpis-tl-refresh.timer"
 XDG_RUNTIME_DIR="$scratch/runtime" \
     verify "trusted-list refresh units" --user verify --man=no --generators=no --recursive-errors=no \
@@ -103,7 +103,7 @@ require "$USER_UNIT" "ExecStart=$DAEMON" "RuntimeDirectory=podpis" "RuntimeDirec
 # (@chown: podpisd gives its socket to server.socket_group.)
 # A user manager cannot see system units (pcscd.socket) nor switch users.
 forbid "$USER_UNIT" '^(User|Group|After|Wants|Requires)='
-require "$TL_SERVICE" "ExecStart=/usr/local/bin/podpis tl refresh" "Type=oneshot" "ProtectSystem=strict" "NoNewPrivileges=yes"
+require "$TL_SERVICE" "ExecStart=/usr/bin/podpis tl refresh" "Type=oneshot" "ProtectSystem=strict" "NoNewPrivileges=yes"
 require "$TL_TIMER" "OnCalendar=daily" "Persistent=true" "WantedBy=timers.target"
 # The TSA may be remote, a network HSM too.
 forbid "$SYSTEM_UNIT" '^(IPAddressDeny|PrivateNetwork)='
