@@ -198,11 +198,14 @@ public enum CAdES {
 
     /// Adds a parallel signer to an existing signature (ours or another
     /// producer's, DER or BER, `.p7s`/`.sig`/PEM). Earlier signers, certificates
-    /// and CRLs keep their bytes. A detached signature needs its content file.
+    /// and CRLs keep their bytes. An attached signature gives the content (a
+    /// file given as well must be that content); a detached one needs its
+    /// content file (``checkParallelContent(of:file:)``).
     public static func addSignature(
         to existing: [UInt8], detachedContent: InputFile?, signer: Signer, options: CAdESOptions
     ) async throws -> [UInt8] {
         var data = try SignedData(contentInfo: unarmor(existing))
+        try checkParallelContent(of: data, file: detachedContent)
         let digest: [UInt8]
         if let content = data.content {
             digest = options.digest.digest(content)
@@ -222,6 +225,38 @@ public enum CAdES {
         }
         data.signerInfos.append(try CMSElement(erasing: info))
         return try await longTerm(try data.serialize(), info: info, contentDigest: digest, signer: signer, options: options)
+    }
+
+    /// Whether a parallel signer can be added to `existing` with `file` (nil:
+    /// none given), before anything is signed: true when the signature carries
+    /// its content (attached; `file`, if given, must be byte-equal to it, else
+    /// `cms-content-differs`), false when it is detached and `file` is its
+    /// content (none given: `cms-content-missing`).
+    @discardableResult
+    public static func checkParallelContent(of existing: [UInt8], file: InputFile?) throws -> Bool {
+        try checkParallelContent(of: SignedData(contentInfo: unarmor(existing)), file: file)
+    }
+
+    @discardableResult
+    static func checkParallelContent(of data: SignedData, file: InputFile?) throws -> Bool {
+        guard let content = data.content else {
+            guard file != nil else { throw CMSError(.contentMissing, "the signed document") }
+            return false
+        }
+        guard let file else { return true }
+        var same = try file.size() == content.count
+        var offset = 0
+        if same {
+            let read = try file.forEachChunk { chunk in
+                guard same else { return }
+                let end = offset + chunk.count
+                same = end <= content.count && content[offset..<end].elementsEqual(chunk)
+                offset = end
+            }
+            same = same && read == content.count
+        }
+        guard same else { throw CMSError(.contentDiffers, file.path) }
+        return true
     }
 
     /// DER from a PEM-armoured signature (`-----BEGIN PKCS7-----`, `CMS`), or the input as it is.

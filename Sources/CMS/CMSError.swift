@@ -9,6 +9,8 @@ public enum CMSErrorKind: String, ErrorKind {
     case notSignedData = "cms-not-signed-data"
     case unsupported = "cms-unsupported"
     case contentMissing = "cms-content-missing"
+    /// A file given with an attached signature that is not the content it carries.
+    case contentDiffers = "cms-content-differs"
     case tooLarge = "cms-too-large"
     case noSuchSigner = "cms-no-such-signer"
 

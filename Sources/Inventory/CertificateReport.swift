@@ -21,6 +21,9 @@ public struct CertificateReport: Sendable, Codable, Hashable {
     public let facts: CertificateFacts
     /// The certificate's DER in PEM (only with --pem, else nil).
     public var pem: String?
+    /// Every place this certificate is on, in a list grouped by certificate
+    /// (``grouped(in:onlyToken:login:)``, `podpis certs`); nil in a list of copies.
+    public var locations: [Location]?
 
     public struct KeyReport: Sendable, Codable, Hashable {
         /// How the key was matched: CKA_ID or public key.
@@ -58,7 +61,15 @@ public struct CertificateReport: Sendable, Codable, Hashable {
     public static func all(
         in modules: [Module], onlyToken: String? = nil, login: ((Token) throws -> SecretPIN?)? = nil
     ) throws -> (certificates: [(report: CertificateReport, der: [UInt8])], problems: [TokenProblem], unreadable: [CertificateProblem]) {
-        var out: [(CertificateReport, [UInt8])] = []
+        let (copies, problems, unreadable) = try copies(in: modules, onlyToken: onlyToken, login: login)
+        return (copies.map { ($0.report, $0.der) }, problems, unreadable)
+    }
+
+    /// ``all(in:onlyToken:login:)`` with where each copy was found.
+    static func copies(
+        in modules: [Module], onlyToken: String?, login: ((Token) throws -> SecretPIN?)?
+    ) throws -> (certificates: [Copy], problems: [TokenProblem], unreadable: [CertificateProblem]) {
+        var out: [Copy] = []
         var problems: [TokenProblem] = []
         var unreadable: [CertificateProblem] = []
         for module in modules {
@@ -85,7 +96,8 @@ public struct CertificateReport: Sendable, Codable, Hashable {
                 for pair in pairs {
                     do {
                         let facts = try CertificateFacts(der: pair.certificate.der)
-                        out.append((CertificateReport(pair: pair, facts: facts, token: token), pair.certificate.der))
+                        let report = CertificateReport(pair: pair, facts: facts, token: token)
+                        out.append(Copy(report: report, der: pair.certificate.der, location: Location(report, slotID: token.slot.id, modulePath: token.module.path)))
                     } catch {
                         unreadable.append(CertificateProblem(certificate: pair.certificate, error: error, token: token))
                     }

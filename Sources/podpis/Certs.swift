@@ -10,7 +10,9 @@ struct Certs: ParsableCommand {
         abstract: "Certyfikaty na tokenach / certificates on tokens.",
         discussion: """
             Lists certificates with the key that belongs to each and whether they are qualified \
-            for signing (QcType esign) or sealing (QcType eseal). --export ID writes one certificate as PEM.
+            for signing (QcType esign) or sealing (QcType eseal), one row per certificate; a certificate \
+            reachable in several places (one card through two modules, or in two slots of one card) \
+            lists each place under its row. --export ID writes one certificate as PEM.
             """)
 
     @OptionGroup var output: OutputOptions
@@ -49,7 +51,7 @@ struct Certs: ParsableCommand {
         let tokenProblems: [TokenProblem]
         let unreadable: [CertificateProblem]
         do {
-            (list, tokenProblems, unreadable) = try CertificateReport.all(
+            (list, tokenProblems, unreadable) = try CertificateReport.grouped(
                 in: set.modules, onlyToken: token,
                 login: login ? { token in try PINReader.read(for: token, fd: pinFD) } : nil)
         } catch {
@@ -102,6 +104,9 @@ struct Certs: ParsableCommand {
                 r.id, f.commonName ?? f.subject, (f.personIdentifier ?? f.organizationIdentifier)?.description ?? "-",
                 qualified, formatter.string(from: f.notAfter) + (r.validity == .valid ? "" : " \(r.validity.rawValue)"),
                 key, r.token)
+            if let places = r.locations, places.count > 1 {
+                for place in places { table.note("na / on: " + Self.describe(place)) }
+            }
         }
         if !list.isEmpty {
             print(table.render())
@@ -112,5 +117,14 @@ struct Certs: ParsableCommand {
         for problem in unreadable {
             print("! \(problem.token): \(problem.label.isEmpty ? problem.objectID : problem.label) [\(problem.code), SHA-256 \(problem.sha256.prefix(16))]: \(problem.message)")
         }
+    }
+
+    /// One place of a certificate, for the line under its row: token (serial, slot, module),
+    /// the certificate object's label and CKA_ID there, and its key there.
+    static func describe(_ place: CertificateReport.Location) -> String {
+        let key = place.key.map { $0.canSign ? "klucz/key" : "klucz bez podpisu/key cannot sign" }
+            ?? (place.keyHiddenUntilLogin ? "klucz po zalogowaniu/key after --login" : "bez klucza/no key")
+        let object = (place.label.isEmpty ? "" : "\(place.label) ") + "[ID \(place.objectID)]"
+        return "\(place.token) (nr/serial \(place.tokenSerial), slot \(place.slotID), \(place.module)): \(object); \(key)"
     }
 }

@@ -29,6 +29,7 @@ struct Sign: AsyncParsableCommand {
               podpis sign --format cades --detached umowa.pdf
               podpis sign --format cades --level B-T --tsa http://tsa.example/ --cert 6f85bd14 skan.pdf
               podpis sign --format cades --add-to umowa.pdf.p7s -o umowa.pdf.2.p7s --detached umowa.pdf
+              podpis sign --format cades --add-to umowa.pdf.p7m -o umowa.pdf.2.p7m    # attached: its own content
               podpis sign --format xades wniosek.xml                     # wniosek.xml.xades, enveloped
               podpis sign --format xades --packaging detached umowa.pdf aneks.pdf -o umowa.xades
               podpis sign --format xades --level B-T --tsa http://tsa.example/ --commitment approval \\
@@ -50,7 +51,8 @@ struct Sign: AsyncParsableCommand {
     @Flag(help: "RSA keys: sign with RSA-PSS instead of PKCS#1 v1.5.") var pss = false
     @Flag(help: "Put the certificate chain from --chain-file into the signature.") var includeChain = false
     @Option(help: "PEM file with CA certificates to include with --include-chain.") var chainFile: String?
-    @Option(help: "CAdES: add this signature as a parallel signer to an existing .p7s/.sig (PEM accepted).") var addTo: String?
+    @Option(help: "CAdES: add this signature as a parallel signer to an existing .p7s/.p7m/.sig (PEM accepted); the signed file is needed only when that signature is detached.")
+    var addTo: String?
     @Option(help: "XAdES: canonicalization (c14n, c14n-with-comments, exc-c14n, exc-c14n-with-comments).") var c14n: Canonicalization = .exclusive
     @Option(help: "XAdES enveloped: xpath (leave every signature out, so parallel signatures stay valid) or enveloped (the enveloped-signature transform only).")
     var envelopedTransform: XAdESOptions.EnvelopedTransform = .parallel
@@ -61,7 +63,7 @@ struct Sign: AsyncParsableCommand {
     @OptionGroup var modules: ModuleOptions
     @OptionGroup(title: "B-LT and B-LTA (as podpis extend)") var longTerm: TrustOptions
     @Flag(name: .long, help: "Print a JSON summary.") var json = false
-    @Argument(help: "Files to sign.") var files: [String]
+    @Argument(help: "Files to sign (with --add-to: the signed file, none when the signature carries it).") var files: [String] = []
 
     /// The XAdES packaging: as asked, else enveloped for one XML document
     /// (.xml, .xades, .gml: a signed document gets a parallel signature),
@@ -74,10 +76,11 @@ struct Sign: AsyncParsableCommand {
     }
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("Give at least one file to sign.") }
+        if files.isEmpty && addTo == nil { throw ValidationError("Give at least one file to sign.") }
         let oneOutput = format == .xades && xadesPackaging == .detached
         if output != nil && files.count > 1 && !oneOutput { throw ValidationError("-o takes one input file only.") }
         if addTo != nil && output == nil { throw ValidationError("--add-to needs -o OUT (the existing signature is never overwritten).") }
+        if addTo != nil && files.count > 1 { throw ValidationError("--add-to takes one signed file at most.") }
         if addTo != nil && format == .xades {
             throw ValidationError("--add-to is for CAdES; a XAdES enveloped signature is added to a signed XML document by signing that document.")
         }
@@ -95,6 +98,16 @@ struct Sign: AsyncParsableCommand {
                 if format == .xades, xadesPackaging == .enveloped || (xadesPackaging == .enveloping && Self.looksLikeXML(file)) {
                     xmlDocuments[file] = try XMLDocument.parse(file: InputFile(path: file), name: file)
                 }
+            } catch { throw CommandFailure(error).report(json: json) }
+        }
+        // --add-to: the existing signature gives its content, or needs the file (given, or
+        // byte-equal to what it carries); checked before any PIN is asked.
+        var existing: (bytes: [UInt8], attached: Bool)?
+        if let addTo {
+            do {
+                let bytes = try InputFile(path: addTo).readAll(limit: CAdESOptions().maximumAttachedSize + (16 << 20))
+                let attached = try CAdES.checkParallelContent(of: bytes, file: files.first.map { InputFile(path: $0) })
+                existing = (bytes, attached)
             } catch { throw CommandFailure(error).report(json: json) }
         }
         let key: SigningKey
@@ -143,7 +156,7 @@ struct Sign: AsyncParsableCommand {
         defer { staging?.remove() }
         let written: [String]
         switch format {
-        case .cades: written = try await signCAdES(signer: signer, client: client, staging: staging)
+        case .cades: written = try await signCAdES(signer: signer, client: client, staging: staging, existing: existing)
         case .xades: written = try await signXAdES(signer: signer, client: client, documents: xmlDocuments, staging: staging)
         }
         if let staging, let target = LongTermLevel(level) { try await extend(staging, to: target) }
@@ -168,21 +181,34 @@ struct Sign: AsyncParsableCommand {
         }
     }
 
-    func signCAdES(signer: Signer, client: TimeStampClient?, staging: Staging?) async throws -> [String] {
+    /// `existing`: with --add-to, the signature read and checked in `run`, and whether it carries its content.
+    func signCAdES(
+        signer: Signer, client: TimeStampClient?, staging: Staging?, existing: (bytes: [UInt8], attached: Bool)?
+    ) async throws -> [String] {
         var options = CAdESOptions(
             level: level.isTimeStamped ? .bt : .bb, digest: digest, commitment: commitment, claimedRole: role, includeChain: includeChain)
         options.timeStampClient = client
         var written: [String] = []
+        if let existing, let addTo, let output {
+            // A parallel signer: the output is attached or detached as the existing signature is.
+            let file = files.first
+            let source = file ?? addTo
+            do {
+                let out = try staging?.stage(output, detached: existing.attached ? [] : file.map { [$0] } ?? [], source: source) ?? output
+                let bytes = try await CAdES.addSignature(
+                    to: existing.bytes, detachedContent: file.map { InputFile(path: $0) }, signer: signer, options: options)
+                try Self.write(bytes, to: out)
+                if !json && staging == nil { print("\(source) → \(output)") }
+            } catch {
+                throw CommandFailure(error).report(json: json)
+            }
+            return [output]
+        }
         for file in files {
             let final = output ?? file + ".p7s"
             do {
-                let out = try staging?.stage(final, detached: detached || addTo != nil ? [file] : [], source: file) ?? final
-                if let addTo {
-                    let existing = try InputFile(path: addTo).readAll(limit: options.maximumAttachedSize + (16 << 20))
-                    let bytes = try await CAdES.addSignature(
-                        to: existing, detachedContent: InputFile(path: file), signer: signer, options: options)
-                    try Self.write(bytes, to: out)
-                } else if detached {
+                let out = try staging?.stage(final, detached: detached ? [file] : [], source: file) ?? final
+                if detached {
                     try await CAdES.signDetached(file: InputFile(path: file), output: out, signer: signer, options: options)
                 } else {
                     try await CAdES.signAttached(file: InputFile(path: file), output: out, signer: signer, options: options)

@@ -89,6 +89,33 @@ final class CAdESParallelTests: CAdESTestCase {
         XCTAssertEqual(try CAdESFixtures.inspect(out, reencode: true)["reencodesIdentically"] as? Bool, true)
     }
 
+    func testAFileGivenWithAnAttachedSignatureMustBeTheContentItCarries() async throws {
+        let kind = try CAdESFixtures.kinds().first { $0.certificate == "seal" }!
+        let signer = try CAdESFixtures.signer(kind, module: module)
+        let sample = Self.samples.appendingPathComponent("pl/Signature-C-PL_UNI-1.p7m").path
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: sample)))
+        // The content the sample carries, as openssl gives it.
+        let carried = dir.appendingPathComponent("carried.bin").path
+        try TestBench.run("openssl", ["cms", "-verify", "-noverify", "-binary", "-inform", "DER", "-in", sample, "-out", carried])
+        XCTAssertTrue(try CAdES.checkParallelContent(of: bytes, file: nil), "attached: no file needed")
+        XCTAssertTrue(try CAdES.checkParallelContent(of: bytes, file: InputFile(path: carried)))
+        let both = try await CAdES.addSignature(to: bytes, detachedContent: InputFile(path: carried), signer: signer, options: CAdESOptions())
+        let out = try CAdESFixtures.write(both, dir, "both.p7m")
+        XCTAssertTrue(try CAdESFixtures.opensslVerify(out, content: nil, noVerify: true).ok)
+
+        // Another file, and the carried content with one byte more: refused with the code.
+        let longer = dir.appendingPathComponent("longer.bin").path
+        try Data(try Data(contentsOf: URL(fileURLWithPath: carried)) + [0x0A]).write(to: URL(fileURLWithPath: longer))
+        for other in [Self.samples.appendingPathComponent("dss/hello-world.txt").path, longer] {
+            do {
+                _ = try await CAdES.addSignature(to: bytes, detachedContent: InputFile(path: other), signer: signer, options: CAdESOptions())
+                XCTFail("\(other): no error")
+            } catch let error as CMSError {
+                XCTAssertEqual(error.code, "cms-content-differs", other)
+            }
+        }
+    }
+
     func testDetachedSignatureWithoutItsContentIsAClearError() async throws {
         let kind = try CAdESFixtures.kinds().first { $0.certificate == "seal" }!
         let signer = try CAdESFixtures.signer(kind, module: module)

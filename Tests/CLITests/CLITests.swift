@@ -119,6 +119,65 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(missing.status, 7)
     }
 
+    /// The OpenPGP card's one certificate shows in both of the card's PIN slots
+    /// (and, through OpenSC, as more than one certificate object; on some desks
+    /// through two modules too): still one row (one JSON entry), with every
+    /// place under it; the entry names the slot signing uses, and --export finds it.
+    func testOneCertificateOnSeveralSlotsAndModulesIsOneRowWithItsPlaces() throws {
+        let env = try TestBench.require()
+        let certs = try listing("certs", schema: "podpis.certs/1", "certificates")
+        let ids = certs.compactMap { $0["id"] as? String }
+        XCTAssertEqual(ids.count, certs.count)
+        XCTAssertEqual(Set(ids).count, ids.count, "one entry per certificate: \(ids.sorted())")
+        XCTAssertEqual(Set(certs.compactMap { ($0["facts"] as? [String: Any])?["sha256"] as? String }).count, certs.count)
+
+        let fingerprint = try TestBench.run("openssl", ["x509", "-in", try TestBench.pki("openpgp-sign.pem"), "-noout", "-fingerprint", "-sha256"])
+        let sha256 = String(fingerprint.split(separator: "=").last!).replacingOccurrences(of: ":", with: "").lowercased()
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let card = try XCTUnwrap(certs.first { ($0["facts"] as? [String: Any])?["sha256"] as? String == sha256 }, "\(certs)")
+        let places = try XCTUnwrap(card["locations"] as? [[String: Any]], "\(card)")
+        XCTAssertGreaterThanOrEqual(places.count, 2, "\(places)")
+        XCTAssertTrue(places.contains { $0["token"] as? String == env["PODPIS_OPENPGP_SIGN_TOKEN"] }, "\(places)")
+        for place in places {
+            XCTAssertNotNil(place["module"] as? String, "\(place)")
+            XCTAssertNotNil(place["modulePath"] as? String, "\(place)")
+            XCTAssertNotNil(place["tokenSerial"] as? String, "\(place)")
+            XCTAssertNotNil(place["slotID"] as? Int, "\(place)")
+            XCTAssertNotNil(place["objectID"] as? String, "\(place)")
+        }
+        XCTAssertEqual(
+            Set(places.map { "\($0["modulePath"] ?? "") \($0["slotID"] ?? "") \($0["objectID"] ?? "")" }).count, places.count,
+            "each place once: \(places)")
+        // The entry's own token and object are those signing picks: the signature PIN's slot, its key's CKA_ID.
+        XCTAssertEqual(card["token"] as? String, env["PODPIS_OPENPGP_SIGN_TOKEN"])
+        XCTAssertEqual(card["objectID"] as? String, env["PODPIS_OPENPGP_SIGN_KEY_ID"])
+        // A certificate in one place has that one place.
+        let seal = try entry(certs, "token", env["PODPIS_SEAL_TOKEN"])
+        let sealPlaces = try XCTUnwrap(seal["locations"] as? [[String: Any]])
+        XCTAssertEqual(sealPlaces.count, 1)
+        XCTAssertEqual(sealPlaces.first?["module"] as? String, "softhsm2")
+
+        // The table: one row, and one "on:" line per place under it.
+        let id = try XCTUnwrap(card["id"] as? String)
+        let table = try podpis("certs")
+        XCTAssertEqual(table.status, 0, table.stderr)
+        let lines = table.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.hasPrefix(id) }.count, 1, table.stdout)
+        let row = try XCTUnwrap(lines.firstIndex { $0.hasPrefix(id) })
+        let under = lines[(row + 1)...].prefix { $0.hasPrefix("    ") }
+        XCTAssertEqual(under.count, places.count, table.stdout)
+        XCTAssertTrue(under.allSatisfy { $0.contains("na / on: ") && $0.contains("slot ") }, table.stdout)
+        XCTAssertTrue(under.contains { $0.contains(env["PODPIS_OPENPGP_SIGN_TOKEN"]!) }, table.stdout)
+
+        // --export finds the one certificate, not "several".
+        let dir = try TestBench.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("card.pem").path
+        let export = try podpis("certs", "--export", id, "-o", out)
+        XCTAssertEqual(export.status, 0, export.stderr)
+        XCTAssertEqual(try TestBench.run("openssl", ["x509", "-in", out, "-noout", "-fingerprint", "-sha256"]), fingerprint)
+    }
+
     func testModulePathThatDoesNotExistExits5WithAClearMessage() throws {
         let result = try podpis("tokens", "--module", "/nonexistent/vendor-pkcs11.so")
         XCTAssertEqual(result.status, 5)

@@ -79,6 +79,58 @@ final class SignCommandTests: SignCommandCase {
         XCTAssertTrue(printed.contains("id-smime-aa-timeStampToken"), "the first signer keeps its time-stamp")
     }
 
+    /// A parallel signer on an attached signature (.p7m) signs the content the
+    /// signature carries: no file needed; a file given must be that content
+    /// (else cms-content-differs, before any PIN); a detached signature still
+    /// needs its file (cms-content-missing, before any PIN).
+    func testParallelSignerOnAnAttachedSignatureTakesTheContentFromIt() throws {
+        let env = try TestBench.require()
+        let text = "Decyzja nr 7/2026\n"
+        let doc = try file("decyzja.txt", text)
+        let p7m = dir.appendingPathComponent("decyzja.txt.p7m").path
+        let first = try sign(["--cert", try certificateID("seal.pem"), "-o", p7m, doc], pins: [env["PODPIS_SEAL_PIN"]!])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        try FileManager.default.removeItem(atPath: doc)  // the clerk has only the .p7m
+
+        let both = dir.appendingPathComponent("decyzja.2.p7m").path
+        let second = try sign(["--add-to", p7m, "-o", both, "--cert", try certificateID("person-ec.pem")], pins: [env["PODPIS_SIGNER_PIN"]!])
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        // Still attached: openssl verifies both signers with nothing but the file, and gives the content back.
+        let extracted = dir.appendingPathComponent("extracted.txt").path
+        let verified = try TestBench.runCapturing("openssl", [
+            "cms", "-verify", "-binary", "-inform", "DER", "-in", both, "-out", extracted, "-purpose", "any",
+            "-CAfile", try TestBench.pki("chain.pem")])
+        XCTAssertEqual(verified.status, 0, verified.stderr)
+        XCTAssertEqual(try String(contentsOfFile: extracted, encoding: .utf8), text)
+        let printed = try TestBench.run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", both])
+        XCTAssertEqual(printed.components(separatedBy: "signatureAlgorithm:").count - 1, 2, "two signers")
+
+        // The same content given as a file: accepted.
+        let same = try file("same.txt", text)
+        let third = dir.appendingPathComponent("decyzja.3.p7m").path
+        let withFile = try sign(["--add-to", p7m, "-o", third, "--cert", try certificateID("person-ec.pem"), same], pins: [env["PODPIS_SIGNER_PIN"]!])
+        XCTAssertEqual(withFile.status, 0, withFile.stderr)
+        XCTAssertTrue(try verify(third))
+
+        // Another file: refused before any PIN is asked (no PIN lines given), nothing written.
+        let other = try file("other.txt", "Decyzja nr 8/2026\n")
+        let refused = dir.appendingPathComponent("decyzja.4.p7m").path
+        let differs = try sign(["--add-to", p7m, "-o", refused, "--cert", try certificateID("person-ec.pem"), other], pins: [])
+        XCTAssertEqual(differs.status, 10, differs.stderr)
+        XCTAssertTrue(differs.stderr.contains("[cms-content-differs]"), differs.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: refused))
+
+        // A detached signature without its file: refused before any PIN, with the code.
+        let detachedDoc = try file("aneks.txt", "Aneks\n")
+        let p7s = try sign(["--detached", "--cert", try certificateID("seal.pem"), detachedDoc], pins: [env["PODPIS_SEAL_PIN"]!])
+        XCTAssertEqual(p7s.status, 0, p7s.stderr)
+        let missing = try sign(
+            ["--add-to", detachedDoc + ".p7s", "-o", dir.appendingPathComponent("aneks.2.p7s").path, "--cert", try certificateID("person-ec.pem")],
+            pins: [])
+        XCTAssertEqual(missing.status, 10, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("[cms-content-missing]"), missing.stderr)
+    }
+
     func testBadInputIsRefusedBeforeAnyPINIsAsked() throws {
         let missing = try sign(["--detached", "/nonexistent/file.pdf"], pins: [])
         XCTAssertEqual(missing.status, 1)
