@@ -1,0 +1,171 @@
+import Foundation
+import TestBench
+import XCTest
+
+/// `podpis setup desk --answers FILE --root DIR` on the real bench: the
+/// configuration podpisd accepts, the user unit enabled for every user, the
+/// browsers' policy the doctor then finds allowing the origin, and a second
+/// run that changes nothing.
+final class SetupDeskBenchTests: XCTestCase {
+    override func setUpWithError() throws {
+        try TestBench.require()
+    }
+
+    func testDeskFromAnswersIsCheckedEnabledAllowedAndIdempotent() throws {
+        let root = try SetupRoot()
+        defer { root.remove() }
+        let opensc = try TestBench.value("PODPIS_OPENSC_MODULE")
+        let tsa = try TestBench.value("PODPIS_TSA_URL")
+        let answers = try root.write("desk.toml", """
+            origins = ["https://ezd.urzad.gov.pl"]
+            module = "\(opensc)"
+            timestamp_urls = ["\(tsa)"]
+            browser_policy = true
+            test_login = false
+            """)
+        let first = try TestBench.runCapturing(SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path, "--json"])
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        let report = try SetupRun.json(first.stdout)
+        XCTAssertEqual(report["schema"] as? String, "podpis.setup/1")
+        XCTAssertEqual(report["changed"] as? Bool, true)
+        let states = Dictionary(uniqueKeysWithValues: SetupRun.changes(report).map { ($0["path"] as! String, $0["state"] as! String) })
+        XCTAssertEqual(states["/etc/podpis/podpisd.toml"], "written")
+        XCTAssertEqual(states["/etc/chromium/policies/managed/podpis.json"], "written")
+        XCTAssertEqual(states["podpisd.service"], "enabled")
+
+        // podpisd's own check, by the real binary.
+        let config = root.path + "/etc/podpis/podpisd.toml"
+        let check = try TestBench.runCapturing(TestBench.product("podpisd"), ["--check-config", "--config", config])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        XCTAssertTrue(text.contains("allowed_origins = [ \"https://ezd.urzad.gov.pl\" ]") || text.contains("allowed_origins = [\"https://ezd.urzad.gov.pl\"]"), text)
+        XCTAssertTrue(text.contains(opensc), text)
+        XCTAssertTrue(text.contains("use_registered = false"), text)
+
+        // What systemctl --global enable makes.
+        let link = root.path + "/etc/systemd/user/default.target.wants/podpisd.service"
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), "/usr/lib/systemd/user/podpisd.service")
+
+        // The policy, and the doctor reading it.
+        let policy = try String(contentsOfFile: root.path + "/etc/chromium/policies/managed/podpis.json", encoding: .utf8)
+        XCTAssertEqual(
+            policy,
+            #"{"LocalNetworkAccessAllowedForUrls": ["https://ezd.urzad.gov.pl"], "LoopbackNetworkAllowedForUrls": ["https://ezd.urzad.gov.pl"]}"# + "\n")
+        let allowed = SetupRun.findings(report).filter { $0["code"] as? String == "browser-lna-allowed" }
+        XCTAssertEqual(allowed.count, 1, "\(SetupRun.findings(report))")
+        XCTAssertEqual((allowed.first?["details"] as? [String: String])?["origin"], "https://ezd.urzad.gov.pl")
+        XCTAssertEqual((allowed.first?["details"] as? [String: String])?["browser"], "chromium")
+        let left = (report["left"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        XCTAssertTrue(left.contains("relogin"), "\(left)")
+
+        // Again: nothing changes, not even a file's time.
+        let before = root.snapshot()
+        let second = try TestBench.runCapturing(SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path, "--json"])
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        let again = try SetupRun.json(second.stdout)
+        XCTAssertEqual(again["changed"] as? Bool, false)
+        XCTAssertEqual(Set(SetupRun.changes(again).map { $0["state"] as! String }), ["unchanged", "already-enabled"])
+        let after = root.snapshot()
+        XCTAssertEqual(Set(before.keys), Set(after.keys))
+        for (name, was) in before {
+            XCTAssertEqual(after[name]?.bytes, was.bytes, name)
+            XCTAssertEqual(after[name]?.modified, was.modified, name)
+        }
+        let third = try TestBench.runCapturing(
+            SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path], environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""])
+        XCTAssertEqual(third.status, 0, third.stderr)
+        XCTAssertTrue(third.stdout.contains("Nothing changed"), third.stdout)
+    }
+
+    func testAChangedAnswerBacksUpTheOldFileAndKeepsItsOtherTables() throws {
+        let root = try SetupRoot()
+        defer { root.remove() }
+        try FileManager.default.createDirectory(atPath: root.path + "/etc/podpis", withIntermediateDirectories: true)
+        let old = "# by hand\n[server]\nport = 35901\n[[policy]]\ncertificate = \"*\"\nmax_documents = 7\n"
+        try old.write(toFile: root.path + "/etc/podpis/podpisd.toml", atomically: true, encoding: .utf8)
+        let answers = try root.write("desk.toml", "origins = \"https://ezd.urzad.gov.pl, https://ezd2.urzad.gov.pl\"\nmodule = \"registered\"\n")
+        let run = try TestBench.runCapturing(SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path, "--json"])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let report = try SetupRun.json(run.stdout)
+        XCTAssertEqual(report["merge"] as? String, "merged")
+        let config = SetupRun.changes(report).first { $0["kind"] as? String == "config" }
+        let backup = try XCTUnwrap(config?["backup"] as? String)
+        XCTAssertTrue(backup.hasPrefix("/etc/podpis/podpisd.toml.bak-"), backup)
+        XCTAssertEqual(try String(contentsOfFile: root.path + backup, encoding: .utf8), old)
+        let text = try String(contentsOfFile: root.path + "/etc/podpis/podpisd.toml", encoding: .utf8)
+        XCTAssertTrue(text.contains("port = 35901"), text)
+        XCTAssertTrue(text.contains("max_documents = 7"), text)
+        XCTAssertTrue(text.contains("https://ezd2.urzad.gov.pl"), text)
+        let check = try TestBench.runCapturing(TestBench.product("podpisd"), ["--check-config", "--config", root.path + "/etc/podpis/podpisd.toml"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+    }
+
+    func testWrongAnswersAreRefusedWithTheirCodeAndNothingIsWritten() throws {
+        let root = try SetupRoot()
+        defer { root.remove() }
+        let before = root.snapshot()
+        let cases: [(String, String)] = [
+            ("origins = [\"ezd.urzad.gov.pl\"]\nmodule = \"registered\"\n", "setup-origin-invalid"),
+            ("origins = [\"https://ezd.urzad.gov.pl\"]\nmodule = \"/usr/lib/nope/libnope-pkcs11.so\"\n", "setup-module-missing"),
+            ("origins = [\"https://ezd.urzad.gov.pl\"]\nmodule = \"registered\"\ntimestamp_urls = [\"ftp://tsa\"]\n", "setup-config-invalid"),
+            ("origin = [\"https://ezd.urzad.gov.pl\"]\n", "setup-answers-invalid"),
+        ]
+        for (answersText, code) in cases {
+            let answers = try root.write("bad.toml", answersText)
+            let run = try TestBench.runCapturing(SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path])
+            XCTAssertEqual(run.status, 1, answersText + run.stdout + run.stderr)
+            XCTAssertTrue(run.stderr.contains("[\(code)]"), run.stderr)
+            let json = try TestBench.runCapturing(SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path, "--json"])
+            XCTAssertEqual(((try SetupRun.json(json.stdout))["error"] as? [String: Any])?["code"] as? String, code, json.stdout)
+        }
+        XCTAssertEqual(Set(root.snapshot().keys), Set(before.keys))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + "/etc/podpis"))
+    }
+
+    func testWithoutTheUnitItSaysToInstallThePackage() throws {
+        let root = try SetupRoot()
+        defer { root.remove() }
+        try FileManager.default.removeItem(atPath: root.path + "/usr/lib/systemd/user/podpisd.service")
+        let answers = try root.write("desk.toml", "origins = [\"https://ezd.urzad.gov.pl\"]\nmodule = \"registered\"\n")
+        let run = try TestBench.runCapturing(SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path])
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertTrue(run.stderr.contains("[setup-unit-missing]"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + "/etc/podpis/podpisd.toml"))
+    }
+
+    func testWithoutATerminalOrAnswersItFailsAtOnce() throws {
+        let root = try SetupRoot()
+        defer { root.remove() }
+        let run = try TestBench.runCapturing(SetupRun.podpis, ["setup", "desk", "--root", root.path], stdin: Data(), timeout: 60)
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertTrue(run.stderr.contains("[setup-no-terminal]"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + "/etc/podpis/podpisd.toml"))
+    }
+
+    /// The questions asked through a pseudo-terminal and answered by typing.
+    func testTheQuestionsAnsweredAtATerminal() throws {
+        let root = try SetupRoot()
+        defer { root.remove() }
+        let opensc = try TestBench.value("PODPIS_OPENSC_MODULE")
+        let screen = root.path + "/../" + UUID().uuidString + "-screen.txt"
+        let run = try TestBench.runCapturing(
+            "/usr/bin/python3",
+            [
+                TestBench.repositoryRoot.appendingPathComponent("Tests/Tools/pty_answers.py").path, screen,
+                "https://ezd.urzad.gov.pl, https://ezd2.urzad.gov.pl:8443", opensc, "-", "", "",
+                "--", SetupRun.podpis, "setup", "desk", "--root", root.path,
+            ], environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""], timeout: 200)
+        let transcript = (try? String(contentsOfFile: screen, encoding: .utf8)) ?? ""
+        XCTAssertEqual(run.status, 0, transcript + run.stderr)
+        XCTAssertTrue(transcript.contains("EZD origins"), transcript)
+        XCTAssertTrue(transcript.contains("Done:"), transcript)
+        XCTAssertTrue(transcript.contains("/etc/podpis/podpisd.toml: written"), transcript)
+        XCTAssertTrue(transcript.contains("[relogin]"), transcript)
+        let text = try String(contentsOfFile: root.path + "/etc/podpis/podpisd.toml", encoding: .utf8)
+        XCTAssertTrue(text.contains("https://ezd2.urzad.gov.pl:8443"), text)
+        XCTAssertTrue(text.contains(opensc), text)
+        let policy = try String(contentsOfFile: root.path + "/etc/chromium/policies/managed/podpis.json", encoding: .utf8)
+        XCTAssertTrue(policy.contains(#""LoopbackNetworkAllowedForUrls": ["https://ezd.urzad.gov.pl", "https://ezd2.urzad.gov.pl:8443"]"#), policy)
+        XCTAssertNotNil(try? FileManager.default.destinationOfSymbolicLink(atPath: root.path + "/etc/systemd/user/default.target.wants/podpisd.service"))
+    }
+}
