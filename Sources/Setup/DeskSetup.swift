@@ -122,14 +122,6 @@ public struct DeskSetup {
         return found.choice
     }
 
-    /// The serial number of the card's token in a reader, as the chosen
-    /// module shows it (for `--test-login`); nil when there is none.
-    public mutating func loginToken(for answers: Answers) -> String? {
-        let found = ModuleChoice.detect(in: Doctor.examine(answers.module.doctorOptions(root: options.root, environment: options.environment)))
-        cardSeen = found.card
-        return found.token
-    }
-
     /// The configuration text for `answers`, on top of what the file holds now.
     public func configuration(for answers: Answers, existing: String?) -> (text: String, merge: ConfigurationText.Merge) {
         var settings: [ConfigurationText.Setting] = [.init(["server"], "allowed_origins", answers.origins)]

@@ -46,17 +46,17 @@ public enum ModuleChoice: Sendable, Equatable {
     /// What the doctor sees: for a card in a reader, the module that showed
     /// its token ("registered" when p11-kit registers that module); no card
     /// or no token: "registered".
-    static func detect(in report: Report) -> (choice: ModuleChoice, card: Bool, token: String?) {
+    static func detect(in report: Report) -> (choice: ModuleChoice, card: Bool) {
         var card = false
         for reader in report.readers {
             guard let entry = reader.card else { continue }
             card = true
-            for token in entry.tokens {
+            if let token = entry.tokens.first {
                 let registered = report.modules.first { $0.path == token.modulePath }?.registered ?? false
-                return (registered ? .registered : .path(token.modulePath), true, token.serialNumber)
+                return (registered ? .registered : .path(token.modulePath), true)
             }
         }
-        return (.registered, card, nil)
+        return (.registered, card)
     }
 
     /// The doctor's options that load this choice's modules only.

@@ -26,10 +26,14 @@ public struct SetupReport: Sendable, Codable {
         public let token: String
         /// `ok`: C_Login and C_Logout succeeded (a failure stops the setup with its code).
         public let state: String
+        /// The CKR name when the token refused C_Logout after a good login
+        /// (closing the session ends the login then).
+        public var logoutError: String?
 
-        public init(token: String, state: String) {
+        public init(token: String, state: String, logoutError: String? = nil) {
             self.token = token
             self.state = state
+            self.logoutError = logoutError
         }
     }
 

@@ -55,19 +55,41 @@ struct SetupOptions: ParsableArguments {
         }
     }
 
-    /// C_Login and C_Logout once on the token `serial` (nil: none found),
+    /// C_Login and C_Logout once on the token `serial` (its label or serial
+    /// number; nil: the module's token for signatures),
     /// with the PIN read as every PIN of podpis is (PINReader), wiped at once.
     func testLogin(module: ModuleChoice, token serial: String?) throws -> SetupReport.TestLogin {
-        guard let serial else { throw fail(.noToken()) }
         let set = ModuleSet.load(paths: module.path.map { [$0] } ?? [], includeRegistered: module.path == nil)
         do {
-            let token = try set.modules.token(named: serial)
+            if let failed = set.problems.first(where: \.requested) {
+                throw CommandFailure(code: failed.code, name: failed.error, message: .init(pl: failed.message, en: failed.message), exitCode: PodpisExit.moduleFailed)
+            }
+            let token: Token
+            if let serial {
+                token = try set.modules.token(named: serial)
+            } else {
+                // A card with several PINs shows a token per PIN (OpenSC: "… (User PIN)",
+                // "… (User PIN (sig))"): the one for signatures is the one to test.
+                let tokens = set.modules.flatMap { (try? $0.tokens()) ?? [] }
+                let signing = ["sig", "podpis", "kwalifik", "qualified"]
+                guard let found = tokens.first(where: { token in signing.contains { token.info.label.lowercased().contains($0) } }) ?? tokens.first
+                else { throw SetupError.noToken() }
+                token = found
+            }
+            let session = try token.slot.openSession()
             let pin = try PINReader.read(for: token, fd: pinFD, purpose: "podpis setup --test-login")
             defer { pin?.wipe() }
-            let session = try token.slot.openSession()
             try session.login(pin: pin)
-            try session.logout()
-            return SetupReport.TestLogin(token: token.info.label, state: "ok")
+            // The login is what was tested. Some cards refuse C_Logout (OpenSC's
+            // OpenPGP driver resets the PIN state with a VERIFY the card may not
+            // know); closing the session, below, ends the login all the same.
+            var logout: String?
+            do { try session.logout() } catch { logout = error.name }
+            return SetupReport.TestLogin(token: token.info.label, state: "ok", logoutError: logout)
+        } catch let error as SetupError {
+            throw fail(error)
+        } catch let failure as CommandFailure {
+            throw failure.report(json: json)
         } catch {
             throw CommandFailure(error).report(json: json)
         }
@@ -122,10 +144,7 @@ struct SetupDeskCommand: ParsableCommand {
         do {
             let answers = try setup.answers()
             var login: SetupReport.TestLogin?
-            if answers.testLogin {
-                let token = setup.loginToken(for: answers)
-                login = try common.testLogin(module: answers.module, token: token)
-            }
+            if answers.testLogin { login = try common.testLogin(module: answers.module, token: nil) }
             var report = try setup.apply(answers)
             report.testLogin = login
             setup.examine(&report)
