@@ -142,6 +142,64 @@ final class SetupDeskBenchTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + "/etc/podpis/podpisd.toml"))
     }
 
+    func testFirefoxsPoliciesAreMergedAndTheDoctorFindsTheOriginAllowed() throws {
+        let root = try SetupRoot(browser: false)
+        defer { root.remove() }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root.path + "/usr/bin", withIntermediateDirectories: true)
+        fm.createFile(atPath: root.path + "/usr/bin/firefox-esr", contents: Data())
+        try fm.createDirectory(atPath: root.path + "/usr/lib/firefox-esr/distribution", withIntermediateDirectories: true)
+        let existing = #"{"policies": {"DisableTelemetry": true, "LocalNetworkAccess": {"SkipDomains": ["intranet.urzad.gov.pl"]}}}"#
+        try existing.write(toFile: root.path + "/usr/lib/firefox-esr/distribution/policies.json", atomically: true, encoding: .utf8)
+        let answers = try root.write("desk.toml", "origins = [\"https://ezd.urzad.gov.pl\"]\nmodule = \"registered\"\n")
+        let run = try TestBench.runCapturing(SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path, "--json"])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let report = try SetupRun.json(run.stdout)
+        let change = SetupRun.changes(report).first { $0["kind"] as? String == "browser-policy" }
+        XCTAssertEqual(change?["path"] as? String, "/usr/lib/firefox-esr/distribution/policies.json")
+        XCTAssertEqual(change?["state"] as? String, "written")
+        XCTAssertEqual(try XCTUnwrap(change?["backup"] as? String).hasPrefix("/usr/lib/firefox-esr/distribution/policies.json.bak-"), true)
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root.path + "/usr/lib/firefox-esr/distribution/policies.json")))
+        let policies = try XCTUnwrap((written as? [String: Any])?["policies"] as? [String: Any])
+        XCTAssertEqual(policies["DisableTelemetry"] as? Bool, true)
+        XCTAssertEqual((policies["LocalNetworkAccess"] as? [String: Any])?["SkipDomains"] as? [String], ["intranet.urzad.gov.pl", "ezd.urzad.gov.pl"])
+        let allowed = SetupRun.findings(report).filter { $0["code"] as? String == "browser-lna-allowed" }
+        XCTAssertEqual(allowed.compactMap { ($0["details"] as? [String: String])?["browser"] }, ["firefox"], "\(SetupRun.findings(report))")
+    }
+
+    func testADryRunSaysWhatWouldChangeAndWritesNothing() throws {
+        let root = try SetupRoot()
+        defer { root.remove() }
+        let before = root.snapshot()
+        let answers = try root.write("desk.toml", "origins = [\"https://ezd.urzad.gov.pl\"]\nmodule = \"registered\"\n")
+        let run = try TestBench.runCapturing(SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path, "--json", "--dry-run"])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let report = try SetupRun.json(run.stdout)
+        XCTAssertEqual(Set(SetupRun.changes(report).map { $0["state"] as! String }), ["would-write", "would-enable"])
+        XCTAssertNil(report["doctor"])
+        XCTAssertEqual(Set(root.snapshot().keys), Set(before.keys))
+    }
+
+    func testTestLoginLogsInToTheCardsSignatureTokenAndStoresThePINNowhere() throws {
+        let root = try SetupRoot(browser: false)
+        defer { root.remove() }
+        let pin = try TestBench.value("PODPIS_OPENPGP_PIN")
+        let answers = try root.write("desk.toml", """
+            origins = ["https://ezd.urzad.gov.pl"]
+            module = "\(try TestBench.value("PODPIS_OPENSC_MODULE"))"
+            test_login = true
+            """)
+        let run = try TestBench.runCapturing(
+            SetupRun.podpis, ["setup", "desk", "--answers", answers, "--root", root.path, "--json", "--pin-fd", "0"], stdin: Data((pin + "\n").utf8))
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let login = try XCTUnwrap((try SetupRun.json(run.stdout))["testLogin"] as? [String: Any], run.stdout)
+        XCTAssertEqual(login["state"] as? String, "ok")
+        XCTAssertEqual(login["token"] as? String, try TestBench.value("PODPIS_OPENPGP_SIGN_TOKEN"))
+        for (name, file) in root.snapshot() {
+            XCTAssertFalse(String(decoding: file.bytes, as: UTF8.self).contains(pin), name)
+        }
+    }
+
     /// The questions asked through a pseudo-terminal and answered by typing.
     func testTheQuestionsAnsweredAtATerminal() throws {
         let root = try SetupRoot()
