@@ -167,6 +167,33 @@ final class SetupDeskBenchTests: XCTestCase {
         XCTAssertEqual(allowed.compactMap { ($0["details"] as? [String: String])?["browser"] }, ["firefox"], "\(SetupRun.findings(report))")
     }
 
+    func testForOneselfTheFileIsInTheHomeAndTheBrowserPolicyIsLeftToRoot() throws {
+        let root = try SetupRoot()
+        defer { root.remove() }
+        let home = root.path + "/home/jan"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let answers = try root.write("desk.toml", "origins = [\"https://ezd.urzad.gov.pl\"]\nmodule = \"registered\"\n")
+        let run = try TestBench.runCapturing(
+            SetupRun.podpis, ["setup", "desk", "--user", "--answers", answers, "--root", root.path, "--json"],
+            environment: ["HOME": home, "XDG_RUNTIME_DIR": home + "/run", "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + home + "/no-bus"])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let report = try SetupRun.json(run.stdout)
+        XCTAssertEqual(report["configuration"] as? String, home + "/.config/podpis/podpisd.toml")
+        let check = try TestBench.runCapturing(TestBench.product("podpisd"), ["--check-config", "--config", home + "/.config/podpis/podpisd.toml"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertEqual(
+            try FileManager.default.destinationOfSymbolicLink(atPath: home + "/.config/systemd/user/default.target.wants/podpisd.service"),
+            "/usr/lib/systemd/user/podpisd.service")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + "/etc/chromium/policies/managed/podpis.json"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + "/etc/podpis/podpisd.toml"))
+        let left = (report["left"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        XCTAssertTrue(left.contains("browser-policy"), "\(left)")
+        let again = try TestBench.runCapturing(
+            SetupRun.podpis, ["setup", "desk", "--user", "--answers", answers, "--root", root.path, "--json"],
+            environment: ["HOME": home, "XDG_RUNTIME_DIR": home + "/run", "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + home + "/no-bus"])
+        XCTAssertEqual((try SetupRun.json(again.stdout))["changed"] as? Bool, false, again.stdout + again.stderr)
+    }
+
     func testADryRunSaysWhatWouldChangeAndWritesNothing() throws {
         let root = try SetupRoot()
         defer { root.remove() }
