@@ -120,6 +120,36 @@ final class SetupSealingServerBenchTests: XCTestCase {
         XCTAssertFalse(run.stdout.contains(pin + "\""), run.stdout)
     }
 
+    /// The questions through a pseudo-terminal: the certificates listed, the
+    /// seal certificate offered first, Enter takes the defaults.
+    func testTheQuestionsAnsweredAtATerminal() throws {
+        let root = try SetupRoot(browser: false)
+        defer { root.remove() }
+        let softhsm = try TestBench.value("PODPIS_SOFTHSM_MODULE")
+        let id = try sealCertificateID(module: softhsm)
+        let screen = root.path + "/../" + UUID().uuidString + "-screen.txt"
+        // module, certificate, profile, xml, other, level, sessions, inbox (- : no hot folder), TSAs, socket group
+        let run = try TestBench.runCapturing(
+            "/usr/bin/python3",
+            [
+                TestBench.repositoryRoot.appendingPathComponent("Tests/Tools/pty_answers.py").path, screen,
+                softhsm, "", "", "", "", "", "2", "-", "-", "",
+                "--", SetupRun.podpis, "setup", "sealing-server", "--root", root.path,
+            ], environment: ["LANG": "en_US.UTF-8", "LC_ALL": ""], timeout: 200)
+        let transcript = (try? String(contentsOfFile: screen, encoding: .utf8)) ?? ""
+        XCTAssertEqual(run.status, 0, transcript + run.stderr)
+        XCTAssertTrue(transcript.contains("Certificates on the tokens"), transcript)
+        XCTAssertTrue(transcript.contains(id), transcript)
+        XCTAssertTrue(transcript.contains("[seal-pin-credential]"), transcript)
+        let text = try String(contentsOfFile: root.path + "/etc/podpis/podpisd.toml", encoding: .utf8)
+        XCTAssertTrue(text.contains("[seal.pieczec]"), text)
+        XCTAssertTrue(text.contains("certificate = \"\(id)\""), text)
+        XCTAssertTrue(text.contains("sessions = 2"), text)
+        XCTAssertFalse(text.contains("inbox"), text)
+        let check = try TestBench.runCapturing(TestBench.product("podpisd"), ["--check-config", "--config", root.path + "/etc/podpis/podpisd.toml"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+    }
+
     func testACertificateNotOnTheTokensIsRefused() throws {
         let root = try SetupRoot(browser: false)
         defer { root.remove() }
