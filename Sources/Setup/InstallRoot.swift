@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where `podpis setup` installs: the computer's own / or a directory
 /// standing for it (`--root`: tests, image building). Every path the setup
 /// reads or writes for the installation is an absolute path under it.
@@ -6,7 +8,8 @@ public struct InstallRoot: Sendable, Equatable {
     public let path: String
 
     public init(_ path: String) {
-        var trimmed = path
+        // systemctl --root and the doctor need it absolute.
+        var trimmed = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.path = trimmed.isEmpty ? "/" : trimmed
     }
