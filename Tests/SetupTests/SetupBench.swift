@@ -6,9 +6,12 @@ import XCTest
 /// repository's copies) and a Chromium, as `podpis setup --root` sees it.
 struct SetupRoot {
     let path: String
+    /// Holds the root and, beside it, the answers files and transcripts.
+    let base: String
 
     init(browser: Bool = true) throws {
-        path = try TestBench.temporaryDirectory().path
+        base = try TestBench.temporaryDirectory().path
+        path = base + "/root"
         let fm = FileManager.default
         for scope in ["system", "user"] {
             try fm.createDirectory(atPath: path + "/usr/lib/systemd/\(scope)", withIntermediateDirectories: true)
@@ -22,7 +25,7 @@ struct SetupRoot {
         }
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() { try? FileManager.default.removeItem(atPath: base) }
 
     /// Every file and link under the root: its bytes (a link: its target) and modification time.
     func snapshot() -> [String: (bytes: Data, modified: Date)] {
@@ -44,7 +47,7 @@ struct SetupRoot {
     }
 
     func write(_ name: String, _ text: String) throws -> String {
-        let file = path + "/../" + UUID().uuidString + "-" + name
+        let file = base + "/" + UUID().uuidString + "-" + name
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }

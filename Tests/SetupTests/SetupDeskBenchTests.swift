@@ -232,7 +232,7 @@ final class SetupDeskBenchTests: XCTestCase {
         let root = try SetupRoot()
         defer { root.remove() }
         let opensc = try TestBench.value("PODPIS_OPENSC_MODULE")
-        let screen = root.path + "/../" + UUID().uuidString + "-screen.txt"
+        let screen = root.base + "/screen.txt"
         let run = try TestBench.runCapturing(
             "/usr/bin/python3",
             [

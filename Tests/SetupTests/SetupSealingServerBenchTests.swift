@@ -127,7 +127,7 @@ final class SetupSealingServerBenchTests: XCTestCase {
         defer { root.remove() }
         let softhsm = try TestBench.value("PODPIS_SOFTHSM_MODULE")
         let id = try sealCertificateID(module: softhsm)
-        let screen = root.path + "/../" + UUID().uuidString + "-screen.txt"
+        let screen = root.base + "/screen.txt"
         // module, certificate, profile, xml, other, level, sessions, inbox (- : no hot folder), TSAs, socket group
         let run = try TestBench.runCapturing(
             "/usr/bin/python3",
