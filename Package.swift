@@ -194,6 +194,11 @@ let package = Package(
                 "Audit", "Signatures", "Signing", "Localization", "DaemonConfiguration", "Inventory", "PKCS11", "CAdES", "XAdES", "CMS",
                 "Timestamping", "Files",
             ], resources: messages),
+        // `podpis setup desk | sealing-server`: podpisd.toml, browser policies and
+        // units written as docs/deployment.md describes, checked by the doctor.
+        .target(
+            name: "Setup",
+            dependencies: ["Doctor", "DaemonConfiguration", "Files", "Localization", tomlKit], resources: messages),
 
         .target(
             name: "Station",
@@ -217,7 +222,7 @@ let package = Package(
             dependencies: [
                 "Inventory", "SmartCard", "PKCS11", "SignatureAlgorithms", "QualifiedCertificates", "Signing", "CAdES", "XAdES",
                 "Files", "DaemonConfiguration", "Localization", "Audit", "StationAPI", "Sealing", "Doctor", "Tar", "CMS",
-                "Timestamping", "Evidence", "Validation", "LongTerm", "Revocation", "TrustedLists", crypto, argumentParser, httpClient,
+                "Timestamping", "Evidence", "Validation", "LongTerm", "Revocation", "TrustedLists", "Setup", crypto, argumentParser, httpClient,
             ],
             resources: messages),
         .executableTarget(
@@ -260,6 +265,7 @@ let package = Package(
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Localization", "QualifiedCertificates", "TestBench"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "Station", "SealService", "Audit", "Files", "DaemonConfiguration", "TestBench"]),
         .testTarget(name: "TarTests", dependencies: ["Tar", "TestBench"]),
+        .testTarget(name: "SetupTests", dependencies: ["Setup", "DaemonConfiguration", "TestBench"]),
         .testTarget(name: "BlockingTests", dependencies: ["Blocking", "TestBench"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit"]),
         .testTarget(name: "SealServiceTests", dependencies: ["SealService", "StationAPI", "Audit"]),

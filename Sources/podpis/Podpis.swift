@@ -19,7 +19,7 @@ struct Podpis: AsyncParsableCommand {
             podpis doctor: 0 all ok, 1 warnings, 2 problems.
             """,
         version: PodpisVersion.string,
-        subcommands: [Readers.self, Tokens.self, Certs.self, Sign.self, Seal.self, Verify.self, Extend.self, TrustedListsCommand.self, Agent.self, Origins.self, Audit.self, DoctorCommand.self])
+        subcommands: [Readers.self, Tokens.self, Certs.self, Sign.self, Seal.self, Verify.self, Extend.self, TrustedListsCommand.self, Agent.self, Origins.self, Audit.self, DoctorCommand.self, SetupCommand.self])
 
     /// ArgumentParser's own main, but the process ends with `ProcessEnd`:
     /// after the command's work is done and its outputs written, the loaded
