@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 TESTBED_ENV := .testbed/env
 
-.PHONY: deps build run demo-web test testbed-up testbed-down bench fuzz clean
+.PHONY: deps build run demo-web test testbed-up testbed-down bench fuzz deb deb-test clean
 
 ## deps: install the system packages and Python pieces the build and the bench need
 deps:
@@ -47,5 +47,15 @@ bench:
 fuzz:
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash scripts/fuzz.sh
 
+## deb: podpis_<version>_amd64.deb (release build, Swift runtime linked statically, Debian's
+##      dpkg-buildpackage + debhelper; scripts/deb.sh, docs/deployment.md "The Debian package")
+deb:
+	bash scripts/deb.sh
+
+## deb-test: make deb, lintian, then install, use and purge it in a clean Debian 12 root
+##           (debootstrap; scripts/deb-test.sh). `make test` runs it with the bench up.
+deb-test: deps
+	bash scripts/deb-test.sh
+
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .build-release .build-tools .build-deb .build-debroot

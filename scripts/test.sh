@@ -31,6 +31,18 @@ status=0
     exit "$rc"
 ) | tee "$log" || status=$?
 if grep -q "^== watchdog:" "$log"; then status=1; fi
+# The Debian package: built, checked by lintian, installed, used (with the
+# bench's virtual reader) and purged in a clean Debian 12 root
+# (scripts/deb-test.sh). PODPIS_DEB_TEST=0 skips it.
+if [ "${PODPIS_DEB_TEST:-1}" != 0 ]; then
+    echo "== Debian package (scripts/deb-test.sh)"
+    if bash scripts/deb-test.sh; then
+        echo "== Debian package: OK"
+    else
+        echo "== Debian package: FAILED (see above)"
+        status=1
+    fi
+fi
 bash testbed/down.sh || true
 
 # Every parser of outside bytes fuzzed for a short fixed time (docs/fuzzing.md):

@@ -55,6 +55,10 @@ PACKAGES=(
     # (Tests/PodpisdTests/BrowserTests.swift, Tests/Tools/browser_e2e.py), with
     # fonts for its screenshots; Node runs podpis.js's unit tests (web/podpis/test)
     chromium chromium-driver fonts-dejavu-core nodejs
+    # the Debian package (make deb, make deb-test): the release build links
+    # Foundation statically, which needs libcurl's headers; Debian's packaging
+    # tools, lintian, and debootstrap for the clean Debian 12 root
+    libcurl4-openssl-dev dpkg-dev debhelper lintian debootstrap
 )
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (apt-get install, pcscd in a private mount namespace)"
