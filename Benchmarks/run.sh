@@ -25,6 +25,10 @@ set -a
 . .testbed/env
 set +a
 status=0
+if [ "${PACKAGE_BENCH:-1}" != 0 ]; then
+    echo "== the Debian package: size and start-up time vs the debug build (PACKAGE_BENCH=0 skips)"
+    bash Benchmarks/package.sh "${PACKAGE_RUNS:-20}" || status=1
+fi
 echo "== CAdES detached over ${SIZE_MIB} MiB vs openssl dgst -sha256"
 "$bin/DetachedSigningBenchmark" "$bin/podpis" "$SIZE_MIB" "$RUNS" cades || status=1
 echo "== XAdES detached over ${XADES_SIZE_MIB} MiB vs openssl dgst -sha256"
