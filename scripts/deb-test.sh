@@ -213,6 +213,8 @@ EOF
             || fail "with the configuration setup wrote, podpis tokens in the root does not show the virtual OpenPGP card: $tokens"
     fi
     [ -L "$ROOT/etc/systemd/user/default.target.wants/podpisd.service" ] || fail "setup desk did not enable the user unit (no /etc/systemd/user/default.target.wants/podpisd.service)"
+    got="$(in_root systemctl --global is-enabled podpisd.service 2>&1 || true)"
+    [ "$got" = enabled ] || fail "systemctl --global is-enabled podpisd.service after setup desk: $got"
     before="$(cd "$ROOT" && find etc -type f -newer "$ROOT/root/desk.answers.toml" -printf '%p %T@\n' | sort)"
     out="$(in_root podpis setup desk --answers /root/desk.answers.toml --json 2>&1)" || fail "second podpis setup desk: $out"
     printf '%s\n' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(0 if r.get("changed") is False else 1)' \

@@ -45,6 +45,9 @@ final class SetupDeskBenchTests: XCTestCase {
         // What systemctl --global enable makes.
         let link = root.path + "/etc/systemd/user/default.target.wants/podpisd.service"
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), "/usr/lib/systemd/user/podpisd.service")
+        // And systemd's own answer (offline, on the root: no user manager runs here).
+        let enabled = try TestBench.runCapturing("systemctl", ["--root=\(root.path)", "--global", "is-enabled", "podpisd.service"])
+        XCTAssertEqual(enabled.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "enabled", enabled.stderr)
 
         // The policy, and the doctor reading it.
         let policy = try String(contentsOfFile: root.path + "/etc/chromium/policies/managed/podpis.json", encoding: .utf8)
