@@ -48,7 +48,7 @@ final class ModuleLayersTests: XCTestCase {
 
     func testAModuleMissingFromTheTableAndANameWithoutAModuleAreReported() throws {
         try assertReportOfFault { tree in
-            let last = "            resources: [.copy(\"openapi.yaml\"), .copy(\"client\")] + messages),\n"
+            let last = "            resources: [.embedInCode(\"openapi.yaml\"), .embedInCode(\"client/podpis.js\"), .embedInCode(\"client/podpis.d.ts\")] + messages),\n"
             var package = try String(contentsOf: tree.appendingPathComponent("Package.swift"), encoding: .utf8)
             XCTAssertNotNil(package.range(of: last))
             package = package.replacingOccurrences(of: last, with: last + "        .target(name: \"Orphan\"),\n")
