@@ -303,17 +303,29 @@ final class SealBatchTests: BenchTestCase {
         XCTAssertEqual(daemon.logText.contains("signing-nice-refused"), !allowed, daemon.logText)
         // The threads, as the kernel sees them: one per session, named, at that nice.
         let tasks = "/proc/\(daemon.pid)/task"
-        var lanes: [String: Int] = [:]
-        for tid in try FileManager.default.contentsOfDirectory(atPath: tasks) {
-            guard let comm = try? String(contentsOfFile: "\(tasks)/\(tid)/comm", encoding: .utf8), comm.hasPrefix("podpis.lane"),
-                let stat = try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { continue }
-            // Field 19 (nice) is the 17th after "(comm)".
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            lanes[comm.trimmingCharacters(in: .whitespacesAndNewlines)] = Int(fields[16])
+        func lanes() -> [String: Int] {
+            var lanes: [String: Int] = [:]
+            for tid in (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? [] {
+                guard let comm = try? String(contentsOfFile: "\(tasks)/\(tid)/comm", encoding: .utf8), comm.hasPrefix("podpis.lane"),
+                    let stat = try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8),
+                    let close = stat.lastIndex(of: ")")
+                else { continue }
+                // Field 19 (nice) is the 17th after "(comm)".
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                lanes[comm.trimmingCharacters(in: .whitespacesAndNewlines)] = Int(fields[16])
+            }
+            return lanes
         }
-        XCTAssertEqual(lanes, ["podpis.lane0": expected, "podpis.lane1": expected])
+        // Read until both lanes show (once, in CI, one read right after the
+        // log line saw only lane1; the cause is not known): both must be
+        // there at the profile's nice within 10 s.
+        let want = ["podpis.lane0": expected, "podpis.lane1": expected]
+        var seen: [String: Int] = [:]
+        _ = TestBench.waitUntil(timeout: 10) {
+            seen = lanes()
+            return seen == want
+        }
+        XCTAssertEqual(seen, want)
         // No other thread of podpisd was moved.
         let main = try String(contentsOfFile: "/proc/\(daemon.pid)/stat", encoding: .utf8)
         XCTAssertEqual(main[main.index(after: main.lastIndex(of: ")")!)...].split(separator: " ")[16], "0")
