@@ -64,13 +64,23 @@ ROOT="$CACHE/root"
 MIRROR="${PODPIS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 mkdir -p "$CACHE"
 mounted=()
+# Removes the root, never what is mounted into it: whatever is still mounted
+# under it (a run that was killed) is detached first, and rm stays on the
+# root's own file system (/dev, /sys and /proc are bound into it).
+remove_root() {
+    local mount
+    while read -r mount; do
+        [ -n "$mount" ] && umount -l "$mount" 2>/dev/null || true
+    done < <(findmnt -rn -o TARGET | grep -F "$ROOT/" | sort -r)
+    rm -rf --one-file-system "$ROOT"
+}
 cleanup() {
     local i
     for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
-    rm -rf "$ROOT"
+    remove_root
 }
 trap cleanup EXIT
-rm -rf "$ROOT"
+remove_root
 if [ ! -f "$TARBALL" ]; then
     say "debootstrap --variant=minbase bookworm from $MIRROR"
     debootstrap --variant=minbase bookworm "$CACHE/fresh" "$MIRROR" > "$CACHE/debootstrap.log" 2>&1 \
