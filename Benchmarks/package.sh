@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 RUNS="${1:-20}"
 command -v hyperfine >/dev/null 2>&1 || apt-get install -y -q hyperfine >/dev/null
-VERSION="$(sed -n 's/^ *public static let string = "\([^"]*\)".*/\1/p' Sources/Localization/PodpisVersion.swift)"
+VERSION="$(bash scripts/version.sh)"
 DEB="podpis_${VERSION}_amd64.deb"
 [ -f "$DEB" ] || bash scripts/deb.sh
 swift build --product podpis >/dev/null

@@ -39,7 +39,7 @@ for tool in debootstrap lintian dpkg-deb; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool not found (testbed/install-deps.sh installs it)"
 done
 
-VERSION="$(sed -n 's/^ *public static let string = "\([^"]*\)".*/\1/p' Sources/Localization/PodpisVersion.swift)"
+VERSION="$(bash scripts/version.sh)"
 DEB="${PODPIS_DEB:-$REPO/podpis_${VERSION}_amd64.deb}"
 if [ -z "${PODPIS_DEB:-}" ]; then bash scripts/deb.sh; fi
 [ -f "$DEB" ] || die "no package $DEB"

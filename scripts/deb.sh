@@ -23,8 +23,7 @@ ROOT="$PWD"
 say() { printf 'deb: %s\n' "$*"; }
 die() { printf 'deb: ERROR: %s\n' "$*" >&2; exit 1; }
 
-VERSION="$(sed -n 's/^ *public static let string = "\([^"]*\)".*/\1/p' Sources/Localization/PodpisVersion.swift)"
-[ -n "$VERSION" ] || die "no version in Sources/Localization/PodpisVersion.swift"
+VERSION="$(bash scripts/version.sh)"
 for tool in dpkg-buildpackage dh; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool not found: apt-get install dpkg-dev debhelper (testbed/install-deps.sh does)"
 done
