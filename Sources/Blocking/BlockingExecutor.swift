@@ -105,7 +105,11 @@ private final class DedicatedThread: Sendable {
         let started = DispatchSemaphore(value: 0)
         let thread = Thread {
             #if canImport(Glibc)
-            Thread.current.name = String(name.utf8.prefix(15)) ?? "podpis"
+            // Named by the thread itself: Foundation's `Thread.name` names
+            // the pthread only once `start()` has stored its handle, which
+            // the new thread can outrun (then it kept the process's name;
+            // seen as a lane missing from /proc in one CI run).
+            DedicatedThread.nameCurrentThread(String(name.utf8.prefix(15)) ?? "podpis")
             // With PRIO_PROCESS, who 0 is the calling thread on Linux.
             let which = __priority_which_t(PRIO_PROCESS.rawValue)
             errno = 0
@@ -126,6 +130,16 @@ private final class DedicatedThread: Sendable {
         thread.start()
         started.wait()
         granted = jobs.granted.withLock { $0 }
+    }
+
+    /// pthread_setname_np(3) on the calling thread (a GNU extension Glibc's
+    /// Swift module does not declare, so found by name).
+    static func nameCurrentThread(_ name: String) {
+        #if canImport(Glibc)
+        typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np") else { return }
+        _ = unsafeBitCast(symbol, to: SetName.self)(pthread_self(), name)
+        #endif
     }
 
     func submit(_ job: @escaping @Sendable () -> Void) {

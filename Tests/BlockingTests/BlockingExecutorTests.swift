@@ -111,4 +111,18 @@ final class BlockingExecutorTests: XCTestCase {
         XCTAssertEqual(niceSeen, 5)
         XCTAssertTrue(BlockingExecutor(label: "t.serial").niceGranted)
     }
+
+    /// The kernel's name of a dedicated thread is its label from its first
+    /// job on, every time (a lane once kept the process's name in CI: the
+    /// thread outran Foundation's naming).
+    func testADedicatedThreadCarriesItsLabelFromItsFirstJob() async throws {
+        for n in 0..<200 {
+            let label = "t.lane\(n)"
+            let executor = BlockingExecutor(label: label, .thread(nice: 0))
+            let comm = await executor.run { () -> String in
+                (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            }
+            XCTAssertEqual(comm, label, "executor \(n)")
+        }
+    }
 }
