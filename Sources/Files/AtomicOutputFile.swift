@@ -37,6 +37,26 @@ public final class AtomicOutputFile {
         if !committed { unlink(temporary) }
     }
 
+    /// Removes the temporaries (`.NAME.podpis-PID-N.tmp`) that a process
+    /// killed before its commit left in `directory`: those of processes that
+    /// no longer exist (never this one's, nor a live writer's). Such a file
+    /// was never linked to its name, so it is never an output. Every writer
+    /// into a user's directory calls this when it starts.
+    public static func removeStale(in directory: String) {
+        guard let dir = opendir(directory) else { return }
+        defer { closedir(dir) }
+        let me = getpid()
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name.hasPrefix("."), name.hasSuffix(".tmp"), let range = name.range(of: ".podpis-", options: .backwards),
+                let pid = Int32(name[range.upperBound...].split(separator: "-").first ?? ""), pid > 0, pid != me
+            else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlinkat(dirfd(dir), name, 0) }
+        }
+    }
+
     public func write(_ bytes: UnsafeRawBufferPointer) throws(FileError) {
         var offset = 0
         while offset < bytes.count {

@@ -36,7 +36,7 @@ public final class SealOutputFiles: SealOutputs {
     }
 
     public func prepare() {
-        Sealer.removeStaleTemporaries(in: directory)
+        AtomicOutputFile.removeStale(in: directory)
     }
 
     public func contains(_ outputName: String) -> Bool {

@@ -34,6 +34,8 @@ struct SealBatchClient {
         self.keep = keep
         self.display = display
         outputs = OutputDirectory(path: out, linger: 2)
+        // A `podpis seal` killed while it stored seals left their temporaries.
+        AtomicOutputFile.removeStale(in: out)
     }
 
     struct Record: Codable {

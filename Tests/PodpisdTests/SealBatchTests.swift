@@ -88,18 +88,6 @@ final class SealBatchTests: BenchTestCase {
             """)
     }
 
-    /// A Seald, not yet started, in a scratch directory `dir` of this test's
-    /// own, with the profile `zaswiadczenia` on the bench's SoftHSM seal key;
-    /// `count` zaświadczenia for it in `dir/in` (SealingTests.documents) and
-    /// `dir/out` for the seals.
-    func softHSMSeald(sessions: Int, documents count: Int) throws -> (dir: URL, daemon: Seald, input: URL, out: URL) {
-        let dir = try scratchDirectory()
-        let daemon = try Seald(dir: dir, profile: try Self.profile(
-            certificate: try SealingTests.sealID(), pin: env["PODPIS_SEAL_PIN"]!, dir: dir, modules: [env["PODPIS_SOFTHSM_MODULE"]!],
-            sessions: sessions))
-        return (dir, daemon, try SealingTests.documents(dir, count: count), dir.appendingPathComponent("out"))
-    }
-
     func testAThousandThroughPodpisdKilledWithKill9AndRestartedSealsEachOnce() throws {
         let (dir, daemon, input, out) = try softHSMSeald(sessions: 4, documents: 1000)
         let arguments = daemon.sealArguments(input, out: out, "--keep", "--json")
@@ -536,5 +524,19 @@ extension Daemon {
         let created = try unix("/v1/batches", ["-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"profile\":\"zaswiadczenia\"}"])
         XCTAssertEqual(created.status, 201, created.text, file: file, line: line)
         return try XCTUnwrap(created.json["id"] as? String, file: file, line: line)
+    }
+}
+
+extension BenchTestCase {
+    /// A Seald, not yet started, in a scratch directory `dir` of this test's
+    /// own, with the profile `zaswiadczenia` on the bench's SoftHSM seal key;
+    /// `count` zaświadczenia for it in `dir/in` (SealingTests.documents) and
+    /// `dir/out` for the seals.
+    func softHSMSeald(sessions: Int, documents count: Int) throws -> (dir: URL, daemon: SealBatchTests.Seald, input: URL, out: URL) {
+        let dir = try scratchDirectory()
+        let daemon = try SealBatchTests.Seald(dir: dir, profile: try SealBatchTests.profile(
+            certificate: try SealingTests.sealID(), pin: env["PODPIS_SEAL_PIN"]!, dir: dir, modules: [env["PODPIS_SOFTHSM_MODULE"]!],
+            sessions: sessions))
+        return (dir, daemon, try SealingTests.documents(dir, count: count), dir.appendingPathComponent("out"))
     }
 }
