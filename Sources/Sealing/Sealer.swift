@@ -203,7 +203,7 @@ public final class Sealer: Sendable {
                                 watch.cancel()
                                 await tally.resume()
                             } catch {
-                                step = .done(Self.failure(input, error))
+                                step = .done(self.failure(input, error))
                                 break
                             }
                         }
@@ -215,7 +215,7 @@ public final class Sealer: Sendable {
                             do {
                                 result = try await self.commit(prepared, signature: signature, outputs: outputs, journal: journal, audit: audit)
                             } catch {
-                                result = Self.failure(input, error)
+                                result = self.failure(input, error)
                             }
                         }
                         if result.state == .failed { try? await audit?.record(result, key: key, settings: self.settings) }
@@ -259,18 +259,6 @@ public final class Sealer: Sendable {
         case .rsa: return .rsaPKCS1v15(settings.digest)
         case .ec: return .ecdsa(settings.digest)
         case .other: throw PKCS11Error(.unsupportedAlgorithm("key type"), function: "seal")
-        }
-    }
-
-    /// Temporary outputs of a run that was killed (`.NAME.podpis-PID-N.tmp`
-    /// whose process is gone): never committed, so never a result.
-    static func removeStaleTemporaries(in directory: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-            guard let range = name.range(of: ".podpis-", options: .backwards),
-                let pid = Int32(name[range.upperBound...].split(separator: "-").first ?? ""), pid != getpid()
-            else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
         }
     }
 
@@ -334,6 +322,15 @@ public final class Sealer: Sendable {
 
     private func produce(_ bytes: [UInt8], name: String, method: SealMethod, signer: Signer) async throws -> [UInt8] {
         try await maker.sign(.init(name: name, content: .bytes(bytes)), as: method, signer: signer)
+    }
+
+    /// A failed document, with the form it was meant to be sealed in (its
+    /// audit line says xades for an XML file that failed, not the other
+    /// files' form).
+    func failure(_ input: SealInput, _ error: any Error) -> SealResult {
+        var result = Self.failure(input, error)
+        result.method = SignatureMaker.isXML(name: input.name) ? settings.xml : settings.other
+        return result
     }
 
     static func failure(_ input: SealInput, _ error: any Error) -> SealResult {

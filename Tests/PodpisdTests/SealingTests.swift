@@ -178,5 +178,18 @@ final class SealingTests: BenchTestCase {
                       "sealed complete, not half")
         let trail = try String(contentsOfFile: daemon.auditFile, encoding: .utf8)
         XCTAssertEqual(trail.split(separator: "\n").count, 4, "three sealed and one failed, each in the audit trail")
+        // Each line says the form the document was meant for: the broken XML
+        // too (it once said cades/detached, the form of the other files).
+        var forms: [String: String] = [:]
+        for line in trail.split(separator: "\n") {
+            guard let entry = (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["entry"] as? [String: Any],
+                let name = (entry["documents"] as? [[String: Any]])?.first?["name"] as? String
+            else { continue }
+            forms[name] = "\(entry["result"] ?? "?") \(entry["format"] ?? "?")/\(entry["packaging"] ?? "?")"
+        }
+        XCTAssertEqual(forms, [
+            "a.xml": "signed xades/enveloped", "b.pdf": "signed cades/detached", "slow.xml": "signed xades/enveloped",
+            "c.xml": "failed xades/enveloped",
+        ], trail)
     }
 }
