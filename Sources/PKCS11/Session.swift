@@ -51,7 +51,11 @@ public final class Session: @unchecked Sendable {
         throw error
     }
 
+    /// Logs the user out, unless an owner in this process keeps the
+    /// token's login (``LoginHold``): the logout would end it for every
+    /// session of the process, the holder's included.
     public func logout() throws(PKCS11Error) {
+        if slot.loginHeld { return }
         let rv = functions.pointee.C_Logout!(handle)
         if rv != ReturnValue.ok && rv != ReturnValue.userNotLoggedIn { throw PKCS11Error(rv: rv, function: "C_Logout") }
     }

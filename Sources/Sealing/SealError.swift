@@ -55,11 +55,18 @@ extension PKCS11Error {
     var isPINRejection: Bool { returnValue != nil && category == .pin }
 
     /// The token or its login is gone: wait for it and log in again, do not
-    /// fail the document. A key or object handle gone (category token-gone
-    /// too) fails the document: reopening would not bring the key back.
+    /// fail the document.
     var isTokenLoss: Bool {
         guard let returnValue else { return false }
-        if returnValue == ReturnValue.keyHandleInvalid || returnValue == ReturnValue.objectHandleInvalid { return false }
+        if isHandleLoss { return false }
         return category == .tokenGone || returnValue == ReturnValue.userNotLoggedIn || returnValue == ReturnValue.deviceError
+    }
+
+    /// The key's handle is no longer valid (its session lost its login, or
+    /// the token was reloaded, as a logout elsewhere in the process does to
+    /// SoftHSM): the key is found again by reopening it, as after a loss. A
+    /// key deleted from the token keeps the batch paused with this reason.
+    var isHandleLoss: Bool {
+        returnValue == ReturnValue.keyHandleInvalid || returnValue == ReturnValue.objectHandleInvalid
     }
 }

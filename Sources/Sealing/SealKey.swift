@@ -27,6 +27,8 @@ public final class SealKey: Sendable {
         let token: Token
         let sessions: [SigningSession]
         let key: PrivateKeyObject
+        /// The token's login, kept from the station's logouts (``LoginHold``).
+        let hold: LoginHold
     }
 
     public let certificateDER: [UInt8]
@@ -43,6 +45,9 @@ public final class SealKey: Sendable {
     private let opening = Mutex(0)
     private let recovering = Mutex<Task<Void, Never>?>(nil)
     private let refused = Mutex<SealError?>(nil)
+    /// Reopens after a lost key handle, one at a time.
+    private let reopener = BlockingExecutor(label: "podpis.seal.reopen")
+    private let failedReopen = Mutex<(generation: Int, at: Date)?>(nil)
 
     /// Set when the token rejected the seal PIN on a reopen: nothing is
     /// retried with it.
@@ -95,7 +100,7 @@ public final class SealKey: Sendable {
                 let opened = Opened(
                     token: token,
                     sessions: sessions.enumerated().map { SigningSession(session: $1, thread: BlockingExecutor(label: "podpis.lane\($0)", .thread(nice: nice))) },
-                    key: key)
+                    key: key, hold: token.slot.holdLogin())
                 return (opened, found.der, facts)
             }
         }
@@ -112,9 +117,34 @@ public final class SealKey: Sendable {
     public var generation: Int { opening.withLock { $0 } }
 
     /// Signs a digest on session number `session` (on its own thread).
+    ///
+    /// A key handle the token no longer knows (`CKR_OBJECT_HANDLE_INVALID`,
+    /// `CKR_KEY_HANDLE_INVALID`: the token was logged out or reloaded under
+    /// the key) is found again by reopening the key once, and the signature
+    /// made again; a key no longer on the token fails the document with that
+    /// code (``reopenAfterHandleLoss(_:)``).
     func sign(digest: [UInt8], algorithm: SignatureAlgorithm, session: Int) async throws -> [UInt8] {
-        let generation = self.generation
-        guard let opened = state.withLock({ $0 }) else { throw SealError.tokenLost("not open", generation: generation) }
+        do {
+            return try await signOnce(digest: digest, algorithm: algorithm, session: session)
+        } catch let loss as HandleLoss {
+            guard await reopenAfterHandleLoss(loss.generation) else { throw loss.error }
+            do {
+                return try await signOnce(digest: digest, algorithm: algorithm, session: session)
+            } catch let again as HandleLoss {
+                throw again.error
+            }
+        }
+    }
+
+    /// A key handle lost on opening `generation`.
+    struct HandleLoss: Error {
+        let error: PKCS11Error
+        let generation: Int
+    }
+
+    private func signOnce(digest: [UInt8], algorithm: SignatureAlgorithm, session: Int) async throws -> [UInt8] {
+        let (opened, generation) = state.withLock { ($0, opening.withLock { $0 }) }
+        guard let opened else { throw SealError.tokenLost("not open", generation: generation) }
         let chosen = opened.sessions[session % opened.sessions.count]
         let key = opened.key
         let source = pin
@@ -125,11 +155,35 @@ public final class SealKey: Sendable {
                 }
             } catch let error as PKCS11Error where error.isTokenLoss {
                 throw SealError.tokenLost(error.description, generation: generation)
+            } catch let error as PKCS11Error where error.isHandleLoss {
+                throw HandleLoss(error: error, generation: generation)
             } catch let error as PKCS11Error where error.mayBeTokenLoss && Self.gone(opened, session: chosen) {
                 // A card pulled mid-C_Sign may give CKR_GENERAL_ERROR
                 // (OpenSC): when the token or its login is gone, it is a loss.
                 throw SealError.tokenLost(error.description, generation: generation)
             }
+        }
+    }
+
+    /// After a key handle was lost on opening `generation`: opens the key
+    /// again (one attempt at a time, on ``reopener``), keeping the current
+    /// opening when the key is not found. True when a newer opening is
+    /// there to sign with. A failed attempt is not repeated for a second,
+    /// so that the documents of a key deleted from the token fail quickly.
+    func reopenAfterHandleLoss(_ generation: Int) async -> Bool {
+        await reopener.run { [self] () -> Bool in
+            if self.generation != generation { return true }
+            if let failed = failedReopen.withLock({ $0 }), failed.generation == generation, Date().timeIntervalSince(failed.at) < 1 { return false }
+            guard let (opened, der, _) = try? Self.open(
+                certificate: Self.hex(certificateDER), modules: modules, sessions: sessionCount, nice: signingNice, pin: pin),
+                der == certificateDER
+            else {
+                failedReopen.withLock { $0 = (generation, Date()) }
+                return false
+            }
+            state.withLock { $0 = opened }
+            opening.withLock { $0 += 1 }
+            return true
         }
     }
 
@@ -190,6 +244,7 @@ public final class SealKey: Sendable {
     /// Logs out and closes every session.
     public func close() {
         state.withLock { opened in
+            opened?.hold.release()
             _ = try? opened?.sessions.first?.session.logout()
             opened = nil
         }
