@@ -35,27 +35,13 @@ echo "== XAdES detached over ${XADES_SIZE_MIB} MiB vs openssl dgst -sha256"
 "$bin/DetachedSigningBenchmark" "$bin/podpis" "$XADES_SIZE_MIB" "$RUNS" xades || status=1
 echo "== verifying a detached CAdES over ${SIZE_MIB} MiB vs openssl dgst -sha256"
 bash Benchmarks/verify-detached.sh "$bin/podpis" "$SIZE_MIB" "$RUNS" || status=1
-# ext4 without a journal (the VM these figures come from) does not reuse an
-# inode freed in the last 5 minutes and scans past each such inode when it
-# allocates one (fs/ext4/ialloc.c, recently_deleted): every file created soon
-# after thousands were deleted (a test run, the previous benchmark's cleanup)
-# costs several times more. Let those deletions age before a sealing run.
-cooldown() {
-    local dev fstype
-    read -r dev fstype < <(findmnt -no SOURCE,FSTYPE -T "${TMPDIR:-/tmp}")
-    if [ "$fstype" = ext4 ] && ! ls /proc/fs/jbd2/ 2>/dev/null | grep -q "^$(basename "$dev")-"; then
-        echo "(ext4 without a journal: waiting ${SEAL_COOLDOWN:-310} s for recently deleted inodes to age; SEAL_COOLDOWN=0 skips)"
-        sleep "${SEAL_COOLDOWN:-310}"
-    fi
-}
 echo "== verifying 2000 × 10 KB XAdES and CAdES B-T (P-256, RSA-2048) with lists and revocation cached"
 bash Benchmarks/verify-fixtures.sh "$bin/podpis" "${TMPDIR:-/tmp}/podpis-verify-bench" "${VERIFY_COUNT:-2000}"
 "$bin/VerificationBenchmark" "${TMPDIR:-/tmp}/podpis-verify-bench" 200 || status=1
 echo "== long-term: sealing 1000 × 10 KB XML at B-T and B-LT in turn; extending the B-T to B-LT with a warm cache"
 bash Benchmarks/long-term.sh "$bin/podpis" "$bin/LongTermBenchmark" "${LONG_TERM_COUNT:-1000}" 2 || status=1
-echo "== sealing 1000 × 10 KB XML (XAdES enveloped) vs the token's C_Sign, openssl per document, signxml"
-cooldown
-"$bin/SealingBenchmark" "$bin/podpis" 1000 1 rsa || status=1
-cooldown
-"$bin/SealingBenchmark" "$bin/podpis" 1000 1 ec || status=1
+# Last: sealing through podpisd against the token's raw rate, RSA then P-256,
+# each after a wait on ext4 without a journal (SEAL_COUNT documents, 10000 by
+# default; SEAL_COOLDOWN, SEALBENCH_BASELINES=0: Benchmarks/sealing.sh).
+bash Benchmarks/sealing.sh "$bin" || status=1
 exit "$status"
