@@ -45,7 +45,7 @@ import http.server
 from functools import partial
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -168,6 +168,14 @@ def wait_downloads(directory, names, timeout):
     return sorted(os.listdir(directory))
 
 
+def pick_certificate(driver, value):
+    """Selects the certificate and says whether the list still shows it
+    selected (it may have been drawn again meanwhile)."""
+    Select(driver.find_element(By.ID, "certificate")).select_by_value(value)
+    time.sleep(0.2)
+    return driver.find_element(By.ID, "certificate").get_attribute("value") == value
+
+
 def fill_in(driver, args, result):
     """Connects, then picks the certificate, format, packaging, level and the
     files as the clerk would; False when the page did not connect."""
@@ -176,10 +184,14 @@ def fill_in(driver, args, result):
     result["connect"] = connect(driver, args)
     if result["connect"] != "connected":
         return False
-    WebDriverWait(driver, args.timeout).until(
+    # The page lists the certificates again on every token or card event
+    # (podpisd reports each token once when it starts watching): an option
+    # read a moment before may be gone, so the pick is retried.
+    WebDriverWait(driver, args.timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: any(o.get_attribute("value") == args.certificate
                       for o in d.find_elements(By.CSS_SELECTOR, "#certificate option")))
-    Select(driver.find_element(By.ID, "certificate")).select_by_value(args.certificate)
+    WebDriverWait(driver, args.timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: pick_certificate(d, args.certificate))
     Select(driver.find_element(By.ID, "format")).select_by_value(args.format)
     Select(driver.find_element(By.ID, "packaging")).select_by_value(args.packaging)
     Select(driver.find_element(By.ID, "level")).select_by_value(args.level)
