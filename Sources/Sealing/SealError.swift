@@ -64,8 +64,8 @@ extension PKCS11Error {
 
     /// The key's handle is no longer valid (its session lost its login, or
     /// the token was reloaded, as a logout elsewhere in the process does to
-    /// SoftHSM): the key is found again by reopening it, as after a loss. A
-    /// key deleted from the token keeps the batch paused with this reason.
+    /// SoftHSM): the key is found again by reopening it once; a key deleted
+    /// from the token fails the document with this code.
     var isHandleLoss: Bool {
         returnValue == ReturnValue.keyHandleInvalid || returnValue == ReturnValue.objectHandleInvalid
     }

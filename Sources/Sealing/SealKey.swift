@@ -174,16 +174,13 @@ public final class SealKey: Sendable {
         await reopener.run { [self] () -> Bool in
             if self.generation != generation { return true }
             if let failed = failedReopen.withLock({ $0 }), failed.generation == generation, Date().timeIntervalSince(failed.at) < 1 { return false }
-            guard let (opened, der, _) = try? Self.open(
-                certificate: Self.hex(certificateDER), modules: modules, sessions: sessionCount, nice: signingNice, pin: pin),
-                der == certificateDER
-            else {
+            do {
+                try openAgain()
+                return true
+            } catch {
                 failedReopen.withLock { $0 = (generation, Date()) }
                 return false
             }
-            state.withLock { $0 = opened }
-            opening.withLock { $0 += 1 }
-            return true
         }
     }
 
@@ -203,6 +200,12 @@ public final class SealKey: Sendable {
     /// its login was lost). Throws while it is still away.
     public func reopen() throws {
         state.withLock { $0 = nil }
+        try openAgain()
+    }
+
+    /// Opens the key anew and makes that opening the current one (the old
+    /// one stays until then: a failure leaves it in place).
+    private func openAgain() throws {
         let (opened, der, _) = try Self.open(certificate: Self.hex(certificateDER), modules: modules, sessions: sessionCount, nice: signingNice, pin: pin)
         guard der == certificateDER else { throw SealError.certificateNotFound(facts.sha256) }
         state.withLock { $0 = opened }

@@ -269,7 +269,7 @@ public final class Sealer: Sendable {
         let bytes = try input.read(limit: settings.maxDocumentBytes)
         let size = bytes.count
         let sha256 = SHA256.hash(data: bytes).hexString
-        let method = SignatureMaker.isXML(name: input.name) ? settings.xml : settings.other
+        let method = method(for: input.name)
         let outputName = method.outputName(for: input.name)
         var result = SealResult(name: input.name, sha256: sha256, size: size, state: .sealed, method: method, output: outputName)
 
@@ -329,8 +329,13 @@ public final class Sealer: Sendable {
     /// files' form).
     func failure(_ input: SealInput, _ error: any Error) -> SealResult {
         var result = Self.failure(input, error)
-        result.method = SignatureMaker.isXML(name: input.name) ? settings.xml : settings.other
+        result.method = method(for: input.name)
         return result
+    }
+
+    /// The profile's form for a document: `xml` for an XML file, else `other`.
+    func method(for name: String) -> SealMethod {
+        SignatureMaker.isXML(name: name) ? settings.xml : settings.other
     }
 
     static func failure(_ input: SealInput, _ error: any Error) -> SealResult {

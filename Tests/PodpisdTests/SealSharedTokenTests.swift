@@ -14,18 +14,8 @@ final class SealSharedTokenTests: BenchTestCase {
         let base = try scratchDirectory()
         let hot = base.appendingPathComponent("hot")
         func folder(_ name: String) -> URL { hot.appendingPathComponent(name) }
-        let pin = try SealProfileTOML.writePINFile(base.appendingPathComponent("seal.pin").path, pin: env["PODPIS_SIGNER_PIN"]!)
-        let sealID = String(try OpenSSL.certificateSHA256("person-ec").prefix(16))
-        let daemon = try Daemon(extraSections: """
-            [seal.zaswiadczenia]
-            certificate = "\(sealID)"
-            sessions = 1
-            pin_file = "\(pin)"
-            inbox = "\(folder("inbox").path)"
-            outbox = "\(folder("outbox").path)"
-            done = "\(folder("done").path)"
-            failed = "\(folder("failed").path)"
-            """)
+        let daemon = try SealingTests.hotFolderDaemon(
+            env: env, base: base, certificate: String(try OpenSSL.certificateSHA256("person-ec").prefix(16)), pin: env["PODPIS_SIGNER_PIN"]!)
         XCTAssertTrue(TestBench.waitUntil(timeout: 20) { daemon.logText.contains("seal profile zaswiadczenia: logged in") }, daemon.logText)
         let agent = try ScriptedAgent(daemon, pins: [env["PODPIS_SIGNER_TOKEN"]!: env["PODPIS_SIGNER_PIN"]!])
         defer { withExtendedLifetime(agent) {} }

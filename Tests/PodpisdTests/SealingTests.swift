@@ -111,13 +111,16 @@ final class SealingTests: BenchTestCase {
     }
 
     /// A podpisd whose profile `zaswiadczenia` has a hot folder under `base/hot`
-    /// (`extra` in that profile), up once its inbox exists.
-    static func hotFolderDaemon(env: [String: String], base: URL, extra: String = "") throws -> Daemon {
-        let pin = try SealProfileTOML.writePINFile(base.appendingPathComponent("seal.pin").path, pin: env["PODPIS_SEAL_PIN"]!)
+    /// (`extra` in that profile), up once its inbox exists. Its key: the
+    /// bench's seal, or `certificate` (an id) with `pin`.
+    static func hotFolderDaemon(
+        env: [String: String], base: URL, certificate: String? = nil, pin secret: String? = nil, extra: String = ""
+    ) throws -> Daemon {
+        let pin = try SealProfileTOML.writePINFile(base.appendingPathComponent("seal.pin").path, pin: secret ?? env["PODPIS_SEAL_PIN"]!)
         let hot = base.appendingPathComponent("hot")
         let daemon = try Daemon(extraSections: """
             [seal.zaswiadczenia]
-            certificate = "\(try Self.sealID())"
+            certificate = "\(try certificate ?? Self.sealID())"
             sessions = 2
             pin_file = "\(pin)"
             inbox = "\(hot.appendingPathComponent("inbox").path)"
