@@ -50,6 +50,12 @@ public struct SigningKey: @unchecked Sendable {
             if chosen.isEmpty { throw SigningKeyError.certificateNotFound(id ?? "") }
             throw SigningKeyError.ambiguous(chosen.map { "\($0.2.id) \($0.2.commonName ?? $0.2.subject)" })
         }
+        // A seal of this process keeps the token logged in (LoginHold): a
+        // login would not be checked (PKCS#11 has one login per process and
+        // token), so the key would sign with whatever PIN was typed.
+        if token.info.loginRequired && token.slot.loginHeld {
+            throw SigningKeyError.tokenHeldBySeal(token.info.label)
+        }
         let session = try token.slot.openSession()
         if token.info.loginRequired && !session.isLoggedIn {
             do {
@@ -82,12 +88,16 @@ public enum SigningKeyError: Error, Sendable, CustomStringConvertible {
     case certificateNotFound(String)
     case ambiguous([String])
     case noPrivateKey(String)
+    /// The token (its label) is kept logged in by a seal profile of this
+    /// process: a PIN typed for another signature would not be checked.
+    case tokenHeldBySeal(String)
 
     public var code: String {
         switch self {
         case .certificateNotFound: return "certificate-not-found"
         case .ambiguous: return "certificate-ambiguous"
         case .noPrivateKey: return "no-private-key"
+        case .tokenHeldBySeal: return "token-held-by-seal"
         }
     }
 
@@ -99,6 +109,8 @@ public enum SigningKeyError: Error, Sendable, CustomStringConvertible {
             return messages.text("ambiguous-certificate", ["list": list.joined(separator: "; ")])
         case .noPrivateKey(let name):
             return messages.text("no-private-key", ["name": name])
+        case .tokenHeldBySeal(let label):
+            return messages.text("token-held-by-seal", ["label": label])
         }
     }
 

@@ -126,6 +126,11 @@ extension Station {
             } else {
                 worker.endCachedLogin()
             }
+            // Before the clerk is asked: a token a seal keeps logged in
+            // would not check the PIN (SigningKey.locate refuses it too).
+            if cached == nil && token.info.loginRequired && token.slot.loginHeld {
+                throw SigningKeyError.tokenHeldBySeal(label)
+            }
             let tries = cached == nil && token.info.loginRequired ? token.userPINTriesLeft() : nil
             return (token.info, tries, cached)
         }

@@ -119,6 +119,7 @@ public struct StationProblem: Error, Sendable, CustomStringConvertible {
             case .certificateNotFound(let id): self = .unknownCertificate(id)
             case .ambiguous(let list): self = .ambiguousCertificate(list)
             case .noPrivateKey: self.init("unknown-certificate", kind: .notFound, title: "No private key", message: e.message, reason: e.code)
+            case .tokenHeldBySeal: self.init("token-held-by-seal", kind: .conflict, title: "Token held by a seal", message: e.message, reason: e.code)
             }
         case let e as PKCS11Error:
             self.init(pkcs11: e)
