@@ -50,12 +50,7 @@ public struct SigningKey: @unchecked Sendable {
             if chosen.isEmpty { throw SigningKeyError.certificateNotFound(id ?? "") }
             throw SigningKeyError.ambiguous(chosen.map { "\($0.2.id) \($0.2.commonName ?? $0.2.subject)" })
         }
-        // A seal of this process keeps the token logged in (LoginHold): a
-        // login would not be checked (PKCS#11 has one login per process and
-        // token), so the key would sign with whatever PIN was typed.
-        if token.info.loginRequired && token.slot.loginHeld {
-            throw SigningKeyError.tokenHeldBySeal(token.info.label)
-        }
+        try refuseIfHeldBySeal(token)
         let session = try token.slot.openSession()
         if token.info.loginRequired && !session.isLoggedIn {
             do {
@@ -68,6 +63,14 @@ public struct SigningKey: @unchecked Sendable {
             let key = pair.key
         else { throw SigningKeyError.noPrivateKey(facts.commonName ?? facts.subject) }
         return SigningKey(token: token, session: session, certificateDER: certificate.der, facts: facts, key: key)
+    }
+
+    /// Refuses a token that a seal of this process keeps logged in
+    /// (``LoginHold``): a login there would not be checked (PKCS#11 has one
+    /// login per process and token), so a key on it would sign with
+    /// whatever PIN was typed.
+    public static func refuseIfHeldBySeal(_ token: Token) throws(SigningKeyError) {
+        if token.info.loginRequired && token.slot.loginHeld { throw .tokenHeldBySeal(token.info.label) }
     }
 
     /// The signature scheme for this key: ECDSA for EC keys; RSA PKCS#1 v1.5,

@@ -126,11 +126,8 @@ extension Station {
             } else {
                 worker.endCachedLogin()
             }
-            // Before the clerk is asked: a token a seal keeps logged in
-            // would not check the PIN (SigningKey.locate refuses it too).
-            if cached == nil && token.info.loginRequired && token.slot.loginHeld {
-                throw SigningKeyError.tokenHeldBySeal(label)
-            }
+            // Before the clerk is asked (SigningKey.locate refuses it again before a login).
+            if cached == nil { try SigningKey.refuseIfHeldBySeal(token) }
             let tries = cached == nil && token.info.loginRequired ? token.userPINTriesLeft() : nil
             return (token.info, tries, cached)
         }

@@ -59,9 +59,10 @@ final class SealSharedTokenTests: BenchTestCase {
         try seal("c.xml")
         XCTAssertFalse(daemon.logText.contains("handle-invalid"), daemon.logText)
         try SealOutputs.verifyEach(["a.xml.xades", "b.xml.xades", "c.xml.xades"], in: folder("outbox"), over: folder("done"))
-        // The audit trail: the three seals and the one signature made.
+        // The audit trail: the three seals and the one signature made, and the refusal with its code.
         let lines = try String(contentsOfFile: daemon.auditFile, encoding: .utf8).split(separator: "\n")
-        let results = lines.compactMap { ((try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["entry"] as? [String: Any])?["result"] as? String }
-        XCTAssertEqual(results.filter { $0 == "signed" }.count, 4, lines.joined(separator: "\n"))
+        let entries = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["entry"] as? [String: Any] }
+        let outcomes = entries.map { "\($0["result"] as? String ?? "?") \($0["problem"] as? String ?? "-")" }
+        XCTAssertEqual(outcomes.sorted(), ["failed token-held-by-seal"] + Array(repeating: "signed -", count: 4), lines.joined(separator: "\n"))
     }
 }
